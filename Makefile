@@ -1,0 +1,43 @@
+# One task runner: the README and .ci/run call these targets, nothing else.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= demo.sqlite
+
+.PHONY: demo test lint bench bench-full clean tools
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall when the packaging changes; an editable install keeps bin/codedb on the checkout.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,lint,bench]'
+	touch $@
+
+# The command-line shells the tests read the database with (Debian packages).
+tools:
+	@command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3 >/dev/null; }
+	@command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
+
+demo: $(VENV)/.installed
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	bin/codedb --db $(DEMO_DB) init
+	$(BIN)/python examples/sample_library.py $(DEMO_DB)
+	bin/codedb --db $(DEMO_DB) stats
+
+test: $(VENV)/.installed tools
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks --quick $(BENCH_ARGS)
+
+bench-full: $(VENV)/.installed
+	$(BIN)/python -m benchmarks --full $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DB)*

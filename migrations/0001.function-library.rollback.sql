@@ -1,0 +1,9 @@
+DROP TABLE modification;
+DROP TABLE testresult;
+DROP TABLE unittest;
+DROP TABLE function_dependencies;
+DROP TABLE function_tags;
+DROP TABLE function_modules;
+DROP TABLE tag;
+DROP TABLE module;
+DROP TABLE function;

@@ -1,0 +1,1 @@
+DROP VIEW coverage_report;

@@ -1,0 +1,93 @@
+-- Functions: the code library's entries. Listings return each function with its modules and
+-- tags aggregated in the same query (never a query per row), separated by char(31).
+
+-- name: insert_function(function_id, name, description, code_snippet, creation_date, last_modified_date, signature_json)!
+-- Insert one function row.
+INSERT INTO function (function_id, name, description, code_snippet, creation_date,
+                      last_modified_date, signature_json)
+VALUES (:function_id, :name, :description, :code_snippet, :creation_date,
+        :last_modified_date, :signature_json);
+
+-- name: insert_functions*!
+-- Insert many function rows (dicts with the column names) in one executemany.
+INSERT INTO function (function_id, name, description, code_snippet, creation_date,
+                      last_modified_date, signature_json)
+VALUES (:function_id, :name, :description, :code_snippet, :creation_date,
+        :last_modified_date, :signature_json);
+
+-- name: get_function(function_id)^
+-- One function by its full id, or nothing.
+SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
+       signature_json
+FROM function WHERE function_id = :function_id;
+
+-- name: find_function_ids(prefix)
+-- Ids of the functions whose id starts with prefix (at most 11, to name an ambiguity).
+SELECT function_id FROM function
+WHERE substr(function_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
+ORDER BY function_id LIMIT 11;
+
+-- name: get_function_summary(function_id)^
+-- One function with its modules and tags.
+SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
+       f.last_modified_date, f.signature_json,
+       (SELECT group_concat(fm.module_name, char(31)) FROM function_modules fm
+        WHERE fm.function_id = f.function_id) AS modules,
+       (SELECT group_concat(ft.tag, char(31)) FROM function_tags ft
+        WHERE ft.function_id = f.function_id) AS tags
+FROM function f WHERE f.function_id = :function_id;
+
+-- name: list_functions(module, tag)
+-- Functions with their modules and tags, optionally only those in a module and/or with a tag.
+SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
+       f.last_modified_date, f.signature_json,
+       (SELECT group_concat(fm.module_name, char(31)) FROM function_modules fm
+        WHERE fm.function_id = f.function_id) AS modules,
+       (SELECT group_concat(ft.tag, char(31)) FROM function_tags ft
+        WHERE ft.function_id = f.function_id) AS tags
+FROM function f
+WHERE (CAST(:module AS TEXT) IS NULL OR EXISTS (
+          SELECT 1 FROM function_modules m
+          WHERE m.function_id = f.function_id AND m.module_name = :module))
+  AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
+          SELECT 1 FROM function_tags t WHERE t.function_id = f.function_id AND t.tag = :tag))
+ORDER BY f.name, f.function_id;
+
+-- name: search_functions(pattern, created_after, modified_after, test_status)
+-- Functions whose name, description or code matches the LIKE pattern (case-insensitive),
+-- created or modified after the given times, whose latest test result has the given status.
+SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
+       f.last_modified_date, f.signature_json,
+       (SELECT group_concat(fm.module_name, char(31)) FROM function_modules fm
+        WHERE fm.function_id = f.function_id) AS modules,
+       (SELECT group_concat(ft.tag, char(31)) FROM function_tags ft
+        WHERE ft.function_id = f.function_id) AS tags
+FROM function f
+WHERE (lower(f.name) LIKE lower(:pattern) ESCAPE '\'
+       OR lower(f.description) LIKE lower(:pattern) ESCAPE '\'
+       OR lower(f.code_snippet) LIKE lower(:pattern) ESCAPE '\')
+  AND (:created_after IS NULL OR f.creation_date > :created_after)
+  AND (:modified_after IS NULL OR f.last_modified_date > :modified_after)
+  AND (CAST(:test_status AS TEXT) IS NULL OR (
+          SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
+          ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status)
+ORDER BY f.name, f.function_id;
+
+-- name: update_function_code(function_id, code_snippet, signature_json, last_modified_date)!
+-- Replace a function's code and signature and stamp its modification time.
+UPDATE function
+SET code_snippet = :code_snippet, signature_json = :signature_json,
+    last_modified_date = :last_modified_date
+WHERE function_id = :function_id;
+
+-- name: touch_function(function_id, last_modified_date)!
+-- Stamp a function's modification time (its modules, tags or dependencies changed).
+UPDATE function SET last_modified_date = :last_modified_date WHERE function_id = :function_id;
+
+-- name: delete_function(function_id)!
+-- Delete a function; its links, tests, results and history go with it (ON DELETE CASCADE).
+DELETE FROM function WHERE function_id = :function_id;
+
+-- name: count_functions()$
+-- How many functions the library holds.
+SELECT COUNT(*) FROM function;

@@ -1,0 +1,54 @@
+-- Connection set-up and the catalog: what codedb reads about a database itself.
+
+-- name: configure_connection()#
+-- Set up a read-write connection: WAL, enforced foreign keys, a busy timeout, synchronous=NORMAL.
+PRAGMA journal_mode = WAL;
+PRAGMA foreign_keys = ON;
+PRAGMA busy_timeout = 5000;
+PRAGMA synchronous = NORMAL;
+
+-- name: configure_readonly_connection()#
+-- Set up a connection that must not write: refuse writes, wait for locks.
+PRAGMA query_only = ON;
+PRAGMA busy_timeout = 5000;
+
+-- name: list_tables()
+-- Names of the tables of the database, views and internal tables excluded.
+SELECT name FROM sqlite_master
+WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'
+ORDER BY name;
+
+-- name: list_views()
+-- Names of the views of the database.
+SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name;
+
+-- name: describe_schema()
+-- The catalog as (kind, name, table, definition) rows, for comparing two schemas.
+SELECT type, name, tbl_name, sql FROM sqlite_master
+WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!'
+ORDER BY type, name;
+
+-- name: list_applied_migrations()
+-- yoyo's record of applied migrations: (migration_id, applied_at_utc), oldest first.
+SELECT migration_id, applied_at_utc FROM _yoyo_migration
+ORDER BY applied_at_utc, migration_id;
+
+-- name: server_version()$
+-- The version of the database engine.
+SELECT 'SQLite ' || sqlite_version();
+
+-- name: database_size()$
+-- Size of the database in bytes.
+SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size();
+
+-- name: journal_mode()$
+-- The journal mode (wal, delete, ...); NULL where the engine has none.
+SELECT journal_mode FROM pragma_journal_mode();
+
+-- name: integrity_check()
+-- Problems found by the engine's integrity check; the single row 'ok' means none.
+SELECT integrity_check FROM pragma_integrity_check();
+
+-- name: foreign_key_check()
+-- Rows whose foreign keys point at nothing: (table, rowid, parent table).
+SELECT "table", rowid, parent FROM pragma_foreign_key_check();

@@ -1,0 +1,49 @@
+"""codedb: a code-knowledge database with a raw-SQL data layer, on SQLite or PostgreSQL.
+
+    import codedb
+    with codedb.connect("code_db.sqlite") as db:
+        codedb.migrate(db)
+        fid = db.functions.add("fib", "Fibonacci", "def fib(n): ...", modules=["math"]).function_id
+        db.functions.search("fib")
+"""
+
+__version__ = "0.1.0"
+
+from .db import Database, connect  # noqa: E402
+from .errors import (  # noqa: E402
+    AmbiguousId,
+    CodedbError,
+    Conflict,
+    ConnectError,
+    ForeignDatabase,
+    InvalidInput,
+    LockedError,
+    MigrationError,
+    NotFound,
+    NotInitialised,
+    QueryFileError,
+    UnknownRevision,
+)
+from .migrations import init, migrate, rollback, status  # noqa: E402
+
+__all__ = [
+    "AmbiguousId",
+    "CodedbError",
+    "Conflict",
+    "ConnectError",
+    "Database",
+    "ForeignDatabase",
+    "InvalidInput",
+    "LockedError",
+    "MigrationError",
+    "NotFound",
+    "NotInitialised",
+    "QueryFileError",
+    "UnknownRevision",
+    "__version__",
+    "connect",
+    "init",
+    "migrate",
+    "rollback",
+    "status",
+]

@@ -1,0 +1,50 @@
+"""The exception tree. Every error a user can cause is a CodedbError whose message names the
+object and the fix; the CLI prints it as one line and exits 1."""
+
+
+class CodedbError(Exception):
+    """Root of every error codedb raises on purpose."""
+
+
+class ConnectError(CodedbError, ConnectionError):
+    """The database could not be opened or reached."""
+
+
+class NotInitialised(CodedbError):
+    """The database exists but has no codedb schema yet."""
+
+
+class ForeignDatabase(CodedbError):
+    """The database holds another application's tables."""
+
+
+class MigrationError(CodedbError):
+    """A migration could not be applied or rolled back; the database was left as it was."""
+
+
+class UnknownRevision(MigrationError, LookupError):
+    """A revision named by the user is not one this version of codedb knows."""
+
+
+class LockedError(MigrationError):
+    """Another process holds the migration lock."""
+
+
+class NotFound(CodedbError, LookupError):
+    """A record named by its id does not exist."""
+
+
+class AmbiguousId(CodedbError, LookupError):
+    """An id prefix matches more than one record."""
+
+
+class InvalidInput(CodedbError, ValueError):
+    """A value given by the user is malformed (a date, a status, a JSON file, ...)."""
+
+
+class Conflict(CodedbError):
+    """The write would break a rule of the data: a dependency cycle, a duplicate, ..."""
+
+
+class QueryFileError(CodedbError):
+    """A .sql file is malformed: a duplicate name, a missing docstring, a stray override."""

@@ -1,0 +1,249 @@
+"""Typed records: one frozen attrs class per table (field names are the column names), plus the
+shapes of the reports. One cattrs converter, configured here, turns them into JSON-ready
+dicts and back; `reader(cls)` turns a driver row into a record."""
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+
+from .errors import InvalidInput
+
+T = TypeVar("T")
+
+TEST_STATUSES = ("passed", "failed", "pending", "running")
+LIST_SEPARATOR = "\x1f"  # the separator the listing queries aggregate with (ASCII unit separator)
+
+
+def now() -> datetime:
+    """The current time as codedb stores it: naive UTC, microseconds."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def db_time(value: datetime) -> str:
+    """A datetime as the text both backends accept and SQLite stores and sorts by."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(sep=" ", timespec="microseconds")
+
+
+def parse_time(value: str | datetime) -> datetime:
+    """A user's or a row's date: ISO 8601, a date alone meaning midnight; aware times become UTC."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except (ValueError, AttributeError):
+            raise InvalidInput(
+                f"invalid date {value!r}; use ISO 8601, e.g. 2024-05-01 or 2024-05-01T12:30:00"
+            ) from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _stored_time(value: Any) -> datetime | None:
+    # psycopg already returns datetimes; SQLite returns the ISO text written by db_time.
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _stored_list(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(sorted(value))
+    return tuple(sorted(value.split(LIST_SEPARATOR)))
+
+
+@attrs.frozen
+class Function:
+    function_id: str
+    name: str
+    description: str
+    code_snippet: str
+    creation_date: datetime
+    last_modified_date: datetime
+    signature_json: str | None = None
+
+    @property
+    def signature(self) -> dict[str, Any] | None:
+        """The signature parsed from the code ({'arg_names': [...], 'arg_types': [...]})."""
+        return json.loads(self.signature_json) if self.signature_json else None
+
+
+@attrs.frozen
+class FunctionSummary:
+    """A function with its modules and tags, as listings return it."""
+
+    function_id: str
+    name: str
+    description: str
+    code_snippet: str
+    creation_date: datetime
+    last_modified_date: datetime
+    signature_json: str | None
+    modules: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@attrs.frozen
+class Module:
+    name: str
+    module_id: str
+
+
+@attrs.frozen
+class Tag:
+    name: str
+
+
+@attrs.frozen
+class FunctionModule:
+    function_id: str
+    module_name: str
+
+
+@attrs.frozen
+class FunctionTag:
+    function_id: str
+    tag: str
+
+
+@attrs.frozen
+class FunctionDependency:
+    function_id: str
+    depends_on_id: str
+
+
+@attrs.frozen
+class UnitTest:
+    test_id: str
+    function_id: str
+    name: str
+    description: str
+    test_case: str
+
+
+@attrs.frozen
+class TestResult:
+    __test__ = False  # not a pytest test class, whatever its name says
+
+    result_id: str
+    test_id: str
+    function_id: str
+    execution_date: datetime
+    actual_result: str | None
+    status: str
+
+
+@attrs.frozen
+class Modification:
+    modification_id: str
+    function_id: str
+    modifier: str
+    modification_date: datetime
+    description: str
+
+
+@attrs.frozen
+class DependencyEntry:
+    """A function reached from another through dependencies, `depth` edges away."""
+
+    function_id: str
+    name: str
+    depth: int
+
+
+@attrs.frozen
+class CoverageEntry:
+    """One row of the coverage report: each test judged by its latest result."""
+
+    function_id: str
+    name: str
+    tests: int
+    passed: int
+    failed: int
+    coverage_percent: float
+
+
+@attrs.frozen
+class ModuleCount:
+    name: str
+    module_id: str
+    functions: int
+
+
+@attrs.frozen
+class TagCount:
+    name: str
+    functions: int
+
+
+# Column hooks: how a value read from either driver becomes the field's type.
+_COLUMN_HOOKS: dict[Any, Callable[[Any], Any]] = {
+    datetime: _stored_time,
+    datetime | None: _stored_time,
+    tuple[str, ...]: _stored_list,
+    float: lambda v: float(v or 0),
+    int: lambda v: int(v or 0),
+}
+
+converter = cattrs.Converter()
+converter.register_unstructure_hook(datetime, lambda d: d.isoformat(timespec="microseconds"))
+converter.register_structure_hook(datetime, lambda v, _: parse_time(v))
+
+
+def reader(cls: type[T]) -> Callable[[Sequence[Any]], T]:
+    """A function that turns a row (columns in the order of the fields) into `cls`.
+
+    Built once per class; rows that need no conversion go straight to the constructor.
+    """
+    return _readers.get(cls) or _readers.setdefault(cls, _make_reader(cls))
+
+
+_readers: dict[type, Callable[[Sequence[Any]], Any]] = {}
+
+
+def _make_reader(cls: type[T]) -> Callable[[Sequence[Any]], T]:
+    fields = attrs.fields(cls)  # type: ignore[arg-type]
+    hooks = [(i, _COLUMN_HOOKS[f.type]) for i, f in enumerate(fields) if f.type in _COLUMN_HOOKS]
+    if not hooks:
+        return lambda row: cls(*row)
+
+    def read(row: Sequence[Any]) -> T:
+        values = list(row)
+        for index, hook in hooks:
+            values[index] = hook(values[index])
+        return cls(*values)
+
+    return read
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The column names of a record class, in order."""
+    return tuple(f.name for f in attrs.fields(cls))
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A record as a JSON-ready dict (datetimes as ISO text)."""
+    return converter.unstructure(record)  # type: ignore[no-any-return]
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """A record from a dict made by to_dict; raises InvalidInput naming what is wrong."""
+    try:
+        return converter.structure(data, cls)
+    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as exc:
+        raise InvalidInput(f"not a valid {cls.__name__} record: {_first_cause(exc)}") from None
+
+
+def _first_cause(exc: BaseException) -> str:
+    if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
+        return _first_cause(exc.exceptions[0])
+    return str(exc) or type(exc).__name__
