@@ -8,9 +8,10 @@ PRAGMA busy_timeout = 5000;
 PRAGMA synchronous = NORMAL;
 
 -- name: configure_readonly_connection()#
--- Set up a connection that must not write: refuse writes, wait for locks.
+-- Set up a connection that must not write: refuse writes, wait for locks, read the header.
 PRAGMA query_only = ON;
 PRAGMA busy_timeout = 5000;
+PRAGMA schema_version;
 
 -- name: list_tables()
 -- Names of the tables of the database, views and internal tables excluded.

@@ -268,7 +268,8 @@ def _connect_postgres(target: str, readonly: bool) -> Database:
             options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
         conn = psycopg.connect(conninfo, autocommit=True, **options)
     except psycopg.Error as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        reason = lines[0] if lines else type(exc).__name__
         raise ConnectError(
             f"cannot connect to {display_target(target)}: {reason}; "
             "check the URL and that the server is running"

@@ -1,0 +1,152 @@
+"""Fixtures: a database URL or path for each backend (SQLite file, PostgreSQL schema), an open
+migrated database, and the codedb CLI run as a subprocess."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+import codedb
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+PG_ENV = "CODEDB_TEST_POSTGRES_URL"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    pg = os.environ.get(PG_ENV)
+    return [
+        f"SQLite {sqlite3.sqlite_version} (Python sqlite3 module)",
+        f"PostgreSQL: {pg}" if pg else f"PostgreSQL: not configured ({PG_ENV} unset): its tests skip",
+    ]
+
+
+def pg_base_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against")
+    return url
+
+
+def schema_url(base: str, schema: str) -> str:
+    """A URL whose connections work in `schema` (libpq's options=-csearch_path=...)."""
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL pointing at a new, empty schema, dropped after the test."""
+    import psycopg
+
+    base = pg_base_url()
+    schema = f"codedb_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield schema_url(base, schema)
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def target(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database of the backend under test: a file path or a PostgreSQL URL."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("pg_schema_url"))
+    return str(tmp_path / "test.sqlite")
+
+
+@pytest.fixture
+def db(target: str) -> Iterator[codedb.Database]:
+    """An open database with every migration applied."""
+    with codedb.connect(target) as database:
+        codedb.migrate(database)
+        yield database
+
+
+@pytest.fixture
+def memory_db() -> Iterator[codedb.Database]:
+    """An in-memory SQLite database with the migrations' SQL run directly: for fast tests of
+    the API that need no file (yoyo itself needs one)."""
+    from yoyo.migrations import read_sql_migration
+
+    from codedb.migrations import _read
+
+    with codedb.connect(":memory:") as database:
+        for migration in _read("sqlite"):
+            for statement in read_sql_migration(migration.path)[2]:
+                database.conn.execute(statement)
+        yield database
+
+
+class CLI:
+    """Runs `python -m codedb` in a subprocess, as a user would from a shell."""
+
+    def __init__(self, target: str, cwd: Path):
+        self.target = target
+        self.cwd = cwd
+
+    def __call__(self, *args: str, db: bool = True, input: str | None = None,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "codedb"]
+        if db:
+            argv.append(f"--db={self.target}")
+        run_env = {k: v for k, v in os.environ.items() if k != "CODEDB_URL"}
+        run_env.update({"PYTHONPATH": str(ROOT / "src"), **(env or {})})
+        return subprocess.run(
+            [*argv, *args], capture_output=True, text=True, cwd=self.cwd, env=run_env,
+            input=input, timeout=120,
+        )
+
+    def ok(self, *args: str, **kwargs: object) -> str:
+        result = self(*args, **kwargs)  # type: ignore[arg-type]
+        assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
+        assert "Traceback" not in result.stderr
+        return result.stdout
+
+    def error(self, *args: str, code: int = 1, **kwargs: object) -> str:
+        """Run a command that must fail with one line on stderr; return that line."""
+        result = self(*args, **kwargs)  # type: ignore[arg-type]
+        assert result.returncode == code, f"{args}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+        assert "Traceback" not in result.stderr, result.stderr
+        if code == 1:
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1, result.stderr
+            assert lines[0].startswith("Error: ")
+            return lines[0]
+        return result.stderr
+
+
+@pytest.fixture
+def cli(target: str, tmp_path: Path) -> CLI:
+    return CLI(target, tmp_path)
+
+
+def snapshot(database: codedb.Database) -> dict[str, list[tuple]]:
+    """Every row of every codedb table: to prove that a failed command changed nothing."""
+    from codedb.tables import TABLES, table_query
+
+    present = database.table_names()
+    return {
+        name: [tuple(row) for row in table_query(database, "dump", name)(database.conn)]
+        for name in TABLES if name in present
+    }
+
+
+def db_snapshot(target: str) -> dict[str, list[tuple]]:
+    with codedb.connect(target, create=False) as database:
+        return snapshot(database)
