@@ -27,7 +27,7 @@ demo: $(VENV)/.installed
 	bin/codedb --db $(DEMO_DB) stats
 
 test: $(VENV)/.installed tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks examples

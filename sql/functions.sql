@@ -1,5 +1,5 @@
 -- Functions: the code library's entries. Listings return each function with its modules and
--- tags aggregated in the same query (never a query per row), separated by char(31).
+-- tags aggregated in the same query (never a query per row) as JSON arrays.
 
 -- name: insert_function(function_id, name, description, code_snippet, creation_date, last_modified_date, signature_json)!
 -- Insert one function row.
@@ -31,9 +31,9 @@ ORDER BY function_id LIMIT 11;
 -- One function with its modules and tags.
 SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
        f.last_modified_date, f.signature_json,
-       (SELECT group_concat(fm.module_name, char(31)) FROM function_modules fm
+       (SELECT json_group_array(fm.module_name) FROM function_modules fm
         WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT group_concat(ft.tag, char(31)) FROM function_tags ft
+       (SELECT json_group_array(ft.tag) FROM function_tags ft
         WHERE ft.function_id = f.function_id) AS tags
 FROM function f WHERE f.function_id = :function_id;
 
@@ -41,9 +41,9 @@ FROM function f WHERE f.function_id = :function_id;
 -- Functions with their modules and tags, optionally only those in a module and/or with a tag.
 SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
        f.last_modified_date, f.signature_json,
-       (SELECT group_concat(fm.module_name, char(31)) FROM function_modules fm
+       (SELECT json_group_array(fm.module_name) FROM function_modules fm
         WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT group_concat(ft.tag, char(31)) FROM function_tags ft
+       (SELECT json_group_array(ft.tag) FROM function_tags ft
         WHERE ft.function_id = f.function_id) AS tags
 FROM function f
 WHERE (CAST(:module AS TEXT) IS NULL OR EXISTS (
@@ -58,9 +58,9 @@ ORDER BY f.name, f.function_id;
 -- created or modified after the given times, whose latest test result has the given status.
 SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
        f.last_modified_date, f.signature_json,
-       (SELECT group_concat(fm.module_name, char(31)) FROM function_modules fm
+       (SELECT json_group_array(fm.module_name) FROM function_modules fm
         WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT group_concat(ft.tag, char(31)) FROM function_tags ft
+       (SELECT json_group_array(ft.tag) FROM function_tags ft
         WHERE ft.function_id = f.function_id) AS tags
 FROM function f
 WHERE (lower(f.name) LIKE lower(:pattern) ESCAPE '\'

@@ -100,16 +100,22 @@ class CLI:
         self.target = target
         self.cwd = cwd
 
-    def __call__(self, *args: str, db: bool = True, input: str | None = None,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, db: bool = True, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         argv = [sys.executable, "-m", "codedb"]
         if db:
             argv.append(f"--db={self.target}")
         run_env = {k: v for k, v in os.environ.items() if k != "CODEDB_URL"}
         run_env.update({"PYTHONPATH": str(ROOT / "src"), **(env or {})})
         return subprocess.run(
-            [*argv, *args], capture_output=True, text=True, cwd=self.cwd, env=run_env,
-            input=input, timeout=120,
+            [*argv, *args],
+            capture_output=True,
+            text=True,
+            cwd=self.cwd,
+            env=run_env,
+            input=input,
+            timeout=120,
         )
 
     def ok(self, *args: str, **kwargs: object) -> str:
@@ -121,7 +127,9 @@ class CLI:
     def error(self, *args: str, code: int = 1, **kwargs: object) -> str:
         """Run a command that must fail with one line on stderr; return that line."""
         result = self(*args, **kwargs)  # type: ignore[arg-type]
-        assert result.returncode == code, f"{args}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+        assert result.returncode == code, (
+            f"{args}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+        )
         assert "Traceback" not in result.stderr, result.stderr
         if code == 1:
             lines = result.stderr.strip().splitlines()
@@ -143,7 +151,8 @@ def snapshot(database: codedb.Database) -> dict[str, list[tuple]]:
     present = database.table_names()
     return {
         name: [tuple(row) for row in table_query(database, "dump", name)(database.conn)]
-        for name in TABLES if name in present
+        for name in TABLES
+        if name in present
     }
 
 

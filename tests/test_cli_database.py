@@ -9,9 +9,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import CLI, ROOT
 
 from codedb.cli import COMMANDS, PROGRAM_DOC
+from conftest import CLI, ROOT
 
 IDS = ["0001.function-library", "0002.function-summary-view", "0003.coverage-report-view"]
 
@@ -84,7 +84,10 @@ def test_a_database_of_another_application(tmp_path: Path) -> None:
         conn.execute("INSERT INTO orders (item) VALUES ('tea')")
     conn.close()
     cli = CLI(str(path), tmp_path)
-    assert cli.error("stats") == f"Error: database {path} has no codedb schema; create it with 'codedb --db {path} init'"
+    assert (
+        cli.error("stats")
+        == f"Error: database {path} has no codedb schema; create it with 'codedb --db {path} init'"
+    )
     line = cli.error("init")
     assert "holds tables of another application (orders)" in line and "'codedb init --force'" in line
     with sqlite3.connect(path) as conn:

@@ -4,11 +4,11 @@ import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import snapshot
 
 import codedb
 from codedb.errors import AmbiguousId, Conflict, InvalidInput, NotFound
 from codedb.records import Function, FunctionSummary
+from conftest import snapshot
 
 OLD_TOOL_SQL = """
 SELECT f.name, COUNT(ut.test_id) AS test_count, MAX(tr.execution_date) AS last_test_run
@@ -21,8 +21,13 @@ ORDER BY test_count DESC;
 
 
 def test_add_get_and_summary(db: codedb.Database) -> None:
-    f = db.functions.add("fib", "Fibonacci", "def fib(n: int, *rest, k=2, **kw) -> int:\n    return n\n",
-                         modules=["math", "seq", "math"], tags=["recursion"])
+    f = db.functions.add(
+        "fib",
+        "Fibonacci",
+        "def fib(n: int, *rest, k=2, **kw) -> int:\n    return n\n",
+        modules=["math", "seq", "math"],
+        tags=["recursion"],
+    )
     assert isinstance(f, Function)
     assert db.functions.get(f.function_id) == f
     assert f.signature == {"arg_names": ["n", "rest", "k", "kw"], "arg_types": ["int", None, None, None]}
@@ -37,8 +42,9 @@ def test_names_are_not_unique(db: codedb.Database) -> None:
     a = db.functions.add("dup", code="1")
     b = db.functions.add("dup", code="2")
     assert a.function_id != b.function_id
-    assert [f.code_snippet for f in db.functions.list()] == ["1", "2"] or \
-        sorted(f.code_snippet for f in db.functions.list()) == ["1", "2"]
+    assert [f.code_snippet for f in db.functions.list()] == ["1", "2"] or sorted(
+        f.code_snippet for f in db.functions.list()
+    ) == ["1", "2"]
 
 
 def test_bad_names_are_refused(db: codedb.Database) -> None:
@@ -62,15 +68,17 @@ def test_list_by_module_and_tag_in_one_query(db: codedb.Database) -> None:
 
 
 def test_search_filters(db: codedb.Database) -> None:
-    old = db.functions.add("Matrix_Mul", "multiply", "def mm(a, b): ...",
-                           creation_date=datetime(2020, 1, 1))
+    old = db.functions.add("Matrix_Mul", "multiply", "def mm(a, b): ...", creation_date=datetime(2020, 1, 1))
     new = db.functions.add("vector", "adds 100% of MATRIX rows", "def v(): ...")
     assert {s.name for s in db.functions.search("matrix")} == {"Matrix_Mul", "vector"}
     assert [s.name for s in db.functions.search("100%")] == ["vector"]
     assert [s.name for s in db.functions.search("x_m")] == ["Matrix_Mul"]  # _ is literal
     assert db.functions.search("x%m") == []
     assert [s.name for s in db.functions.search("matrix", created_after="2021-01-01")] == ["vector"]
-    assert [s.name for s in db.functions.search("", modified_after=datetime(2019, 12, 31))] == ["Matrix_Mul", "vector"]
+    assert [s.name for s in db.functions.search("", modified_after=datetime(2019, 12, 31))] == [
+        "Matrix_Mul",
+        "vector",
+    ]
     test = db.tests.add(old.function_id, "t")
     db.tests.record_result(test.test_id, "failed", execution_date=datetime(2024, 1, 1))
     db.tests.record_result(test.test_id, "passed", execution_date=datetime(2024, 1, 2))
@@ -106,7 +114,14 @@ def test_delete_takes_what_belongs_to_the_function(db: codedb.Database) -> None:
     db.functions.delete(a.function_id)
     rows = snapshot(db)
     assert [r[0] for r in rows["function"]] == [b.function_id]
-    for table in ("function_modules", "function_tags", "function_dependencies", "unittest", "testresult", "modification"):
+    for table in (
+        "function_modules",
+        "function_tags",
+        "function_dependencies",
+        "unittest",
+        "testresult",
+        "modification",
+    ):
         assert rows[table] == [], table
     assert rows["module"] and rows["tag"]  # modules and tags are shared, they stay
     with pytest.raises(NotFound):
@@ -121,12 +136,17 @@ def test_dependencies_direct_transitive_and_cycles(db: codedb.Database) -> None:
     db.dependencies.add(c.function_id, d.function_id)
     assert [e.name for e in db.dependencies.list(a.function_id)] == ["b", "c"]
     assert [(e.name, e.depth) for e in db.dependencies.list(a.function_id, transitive=True)] == [
-        ("b", 1), ("c", 1), ("d", 2)]
+        ("b", 1),
+        ("c", 1),
+        ("d", 2),
+    ]
     assert [e.name for e in db.dependencies.dependents(c.function_id)] == ["a", "b"]
     before = snapshot(db)
     with pytest.raises(Conflict, match="cannot depend on itself"):
         db.dependencies.add(a.function_id, a.function_id)
-    with pytest.raises(Conflict, match=r"d cannot depend on a: that would close the cycle d -> a -> [bc].* -> d"):
+    with pytest.raises(
+        Conflict, match=r"d cannot depend on a: that would close the cycle d -> a -> [bc].* -> d"
+    ):
         db.dependencies.add(d.function_id, a.function_id)
     assert snapshot(db) == before
     assert db.dependencies.cycles() == []
@@ -144,7 +164,10 @@ def test_cycles_written_by_direct_sql_are_found(db: codedb.Database) -> None:
     cycles = db.dependencies.cycles()
     assert [sorted(e.name for e in group) for group in cycles] == [["a", "b"]]
     # the transitive listing stops on the cycle instead of looping
-    assert [(e.name, e.depth) for e in db.dependencies.list(a.function_id, transitive=True)] == [("b", 1), ("a", 2)]
+    assert [(e.name, e.depth) for e in db.dependencies.list(a.function_id, transitive=True)] == [
+        ("b", 1),
+        ("a", 2),
+    ]
     assert c
 
 
@@ -161,7 +184,11 @@ def test_tests_results_and_coverage(db: codedb.Database) -> None:
     cov = {c.name: c for c in db.tests.coverage()}
     assert (cov["f"].tests, cov["f"].passed, cov["f"].failed, cov["f"].coverage_percent) == (2, 1, 1, 50.0)
     assert (cov["g"].tests, cov["g"].coverage_percent) == (0, 0.0)
-    rows = list(db.conn.execute(OLD_TOOL_SQL)) if db.dialect == "sqlite" else db.conn.execute(OLD_TOOL_SQL).fetchall()
+    rows = (
+        list(db.conn.execute(OLD_TOOL_SQL))
+        if db.dialect == "sqlite"
+        else db.conn.execute(OLD_TOOL_SQL).fetchall()
+    )
     assert [(r[0], r[1]) for r in rows] == [("f", 3), ("g", 0)]
     last = rows[0][2]
     assert (last if isinstance(last, datetime) else datetime.fromisoformat(last)) == datetime(2024, 1, 3)
@@ -177,7 +204,9 @@ def test_ids_by_unique_prefix(db: codedb.Database) -> None:
     db.functions.add("b", function_id="abd-2")
     assert db.functions.resolve("abc") == a.function_id
     assert db.functions.resolve("abc-1") == a.function_id
-    with pytest.raises(AmbiguousId, match=r"function id prefix ab is ambiguous: abc-1, abd-2; give more characters"):
+    with pytest.raises(
+        AmbiguousId, match=r"function id prefix ab is ambiguous: abc-1, abd-2; give more characters"
+    ):
         db.functions.resolve("ab")
     with pytest.raises(NotFound, match=r"function zz not found; list ids with 'codedb list-functions'"):
         db.functions.resolve("zz")
@@ -203,20 +232,18 @@ def test_a_failed_write_rolls_back_everything(db: codedb.Database) -> None:
     before = snapshot(db)
     with pytest.raises(InvalidInput):
         db.functions.add_many([{"name": "ok", "modules": ["m"]}, {"name": ""}])
-    with pytest.raises(RuntimeError):
-        with db.transaction():
-            db.functions.add("inside", modules=["new"])
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), db.transaction():
+        db.functions.add("inside", modules=["new"])
+        raise RuntimeError("boom")
     assert snapshot(db) == before
 
 
 def test_nested_transactions_are_savepoints(db: codedb.Database) -> None:
     with db.transaction():
         db.functions.add("outer")
-        with pytest.raises(RuntimeError):
-            with db.transaction():
-                db.functions.add("inner")
-                raise RuntimeError
+        with pytest.raises(RuntimeError), db.transaction():
+            db.functions.add("inner")
+            raise RuntimeError
         assert [s.name for s in db.functions.list()] == ["outer"]
     assert [s.name for s in db.functions.list()] == ["outer"]
     assert not db.in_transaction
@@ -228,14 +255,22 @@ def test_constraints_hold_against_direct_sql(db: codedb.Database) -> None:
     errors = (sqlite3.IntegrityError,)
     if db.dialect == "postgresql":
         import psycopg
+
         errors = (psycopg.errors.IntegrityError,)  # type: ignore[assignment]
     with pytest.raises(errors):
         db.queries.results.insert_testresult(
-            db.conn, result_id="r", test_id=t.test_id, function_id=f.function_id,
-            execution_date="2024-01-01 00:00:00.000000", actual_result=None, status="great")
+            db.conn,
+            result_id="r",
+            test_id=t.test_id,
+            function_id=f.function_id,
+            execution_date="2024-01-01 00:00:00.000000",
+            actual_result=None,
+            status="great",
+        )
     with pytest.raises(errors):
-        db.queries.tests.insert_unittest(db.conn, test_id="x", function_id="missing", name="n",
-                                         description="", test_case="")
+        db.queries.tests.insert_unittest(
+            db.conn, test_id="x", function_id="missing", name="n", description="", test_case=""
+        )
 
 
 def test_memory_database_works_for_quick_use(memory_db: codedb.Database) -> None:

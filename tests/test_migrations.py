@@ -5,17 +5,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
 
 import codedb
 from codedb.errors import LockedError, MigrationError, UnknownRevision
 from codedb.migrations import YOYO_TABLES, known_ids, rollback, status
 from codedb.resources import resource_dir
+from conftest import snapshot
 
 
 def catalog(db: codedb.Database) -> list[tuple]:
-    return [tuple(row) for row in db.queries.meta.describe_schema(db.conn)
-            if not str(row[1]).startswith(("_yoyo", "yoyo")) and not str(row[2]).startswith(("_yoyo", "yoyo"))]
+    return [
+        tuple(row)
+        for row in db.queries.meta.describe_schema(db.conn)
+        if not str(row[1]).startswith(("_yoyo", "yoyo")) and not str(row[2]).startswith(("_yoyo", "yoyo"))
+    ]
 
 
 def test_apply_rollback_apply_gives_the_same_schema(target: str) -> None:
@@ -60,7 +63,9 @@ def test_unknown_revision_is_refused(target: str) -> None:
 def _migrations_with_a_bad_one(tmp_path: Path, dialect: str) -> Path:
     root = tmp_path / "migrations"
     shutil.copytree(resource_dir("migrations"), root)
-    (root / "0004.broken.sql").write_text("CREATE TABLE extra (id INTEGER);\nCREATE TABLE extra (id INTEGER);\n")
+    (root / "0004.broken.sql").write_text(
+        "CREATE TABLE extra (id INTEGER);\nCREATE TABLE extra (id INTEGER);\n"
+    )
     (root / "0004.broken.rollback.sql").write_text("DROP TABLE extra;\n")
     return root
 
@@ -86,9 +91,10 @@ def test_a_held_lock_is_reported_not_waited_on_forever(target: str) -> None:
 
     with codedb.connect(target) as db:
         other = get_backend(_yoyo_url(db))  # another process's migration, holding the lock
-        with other.lock():
-            with pytest.raises(LockedError, match=r"locked by another migration .*'codedb migrate --break-lock'"):
-                codedb.migrate(db, lock_timeout=0.5)
+        with other.lock(), pytest.raises(
+            LockedError, match=r"locked by another migration .*'codedb migrate --break-lock'"
+        ):
+            codedb.migrate(db, lock_timeout=0.5)
         other.connection.close()
         assert status(db).current is None
         assert codedb.migrate(db) == known_ids(db.dialect)

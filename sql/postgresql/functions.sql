@@ -1,13 +1,13 @@
--- PostgreSQL versions of the listing queries of ../functions.sql: string_agg for
--- group_concat, and typed time parameters.
+-- PostgreSQL versions of the listing queries of ../functions.sql: json_agg for
+-- json_group_array, and typed time parameters.
 
 -- name: get_function_summary(function_id)^
 -- One function with its modules and tags.
 SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
        f.last_modified_date, f.signature_json,
-       (SELECT string_agg(fm.module_name, chr(31)) FROM function_modules fm
+       (SELECT json_agg(fm.module_name) FROM function_modules fm
         WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT string_agg(ft.tag, chr(31)) FROM function_tags ft
+       (SELECT json_agg(ft.tag) FROM function_tags ft
         WHERE ft.function_id = f.function_id) AS tags
 FROM function f WHERE f.function_id = :function_id;
 
@@ -15,9 +15,9 @@ FROM function f WHERE f.function_id = :function_id;
 -- Functions with their modules and tags, optionally only those in a module and/or with a tag.
 SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
        f.last_modified_date, f.signature_json,
-       (SELECT string_agg(fm.module_name, chr(31)) FROM function_modules fm
+       (SELECT json_agg(fm.module_name) FROM function_modules fm
         WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT string_agg(ft.tag, chr(31)) FROM function_tags ft
+       (SELECT json_agg(ft.tag) FROM function_tags ft
         WHERE ft.function_id = f.function_id) AS tags
 FROM function f
 WHERE (CAST(:module AS TEXT) IS NULL OR EXISTS (
@@ -32,9 +32,9 @@ ORDER BY f.name, f.function_id;
 -- created or modified after the given times, whose latest test result has the given status.
 SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
        f.last_modified_date, f.signature_json,
-       (SELECT string_agg(fm.module_name, chr(31)) FROM function_modules fm
+       (SELECT json_agg(fm.module_name) FROM function_modules fm
         WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT string_agg(ft.tag, chr(31)) FROM function_tags ft
+       (SELECT json_agg(ft.tag) FROM function_tags ft
         WHERE ft.function_id = f.function_id) AS tags
 FROM function f
 WHERE (lower(f.name) LIKE lower(:pattern) ESCAPE '\'

@@ -1,10 +1,10 @@
 """codedb: a code-knowledge database with a raw-SQL data layer, on SQLite or PostgreSQL.
 
-    import codedb
-    with codedb.connect("code_db.sqlite") as db:
-        codedb.migrate(db)
-        fid = db.functions.add("fib", "Fibonacci", "def fib(n): ...", modules=["math"]).function_id
-        db.functions.search("fib")
+import codedb
+with codedb.connect("code_db.sqlite") as db:
+    codedb.migrate(db)
+    fid = db.functions.add("fib", "Fibonacci", "def fib(n): ...", modules=["math"]).function_id
+    db.functions.search("fib")
 """
 
 __version__ = "0.1.0"

@@ -77,6 +77,7 @@ COMMANDS: dict[str, tuple[str, Callable[[dict[str, Any]], int]]] = {}
 
 def command(doc: str) -> Callable[[Callable[[dict[str, Any]], int]], Callable[[dict[str, Any]], int]]:
     """Register a command by the docopt text of its usage."""
+
     def register(handler: Callable[[dict[str, Any]], int]) -> Callable[[dict[str, Any]], int]:
         name = doc.split("codedb ", 1)[1].split()[0]
         COMMANDS[name] = (doc.strip("\n") + "\n" + COMMON, handler)
@@ -123,7 +124,9 @@ def write_text_file(path: str, text: str) -> None:
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}; check the directory and permissions") from None
+        raise InvalidInput(
+            f"cannot write {path}: {exc.strerror}; check the directory and permissions"
+        ) from None
 
 
 def split_names(values: Sequence[str] | None) -> list[str]:
@@ -132,6 +135,7 @@ def split_names(values: Sequence[str] | None) -> list[str]:
 
 
 # --- database commands ----------------------------------------------------------------------
+
 
 @command("""
 Usage: codedb init [--force] [--lock-timeout=SECONDS] [options]
@@ -155,7 +159,9 @@ def cmd_init(args: dict[str, Any]) -> int:
             from .migrations import status
 
             state = status(db)
-            hint = f"; {len(state.pending)} pending, apply them with 'codedb migrate'" if state.pending else ""
+            hint = (
+                f"; {len(state.pending)} pending, apply them with 'codedb migrate'" if state.pending else ""
+            )
             out(f"{where} is already initialised at revision {state.current}; nothing applied{hint}")
         else:
             out(f"initialised {where}: applied {', '.join(result.applied)}")
@@ -191,7 +197,9 @@ def cmd_migrate(args: dict[str, Any]) -> int:
     with open_db(args) as db:
         if args["--break-lock"]:
             break_lock(db)
-        ids = migrate(db, args["--to"], dry_run=args["--dry-run"], lock_timeout=_seconds(args["--lock-timeout"]))
+        ids = migrate(
+            db, args["--to"], dry_run=args["--dry-run"], lock_timeout=_seconds(args["--lock-timeout"])
+        )
         if not ids:
             out("nothing to apply: the schema is up to date")
         else:
@@ -220,8 +228,13 @@ def cmd_rollback(args: dict[str, Any]) -> int:
     except ValueError:
         raise InvalidInput(f"invalid --steps {args['--steps']!r}; give a whole number") from None
     with connect(args["--db"], create=False) as db:
-        ids = rollback(db, args["--to"], None if args["--to"] else steps, dry_run=args["--dry-run"],
-                       lock_timeout=_seconds(args["--lock-timeout"]))
+        ids = rollback(
+            db,
+            args["--to"],
+            None if args["--to"] else steps,
+            dry_run=args["--dry-run"],
+            lock_timeout=_seconds(args["--lock-timeout"]),
+        )
         if not ids:
             out("nothing to roll back")
         else:
@@ -287,7 +300,10 @@ def cmd_stats(args: dict[str, Any]) -> int:
         return 0
     out(f"database:      {data['database']}")
     out(f"backend:       {data['backend']} ({data['version']})")
-    out(f"revision:      {data['revision']}" + (f" ({len(data['pending_migrations'])} pending)" if data["pending_migrations"] else ""))
+    out(
+        f"revision:      {data['revision']}"
+        + (f" ({len(data['pending_migrations'])} pending)" if data["pending_migrations"] else "")
+    )
     out(f"journal mode:  {data['journal_mode']}")
     out(f"size:          {data['size_bytes']:,} bytes")
     width = max(len(name) for name in data["tables"])
@@ -321,8 +337,11 @@ def cmd_add_function(args: dict[str, Any]) -> int:
     code = read_text_file(args["--code-file"], "code file") if args["--code-file"] else args["--code"]
     with open_db(args) as db:
         function = db.functions.add(
-            args["--name"], args["--description"], code,
-            split_names(args["--modules"]), split_names(args["--tags"]),
+            args["--name"],
+            args["--description"],
+            code,
+            split_names(args["--modules"]),
+            split_names(args["--tags"]),
         )
         if args["--json"]:
             from .output import as_json
@@ -379,7 +398,9 @@ Options:
 def cmd_modify_function(args: dict[str, Any]) -> int:
     code = read_text_file(args["--code-file"], "code file")
     with open_db(args) as db:
-        function = db.functions.modify(db.functions.resolve(args["--id"]), args["--modifier"], args["--description"], code)
+        function = db.functions.modify(
+            db.functions.resolve(args["--id"]), args["--modifier"], args["--description"], code
+        )
     out(f"modified {function.function_id}")
     return 0
 
@@ -400,7 +421,8 @@ def cmd_delete_function(args: dict[str, Any]) -> int:
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb list-functions [--module=NAME] [--tag=TAG] [--json | --csv] [options]
 
 List functions with their modules and tags, optionally only those in a module and/or with a tag.
@@ -408,18 +430,25 @@ List functions with their modules and tags, optionally only those in a module an
 Options:
   --module=NAME  only functions in this module
   --tag=TAG      only functions with this tag
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_list_functions(args: dict[str, Any]) -> int:
     from .output import render
 
     with open_db(args) as db:
         rows = db.functions.list(module=args["--module"], tag=args["--tag"])
-    columns = FUNCTION_COLUMNS if fmt(args) == "table" else (*FUNCTION_COLUMNS[:3], "code_snippet", *FUNCTION_COLUMNS[3:], "creation_date")
+    columns = (
+        FUNCTION_COLUMNS
+        if fmt(args) == "table"
+        else (*FUNCTION_COLUMNS[:3], "code_snippet", *FUNCTION_COLUMNS[3:], "creation_date")
+    )
     out(render(rows, columns, fmt(args)))
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb search-functions --query=TEXT [--created-after=DATE] [--modified-after=DATE]
                                [--test-status=STATUS] [--json | --csv] [options]
 
@@ -432,26 +461,33 @@ Options:
   --created-after=DATE   only functions created after DATE
   --modified-after=DATE  only functions modified after DATE
   --test-status=STATUS   only functions whose latest result has STATUS
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_search_functions(args: dict[str, Any]) -> int:
     from .output import render
 
     with open_db(args) as db:
         rows = db.functions.search(
-            args["--query"], created_after=args["--created-after"],
-            modified_after=args["--modified-after"], test_status=args["--test-status"],
+            args["--query"],
+            created_after=args["--created-after"],
+            modified_after=args["--modified-after"],
+            test_status=args["--test-status"],
         )
     out(render(rows, FUNCTION_COLUMNS, fmt(args)))
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb list-modules [--json | --csv] [options]
 
 List modules with the number of functions in each.
 
 Options:
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_list_modules(args: dict[str, Any]) -> int:
     from .output import render
 
@@ -476,13 +512,16 @@ def cmd_add_function_to_module(args: dict[str, Any]) -> int:
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb list-tags [--json | --csv] [options]
 
 List tags with the number of functions that carry each.
 
 Options:
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_list_tags(args: dict[str, Any]) -> int:
     from .output import render
 
@@ -544,7 +583,8 @@ def cmd_remove_dependency(args: dict[str, Any]) -> int:
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb list-dependencies --function-id=ID [--transitive] [--json | --csv] [options]
 
 What a function depends on: directly, or with --transitive everything it reaches, each with
@@ -553,24 +593,31 @@ its shortest depth.
 Options:
   --function-id=ID  the function's id, or a unique prefix of it
   --transitive      follow dependencies of dependencies
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_list_dependencies(args: dict[str, Any]) -> int:
     from .output import render
 
     with open_db(args) as db:
-        rows = db.dependencies.list(db.functions.resolve(args["--function-id"]), transitive=args["--transitive"])
+        rows = db.dependencies.list(
+            db.functions.resolve(args["--function-id"]), transitive=args["--transitive"]
+        )
     out(render(rows, ("function_id", "name", "depth"), fmt(args)))
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb detect-cycles [--json | --csv] [options]
 
 Find dependency cycles (codedb refuses to make them, but imports and direct SQL may). Exit
 code 1 when there is one.
 
 Options:
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_detect_cycles(args: dict[str, Any]) -> int:
     from .output import render
 
@@ -622,7 +669,9 @@ Options:
 def cmd_add_test(args: dict[str, Any]) -> int:
     test_case = read_text_file(args["--test-file"], "test file")
     with open_db(args) as db:
-        test = db.tests.add(db.functions.resolve(args["--function-id"]), args["--name"], args["--description"], test_case)
+        test = db.tests.add(
+            db.functions.resolve(args["--function-id"]), args["--name"], args["--description"], test_case
+        )
     out(test.test_id)
     return 0
 
@@ -639,26 +688,37 @@ Options:
 """)
 def cmd_record_result(args: dict[str, Any]) -> int:
     with open_db(args) as db:
-        result = db.tests.record_result(db.tests.resolve(args["--test-id"]), args["--status"], args["--actual-result"])
+        result = db.tests.record_result(
+            db.tests.resolve(args["--test-id"]), args["--status"], args["--actual-result"]
+        )
     out(result.result_id)
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb show-results [--function-id=ID] [--json | --csv] [options]
 
 List test results, newest first: all, or a function's.
 
 Options:
   --function-id=ID  only this function's results (id or unique prefix)
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_show_results(args: dict[str, Any]) -> int:
     from .output import render
 
     with open_db(args) as db:
         function_id = db.functions.resolve(args["--function-id"]) if args["--function-id"] else None
         rows = db.tests.results(function_id)
-    out(render(rows, ("result_id", "test_id", "function_id", "execution_date", "status", "actual_result"), fmt(args)))
+    out(
+        render(
+            rows,
+            ("result_id", "test_id", "function_id", "execution_date", "status", "actual_result"),
+            fmt(args),
+        )
+    )
     return 0
 
 
@@ -678,14 +738,17 @@ def cmd_purge_tests(args: dict[str, Any]) -> int:
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb list-modifications --function-id=ID [--json | --csv] [options]
 
 A function's change history, oldest first.
 
 Options:
   --function-id=ID  the function's id, or a unique prefix of it
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_list_modifications(args: dict[str, Any]) -> int:
     from .output import render
 
@@ -695,14 +758,17 @@ def cmd_list_modifications(args: dict[str, Any]) -> int:
     return 0
 
 
-@command("""
+@command(
+    """
 Usage: codedb coverage-report [--json | --csv] [options]
 
 Per function: its tests, how many passed and failed, and the percentage that passed, each
 test judged by its latest result.
 
 Options:
-""" + FORMAT)
+"""
+    + FORMAT
+)
 def cmd_coverage_report(args: dict[str, Any]) -> int:
     from .output import render
 
@@ -783,6 +849,7 @@ Options:
 
 
 # --- dispatch -------------------------------------------------------------------------------
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run codedb with `argv` (default: sys.argv[1:]); return the exit code."""

@@ -50,8 +50,9 @@ def _function_dict(summary: FunctionSummary) -> dict[str, Any]:
     }
 
 
-def add_function(name: str, description: str, code: str, modules: list[str] | None = None,
-                 tags: list[str] | None = None) -> str:
+def add_function(
+    name: str, description: str, code: str, modules: list[str] | None = None, tags: list[str] | None = None
+) -> str:
     """Add a function; return its id."""
     return database().functions.add(name, description, code, modules or [], tags or []).function_id
 
@@ -89,9 +90,12 @@ def list_functions(module: str | None = None, tag: str | None = None) -> list[di
     return [_function_dict(s) for s in database().functions.list(module=module, tag=tag)]
 
 
-def search_functions(query: str, created_after: datetime | str | None = None,
-                     modified_after: datetime | str | None = None,
-                     test_status: str | None = None) -> list[dict[str, Any]]:
+def search_functions(
+    query: str,
+    created_after: datetime | str | None = None,
+    modified_after: datetime | str | None = None,
+    test_status: str | None = None,
+) -> list[dict[str, Any]]:
     """Functions whose name, description or code contains `query`."""
     found = database().functions.search(
         query, created_after=created_after, modified_after=modified_after, test_status=test_status
@@ -112,8 +116,14 @@ def record_test_result(test_id: str, status: str, actual_result: str | None = No
 def get_test_results(function_id: str | None = None) -> list[dict[str, Any]]:
     """Test results, newest first: all, or a function's."""
     return [
-        {"result_id": r.result_id, "test_id": r.test_id, "function_id": r.function_id,
-         "execution_date": r.execution_date, "actual_result": r.actual_result, "status": r.status}
+        {
+            "result_id": r.result_id,
+            "test_id": r.test_id,
+            "function_id": r.function_id,
+            "execution_date": r.execution_date,
+            "actual_result": r.actual_result,
+            "status": r.status,
+        }
         for r in database().tests.results(function_id)
     ]
 
@@ -157,8 +167,13 @@ def add_tag(function_id: str, tag: str) -> bool:
 def list_modifications(function_id: str) -> list[dict[str, Any]]:
     """A function's change history, oldest first."""
     return [
-        {"modification_id": m.modification_id, "function_id": m.function_id, "modifier": m.modifier,
-         "modification_date": m.modification_date, "description": m.description}
+        {
+            "modification_id": m.modification_id,
+            "function_id": m.function_id,
+            "modifier": m.modifier,
+            "modification_date": m.modification_date,
+            "description": m.description,
+        }
         for m in database().modifications.list(function_id)
     ]
 
@@ -166,7 +181,13 @@ def list_modifications(function_id: str) -> list[dict[str, Any]]:
 def get_coverage_report() -> list[dict[str, Any]]:
     """Per function: total tests, passed, failed and coverage percent."""
     return [
-        {"function_id": c.function_id, "name": c.name, "total_tests": c.tests, "passed": c.passed,
-         "failed": c.failed, "coverage": c.coverage_percent}
+        {
+            "function_id": c.function_id,
+            "name": c.name,
+            "total_tests": c.tests,
+            "passed": c.passed,
+            "failed": c.failed,
+            "coverage": c.coverage_percent,
+        }
         for c in database().tests.coverage()
     ]

@@ -232,8 +232,11 @@ def _connect_sqlite(target: str, create: bool, readonly: bool) -> Database:
     try:
         if readonly:
             conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False,
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                check_same_thread=False,
             )
         else:
             conn = sqlite3.connect(

@@ -10,8 +10,8 @@ from typing import Any
 from .db import Database
 from .errors import InvalidInput, NotFound
 from .library import new_id, signature_of
-from .tables import table_query
 from .records import db_time, now, parse_time
+from .tables import table_query
 
 _REQUIRED = ("function_id", "name")
 
@@ -96,15 +96,17 @@ def _rows(doc: Any, where: str) -> dict[str, list[dict[str, Any]]]:
     if not isinstance(tests, list):
         raise InvalidInput(f"{where}: field 'unit_tests' must be a list")
     rows: dict[str, list[dict[str, Any]]] = {
-        "function": [{
-            "function_id": fid,
-            "name": doc["name"],
-            "description": _text(doc, "description", where),
-            "code_snippet": code,
-            "creation_date": db_time(created),
-            "last_modified_date": db_time(modified),
-            "signature_json": signature_of(code),
-        }],
+        "function": [
+            {
+                "function_id": fid,
+                "name": doc["name"],
+                "description": _text(doc, "description", where),
+                "code_snippet": code,
+                "creation_date": db_time(created),
+                "last_modified_date": db_time(modified),
+                "signature_json": signature_of(code),
+            }
+        ],
         "module": [],
         "tag": [],
         "function_modules": [],
@@ -121,13 +123,15 @@ def _rows(doc: Any, where: str) -> dict[str, list[dict[str, Any]]]:
         here = f"{where}, unit test {index + 1}"
         if not isinstance(test, dict) or not isinstance(test.get("name"), str):
             raise InvalidInput(f"{here}: expected an object with at least a 'name'")
-        rows["unittest"].append({
-            "test_id": _text(test, "test_id", here) or new_id(),
-            "function_id": fid,
-            "name": test["name"],
-            "description": _text(test, "description", here),
-            "test_case": _text(test, "test_case", here),
-        })
+        rows["unittest"].append(
+            {
+                "test_id": _text(test, "test_id", here) or new_id(),
+                "function_id": fid,
+                "name": test["name"],
+                "description": _text(test, "description", here),
+                "test_case": _text(test, "test_case", here),
+            }
+        )
     return rows
 
 

@@ -6,6 +6,7 @@ Each method is one named query, or a few inside one transaction."""
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -82,7 +83,7 @@ def check_status(status: str) -> str:
     return value
 
 
-def _names(values: Iterable[str] | None, what: str) -> list[str]:
+def _names(values: Iterable[str] | None, what: str) -> builtins.list[str]:
     """Module or tag names, stripped and without repeats; an empty name is refused."""
     names: list[str] = []
     for value in values or ():
@@ -95,7 +96,7 @@ def _names(values: Iterable[str] | None, what: str) -> list[str]:
 
 
 class _Domain:
-    def __init__(self, db: "Database"):
+    def __init__(self, db: Database):
         self.db = db
         self.conn = db.conn
         self.q = db.queries
@@ -182,14 +183,18 @@ class Functions(_Domain):
             self._link(function.function_id, module_names, tag_names)
         return function
 
-    def add_many(self, functions: Iterable[Mapping[str, Any]]) -> list[str]:
+    def add_many(self, functions: Iterable[Mapping[str, Any]]) -> builtins.list[str]:
         """Add many functions in one transaction with executemany; return their ids.
 
         Each item has `name` and optionally `description`, `code`, `modules`, `tags`,
         `function_id`, `creation_date`, `signature_json` (parsed from the code when absent).
         """
         stamp = now()
-        rows, module_rows, tag_rows, links_m, links_t = [], {}, {}, [], []
+        rows: builtins.list[dict[str, Any]] = []
+        module_rows: dict[str, dict[str, str]] = {}
+        tag_rows: dict[str, dict[str, str]] = {}
+        links_m: builtins.list[dict[str, str]] = []
+        links_t: builtins.list[dict[str, str]] = []
         for item in functions:
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
@@ -278,7 +283,7 @@ class Functions(_Domain):
             if self.q.functions.delete_function(self.conn, function_id=function_id) == 0:
                 raise NotFound(f"function {function_id} not found; list ids with 'codedb list-functions'")
 
-    def list(self, module: str | None = None, tag: str | None = None) -> list[FunctionSummary]:
+    def list(self, module: str | None = None, tag: str | None = None) -> builtins.list[FunctionSummary]:
         """Functions with their modules and tags, optionally only those in `module` / with `tag`."""
         rows = self.q.functions.list_functions(self.conn, module=module, tag=tag)
         return [_read_summary(row) for row in rows]
@@ -290,7 +295,7 @@ class Functions(_Domain):
         created_after: datetime | str | None = None,
         modified_after: datetime | str | None = None,
         test_status: str | None = None,
-    ) -> list[FunctionSummary]:
+    ) -> builtins.list[FunctionSummary]:
         """Functions whose name, description or code contains `query` (ignoring case), created
         or modified after the given times, whose latest test result has `test_status`."""
         rows = self.q.functions.search_functions(
@@ -321,7 +326,7 @@ def _function_params(function: Function) -> dict[str, Any]:
 class Modules(_Domain):
     """Modules: named groups of functions."""
 
-    def list(self) -> list[ModuleCount]:
+    def list(self) -> builtins.list[ModuleCount]:
         """Every module with its number of functions."""
         return [ModuleCount(*row) for row in self.q.modules.list_modules(self.conn)]
 
@@ -333,7 +338,7 @@ class Modules(_Domain):
 class Tags(_Domain):
     """Tags: free labels on functions."""
 
-    def list(self) -> list[TagCount]:
+    def list(self) -> builtins.list[TagCount]:
         """Every tag with its number of functions."""
         return [TagCount(name, int(count)) for name, count in self.q.tags.list_tags(self.conn)]
 
@@ -365,7 +370,7 @@ class Dependencies(_Domain):
                 self.conn, function_id=function_id, depends_on_id=depends_on_id
             )
 
-    def _path(self, start_id: str, goal_id: str) -> list[str]:
+    def _path(self, start_id: str, goal_id: str) -> builtins.list[str]:
         """The shortest dependency path from start to goal (both included), or []."""
         edges: dict[str, list[str]] = {}
         for source, target in self.q.dependencies.reachable_edges(self.conn, start_id=start_id):
@@ -382,11 +387,11 @@ class Dependencies(_Domain):
             frontier = following
         if goal_id not in parents:
             return []
-        path: list[str] = []
-        node: str | None = goal_id
-        while node is not None:
-            path.append(node)
-            node = parents[node]
+        path: builtins.list[str] = []
+        step: str | None = goal_id
+        while step is not None:
+            path.append(step)
+            step = parents[step]
         return path[::-1]
 
     def remove(self, function_id: str, depends_on_id: str) -> None:
@@ -401,7 +406,7 @@ class Dependencies(_Domain):
                     f"list its dependencies with 'codedb list-dependencies --function-id {function_id}'"
                 )
 
-    def list(self, function_id: str, *, transitive: bool = False) -> list[DependencyEntry]:
+    def list(self, function_id: str, *, transitive: bool = False) -> builtins.list[DependencyEntry]:
         """What a function depends on: directly (depth 1), or transitively with shortest depths."""
         self.db.functions.get(function_id)
         query = (
@@ -411,22 +416,26 @@ class Dependencies(_Domain):
         )
         return [_read_dependency(row) for row in query(self.conn, function_id=function_id)]
 
-    def dependents(self, function_id: str) -> list[DependencyEntry]:
+    def dependents(self, function_id: str) -> builtins.list[DependencyEntry]:
         """The functions that depend directly on a function."""
         rows = self.q.dependencies.list_dependents(self.conn, function_id=function_id)
         return [_read_dependency(row) for row in rows]
 
-    def cycles(self) -> list[list[DependencyEntry]]:
+    def cycles(self) -> builtins.list[builtins.list[DependencyEntry]]:
         """The dependency cycles present (from imports or direct SQL writes): each a list of
         the functions on it, as strongly connected groups."""
-        on_cycle = {row[0]: _read_dependency(row) for row in self.q.dependencies.list_functions_on_cycles(self.conn)}
-        groups: list[list[DependencyEntry]] = []
+        on_cycle = {
+            row[0]: _read_dependency(row) for row in self.q.dependencies.list_functions_on_cycles(self.conn)
+        }
+        groups: builtins.list[builtins.list[DependencyEntry]] = []
         seen: set[str] = set()
         for fid in on_cycle:
             if fid in seen:
                 continue
             reach = set(self._reachable(fid)) & set(on_cycle)
-            group = [on_cycle[other] for other in on_cycle if other in reach and fid in self._reachable(other)]
+            group = [
+                on_cycle[other] for other in on_cycle if other in reach and fid in self._reachable(other)
+            ]
             seen.update(entry.function_id for entry in group)
             groups.append(group)
         return groups
@@ -436,6 +445,7 @@ class Dependencies(_Domain):
 
     def to_dot(self) -> str:
         """The dependency graph in Graphviz DOT: an arrow from each function to what it uses."""
+
         def quote(text: str) -> str:
             return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -474,10 +484,12 @@ class Tests(_Domain):
     def get(self, test_id: str) -> UnitTest:
         row = self.q.tests.get_unittest(self.conn, test_id=test_id)
         if row is None:
-            raise NotFound(f"test {test_id} not found; list a function's tests with 'codedb show-function --id ID'")
+            raise NotFound(
+                f"test {test_id} not found; list a function's tests with 'codedb show-function --id ID'"
+            )
         return _read_test(row)
 
-    def list(self, function_id: str) -> list[UnitTest]:
+    def list(self, function_id: str) -> builtins.list[UnitTest]:
         """A function's unit tests."""
         return [_read_test(row) for row in self.q.tests.list_unittests(self.conn, function_id=function_id)]
 
@@ -511,12 +523,12 @@ class Tests(_Domain):
             )
         return result
 
-    def results(self, function_id: str | None = None) -> list[TestResult]:
+    def results(self, function_id: str | None = None) -> builtins.list[TestResult]:
         """Test results, newest first: all, or a function's."""
         rows = self.q.results.list_testresults(self.conn, function_id=function_id)
         return [_read_result(row) for row in rows]
 
-    def coverage(self) -> list[CoverageEntry]:
+    def coverage(self) -> builtins.list[CoverageEntry]:
         """Per function: tests, passed, failed, coverage percent (each test by its latest result)."""
         read = reader(CoverageEntry)
         return [read(row) for row in self.q.results.coverage_report(self.conn)]
@@ -535,7 +547,7 @@ def _test_params(test: UnitTest) -> dict[str, Any]:
 class Modifications(_Domain):
     """The change history of functions."""
 
-    def list(self, function_id: str) -> list[Modification]:
+    def list(self, function_id: str) -> builtins.list[Modification]:
         """A function's changes, oldest first."""
         self.db.functions.get(function_id)
         rows = self.q.modifications.list_modifications(self.conn, function_id=function_id)

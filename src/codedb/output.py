@@ -22,6 +22,7 @@ def _plain(value: Any) -> Any:
 
 def as_json(data: Any) -> str:
     """`data` (records, lists and dicts of them) as indented JSON."""
+
     def default(value: Any) -> Any:
         if attrs.has(type(value)) or isinstance(value, datetime):
             return _plain(value)
@@ -58,8 +59,10 @@ def render(rows: Sequence[Any], columns: Sequence[str], fmt: str = "table", widt
         writer.writerow(columns)
         for d in dicts:
             writer.writerow(
-                ["|".join(v) if isinstance(v, list | tuple) else ("" if v is None else v)
-                 for v in (d.get(c) for c in columns)]
+                [
+                    "|".join(v) if isinstance(v, list | tuple) else ("" if v is None else v)
+                    for v in (d.get(c) for c in columns)
+                ]
             )
         return buffer.getvalue().rstrip("\n")
     from tabulate import tabulate

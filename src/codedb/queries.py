@@ -36,9 +36,7 @@ def _read_file(loader: QueryLoader, path: Path) -> dict[str, QueryDatum]:
         if datum.query_name in queries:
             raise QueryFileError(f"{path}: query {datum.query_name} is defined twice")
         if not datum.doc_comments.strip():
-            raise QueryFileError(
-                f"{path}: query {datum.query_name} has no docstring comment under its name"
-            )
+            raise QueryFileError(f"{path}: query {datum.query_name} has no docstring comment under its name")
         queries[datum.query_name] = datum
     return queries
 
@@ -54,9 +52,7 @@ def query_data(dialect: str, sql_dir: Path | None = None) -> dict[str, dict[str,
     for domain, queries in domains.items():
         for name in queries:
             if name in owner:
-                raise QueryFileError(
-                    f"query {name} is defined in both {owner[name]}.sql and {domain}.sql"
-                )
+                raise QueryFileError(f"query {name} is defined in both {owner[name]}.sql and {domain}.sql")
             owner[name] = domain
     for path in sorted((sql_dir / dialect).glob("*.sql")):
         base = domains.get(path.stem)

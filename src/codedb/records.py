@@ -5,17 +5,19 @@ dicts and back; `reader(cls)` turns a driver row into a record."""
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
 
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    import cattrs
 
 T = TypeVar("T")
 
 TEST_STATUSES = ("passed", "failed", "pending", "running")
-LIST_SEPARATOR = "\x1f"  # the separator the listing queries aggregate with (ASCII unit separator)
 
 
 def now() -> datetime:
@@ -54,11 +56,10 @@ def _stored_time(value: Any) -> datetime | None:
 
 
 def _stored_list(value: Any) -> tuple[str, ...]:
+    # Listings aggregate names as JSON arrays: psycopg decodes json_agg, SQLite gives text.
     if not value:
         return ()
-    if isinstance(value, list | tuple):
-        return tuple(sorted(value))
-    return tuple(sorted(value.split(LIST_SEPARATOR)))
+    return tuple(sorted(value if isinstance(value, list) else json.loads(value)))
 
 
 @attrs.frozen
@@ -194,9 +195,17 @@ _COLUMN_HOOKS: dict[Any, Callable[[Any], Any]] = {
     int: lambda v: int(v or 0),
 }
 
-converter = cattrs.Converter()
-converter.register_unstructure_hook(datetime, lambda d: d.isoformat(timespec="microseconds"))
-converter.register_structure_hook(datetime, lambda v, _: parse_time(v))
+
+@cache
+def converter() -> "cattrs.Converter":
+    """The one cattrs converter: records <-> JSON-ready dicts (datetimes as ISO text).
+    Made on first use, so that commands which never convert do not import cattrs."""
+    import cattrs
+
+    made = cattrs.Converter()
+    made.register_unstructure_hook(datetime, lambda d: d.isoformat(timespec="microseconds"))
+    made.register_structure_hook(datetime, lambda v, _: parse_time(v))
+    return made
 
 
 def reader(cls: type[T]) -> Callable[[Sequence[Any]], T]:
@@ -232,18 +241,22 @@ def field_names(cls: type) -> tuple[str, ...]:
 
 def to_dict(record: Any) -> dict[str, Any]:
     """A record as a JSON-ready dict (datetimes as ISO text)."""
-    return converter.unstructure(record)  # type: ignore[no-any-return]
+    return converter().unstructure(record)  # type: ignore[no-any-return,unused-ignore]
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """A record from a dict made by to_dict; raises InvalidInput naming what is wrong."""
+    import cattrs
+
     try:
-        return converter.structure(data, cls)
+        return converter().structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as exc:
         raise InvalidInput(f"not a valid {cls.__name__} record: {_first_cause(exc)}") from None
 
 
 def _first_cause(exc: BaseException) -> str:
+    import cattrs
+
     if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
         return _first_cause(exc.exceptions[0])
     return str(exc) or type(exc).__name__

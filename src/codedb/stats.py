@@ -21,7 +21,5 @@ def stats(db: Database) -> dict[str, Any]:
         "pending_migrations": list(state.pending),
         "journal_mode": meta.journal_mode(db.conn),
         "size_bytes": int(meta.database_size(db.conn) or 0),
-        "tables": {
-            name: int(table_query(db, "count", name)(db.conn)) for name in TABLES if name in present
-        },
+        "tables": {name: int(table_query(db, "count", name)(db.conn)) for name in TABLES if name in present},
     }

@@ -1,0 +1,105 @@
+"""Fill a codedb database with a small sample library (used by `make demo`).
+
+python examples/sample_library.py code_db.sqlite
+"""
+
+import sys
+from datetime import datetime, timedelta
+
+import codedb
+
+FUNCTIONS = [
+    (
+        "fib",
+        "Fibonacci numbers",
+        "def fib(n: int) -> int:\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n",
+        ["math", "sequences"],
+        ["iterative", "classic"],
+    ),
+    (
+        "factorial",
+        "n!",
+        "def factorial(n: int) -> int:\n    return 1 if n < 2 else n * factorial(n - 1)\n",
+        ["math"],
+        ["recursive", "classic"],
+    ),
+    (
+        "gcd",
+        "Greatest common divisor (Euclid)",
+        "def gcd(a: int, b: int) -> int:\n    while b:\n        a, b = b, a % b\n    return a\n",
+        ["math"],
+        ["classic"],
+    ),
+    (
+        "lcm",
+        "Least common multiple",
+        "def lcm(a: int, b: int) -> int:\n    return a * b // gcd(a, b)\n",
+        ["math"],
+        [],
+    ),
+    (
+        "is_prime",
+        "Primality by trial division",
+        "def is_prime(n: int) -> bool:\n    return n > 1 and all(n % d for d in range(2, int(n ** 0.5) + 1))\n",
+        ["math", "primes"],
+        ["classic"],
+    ),
+    (
+        "primes_below",
+        "Sieve of Eratosthenes",
+        "def primes_below(n: int) -> list[int]:\n    return [p for p in range(n) if is_prime(p)]\n",
+        ["primes", "sequences"],
+        [],
+    ),
+    (
+        "slugify",
+        "URL-safe slug of a title",
+        "def slugify(title: str) -> str:\n    return '-'.join(title.lower().split())\n",
+        ["text"],
+        ["web"],
+    ),
+    (
+        "word_count",
+        "Words in a text",
+        "def word_count(text: str) -> int:\n    return len(text.split())\n",
+        ["text"],
+        [],
+    ),
+    (
+        "matrix_multiply",
+        "Product of two matrices",
+        "def matrix_multiply(a, b):\n    return [[sum(x * y for x, y in zip(r, c)) for c in zip(*b)] for r in a]\n",
+        ["linear_algebra"],
+        ["numeric"],
+    ),
+    (
+        "transpose",
+        "Transpose of a matrix",
+        "def transpose(m):\n    return [list(r) for r in zip(*m)]\n",
+        ["linear_algebra"],
+        ["numeric"],
+    ),
+]
+DEPENDS = [("lcm", "gcd"), ("primes_below", "is_prime"), ("matrix_multiply", "transpose")]
+
+
+def main(target: str) -> None:
+    with codedb.connect(target) as db:
+        codedb.migrate(db)
+        ids = {}
+        for age, (name, description, code, modules, tags) in enumerate(FUNCTIONS):
+            created = datetime(2024, 1, 1) + timedelta(days=3 * age)
+            ids[name] = db.functions.add(
+                name, description, code, modules, tags, creation_date=created
+            ).function_id
+        for source, target_name in DEPENDS:
+            db.dependencies.add(ids[source], ids[target_name])
+        for index, name in enumerate(["fib", "factorial", "gcd", "is_prime", "slugify"]):
+            test = db.tests.add(ids[name], f"test_{name}", f"checks {name}", f"assert {name} is not None\n")
+            db.tests.record_result(test.test_id, "passed" if index != 4 else "failed", "ok")
+        db.functions.modify(ids["fib"], "demo", "iterative instead of recursive", FUNCTIONS[0][2])
+        print(f"sample library: {db.functions.count()} functions in {target}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "code_db.sqlite")
