@@ -30,7 +30,7 @@ test: $(VENV)/.installed tools
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed

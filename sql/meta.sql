@@ -53,3 +53,19 @@ SELECT integrity_check FROM pragma_integrity_check();
 -- name: foreign_key_check()
 -- Rows whose foreign keys point at nothing: (table, rowid, parent table).
 SELECT "table", rowid, parent FROM pragma_foreign_key_check();
+
+-- name: begin_snapshot()!
+-- Make the current transaction one consistent snapshot (SQLite's deferred transactions are).
+SELECT 1;
+
+-- name: vacuum()#
+-- Rebuild the database file, returning free pages to the file system.
+VACUUM;
+
+-- name: vacuum_into(path)!
+-- Write a compacted copy of the database to a new file (a consistent snapshot).
+VACUUM INTO :path;
+
+-- name: checkpoint()$
+-- Move the write-ahead log into the database file and empty it.
+PRAGMA wal_checkpoint(TRUNCATE);

@@ -1,5 +1,5 @@
 -- Whole-table access for stats, export, import and backup: per table a count, a dump in
--- primary-key order (columns in the record's field order) and an idempotent load keyed on
+-- primary-key order, a clear (columns in the record's field order) and an idempotent load keyed on
 -- the primary key (loading the same rows twice adds nothing). One block per table;
 -- tests/test_queries.py checks that every table of the schema has its block.
 
@@ -10,6 +10,10 @@ SELECT COUNT(*) FROM function;
 -- name: dump_function()
 -- Every row of function, in primary-key order.
 SELECT function_id, name, description, code_snippet, creation_date, last_modified_date, signature_json FROM function ORDER BY function_id;
+
+-- name: clear_function()!
+-- Delete every row of function (restore replaces a database's content).
+DELETE FROM function;
 
 -- name: load_function*!
 -- Insert rows into function, skipping those whose key exists.
@@ -24,6 +28,10 @@ SELECT COUNT(*) FROM module;
 -- Every row of module, in primary-key order.
 SELECT name, module_id FROM module ORDER BY name;
 
+-- name: clear_module()!
+-- Delete every row of module (restore replaces a database's content).
+DELETE FROM module;
+
 -- name: load_module*!
 -- Insert rows into module, skipping those whose key exists.
 INSERT INTO module (name, module_id) VALUES (:name, :module_id)
@@ -36,6 +44,10 @@ SELECT COUNT(*) FROM tag;
 -- name: dump_tag()
 -- Every row of tag, in primary-key order.
 SELECT name FROM tag ORDER BY name;
+
+-- name: clear_tag()!
+-- Delete every row of tag (restore replaces a database's content).
+DELETE FROM tag;
 
 -- name: load_tag*!
 -- Insert rows into tag, skipping those whose key exists.
@@ -50,6 +62,10 @@ SELECT COUNT(*) FROM function_modules;
 -- Every row of function_modules, in primary-key order.
 SELECT function_id, module_name FROM function_modules ORDER BY function_id, module_name;
 
+-- name: clear_function_modules()!
+-- Delete every row of function_modules (restore replaces a database's content).
+DELETE FROM function_modules;
+
 -- name: load_function_modules*!
 -- Insert rows into function_modules, skipping those whose key exists.
 INSERT INTO function_modules (function_id, module_name) VALUES (:function_id, :module_name)
@@ -62,6 +78,10 @@ SELECT COUNT(*) FROM function_tags;
 -- name: dump_function_tags()
 -- Every row of function_tags, in primary-key order.
 SELECT function_id, tag FROM function_tags ORDER BY function_id, tag;
+
+-- name: clear_function_tags()!
+-- Delete every row of function_tags (restore replaces a database's content).
+DELETE FROM function_tags;
 
 -- name: load_function_tags*!
 -- Insert rows into function_tags, skipping those whose key exists.
@@ -76,6 +96,10 @@ SELECT COUNT(*) FROM function_dependencies;
 -- Every row of function_dependencies, in primary-key order.
 SELECT function_id, depends_on_id FROM function_dependencies ORDER BY function_id, depends_on_id;
 
+-- name: clear_function_dependencies()!
+-- Delete every row of function_dependencies (restore replaces a database's content).
+DELETE FROM function_dependencies;
+
 -- name: load_function_dependencies*!
 -- Insert rows into function_dependencies, skipping those whose key exists.
 INSERT INTO function_dependencies (function_id, depends_on_id) VALUES (:function_id, :depends_on_id)
@@ -88,6 +112,10 @@ SELECT COUNT(*) FROM unittest;
 -- name: dump_unittest()
 -- Every row of unittest, in primary-key order.
 SELECT test_id, function_id, name, description, test_case FROM unittest ORDER BY test_id;
+
+-- name: clear_unittest()!
+-- Delete every row of unittest (restore replaces a database's content).
+DELETE FROM unittest;
 
 -- name: load_unittest*!
 -- Insert rows into unittest, skipping those whose key exists.
@@ -102,6 +130,10 @@ SELECT COUNT(*) FROM testresult;
 -- Every row of testresult, in primary-key order.
 SELECT result_id, test_id, function_id, execution_date, actual_result, status FROM testresult ORDER BY result_id;
 
+-- name: clear_testresult()!
+-- Delete every row of testresult (restore replaces a database's content).
+DELETE FROM testresult;
+
 -- name: load_testresult*!
 -- Insert rows into testresult, skipping those whose key exists.
 INSERT INTO testresult (result_id, test_id, function_id, execution_date, actual_result, status) VALUES (:result_id, :test_id, :function_id, :execution_date, :actual_result, :status)
@@ -114,6 +146,10 @@ SELECT COUNT(*) FROM modification;
 -- name: dump_modification()
 -- Every row of modification, in primary-key order.
 SELECT modification_id, function_id, modifier, modification_date, description FROM modification ORDER BY modification_id;
+
+-- name: clear_modification()!
+-- Delete every row of modification (restore replaces a database's content).
+DELETE FROM modification;
 
 -- name: load_modification*!
 -- Insert rows into modification, skipping those whose key exists.

@@ -91,8 +91,9 @@ def test_a_held_lock_is_reported_not_waited_on_forever(target: str) -> None:
 
     with codedb.connect(target) as db:
         other = get_backend(_yoyo_url(db))  # another process's migration, holding the lock
-        with other.lock(), pytest.raises(
-            LockedError, match=r"locked by another migration .*'codedb migrate --break-lock'"
+        with (
+            other.lock(),
+            pytest.raises(LockedError, match=r"locked by another migration .*'codedb migrate --break-lock'"),
         ):
             codedb.migrate(db, lock_timeout=0.5)
         other.connection.close()

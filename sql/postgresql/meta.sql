@@ -62,3 +62,12 @@ SELECT 'ok';
 -- name: foreign_key_check()
 -- PostgreSQL enforces foreign keys on every write, so no row can point at nothing.
 SELECT CAST(NULL AS TEXT), CAST(NULL AS BIGINT), CAST(NULL AS TEXT) WHERE FALSE;
+
+-- name: begin_snapshot()!
+-- Make the current transaction one consistent, read-only snapshot.
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+
+-- name: vacuum()#
+-- Reclaim space and refresh planner statistics of codedb's tables.
+VACUUM (ANALYZE) function, module, tag, function_modules, function_tags, function_dependencies,
+    unittest, testresult, modification;

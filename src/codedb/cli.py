@@ -24,6 +24,15 @@ Database commands:
   rollback                roll back migrations
   status                  applied and pending migrations
   stats                   rows per table, size, revision, engine
+  check                   integrity, foreign keys and schema revision
+  vacuum                  rebuild the database file, reclaiming space
+
+Backup and transfer:
+  backup                  hot backup (SQLite file, JSON dump or SQL dump)
+  restore                 replace the database with a backup, atomically
+  export                  write tables as JSON, JSON lines or CSV
+  import                  read a JSON or JSON-lines export, keyed on ids
+  import-legacy           import a code_db pickle or SQLModel database
 
 Function library:
   add-function            add a function with its modules and tags
@@ -848,6 +857,240 @@ Options:
 """)(_import)
 
 
+# --- backup, restore, export, import --------------------------------------------------------
+
+
+@command("""
+Usage: codedb backup DEST [--format=FORMAT] [--compact] [--force] [--quiet] [options]
+       codedb backup --to-dir=DIR [--keep=N] [--format=FORMAT] [--compact] [--quiet] [options]
+
+Back up the database while it stays in use. sqlite (the default) copies the file with the
+online backup API (progress on a terminal) or, with --compact, VACUUM INTO; the copy passes
+an integrity check before it is put in place. json is a logical dump of every table that
+restores exactly, on either backend; sql is a plain SQL dump (SQLite). Backups are readable
+by their owner only.
+
+Options:
+  --format=FORMAT  sqlite, json or sql [default: sqlite]
+  --compact        write a compacted copy (VACUUM INTO)
+  --force          replace DEST if it exists
+  --to-dir=DIR     write a timestamped file into DIR (for nightly jobs)
+  --keep=N         with --to-dir: keep the N newest backups, delete older ones
+  --quiet          no progress bar
+""")
+def cmd_backup(args: dict[str, Any]) -> int:
+    from .backup import backup
+
+    keep = _whole(args["--keep"], "--keep") if args["--keep"] else None
+    with open_db(args) as db:
+        result = backup(
+            db,
+            Path(args["DEST"]) if args["DEST"] else None,
+            fmt=args["--format"],
+            compact=args["--compact"],
+            force=args["--force"],
+            to_dir=Path(args["--to-dir"]) if args["--to-dir"] else None,
+            keep=keep,
+            quiet=args["--quiet"],
+        )
+    out(f"backed up to {result.path} ({result.format}, {result.size_bytes:,} bytes)")
+    for path in result.removed:
+        out(f"removed old backup {path}")
+    return 0
+
+
+def _whole(value: str, option: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"invalid {option} {value!r}; give a whole number") from None
+
+
+@command("""
+Usage: codedb restore SRC [--force] [options]
+
+Replace the database with a backup: a codedb SQLite backup or a JSON dump. SRC is checked
+first (SQLite header, integrity, a codedb schema at a revision this version knows; JSON that
+parses and matches the schema). A SQLite database is rebuilt beside the old one and swapped
+in; the old file is kept as <name>.pre-restore until the swap succeeded. An older backup is
+migrated after the restore. Stop other programs using the database first.
+
+Options:
+  --force       replace a database that holds data
+""")
+def cmd_restore(args: dict[str, Any]) -> int:
+    from .db import resolve_target
+    from .restore import restore
+
+    result = restore(resolve_target(args["--db"]), Path(args["SRC"]), force=args["--force"])
+    rows = sum(result.rows.values())
+    migrated = f"; migrated {', '.join(result.migrated)}" if result.migrated else ""
+    out(
+        f"restored {result.target} from {args['SRC']} ({result.source_kind}, revision {result.revision}, {rows:,} rows){migrated}"
+    )
+    return 0
+
+
+@command("""
+Usage: codedb export [--format=FORMAT] [--table=T]... [--output=PATH] [--quiet] [options]
+
+Write tables (all, or those named) as JSON (one document), JSON lines (a header line, then
+one row per line), or CSV (one file per table in the directory PATH). JSON and JSON lines
+are lossless: 'codedb import' reads them back exactly. Without --output, JSON goes to
+standard output.
+
+Options:
+  --format=FORMAT  json, jsonl or csv [default: json]
+  --table=T        export only this table (repeatable)
+  --output=PATH    the file to write (a directory for csv)
+  --quiet          no progress bar
+""")
+def cmd_export(args: dict[str, Any]) -> int:
+    from .backup import progress_bar, staged
+    from .transfer import private_open, selected_tables, write_csv, write_json, write_jsonl
+
+    fmt_name = args["--format"]
+    if fmt_name not in ("json", "jsonl", "csv"):
+        raise InvalidInput(f"unknown export format {fmt_name!r}; use json, jsonl or csv")
+    tables = selected_tables(args["--table"])
+    with open_db(args) as db:
+        if fmt_name == "csv":
+            if not args["--output"]:
+                raise InvalidInput(
+                    "--format=csv writes one file per table: give a directory with --output=DIR"
+                )
+            counts = write_csv(db, Path(args["--output"]), tables)
+        else:
+            write = write_json if fmt_name == "json" else write_jsonl
+            if not args["--output"]:
+                write(db, sys.stdout, tables)
+                return 0
+            with staged(Path(args["--output"]), force=True) as temp, private_open(temp) as stream:
+                counts = write(db, stream, tables, progress_bar(0, "rows", args["--quiet"]))
+    print(
+        f"exported {sum(counts.values()):,} rows of {len(counts)} tables to {args['--output']}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+@command("""
+Usage: codedb import FILE [--dry-run] [options]
+
+Read a JSON or JSON-lines export in one transaction. Rows are keyed on their ids: those that
+exist are left as they are, so importing twice adds nothing. The whole file is checked
+before anything is written.
+
+Options:
+  --dry-run     report what would be imported, change nothing
+""")
+def cmd_import(args: dict[str, Any]) -> int:
+    from .transfer import load, read_dump
+
+    dump = read_dump(args["FILE"])
+    with open_db(args) as db:
+        added = _load_maybe_dry(db, lambda: load(db, dump.tables), args["--dry-run"])
+    verb = "would import" if args["--dry-run"] else "imported"
+    for table, records in dump.tables.items():
+        if records:
+            new = added.get(table, 0)
+            out(f"{verb} {new:,} {table} rows ({len(records) - new:,} already present)")
+    if not dump.total:
+        out("the file holds no rows")
+    return 0
+
+
+def _load_maybe_dry(db: Any, work: Callable[[], dict[str, int]], dry_run: bool) -> dict[str, int]:
+    """Run `work` in a transaction, rolled back afterwards when `dry_run`."""
+
+    class DryRun(Exception):
+        pass
+
+    result: dict[str, int] = {}
+    try:
+        with db.transaction():
+            result = work()
+            if dry_run:
+                raise DryRun
+    except DryRun:
+        pass
+    return result
+
+
+@command("""
+Usage: codedb import-legacy FILE [--dry-run] [options]
+
+Import the data of the old code_db tool: its pickles (code_db.pkl, every shape; read by a
+restricted unpickler that runs nothing a file names) or its SQLModel database
+(code_db.sqlite, opened read-only). One transaction, keyed on the source's ids, so a second
+import adds nothing. Prints what was found and imported, and every coercion and skip with
+its reason. The source is never modified.
+
+Options:
+  --dry-run     report what would be imported, change nothing
+""")
+def cmd_import_legacy(args: dict[str, Any]) -> int:
+    from .legacy import import_legacy
+
+    with open_db(args) as db:
+        report = import_legacy(db, args["FILE"], dry_run=args["--dry-run"])
+    out(f"{report.source}: {report.format}")
+    out("found: " + (", ".join(f"{n} {what}" for what, n in report.found.items()) or "nothing"))
+    verb = "would import" if report.dry_run else "imported"
+    out(f"{verb}: " + (", ".join(f"{n} {table}" for table, n in report.added.items()) or "nothing new"))
+    for note in report.coerced:
+        out(f"coerced: {note}")
+    for note in report.skipped:
+        out(f"skipped: {note}")
+    return 0
+
+
+@command("""
+Usage: codedb check [--json] [options]
+
+Check the database: SQLite's integrity check, the foreign keys, and the schema revision.
+Exit code 1 with the list of findings when anything is wrong.
+
+Options:
+  --json        write JSON
+""")
+def cmd_check(args: dict[str, Any]) -> int:
+    from .backup import check
+    from .db import connect
+
+    with connect(args["--db"], create=False) as db:
+        result = check(db)
+    if args["--json"]:
+        from .output import as_json
+
+        out(
+            as_json(
+                {"revision": result.revision, "findings": list(result.findings), "ok": not result.findings}
+            )
+        )
+    elif result.findings:
+        for finding in result.findings:
+            out(finding)
+    else:
+        out(f"ok: integrity, foreign keys, revision {result.revision}")
+    return 1 if result.findings else 0
+
+
+@command("""
+Usage: codedb vacuum [options]
+
+Rebuild the database file and return its free pages to the file system (SQLite VACUUM); on
+PostgreSQL, VACUUM (ANALYZE) codedb's tables.
+""")
+def cmd_vacuum(args: dict[str, Any]) -> int:
+    with open_db(args) as db:
+        before = int(db.queries.meta.database_size(db.conn) or 0)
+        db.queries.meta.vacuum(db.conn)
+        after = int(db.queries.meta.database_size(db.conn) or 0)
+    out(f"vacuumed: {before:,} -> {after:,} bytes")
+    return 0
+
+
 # --- dispatch -------------------------------------------------------------------------------
 
 
@@ -882,6 +1125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted; nothing was changed", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (codedb export | head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # driver errors a user can cause (a locked file, a full disk, ...)
         message = _driver_error(exc)
         if message is None:

@@ -135,6 +135,20 @@ class Database:
                 self.conn.execute("ROLLBACK")
             raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator["Database"]:
+        """Read a consistent snapshot without blocking writers (a dump while others write)."""
+        if self.dialect == "postgresql":
+            with self.conn.transaction():
+                self.queries.meta.begin_snapshot(self.conn)
+                yield self
+            return
+        self.conn.execute("BEGIN")  # deferred: WAL readers see one snapshot, writers go on
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
+
     @property
     def in_transaction(self) -> bool:
         if self.dialect == "postgresql":

@@ -11,7 +11,7 @@ from .db import Database
 from .errors import InvalidInput, NotFound
 from .library import new_id, signature_of
 from .records import db_time, now, parse_time
-from .tables import table_query
+from .transfer import load
 
 _REQUIRED = ("function_id", "name")
 
@@ -142,14 +142,8 @@ def import_documents(db: Database, docs: Iterable[Any], source: str) -> dict[str
     for index, doc in enumerate(docs):
         for table, rows in _rows(doc, f"{source}: function {index + 1}").items():
             batches.setdefault(table, []).extend(rows)
-    added: dict[str, int] = {}
     with db.transaction():
-        for table, rows in batches.items():
-            if rows:
-                before = table_query(db, "count", table)(db.conn)
-                table_query(db, "load", table)(db.conn, rows)
-                added[table] = int(table_query(db, "count", table)(db.conn)) - int(before)
-    return added
+        return load(db, batches)
 
 
 def import_file(db: Database, path: str | Path) -> dict[str, int]:

@@ -202,7 +202,7 @@ def converter() -> "cattrs.Converter":
     Made on first use, so that commands which never convert do not import cattrs."""
     import cattrs
 
-    made = cattrs.Converter()
+    made = cattrs.Converter(forbid_extra_keys=True)
     made.register_unstructure_hook(datetime, lambda d: d.isoformat(timespec="microseconds"))
     made.register_structure_hook(datetime, lambda v, _: parse_time(v))
     return made

@@ -30,7 +30,7 @@ TABLES: dict[str, type] = {
 
 
 def table_query(db: Any, verb: str, table: str) -> Any:
-    """The query `<verb>_<table>` of sql/tables.sql (verb: count, dump or load)."""
+    """The query `<verb>_<table>` of sql/tables.sql (verb: count, dump, clear or load)."""
     if table not in TABLES:
         raise KeyError(table)
     return getattr(db.queries.tables, f"{verb}_{table}")

@@ -1,0 +1,228 @@
+"""`codedb import-legacy FILE`: the data of the tools codedb replaces (see LEGACY.md in the
+design notes): code_db pickles of every shape, the SQLModel code_db.sqlite, and (not yet)
+the GUI-builder's project registry. The source is never modified; the import is one
+transaction, keyed on the source's ids, and reports what it imported, coerced and skipped."""
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..db import Database
+from ..errors import CodedbError, InvalidInput
+from ..queries import load_queries
+from ..transfer import load
+from .collect import Collector
+from .unpickle import RefusedGlobal, Stub, plain
+from .unpickle import load as unpickle
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class LegacyError(CodedbError, ValueError):
+    """A legacy file that cannot be imported: unreadable, unknown, or refused."""
+
+
+@attrs.frozen
+class LegacyReport:
+    source: str
+    format: str
+    found: dict[str, int]
+    added: dict[str, int]
+    coerced: tuple[str, ...]
+    skipped: tuple[str, ...]
+    dry_run: bool
+
+
+def detect(path: Path) -> str:
+    """'pickle', 'sqlmodel' or 'registry', from the file's content."""
+    if not path.is_file():
+        raise InvalidInput(f"file {path} does not exist; give the path of a legacy code_db file")
+    with open(path, "rb") as stream:
+        head = stream.read(64)
+    if head.startswith(SQLITE_HEADER):
+        return "sqlmodel"
+    if head.lstrip()[:1] in (b"{", b"["):
+        return "registry"
+    if head[:1] == b"\x80" or head[:1] in (b"(", b"}", b"]", b"c"):
+        return "pickle"
+    raise LegacyError(
+        f"{path} is not a legacy file codedb knows (a code_db pickle, a code_db.sqlite or a "
+        "projects registry); check the path"
+    )
+
+
+def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> LegacyReport:
+    """Import a legacy file into `db` (see the module docstring); nothing changes on error
+    or with `dry_run`."""
+    path = Path(path)
+    kind = detect(path)
+    collector = Collector()
+    if kind == "pickle":
+        label = _collect_pickle(path, collector)
+    elif kind == "sqlmodel":
+        label = _collect_sqlmodel(path, collector)
+    else:
+        _refuse_registry(path)
+    existing_functions = {row[0] for row in db.queries.tables.dump_function(db.conn)}
+    existing_tests = {row[0] for row in db.queries.tables.dump_unittest(db.conn)}
+    rows = collector.finish(existing_functions, existing_tests)
+    added: dict[str, int] = {}
+
+    class _DryRun(Exception):
+        pass
+
+    try:
+        with db.transaction():
+            added = load(db, rows)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return LegacyReport(
+        str(path),
+        label,
+        dict(collector.found),
+        added,
+        tuple(collector.coerced),
+        tuple(collector.skipped),
+        dry_run,
+    )
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    if isinstance(obj, Stub):
+        return dict(vars(obj))
+    if isinstance(obj, dict):
+        return obj
+    raise LegacyError(f"expected a record object, found {type(obj).__name__}")
+
+
+def _values(container: Any) -> list[Any]:
+    container = plain(container) if not isinstance(container, dict | list) else container
+    if container is None:
+        return []
+    if isinstance(container, dict):
+        return list(container.values())
+    return list(container)
+
+
+def _collect_pickle(path: Path, collector: Collector) -> str:
+    try:
+        data, foreign = unpickle(path.read_bytes())
+    except RefusedGlobal as exc:
+        raise LegacyError(f"{path}: {exc}; the file was not imported (it may be malicious)") from None
+    except Exception as exc:  # a truncated or damaged pickle fails in many ways
+        raise LegacyError(f"{path} is not a readable code_db pickle ({exc}); check the file") from None
+    if isinstance(data, Stub) and data.kind == "CodeDatabase":
+        top, shape = (
+            dict(vars(data)),
+            "late" if any(c.module not in ("code_db", "__main__") for c in _classes(data)) else "middle",
+        )
+    elif isinstance(data, dict) and "functions" in data:
+        top, shape = data, "early"
+    else:
+        raise LegacyError(f"{path} is a pickle, but not of a code_db database (found {type(data).__name__})")
+    for name in sorted(foreign):
+        collector.coerced.append(f"class {name} is not known: its values were kept as plain text or numbers")
+    for module in _values(top.get("modules")):
+        fields = _fields(module)
+        collector.module(fields.get("name"), fields.get("module_id"))
+    for tag in sorted(plain(top.get("tags") or []), key=str):
+        collector.tag(tag)
+    for function in _values(top.get("functions")):
+        fields = _fields(function)
+        fid = collector.function(fields)
+        if fid is None:
+            continue
+        for module in plain(fields.get("modules") or []):
+            collector.function_module(fid, module)
+        for tag in plain(fields.get("tags") or []):
+            collector.function_tag(fid, tag)
+        for target in plain(fields.get("dependencies") or []):
+            collector.dependency(fid, target)
+        for test in _values(fields.get("unit_tests")):
+            collector.test(_fields(test), owner=fid)
+    for result in _values(top.get("test_results")):
+        collector.result(_fields(result))
+    for modification in _values(top.get("modifications")):
+        collector.modification(_fields(modification))
+    return f"code_db pickle ({shape} shape)"
+
+
+def _classes(data: Stub) -> list[Stub]:
+    """A few record objects of a database, to tell the middle shape from the late one."""
+    found: list[Stub] = [data]
+    functions = vars(data).get("functions") or {}
+    for function in list(functions.values() if isinstance(functions, dict) else functions)[:5]:
+        if isinstance(function, Stub):
+            found.append(function)
+    return found
+
+
+def _collect_sqlmodel(path: Path, collector: Collector) -> str:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise LegacyError(f"cannot open {path} read-only: {exc}") from None
+    queries = load_queries("sqlite").legacy
+    try:
+        tables = {row[0] for row in queries.legacy_tables(conn)}
+        if "function" not in tables:
+            raise LegacyError(f"{path} is a SQLite file without code_db's tables (no 'function' table)")
+
+        def rows(name: str, table: str) -> list[Any]:
+            if table not in tables:
+                collector.coerced.append(f"table {table} is missing from the file: nothing of it to import")
+                return []
+            return list(getattr(queries, name)(conn))
+
+        for name, module_id in rows("legacy_modules", "module"):
+            collector.module(name, module_id)
+        for row in rows("legacy_functions", "function"):
+            keys = (
+                "function_id",
+                "name",
+                "description",
+                "code_snippet",
+                "creation_date",
+                "last_modified_date",
+                "signature_json",
+            )
+            collector.function(dict(zip(keys, row, strict=True)))
+        for fid, module in rows("legacy_function_modules", "function_modules"):
+            collector.function_module(fid, module)
+        for fid, tag in rows("legacy_function_tags", "function_tags"):
+            collector.function_tag(fid, tag)
+        for fid, target in rows("legacy_function_dependencies", "function_dependencies"):
+            collector.dependency(fid, target)
+        for row in rows("legacy_unittests", "unittest"):
+            collector.test(
+                dict(zip(("test_id", "function_id", "name", "description", "test_case"), row, strict=True))
+            )
+        for row in rows("legacy_testresults", "testresult"):
+            keys = ("result_id", "test_id", "function_id", "execution_date", "actual_result", "status")
+            collector.result(dict(zip(keys, row, strict=True)))
+        for row in rows("legacy_modifications", "modification"):
+            keys = ("modification_id", "function_id", "modifier", "modification_date", "description")
+            collector.modification(dict(zip(keys, row, strict=True)))
+    except sqlite3.DatabaseError as exc:
+        raise LegacyError(f"cannot read {path}: {exc}; the file may be damaged") from None
+    finally:
+        conn.close()
+    return "code_db SQLModel database"
+
+
+def _refuse_registry(path: Path) -> None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LegacyError(f"{path} is not valid JSON ({exc}); check the file") from None
+    if isinstance(data, dict) and ("projects" in data or "history" in data or "changes" in data):
+        raise LegacyError(
+            f"{path} is a projects registry or workflow file; codedb has no projects tables yet "
+            "(a later release adds them), so nothing was imported"
+        )
+    raise LegacyError(f"{path} is JSON, but not a legacy format codedb knows; check the file")

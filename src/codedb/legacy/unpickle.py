@@ -1,0 +1,226 @@
+"""A restricted unpickler for the old tool's pickles. It never imports a module and never
+calls anything a file names, except these inert stand-ins:
+
+- the old record classes (Function, UnitTest, TestResult, Modification, Module,
+  CodeDatabase), whatever module path they were saved under, become `Stub` objects that only
+  hold their attributes;
+- TestStatusEnum becomes `StubEnum`: `getattr(TestStatusEnum, "PASSED")` and
+  `TestStatusEnum("passed")` give the member's name as text;
+- datetime, date, timedelta and timezone of the datetime module, UUID, and the builtin
+  containers, which rebuild plain values;
+- any other class is a `Foreign` placeholder: an instance of it built from a str, int, dict
+  or list (a third-party str subclass, say) becomes that base value, its extra state dropped;
+  anything else it is asked to do (being called, as a pickle calls `os.system`) is refused.
+
+Every refusal raises `RefusedGlobal`, naming the global.
+"""
+
+import datetime as _datetime
+import io
+import pickle
+import uuid
+from collections import OrderedDict
+from typing import Any, NoReturn
+
+RECORD_CLASSES = {"Function", "UnitTest", "TestResult", "Modification", "Module", "CodeDatabase"}
+ENUM_CLASSES = {"TestStatusEnum"}
+SAFE_BUILTINS = {
+    "set": set,
+    "frozenset": frozenset,
+    "list": list,
+    "dict": dict,
+    "tuple": tuple,
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "bytes": bytes,
+    "bytearray": bytearray,
+    "complex": complex,
+}
+BASE_TYPES = (str, int, dict, list)
+
+
+class RefusedGlobal(pickle.UnpicklingError):
+    """The pickle names something the restricted unpickler will not use."""
+
+    def __init__(self, module: str, name: str, why: str = "not a known code_db class"):
+        self.global_name = f"{module}.{name}"
+        super().__init__(f"refused global {self.global_name} ({why})")
+
+
+class Stub:
+    """An inert stand-in for an old record object: it only holds its attributes."""
+
+    kind = "object"
+    module = ""
+
+    def __setstate__(self, state: Any) -> None:
+        if isinstance(state, tuple) and len(state) == 2:  # (dict state, slot state)
+            state = {**(state[0] or {}), **(state[1] or {})}
+        if not isinstance(state, dict):
+            raise pickle.UnpicklingError(f"{self.kind} object with a state of type {type(state).__name__}")
+        self.__dict__.update(state)
+
+    def __repr__(self) -> str:
+        return f"<legacy {self.module}.{self.kind}>"
+
+
+class StubEnum:
+    """The stand-in for TestStatusEnum: members are their names."""
+
+    def __new__(cls, value: Any = None) -> Any:  # TestStatusEnum("passed"), as older Pythons pickle
+        return str(value)
+
+
+def _stub_class(module: str, name: str) -> type:
+    return type(name, (Stub,), {"kind": name, "module": module})
+
+
+class _ForeignMeta(type):
+    def __call__(cls, *args: Any, **kwargs: Any) -> NoReturn:  # a REDUCE call: os.system(...)
+        raise RefusedGlobal(cls.module, cls.kind, "a call to it")  # type: ignore[attr-defined]
+
+
+class Foreign(metaclass=_ForeignMeta):
+    """A class the pickle names that codedb does not know. Only `cls.__new__(cls, value)`
+    with a str, int, dict or list value is allowed (how a pickle rebuilds a subclass of one)."""
+
+    kind = "?"
+    module = "?"
+
+    def __new__(cls, *args: Any) -> Any:
+        if len(args) == 1 and isinstance(args[0], BASE_TYPES):
+            return _shell(type(args[0]))(args[0])
+        if not args:
+            raise RefusedGlobal(cls.module, cls.kind, "an instance of an unknown class")
+        raise RefusedGlobal(cls.module, cls.kind, "an instance built from unknown values")
+
+
+class ForeignStr(str):
+    """What a foreign str subclass becomes: a str whose extra state is set aside."""
+
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+
+class ForeignInt(int):
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+
+class ForeignDict(dict):  # type: ignore[type-arg]
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+
+class ForeignList(list):  # type: ignore[type-arg]
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+
+def _shell(base: type) -> type:
+    return {str: ForeignStr, int: ForeignInt, dict: ForeignDict, list: ForeignList}[base]
+
+
+def _foreign_class(module: str, name: str) -> type:
+    return _ForeignMeta(name, (Foreign,), {"kind": name, "module": module})
+
+
+def plain(value: Any) -> Any:
+    """A loaded value with every foreign subclass turned into its base type."""
+    if isinstance(value, ForeignStr):
+        return str(value)
+    if isinstance(value, ForeignInt):
+        return int(value)
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return {plain(v) for v in value}
+    return value
+
+
+def _safe_getattr(obj: Any, name: str, *default: Any) -> Any:
+    if obj is StubEnum and isinstance(name, str):
+        return name
+    raise RefusedGlobal("builtins", "getattr", f"used on {obj!r}, not on the status enum")
+
+
+def _safe_reconstructor(cls: Any, base: Any, state: Any) -> Any:
+    # protocol 0/1 objects: copyreg._reconstructor(cls, base, state)
+    if isinstance(cls, type) and issubclass(cls, Stub) and base is object:
+        return object.__new__(cls)
+    if isinstance(cls, type) and issubclass(cls, Foreign) and base in BASE_TYPES:
+        return cls.__new__(cls, base(state) if state is not None else base())
+    raise RefusedGlobal("copyreg", "_reconstructor", f"for {cls!r}")
+
+
+class LegacyUnpickler(pickle.Unpickler):
+    """The restricted unpickler (see the module docstring)."""
+
+    def __init__(self, file: io.BufferedIOBase):
+        super().__init__(file)
+        self.classes: dict[tuple[str, str], type] = {}
+        self.foreign: set[str] = set()
+
+    def find_class(self, module: str, name: str) -> Any:
+        key = (module, name)
+        if module in ("builtins", "__builtin__"):
+            if name == "getattr":
+                return _safe_getattr
+            if name in SAFE_BUILTINS:
+                return SAFE_BUILTINS[name]
+            if name == "object":
+                return object
+            raise RefusedGlobal(module, name, "a builtin that can run code")
+        if module == "datetime" and name in ("datetime", "date", "time", "timedelta", "timezone"):
+            return getattr(_datetime, name)
+        if module == "copyreg" and name == "_reconstructor":
+            return _safe_reconstructor
+        if module == "collections" and name == "OrderedDict":
+            return OrderedDict
+        if module == "_codecs" and name == "encode":  # how protocol 2 writes bytes
+            return _encode
+        if module == "uuid" and name == "UUID":
+            return uuid.UUID
+        if name in ENUM_CLASSES:
+            return StubEnum
+        if name in RECORD_CLASSES:
+            if key not in self.classes:
+                self.classes[key] = _stub_class(module, name)
+            return self.classes[key]
+        self.foreign.add(f"{module}.{name}")
+        if key not in self.classes:
+            self.classes[key] = _foreign_class(module, name)
+        return self.classes[key]
+
+
+def _encode(text: str, encoding: str = "utf-8") -> bytes:
+    if encoding not in ("latin1", "latin-1", "utf-8", "utf8"):
+        raise RefusedGlobal("_codecs", "encode", f"with encoding {encoding!r}")
+    return text.encode(encoding)
+
+
+def load(data: bytes) -> tuple[Any, set[str]]:
+    """Unpickle `data` with the restricted unpickler; return the object and the foreign
+    classes it named (reported to the user as coercions)."""
+    unpickler = LegacyUnpickler(io.BytesIO(data))
+    try:
+        result = unpickler.load()
+    except RefusedGlobal:
+        raise
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+    ) as exc:
+        raise pickle.UnpicklingError(f"not a readable pickle: {exc}") from None
+    return result, unpickler.foreign

@@ -1,0 +1,222 @@
+"""Whole tables in and out: the JSON and JSONL dumps of backup/export, their validated
+loading for import/restore, and CSV for spreadsheets.
+
+A dump holds every row of every codedb table, as the records' fields, with the schema
+revision. Loading is keyed on primary keys: rows that exist are skipped, so loading the
+same dump twice adds nothing."""
+
+import csv
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from . import __version__
+from .db import Database
+from .errors import InvalidInput
+from .migrations import status
+from .records import db_time, from_dict, reader, to_dict
+from .tables import TABLES, table_query
+
+FORMAT = "codedb-dump"
+FORMAT_VERSION = 1
+
+
+def selected_tables(names: Iterable[str] | None) -> list[str]:
+    """The tables named by the user (all when none), in load order; unknown names refused."""
+    wanted = list(names or [])
+    unknown = [name for name in wanted if name not in TABLES]
+    if unknown:
+        raise InvalidInput(f"unknown table {unknown[0]!r}; the tables are: {', '.join(TABLES)}")
+    return [name for name in TABLES if not wanted or name in wanted]
+
+
+def iter_rows(db: Database, table: str) -> Iterator[dict[str, Any]]:
+    """Every row of `table` as a JSON-ready dict of its record's fields, in key order."""
+    read = reader(TABLES[table])
+    for row in table_query(db, "dump", table)(db.conn):
+        yield to_dict(read(row))
+
+
+def header(db: Database) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "codedb_version": __version__,
+        "revision": status(db).current,
+    }
+
+
+def write_json(
+    db: Database, out: IO[str], tables: list[str], tick: Callable[[int], None] = lambda n: None
+) -> dict[str, int]:
+    """Stream a JSON dump of `tables` to `out` from one consistent snapshot; return row counts."""
+    counts: dict[str, int] = {}
+    with db.snapshot():
+        head = json.dumps(header(db), ensure_ascii=False)[:-1]
+        out.write(head + ', "tables": {')
+        for index, table in enumerate(tables):
+            out.write(("," if index else "") + f"\n{json.dumps(table)}: [")
+            count = 0
+            for row in iter_rows(db, table):
+                out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+                count += 1
+                tick(1)
+            out.write("\n]")
+            counts[table] = count
+        out.write("\n}}\n")
+    return counts
+
+
+def write_jsonl(
+    db: Database, out: IO[str], tables: list[str], tick: Callable[[int], None] = lambda n: None
+) -> dict[str, int]:
+    """Stream a JSON-lines dump: a header line, then one {"table", "row"} line per row."""
+    counts: dict[str, int] = {}
+    with db.snapshot():
+        out.write(json.dumps(header(db), ensure_ascii=False) + "\n")
+        for table in tables:
+            counts[table] = 0
+            for row in iter_rows(db, table):
+                out.write(json.dumps({"table": table, "row": row}, ensure_ascii=False) + "\n")
+                counts[table] += 1
+                tick(1)
+    return counts
+
+
+def write_csv(db: Database, directory: Path, tables: list[str]) -> dict[str, int]:
+    """One CSV file per table in `directory` (header = column names; NULL = empty cell)."""
+    counts: dict[str, int] = {}
+    directory.mkdir(parents=True, exist_ok=True)
+    with db.snapshot():
+        for table in tables:
+            with open(directory / f"{table}.csv", "w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)
+                columns = [f.name for f in attrs.fields(TABLES[table])]
+                writer.writerow(columns)
+                counts[table] = 0
+                for row in iter_rows(db, table):
+                    writer.writerow(["" if row[c] is None else row[c] for c in columns])
+                    counts[table] += 1
+    return counts
+
+
+@attrs.frozen
+class Dump:
+    """A parsed and validated dump: its revision and its rows per table, as records."""
+
+    revision: str | None
+    tables: dict[str, list[Any]]
+
+    @property
+    def total(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
+
+
+def read_dump(path: str | Path) -> Dump:
+    """Parse a JSON or JSONL dump and check every row against the schema before any write."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as stream:
+            first = stream.readline()
+            rest = stream.read()
+    except FileNotFoundError:
+        raise InvalidInput(f"file {path} does not exist; give the path of a codedb dump") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path} as a codedb dump: {exc}") from None
+    try:
+        head = json.loads(first)
+        jsonl = isinstance(head, dict) and "tables" not in head and head.get("format") == FORMAT
+    except json.JSONDecodeError:
+        jsonl = False
+    if jsonl:
+        return _validate(path, head, _jsonl_tables(path, rest))
+    try:
+        data = json.loads(first + rest)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"file {path} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+            "give a file written by 'codedb export' or 'codedb backup --format=json'"
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
+        raise InvalidInput(
+            f'file {path} is not a codedb dump (no "format": "{FORMAT}" with "tables"); '
+            "give a file written by 'codedb export' or 'codedb backup --format=json'"
+        )
+    return _validate(path, data, data["tables"])
+
+
+def _jsonl_tables(path: Path, text: str) -> dict[str, list[Any]]:
+    tables: dict[str, list[Any]] = {}
+    for number, line in enumerate(text.splitlines(), start=2):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{path}, line {number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or set(item) != {"table", "row"}:
+            raise InvalidInput(f'{path}, line {number}: expected {{"table": ..., "row": {{...}}}}')
+        tables.setdefault(str(item["table"]), []).append(item["row"])
+    return tables
+
+
+def _validate(path: Path, head: dict[str, Any], tables: dict[str, Any]) -> Dump:
+    if head.get("format_version", FORMAT_VERSION) > FORMAT_VERSION:
+        raise InvalidInput(
+            f"{path} was written by a newer codedb (dump format {head['format_version']}); upgrade codedb"
+        )
+    parsed: dict[str, list[Any]] = {}
+    for table, rows in tables.items():
+        if table not in TABLES:
+            raise InvalidInput(f"{path}: unknown table {table!r}; the tables are: {', '.join(TABLES)}")
+        if not isinstance(rows, list):
+            raise InvalidInput(f"{path}: table {table} must be a list of rows")
+        records = []
+        for index, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                raise InvalidInput(f"{path}: {table} row {index} is not a JSON object")
+            try:
+                records.append(from_dict(TABLES[table], row))
+            except InvalidInput as exc:
+                raise InvalidInput(f"{path}: {table} row {index}: {exc}") from None
+        parsed[table] = records
+    revision = head.get("revision")
+    return Dump(revision=revision if isinstance(revision, str) else None, tables=parsed)
+
+
+def params(record: Any) -> dict[str, Any]:
+    """A record as the named parameters of its table's load query."""
+    return {
+        field.name: db_time(value) if hasattr(value, "isoformat") else value
+        for field, value in ((f, getattr(record, f.name)) for f in attrs.fields(type(record)))
+    }
+
+
+def load(
+    db: Database, tables: dict[str, list[Any]], tick: Callable[[int], None] = lambda n: None
+) -> dict[str, int]:
+    """Insert records (or param dicts) table by table in load order, inside the caller's
+    transaction; rows whose key exists are skipped. Returns the rows added per table."""
+    added: dict[str, int] = {}
+    for table in TABLES:
+        rows = tables.get(table)
+        if not rows:
+            continue
+        count = table_query(db, "count", table)
+        before = int(count(db.conn))
+        batch = [row if isinstance(row, dict) else params(row) for row in rows]
+        for start in range(0, len(batch), 5000):
+            table_query(db, "load", table)(db.conn, batch[start : start + 5000])
+            tick(len(batch[start : start + 5000]))
+        added[table] = int(count(db.conn)) - before
+    return added
+
+
+def private_open(path: Path) -> IO[str]:
+    """Open a new file for writing text, readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8")
