@@ -69,3 +69,7 @@ VACUUM INTO :path;
 -- name: checkpoint()$
 -- Move the write-ahead log into the database file and empty it.
 PRAGMA wal_checkpoint(TRUNCATE);
+
+-- name: use_rollback_journal()$
+-- Make a database one self-contained file (no -wal beside it): what a backup copy should be.
+PRAGMA journal_mode = DELETE;

@@ -144,18 +144,22 @@ def cli(target: str, tmp_path: Path) -> CLI:
     return CLI(target, tmp_path)
 
 
-def snapshot(database: codedb.Database) -> dict[str, list[tuple]]:
-    """Every row of every codedb table: to prove that a failed command changed nothing."""
+def snapshot(database: codedb.Database) -> dict[str, list[object]]:
+    """Every row of every codedb table, as typed records in a backend-independent order: to
+    prove that a failed command changed nothing, or that two databases hold the same data."""
+    from codedb.records import reader
     from codedb.tables import TABLES, table_query
 
     present = database.table_names()
     return {
-        name: [tuple(row) for row in table_query(database, "dump", name)(database.conn)]
-        for name in TABLES
+        name: sorted(
+            (reader(cls)(row) for row in table_query(database, "dump", name)(database.conn)), key=repr
+        )
+        for name, cls in TABLES.items()
         if name in present
     }
 
 
-def db_snapshot(target: str) -> dict[str, list[tuple]]:
+def db_snapshot(target: str) -> dict[str, list[object]]:
     with codedb.connect(target, create=False) as database:
         return snapshot(database)

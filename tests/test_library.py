@@ -113,7 +113,7 @@ def test_delete_takes_what_belongs_to_the_function(db: codedb.Database) -> None:
     db.functions.modify(a.function_id, "me", "change", "x = 2")
     db.functions.delete(a.function_id)
     rows = snapshot(db)
-    assert [r[0] for r in rows["function"]] == [b.function_id]
+    assert [r.function_id for r in rows["function"]] == [b.function_id]
     for table in (
         "function_modules",
         "function_tags",

@@ -40,7 +40,7 @@ def progress_bar(total: int, unit: str, quiet: bool) -> Callable[[int], None]:
     from tqdm import tqdm
 
     bar = tqdm(total=total, unit=unit, leave=False, file=sys.stderr)
-    return lambda n: bar.update(n)  # type: ignore[no-any-return]
+    return lambda n: bar.update(n)  # type: ignore[no-any-return,unused-ignore]
 
 
 @contextmanager
@@ -59,7 +59,8 @@ def staged(dest: Path, force: bool) -> Iterator[Path]:
         os.chmod(temp, 0o600)
         os.replace(temp, dest)
     finally:
-        temp.unlink(missing_ok=True)
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm"), Path(f"{temp}-journal")):
+            leftover.unlink(missing_ok=True)
 
 
 def rotated_name(directory: Path, db: Database, fmt: str) -> Path:
@@ -166,9 +167,14 @@ def _online_backup(db: Database, temp: Path, quiet: bool) -> None:
 
 
 def _check_copy(path: Path) -> None:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    """Make the copy a single file (rollback journal, not WAL) and run the integrity check."""
+    from .queries import load_queries
+
+    meta = load_queries("sqlite").meta
+    conn = sqlite3.connect(path)
     try:
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        meta.use_rollback_journal(conn)
+        problems = [row[0] for row in meta.integrity_check(conn)]
     finally:
         conn.close()
     if problems != ["ok"]:
@@ -193,7 +199,8 @@ def check(db: Database) -> CheckResult:
         findings.append("schema: no codedb migration applied; run 'codedb init'")
     if state.pending:
         findings.append(
-            f"schema: {len(state.pending)} pending migrations ({', '.join(state.pending)}); run 'codedb migrate'"
+            f"schema: {len(state.pending)} pending migrations ({', '.join(state.pending)}); "
+            "run 'codedb migrate'"
         )
     if state.unknown:
         findings.append(

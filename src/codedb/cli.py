@@ -926,7 +926,8 @@ def cmd_restore(args: dict[str, Any]) -> int:
     rows = sum(result.rows.values())
     migrated = f"; migrated {', '.join(result.migrated)}" if result.migrated else ""
     out(
-        f"restored {result.target} from {args['SRC']} ({result.source_kind}, revision {result.revision}, {rows:,} rows){migrated}"
+        f"restored {result.target} from {args['SRC']} "
+        f"({result.source_kind}, revision {result.revision}, {rows:,} rows){migrated}"
     )
     return 0
 
@@ -1037,7 +1038,7 @@ def cmd_import_legacy(args: dict[str, Any]) -> int:
     out(f"{report.source}: {report.format}")
     out("found: " + (", ".join(f"{n} {what}" for what, n in report.found.items()) or "nothing"))
     verb = "would import" if report.dry_run else "imported"
-    out(f"{verb}: " + (", ".join(f"{n} {table}" for table, n in report.added.items()) or "nothing new"))
+    out(f"{verb}: " + (", ".join(f"{n} {table}" for table, n in report.added.items() if n) or "nothing new"))
     for note in report.coerced:
         out(f"coerced: {note}")
     for note in report.skipped:

@@ -74,7 +74,8 @@ def open_sqlite_backup(src: Path) -> Database:
             )
         if state.unknown:
             raise InvalidInput(
-                f"{src} is at revision {state.unknown[-1]}, which this codedb does not know; restore it with a newer codedb"
+                f"{src} is at revision {state.unknown[-1]}, which this codedb does not know; "
+                "restore it with a newer codedb"
             )
     except sqlite3.DatabaseError as exc:
         db.close()

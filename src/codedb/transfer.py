@@ -36,7 +36,7 @@ def selected_tables(names: Iterable[str] | None) -> list[str]:
 
 def iter_rows(db: Database, table: str) -> Iterator[dict[str, Any]]:
     """Every row of `table` as a JSON-ready dict of its record's fields, in key order."""
-    read = reader(TABLES[table])
+    read: Callable[[Any], Any] = reader(TABLES[table])
     for row in table_query(db, "dump", table)(db.conn):
         yield to_dict(read(row))
 
@@ -175,7 +175,7 @@ def _validate(path: Path, head: dict[str, Any], tables: dict[str, Any]) -> Dump:
             raise InvalidInput(f"{path}: unknown table {table!r}; the tables are: {', '.join(TABLES)}")
         if not isinstance(rows, list):
             raise InvalidInput(f"{path}: table {table} must be a list of rows")
-        records = []
+        records: list[Any] = []
         for index, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 raise InvalidInput(f"{path}: {table} row {index} is not a JSON object")

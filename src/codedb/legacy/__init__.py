@@ -203,11 +203,11 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
                 dict(zip(("test_id", "function_id", "name", "description", "test_case"), row, strict=True))
             )
         for row in rows("legacy_testresults", "testresult"):
-            keys = ("result_id", "test_id", "function_id", "execution_date", "actual_result", "status")
-            collector.result(dict(zip(keys, row, strict=True)))
+            fields = ("result_id", "test_id", "function_id", "execution_date", "actual_result", "status")
+            collector.result(dict(zip(fields, row, strict=True)))
         for row in rows("legacy_modifications", "modification"):
-            keys = ("modification_id", "function_id", "modifier", "modification_date", "description")
-            collector.modification(dict(zip(keys, row, strict=True)))
+            columns = ("modification_id", "function_id", "modifier", "modification_date", "description")
+            collector.modification(dict(zip(columns, row, strict=True)))
     except sqlite3.DatabaseError as exc:
         raise LegacyError(f"cannot read {path}: {exc}; the file may be damaged") from None
     finally:

@@ -223,7 +223,8 @@ class Collector:
             "modification",
             lambda r: r["function_id"] in functions,
             lambda r: (
-                f"modification {r['modification_id']}: its function {r['function_id'] or '?'} is not in the file"
+                f"modification {r['modification_id']}: "
+                f"its function {r['function_id'] or '?'} is not in the file"
             ),
         )
         keep(

@@ -109,12 +109,12 @@ class ForeignInt(int):
         pass
 
 
-class ForeignDict(dict):  # type: ignore[type-arg]
+class ForeignDict(dict[Any, Any]):
     def __setstate__(self, state: Any) -> None:
         pass
 
 
-class ForeignList(list):  # type: ignore[type-arg]
+class ForeignList(list[Any]):
     def __setstate__(self, state: Any) -> None:
         pass
 
