@@ -11,7 +11,7 @@ CREATE TABLE function (
     last_modified_date TIMESTAMP NOT NULL,
     signature_json     TEXT
 );
-CREATE INDEX function_name_idx ON function (name);
+CREATE INDEX function_name_idx ON function (name, function_id);  -- listings sort by name, then id
 CREATE INDEX function_creation_date_idx ON function (creation_date);
 CREATE INDEX function_last_modified_date_idx ON function (last_modified_date);
 

@@ -15,10 +15,10 @@ SELECT
     COUNT(l.test_id) AS tests,
     SUM(CASE WHEN l.status = 'passed' THEN 1 ELSE 0 END) AS passed,
     SUM(CASE WHEN l.status = 'failed' THEN 1 ELSE 0 END) AS failed,
-    CASE WHEN COUNT(l.test_id) = 0 THEN 0.0
-         ELSE ROUND(100.0 * SUM(CASE WHEN l.status = 'passed' THEN 1 ELSE 0 END)
-                    / COUNT(l.test_id), 2)
-    END AS coverage_percent
+    CAST(CASE WHEN COUNT(l.test_id) = 0 THEN 0
+              ELSE ROUND(100.0 * SUM(CASE WHEN l.status = 'passed' THEN 1 ELSE 0 END)
+                         / COUNT(l.test_id), 2)
+         END AS DOUBLE PRECISION) AS coverage_percent
 FROM function f
 LEFT JOIN latest l ON l.function_id = f.function_id
 GROUP BY f.function_id, f.name;

@@ -24,18 +24,14 @@ WHERE d.function_id = :function_id
 ORDER BY f.name, f.function_id;
 
 -- name: list_transitive_dependencies(function_id)
--- Every function a function depends on, directly or not, with its shortest depth.
-WITH RECURSIVE reach(function_id) AS (
-    SELECT depends_on_id FROM function_dependencies WHERE function_id = :function_id
-    UNION
-    SELECT d.depends_on_id FROM reach r JOIN function_dependencies d ON d.function_id = r.function_id
-),
-levels(function_id, depth) AS (
+-- Every function a function depends on, directly or not, with its shortest depth. A shortest
+-- path has fewer steps than there are edges, which bounds the walk even on a cycle.
+WITH RECURSIVE levels(function_id, depth) AS (
     SELECT depends_on_id, 1 FROM function_dependencies WHERE function_id = :function_id
     UNION
     SELECT d.depends_on_id, l.depth + 1
     FROM levels l JOIN function_dependencies d ON d.function_id = l.function_id
-    WHERE l.depth < (SELECT COUNT(*) FROM reach)
+    WHERE l.depth < (SELECT COUNT(*) FROM function_dependencies)
 )
 SELECT f.function_id, f.name, MIN(l.depth) AS depth
 FROM levels l JOIN function f ON f.function_id = l.function_id

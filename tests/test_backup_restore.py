@@ -189,8 +189,7 @@ def test_restore_needs_force_over_data_and_swaps_atomically(tmp_path: Path) -> N
     before = target.read_bytes()
     line = cli.error("restore", str(backup))
     assert (
-        line
-        == f"Error: {target} holds data; restoring would replace it: back it up first, "
+        line == f"Error: {target} holds data; restoring would replace it: back it up first, "
         "then restore with --force"
     )
     assert target.read_bytes() == before

@@ -83,5 +83,5 @@ def test_psql_reads_the_views(pg_schema_url: str) -> None:
     ) == [["fib", "math, seq", "rec", "2", "failed"], ["gcd", "math", "", "0", ""]]
     assert shell(
         "SELECT name, tests, passed, failed, coverage_percent FROM coverage_report ORDER BY name"
-    ) == [["fib", "2", "1", "1", "50.00"], ["gcd", "0", "0", "0", "0.0"]]
+    ) == [["fib", "2", "1", "1", "50"], ["gcd", "0", "0", "0", "0"]]
     assert shell(OLD_TOOL_SQL) == [["fib", "3", "2024-01-03 00:00:00"], ["gcd", "0", ""]]

@@ -70,6 +70,13 @@ def display_target(target: str) -> str:
     return urlunsplit(parts)
 
 
+def is_unique_violation(exc: BaseException) -> bool:
+    """Whether a driver error says a row with the same key exists already."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE constraint failed" in str(exc) or "PRIMARY KEY" in str(exc)
+    return type(exc).__name__ == "UniqueViolation"  # psycopg.errors.UniqueViolation
+
+
 def create_private_file(path: Path) -> None:
     """Create an empty file readable by its owner only (mode 0600)."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

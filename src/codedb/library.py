@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .db import is_unique_violation
 from .errors import AmbiguousId, Conflict, InvalidInput, NotFound
 from .records import (
     TEST_STATUSES,
@@ -40,6 +41,9 @@ _read_test = reader(UnitTest)
 _read_result = reader(TestResult)
 _read_modification = reader(Modification)
 _read_dependency = reader(DependencyEntry)
+
+
+_PARSE = object()  # add(): parse the signature from the code
 
 
 def new_id() -> str:
@@ -161,8 +165,11 @@ class Functions(_Domain):
         *,
         function_id: str | None = None,
         creation_date: datetime | None = None,
+        signature_json: str | None | object = _PARSE,
     ) -> Function:
-        """Add a function with its modules (created when missing) and tags, in one transaction."""
+        """Add a function with its modules (created when missing) and tags, in one transaction.
+
+        The signature is parsed from the code unless `signature_json` gives it (None: none)."""
         if not isinstance(name, str) or not name.strip():
             raise InvalidInput("empty function name; give the function a name")
         stamp = creation_date or now()
@@ -173,13 +180,18 @@ class Functions(_Domain):
             code_snippet=code or "",
             creation_date=stamp,
             last_modified_date=stamp,
-            signature_json=signature_of(code or ""),
+            signature_json=signature_of(code or "") if signature_json is _PARSE else signature_json,  # type: ignore[arg-type]
         )
         module_names, tag_names = _names(modules, "module"), _names(tags, "tag")
         with self.db.transaction():
-            if function_id and self.q.functions.get_function(self.conn, function_id=function_id):
-                raise Conflict(f"function {function_id} exists already; give another id or none")
-            self.q.functions.insert_function(self.conn, **_function_params(function))
+            try:
+                self.q.functions.insert_function(self.conn, **_function_params(function))
+            except Exception as exc:
+                if is_unique_violation(exc):
+                    raise Conflict(
+                        f"function {function.function_id} exists already; give another id or none"
+                    ) from None
+                raise
             self._link(function.function_id, module_names, tag_names)
         return function
 
@@ -201,25 +213,28 @@ class Functions(_Domain):
                 raise InvalidInput("empty function name; give every function a name")
             fid = item.get("function_id") or new_id()
             code = item.get("code", item.get("code_snippet", "")) or ""
-            created = item.get("creation_date") or stamp
+            created = db_time(item.get("creation_date") or stamp)
+            modified = item.get("last_modified_date")
             rows.append(
                 {
                     "function_id": fid,
                     "name": name,
                     "description": item.get("description") or "",
                     "code_snippet": code,
-                    "creation_date": db_time(created),
-                    "last_modified_date": db_time(item.get("last_modified_date") or created),
+                    "creation_date": created,
+                    "last_modified_date": db_time(modified) if modified else created,
                     "signature_json": item["signature_json"]
                     if "signature_json" in item
                     else signature_of(code),
                 }
             )
             for module in _names(item.get("modules"), "module"):
-                module_rows.setdefault(module, {"name": module, "module_id": new_id()})
+                if module not in module_rows:  # not setdefault: it would make an id every time
+                    module_rows[module] = {"name": module, "module_id": new_id()}
                 links_m.append({"function_id": fid, "module_name": module})
             for tag in _names(item.get("tags"), "tag"):
-                tag_rows.setdefault(tag, {"name": tag})
+                if tag not in tag_rows:
+                    tag_rows[tag] = {"name": tag}
                 links_t.append({"function_id": fid, "tag": tag})
         with self.db.transaction():
             self.q.functions.insert_functions(self.conn, rows)

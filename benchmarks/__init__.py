@@ -1,0 +1,1 @@
+"""codedb's benchmarks: `python -m benchmarks --quick` (make bench) or `--full` (make bench-full)."""

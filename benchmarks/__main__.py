@@ -1,0 +1,318 @@
+"""Run the benchmarks: one table of operation, size, time per implementation (median of the
+repetitions), and the ratios codedb/raw and ORM/codedb, all measured in this run.
+
+    python -m benchmarks --quick            # 1k and 20k functions (make bench)
+    python -m benchmarks --full             # adds 200k and 1M (make bench-full)
+    python -m benchmarks --sizes 500 --reps 1 --json results.json
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import codedb
+
+from .data import function_id, functions
+from .impl_codedb import Codedb
+from .impl_raw import Raw
+
+ORM_MAX_SIZE = 20_000  # the ORM takes minutes beyond this; it is measured up to here
+SLOW_SECONDS = 3.0  # an implementation slower than this on its first run is not repeated
+LOOKUPS = 2000
+SINGLE_ADDS = 500
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+class Bench:
+    def __init__(self, workdir: Path, reps: int, orm: bool):
+        self.workdir = workdir
+        self.reps = reps
+        self.orm = orm
+        self.results: list[dict[str, Any]] = []
+
+    def implementations(self, size: int) -> list[type]:
+        classes: list[type] = [Raw, Codedb]
+        if self.orm and size <= ORM_MAX_SIZE:
+            from .impl_orm import ORM
+
+            classes.append(ORM)
+        return classes
+
+    def measure(self, operation: str, size: int, run: Callable[[type, int], tuple[float, Any]]) -> None:
+        """Time `run(impl, rep)` for each implementation; check they agree on the result."""
+        times: dict[str, float] = {}
+        answers: dict[str, Any] = {}
+        for impl in self.implementations(size):
+            samples = []
+            for rep in range(self.reps):
+                seconds, answer = run(impl, rep)
+                samples.append(seconds)
+                answers[impl.name] = answer
+                if seconds > SLOW_SECONDS:
+                    break
+            times[impl.name] = statistics.median(samples)
+        if len(set(map(repr, answers.values()))) > 1:
+            raise AssertionError(f"{operation} at {size}: implementations disagree: {answers}")
+        self.record(operation, size, times)
+
+    def record(self, operation: str, size: int, times: dict[str, float]) -> None:
+        raw, ours, orm = times.get(Raw.name), times.get(Codedb.name), times.get("SQLModel ORM")
+        row = {
+            "operation": operation,
+            "size": size,
+            "seconds": times,
+            "codedb_over_raw": ours / raw if ours and raw else None,
+            "orm_over_codedb": orm / ours if orm and ours else None,
+        }
+        self.results.append(row)
+        print(format_row(row), flush=True)
+
+    def empty_db(self) -> Path:
+        template = self.workdir / "empty.sqlite"
+        if not template.exists():
+            with codedb.connect(template) as db:
+                codedb.migrate(db)
+                db.queries.meta.checkpoint(db.conn)
+        return template
+
+    def fresh(self, source: Path, name: str) -> Path:
+        dest = self.workdir / name
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{dest}{suffix}").unlink(missing_ok=True)
+        shutil.copy(source, dest)
+        return dest
+
+    def seed(self, size: int) -> tuple[Path, str, str]:
+        """A database of `size` functions with tests on 10% of them, a dependency chain and a
+        binary tree; returns it with the chain's and the tree's roots."""
+        path = self.workdir / f"seed-{size}.sqlite"
+        half = max(2, min(size // 2, 10_000))
+        with codedb.connect(path) as db:
+            codedb.migrate(db)
+            db.functions.add_many(functions(size))
+            deps = [
+                {"function_id": function_id(i), "depends_on_id": function_id(i + 1)} for i in range(half - 1)
+            ]
+            deps += [
+                {"function_id": function_id(half + i), "depends_on_id": function_id(half + c)}
+                for i in range(half)
+                for c in (2 * i + 1, 2 * i + 2)
+                if c < half and half + c < size
+            ]
+            tests, results = [], []
+            for i in range(0, size, 10):
+                tid = f"test-{i}"
+                tests.append(
+                    {
+                        "test_id": tid,
+                        "function_id": function_id(i),
+                        "name": f"test_fn_{i}",
+                        "description": "",
+                        "test_case": f"assert fn_{i}(1, 0) == {i + 1}",
+                    }
+                )
+                for r, status in enumerate(("failed", "passed" if i % 20 else "failed")):
+                    results.append(
+                        {
+                            "result_id": f"{tid}-{r}",
+                            "test_id": tid,
+                            "function_id": function_id(i),
+                            "execution_date": f"2024-02-0{r + 1} 00:00:00.000000",
+                            "actual_result": None,
+                            "status": status,
+                        }
+                    )
+            with db.transaction():
+                db.queries.dependencies.insert_dependencies(db.conn, deps)
+                db.queries.tables.load_unittest(db.conn, tests)
+                db.queries.tables.load_testresult(db.conn, results)
+            db.queries.meta.checkpoint(db.conn)
+        return path, function_id(0), function_id(half)
+
+    def run_size(self, size: int) -> None:
+        items = functions(size)
+        seed, chain_root, tree_root = self.seed(size)
+
+        def write(operation: str, batch: list[dict[str, Any]], base: Path) -> None:
+            def run(impl: type, rep: int) -> tuple[float, Any]:
+                path = self.fresh(base, f"write-{impl.__name__}.sqlite")
+                bench = impl(path)
+                try:
+                    return timed(lambda: getattr(bench, operation)(batch))
+                finally:
+                    bench.close()
+
+            self.measure(operation, len(batch), run) if operation == "bulk_add" else self.measure(
+                operation, size, run
+            )
+
+        write("bulk_add", items, self.empty_db())
+        write("add_one_each", functions(SINGLE_ADDS, offset=size), seed)
+
+        ids = [function_id((i * 7919) % size) for i in range(LOOKUPS)]
+        reads: list[tuple[str, Callable[[Any], Any]]] = [
+            ("get_by_id", lambda b: b.get_by_id(ids)),
+            ("list_all", lambda b: b.list_all()),
+            ("search", lambda b: b.search("fn_1234")),
+            ("list_by_tag", lambda b: b.list_by_tag("tag_7")),
+            ("coverage", lambda b: b.coverage()),
+            ("transitive_chain", lambda b: b.transitive(chain_root)),
+            ("transitive_tree", lambda b: b.transitive(tree_root)),
+        ]
+        for operation, work in reads:
+
+            def run(impl: type, rep: int, work: Callable[[Any], Any] = work) -> tuple[float, Any]:
+                bench = impl(seed)
+                try:
+                    return timed(lambda: work(bench))
+                finally:
+                    bench.close()
+
+            self.measure(operation, size, run)
+
+        def backup(impl: type, rep: int) -> tuple[float, Any]:
+            if impl.name == "SQLModel ORM":
+                return 0.0, 1
+            dest = self.workdir / f"backup-{impl.__name__}-{rep}.sqlite"
+            dest.unlink(missing_ok=True)
+            bench = impl(seed)
+            try:
+                return timed(lambda: bench.backup(dest))
+            finally:
+                bench.close()
+                dest.unlink(missing_ok=True)
+
+        self.measure_without_orm("backup", size, backup)
+        self.measure_without_orm("stats_cold_process", size, lambda impl, rep: cold_stats(impl, seed))
+
+    def measure_without_orm(
+        self, operation: str, size: int, run: Callable[[type, int], tuple[float, Any]]
+    ) -> None:
+        orm, self.orm = self.orm, False
+        try:
+            self.measure(operation, size, run)
+        finally:
+            self.orm = orm
+
+
+STATS_RAW = """
+import sqlite3, sys
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+print({t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables})
+"""
+
+
+def cold_stats(impl: type, path: Path) -> tuple[float, Any]:
+    """A whole process: `codedb stats`, or a hand-written script counting the rows."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    argv = (
+        [sys.executable, "-m", "codedb", "--db", str(path), "stats"]
+        if impl is Codedb
+        else [sys.executable, "-c", STATS_RAW, str(path)]
+    )
+    seconds, result = timed(lambda: subprocess.run(argv, env=env, capture_output=True, check=True))
+    return seconds, 1
+
+
+def format_seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.1f} ms" if value < 10 else f"{value:.1f} s"
+
+
+def format_ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+HEADER = (
+    f"{'operation':<20} {'size':>9} {'raw sqlite3':>12} {'codedb':>12} {'SQLModel ORM':>13} "
+    f"{'codedb/raw':>11} {'ORM/codedb':>11}"
+)
+
+
+def format_row(row: dict[str, Any]) -> str:
+    s = row["seconds"]
+    return (
+        f"{row['operation']:<20} {row['size']:>9,} {format_seconds(s.get(Raw.name)):>12} "
+        f"{format_seconds(s.get(Codedb.name)):>12} {format_seconds(s.get('SQLModel ORM')):>13} "
+        f"{format_ratio(row['codedb_over_raw']):>11} {format_ratio(row['orm_over_codedb']):>11}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="sizes 1k and 20k (the default)")
+    mode.add_argument("--full", action="store_true", help="sizes 1k, 20k, 200k and 1M")
+    mode.add_argument("--sizes", help="comma-separated sizes, e.g. 500,5000")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions; the median is reported (default 3)")
+    parser.add_argument("--no-orm", action="store_true", help="leave out the SQLModel ORM")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get("CODEDB_BENCH_POSTGRES_URL"),
+        help="also measure codedb against raw psycopg on this server",
+    )
+    args = parser.parse_args(argv)
+    sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else [1000, 20_000, 200_000, 1_000_000]
+        if args.full
+        else [1000, 20_000]
+    )
+    print(
+        f"codedb {codedb.__version__} benchmarks, {datetime.now(UTC):%Y-%m-%d}, "
+        f"Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {platform.machine()} with {os.cpu_count()} cores; "
+        f"median of {args.reps} runs (1 when a run takes over {SLOW_SECONDS:.0f} s)"
+    )
+    print(HEADER)
+    with tempfile.TemporaryDirectory(prefix="codedb-bench-") as tmp:
+        bench = Bench(Path(tmp), args.reps, orm=not args.no_orm)
+        for size in sizes:
+            bench.run_size(size)
+        if args.postgres:
+            from .impl_psycopg import run_postgres
+
+            run_postgres(bench, args.postgres, sizes)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "python": platform.python_version(),
+                    "sqlite": sqlite3.sqlite_version,
+                    "cores": os.cpu_count(),
+                    "reps": args.reps,
+                    "results": bench.results,
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
