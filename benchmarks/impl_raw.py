@@ -130,7 +130,8 @@ class Raw:
     def coverage(self) -> int:
         return len(
             self.conn.execute(
-                "SELECT function_id, name, tests, passed, failed, coverage_percent FROM coverage_report"
+                "SELECT function_id, name, tests, passed, failed, coverage_percent FROM coverage_report "
+            "ORDER BY name, function_id"
             ).fetchall()
         )
 

@@ -175,3 +175,23 @@ def test_every_command_is_in_the_usage_text_and_the_readme() -> None:
     for name in COMMANDS:
         assert re.search(rf"^  {re.escape(name)} ", PROGRAM_DOC, re.M), f"{name} missing from usage"
         assert f"codedb {name}" in readme or f"`{name}`" in readme, f"{name} missing from README"
+
+
+def test_a_held_migration_lock_and_break_lock(cli: CLI) -> None:
+    from yoyo import get_backend
+
+    import codedb
+    from codedb.migrations import _yoyo_url
+
+    cli.ok("init")
+    cli.ok("rollback")
+    with codedb.connect(cli.target) as db:
+        other = get_backend(_yoyo_url(db))
+    with other.lock():  # another process is migrating
+        line = cli.error("migrate", "--lock-timeout=1")
+        assert "is locked by another migration" in line
+        assert "'codedb migrate --break-lock'" in line
+        assert json.loads(cli.ok("status", "--json"))["pending"] == [IDS[-1]]
+        # the process dies with its lock held: --break-lock clears it and migrates
+        assert cli.ok("migrate", "--break-lock") == f"applied: {IDS[-1]}\n"
+    other.connection.close()
