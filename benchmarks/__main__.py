@@ -149,6 +149,7 @@ class Bench:
                 db.queries.dependencies.insert_dependencies(db.conn, deps)
                 db.queries.tables.load_unittest(db.conn, tests)
                 db.queries.tables.load_testresult(db.conn, results)
+            db.queries.meta.analyze(db.conn)
             db.queries.meta.checkpoint(db.conn)
         return path, function_id(0), function_id(half)
 

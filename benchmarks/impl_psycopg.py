@@ -105,6 +105,8 @@ def run_postgres(bench: Any, base_url: str, sizes: list[int]) -> None:
                     bench_impl.close()
 
             bench.measure_with("pg bulk_add", size, [RawPsycopg, Codedb], bulk)
+            with codedb.connect(url) as db:  # the reads below start from fresh planner statistics
+                db.queries.meta.analyze(db.conn)
             ids = [function_id((i * 7919) % size) for i in range(2000)]
             reads: list[tuple[str, Callable[[Any], Any]]] = [
                 ("pg get_by_id", lambda b, ids=ids: b.get_by_id(ids)),

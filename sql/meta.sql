@@ -73,3 +73,7 @@ PRAGMA wal_checkpoint(TRUNCATE);
 -- name: use_rollback_journal()$
 -- Make a database one self-contained file (no -wal beside it): what a backup copy should be.
 PRAGMA journal_mode = DELETE;
+
+-- name: analyze()#
+-- Refresh the query planner's statistics after a large load.
+PRAGMA optimize;

@@ -71,3 +71,8 @@ SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
 -- Reclaim space and refresh planner statistics of codedb's tables.
 VACUUM (ANALYZE) function, module, tag, function_modules, function_tags, function_dependencies,
     unittest, testresult, modification;
+
+-- name: analyze()#
+-- Refresh the query planner's statistics of codedb's tables after a large load.
+ANALYZE function, module, tag, function_modules, function_tags, function_dependencies,
+    unittest, testresult, modification;

@@ -1014,7 +1014,8 @@ def _load_maybe_dry(db: Any, work: Callable[[], dict[str, int]], dry_run: bool) 
             if dry_run:
                 raise DryRun
     except DryRun:
-        pass
+        return result
+    db.queries.meta.analyze(db.conn)  # a large load leaves the planner's statistics stale
     return result
 
 

@@ -154,6 +154,7 @@ def _restore_postgres(
             for table in reversed(list(TABLES)):
                 table_query(db, "clear", table)(db.conn)
             added = load(db, rows)
+        db.queries.meta.analyze(db.conn)
     return RestoreResult(display_target(target), kind, revision, added, migrated)
 
 
@@ -196,6 +197,7 @@ def _build(
         problems = [row[0] for row in db.queries.meta.integrity_check(db.conn)]
         if problems != ["ok"] or list(db.queries.meta.foreign_key_check(db.conn)):
             raise CodedbError(f"the restored database failed its checks ({problems[0]}); nothing was changed")
+        db.queries.meta.analyze(db.conn)
         db.queries.meta.checkpoint(db.conn)
     os.chmod(temp, 0o600)
     return added, migrated

@@ -79,6 +79,7 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
             added = load(db, rows)
             if dry_run:
                 raise _DryRun
+        db.queries.meta.analyze(db.conn)
     except _DryRun:
         pass
     return LegacyReport(
