@@ -131,7 +131,7 @@ class Raw:
         return len(
             self.conn.execute(
                 "SELECT function_id, name, tests, passed, failed, coverage_percent FROM coverage_report "
-            "ORDER BY name, function_id"
+                "ORDER BY name, function_id"
             ).fetchall()
         )
 

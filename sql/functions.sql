@@ -56,6 +56,7 @@ ORDER BY f.name, f.function_id;
 -- name: search_functions(pattern, created_after, modified_after, test_status)
 -- Functions whose name, description or code matches the LIKE pattern (case-insensitive),
 -- created or modified after the given times, whose latest test result has the given status.
+-- A NULL time or status leaves that filter out.
 SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
        f.last_modified_date, f.signature_json,
        (SELECT json_group_array(fm.module_name) FROM function_modules fm
@@ -66,8 +67,8 @@ FROM function f
 WHERE (lower(f.name) LIKE lower(:pattern) ESCAPE '\'
        OR lower(f.description) LIKE lower(:pattern) ESCAPE '\'
        OR lower(f.code_snippet) LIKE lower(:pattern) ESCAPE '\')
-  AND (:created_after IS NULL OR f.creation_date > :created_after)
-  AND (:modified_after IS NULL OR f.last_modified_date > :modified_after)
+  AND COALESCE(f.creation_date > :created_after, TRUE)
+  AND COALESCE(f.last_modified_date > :modified_after, TRUE)
   AND (CAST(:test_status AS TEXT) IS NULL OR (
           SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
           ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status)

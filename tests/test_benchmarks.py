@@ -8,15 +8,29 @@ from pathlib import Path
 
 from conftest import ROOT
 
-OPERATIONS = {"bulk_add", "add_one_each", "get_by_id", "list_all", "search", "list_by_tag", "coverage",
-              "transitive_chain", "transitive_tree", "backup", "stats_cold_process"}
+OPERATIONS = {
+    "bulk_add",
+    "add_one_each",
+    "get_by_id",
+    "list_all",
+    "search",
+    "list_by_tag",
+    "coverage",
+    "transitive_chain",
+    "transitive_tree",
+    "backup",
+    "stats_cold_process",
+}
 
 
 def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--sizes", "60", "--reps", "1", "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr

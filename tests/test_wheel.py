@@ -22,14 +22,15 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     )
     wheel = next(dist.glob("codedb-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "codedb/sql/functions.sql" in names and "codedb/sql/postgresql/functions.sql" in names
+    assert "codedb/sql/functions.sql" in names and "codedb/sql/postgresql/meta.sql" in names
     assert "codedb/migrations/0001.function-library.rollback.sql" in names
     assert "codedb/migrations/sqlite/0002.function-summary-view.sql" in names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    # --system-site-packages lets pip reuse what the test environment has installed, so
-    # no download is needed; --no-deps is not used, so missing dependencies would still fail.
+    # A new environment: pip resolves the wheel's declared dependencies from the package index
+    # (--system-site-packages only lets it reuse what the base interpreter already has), so a
+    # dependency missing from pyproject.toml fails here.
     subprocess.run([venv / "bin" / "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True)
     script = venv / "bin" / "codedb"
     database = tmp_path / "w.sqlite"

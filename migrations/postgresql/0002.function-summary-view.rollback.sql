@@ -1,1 +1,2 @@
 DROP VIEW function_summary;
+DROP AGGREGATE json_group_array(text);

@@ -1,5 +1,15 @@
 -- function_summary: one row per function with what people look up by hand.
 -- (SQLite has its own file: only the string aggregate differs.)
+
+-- SQLite's json_group_array(x) for text, so that the listing queries of sql/ are the same
+-- SQL on both backends: a JSON array of the values, [] over no rows.
+CREATE AGGREGATE json_group_array(text) (
+    SFUNC = array_append,
+    STYPE = text[],
+    INITCOND = '{}',
+    FINALFUNC = array_to_json
+);
+
 CREATE VIEW function_summary AS
 SELECT
     f.function_id,

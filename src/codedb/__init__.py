@@ -26,6 +26,23 @@ from .errors import (  # noqa: E402
 )
 from .migrations import init, migrate, rollback, status  # noqa: E402
 
+# Heavier capabilities load on first use, so that `codedb stats` starts quickly.
+_LAZY = {
+    "backup": "codedb.backup",
+    "check": "codedb.backup",
+    "restore": "codedb.restore",
+    "import_legacy": "codedb.legacy",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'codedb' has no attribute {name!r}")
+
+
 __all__ = [
     "AmbiguousId",
     "CodedbError",
@@ -41,9 +58,13 @@ __all__ = [
     "QueryFileError",
     "UnknownRevision",
     "__version__",
+    "backup",
+    "check",
     "connect",
+    "import_legacy",
     "init",
     "migrate",
+    "restore",
     "rollback",
     "status",
 ]

@@ -907,7 +907,7 @@ def _whole(value: str, option: str) -> int:
 
 
 @command("""
-Usage: codedb restore SRC [--force] [options]
+Usage: codedb restore SRC [--force] [--quiet] [options]
 
 Replace the database with a backup: a codedb SQLite backup or a JSON dump. SRC is checked
 first (SQLite header, integrity, a codedb schema at a revision this version knows; JSON that
@@ -917,12 +917,15 @@ migrated after the restore. Stop other programs using the database first.
 
 Options:
   --force       replace a database that holds data
+  --quiet       no progress bar
 """)
 def cmd_restore(args: dict[str, Any]) -> int:
     from .db import resolve_target
     from .restore import restore
 
-    result = restore(resolve_target(args["--db"]), Path(args["SRC"]), force=args["--force"])
+    result = restore(
+        resolve_target(args["--db"]), Path(args["SRC"]), force=args["--force"], quiet=args["--quiet"]
+    )
     rows = sum(result.rows.values())
     migrated = f"; migrated {', '.join(result.migrated)}" if result.migrated else ""
     out(
@@ -976,7 +979,7 @@ def cmd_export(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb import FILE [--dry-run] [options]
+Usage: codedb import FILE [--dry-run] [--quiet] [options]
 
 Read a JSON or JSON-lines export in one transaction. Rows are keyed on their ids: those that
 exist are left as they are, so importing twice adds nothing. The whole file is checked
@@ -984,13 +987,16 @@ before anything is written.
 
 Options:
   --dry-run     report what would be imported, change nothing
+  --quiet       no progress bar
 """)
 def cmd_import(args: dict[str, Any]) -> int:
+    from .backup import progress_bar
     from .transfer import load, read_dump
 
     dump = read_dump(args["FILE"])
+    tick = progress_bar(dump.total, "rows", args["--quiet"])
     with open_db(args) as db:
-        added = _load_maybe_dry(db, lambda: load(db, dump.tables), args["--dry-run"])
+        added = _load_maybe_dry(db, lambda: load(db, dump.tables, tick), args["--dry-run"])
     verb = "would import" if args["--dry-run"] else "imported"
     for table, records in dump.tables.items():
         if records:

@@ -7,11 +7,13 @@ replaced in one transaction. Any failure leaves the original exactly as it was."
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from .backup import progress_bar
 from .db import Database, connect, display_target, is_postgres, sqlite_path
 from .errors import CodedbError, ConnectError, InvalidInput
 from .migrations import known_ids, migrate, status
@@ -114,8 +116,9 @@ def _holds_data(target: str) -> bool:
         return True  # a file that is not a database still holds someone's data
 
 
-def restore(target: str, src: Path, *, force: bool = False) -> RestoreResult:
-    """Replace the database `target` with the backup `src` (see the module docstring)."""
+def restore(target: str, src: Path, *, force: bool = False, quiet: bool = True) -> RestoreResult:
+    """Replace the database `target` with the backup `src` (see the module docstring); with
+    `quiet` false, a JSON dump's rows show a progress bar on a terminal."""
     kind = source_kind(src)
     postgres = is_postgres(target)
     dialect = "postgresql" if postgres else "sqlite"
@@ -133,12 +136,14 @@ def restore(target: str, src: Path, *, force: bool = False) -> RestoreResult:
                 f"{display_target(target)} holds data; restoring would replace it: back it up first, "
                 "then restore with --force"
             )
+        if postgres and backup_db is not None:
+            rows = _rows_of(backup_db)
+        loading = backup_db is None or postgres  # a SQLite backup is copied, not loaded row by row
+        tick = progress_bar(sum(map(len, rows.values())) if loading else 0, "rows", quiet)
         if postgres:
-            if backup_db is not None:
-                rows = _rows_of(backup_db)
-            return _restore_postgres(target, kind, revision, rows)
+            return _restore_postgres(target, kind, revision, rows, tick)
         return _restore_sqlite(
-            sqlite_path(target), src, kind, revision, backup_db, None if backup_db else rows
+            sqlite_path(target), kind, revision, backup_db, None if backup_db else rows, tick
         )
     finally:
         if backup_db is not None:
@@ -146,32 +151,32 @@ def restore(target: str, src: Path, *, force: bool = False) -> RestoreResult:
 
 
 def _restore_postgres(
-    target: str, kind: str, revision: str | None, rows: dict[str, list[Any]]
+    target: str, kind: str, revision: str | None, rows: dict[str, list[Any]], tick: Callable[[int], None]
 ) -> RestoreResult:
     with connect(target) as db:
         migrated = tuple(migrate(db))
         with db.transaction():
             for table in reversed(list(TABLES)):
                 table_query(db, "clear", table)(db.conn)
-            added = load(db, rows)
+            added = load(db, rows, tick)
         db.queries.meta.analyze(db.conn)
     return RestoreResult(display_target(target), kind, revision, added, migrated)
 
 
 def _restore_sqlite(
     path: Path,
-    src: Path,
     kind: str,
     revision: str | None,
     backup_db: Database | None,
     rows: dict[str, list[Any]] | None,
+    tick: Callable[[int], None],
 ) -> RestoreResult:
     if not path.parent.is_dir():
         raise InvalidInput(f"directory {path.parent} does not exist; create it first")
     temp = path.with_name(f".{path.name}.restore-{os.getpid()}.tmp")
     _remove_database_files(temp)
     try:
-        added, migrated = _build(temp, backup_db, rows)
+        added, migrated = _build(temp, backup_db, rows, tick)
         _swap(temp, path)
     finally:
         _remove_database_files(temp)
@@ -179,7 +184,7 @@ def _restore_sqlite(
 
 
 def _build(
-    temp: Path, backup_db: Database | None, rows: dict[str, list[Any]] | None
+    temp: Path, backup_db: Database | None, rows: dict[str, list[Any]] | None, tick: Callable[[int], None]
 ) -> tuple[dict[str, int], tuple[str, ...]]:
     """Make the restored database at `temp`: a copy of the backup, or the dump's rows loaded
     into a new schema; migrated to this codedb's revision and checked."""
@@ -193,7 +198,7 @@ def _build(
             migrate(db)
             migrated = ()
             with db.transaction():
-                added = load(db, rows or {})
+                added = load(db, rows or {}, tick)
         problems = [row[0] for row in db.queries.meta.integrity_check(db.conn)]
         if problems != ["ok"] or list(db.queries.meta.foreign_key_check(db.conn)):
             raise CodedbError(f"the restored database failed its checks ({problems[0]}); nothing was changed")

@@ -93,7 +93,7 @@ def write_csv(db: Database, directory: Path, tables: list[str]) -> dict[str, int
     directory.mkdir(parents=True, exist_ok=True)
     with db.snapshot():
         for table in tables:
-            with open(directory / f"{table}.csv", "w", newline="", encoding="utf-8") as out:
+            with private_open(directory / f"{table}.csv", newline="") as out:
                 writer = csv.writer(out)
                 columns = [f.name for f in attrs.fields(TABLES[table])]
                 writer.writerow(columns)
@@ -216,7 +216,7 @@ def load(
     return added
 
 
-def private_open(path: Path) -> IO[str]:
+def private_open(path: Path, newline: str | None = None) -> IO[str]:
     """Open a new file for writing text, readable by its owner only."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8")
+    return os.fdopen(fd, "w", encoding="utf-8", newline=newline)
