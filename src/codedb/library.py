@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .db import is_unique_violation
 from .errors import AmbiguousId, Conflict, InvalidInput, NotFound
@@ -43,6 +43,7 @@ _read_modification = reader(Modification)
 _read_dependency = reader(DependencyEntry)
 
 
+T = TypeVar("T")
 _PARSE = object()  # add(): parse the signature from the code
 
 
@@ -104,6 +105,13 @@ class _Domain:
         self.db = db
         self.conn = db.conn
         self.q = db.queries
+
+    def _all(self, query: Callable[..., Any], read: Callable[[Any], T], **params: Any) -> builtins.list[T]:
+        """Every row of a SELECT query as records, fetched in one call through aiosql's
+        `<query>_cursor` (its row-by-row generator costs more than the driver's fetchall)."""
+        cursor_query = getattr(query.__self__, f"{query.__name__}_cursor")  # type: ignore[attr-defined]
+        with cursor_query(self.conn, **params) as cursor:
+            return [read(row) for row in cursor.fetchall()]
 
     def _resolve(
         self,
@@ -300,8 +308,7 @@ class Functions(_Domain):
 
     def list(self, module: str | None = None, tag: str | None = None) -> builtins.list[FunctionSummary]:
         """Functions with their modules and tags, optionally only those in `module` / with `tag`."""
-        rows = self.q.functions.list_functions(self.conn, module=module, tag=tag)
-        return [_read_summary(row) for row in rows]
+        return self._all(self.q.functions.list_functions, _read_summary, module=module, tag=tag)
 
     def search(
         self,
@@ -313,14 +320,14 @@ class Functions(_Domain):
     ) -> builtins.list[FunctionSummary]:
         """Functions whose name, description or code contains `query` (ignoring case), created
         or modified after the given times, whose latest test result has `test_status`."""
-        rows = self.q.functions.search_functions(
-            self.conn,
+        return self._all(
+            self.q.functions.search_functions,
+            _read_summary,
             pattern=like_pattern(query or ""),
             created_after=db_time(parse_time(created_after)) if created_after else None,
             modified_after=db_time(parse_time(modified_after)) if modified_after else None,
             test_status=check_status(test_status) if test_status else None,
         )
-        return [_read_summary(row) for row in rows]
 
     def count(self) -> int:
         return int(self.q.functions.count_functions(self.conn))
@@ -429,12 +436,11 @@ class Dependencies(_Domain):
             if transitive
             else self.q.dependencies.list_direct_dependencies
         )
-        return [_read_dependency(row) for row in query(self.conn, function_id=function_id)]
+        return self._all(query, _read_dependency, function_id=function_id)
 
     def dependents(self, function_id: str) -> builtins.list[DependencyEntry]:
         """The functions that depend directly on a function."""
-        rows = self.q.dependencies.list_dependents(self.conn, function_id=function_id)
-        return [_read_dependency(row) for row in rows]
+        return self._all(self.q.dependencies.list_dependents, _read_dependency, function_id=function_id)
 
     def cycles(self) -> builtins.list[builtins.list[DependencyEntry]]:
         """The dependency cycles present (from imports or direct SQL writes): each a list of
@@ -506,7 +512,7 @@ class Tests(_Domain):
 
     def list(self, function_id: str) -> builtins.list[UnitTest]:
         """A function's unit tests."""
-        return [_read_test(row) for row in self.q.tests.list_unittests(self.conn, function_id=function_id)]
+        return self._all(self.q.tests.list_unittests, _read_test, function_id=function_id)
 
     def purge(self, function_id: str) -> int:
         """Delete every unit test of a function, with their results; return how many tests."""
@@ -540,13 +546,11 @@ class Tests(_Domain):
 
     def results(self, function_id: str | None = None) -> builtins.list[TestResult]:
         """Test results, newest first: all, or a function's."""
-        rows = self.q.results.list_testresults(self.conn, function_id=function_id)
-        return [_read_result(row) for row in rows]
+        return self._all(self.q.results.list_testresults, _read_result, function_id=function_id)
 
     def coverage(self) -> builtins.list[CoverageEntry]:
         """Per function: tests, passed, failed, coverage percent (each test by its latest result)."""
-        read = reader(CoverageEntry)
-        return [read(row) for row in self.q.results.coverage_report(self.conn)]
+        return self._all(self.q.results.coverage_report, reader(CoverageEntry))
 
 
 def _test_params(test: UnitTest) -> dict[str, Any]:
@@ -565,5 +569,4 @@ class Modifications(_Domain):
     def list(self, function_id: str) -> builtins.list[Modification]:
         """A function's changes, oldest first."""
         self.db.functions.get(function_id)
-        rows = self.q.modifications.list_modifications(self.conn, function_id=function_id)
-        return [_read_modification(row) for row in rows]
+        return self._all(self.q.modifications.list_modifications, _read_modification, function_id=function_id)
