@@ -1,5 +1,5 @@
--- Functions: the code library's entries. Listings return each function with its modules and
--- tags aggregated in the same query (never a query per row) as JSON arrays.
+-- Functions: the code library's entries. Listings read the function_listing view: each
+-- function with its modules and tags as JSON arrays, in the same query (never one per row).
 
 -- name: insert_function(function_id, name, description, code_snippet, creation_date, last_modified_date, signature_json)!
 -- Insert one function row.
@@ -29,50 +29,47 @@ ORDER BY function_id LIMIT 11;
 
 -- name: get_function_summary(function_id)^
 -- One function with its modules and tags.
-SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
-       f.last_modified_date, f.signature_json,
-       (SELECT json_group_array(fm.module_name) FROM function_modules fm
-        WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT json_group_array(ft.tag) FROM function_tags ft
-        WHERE ft.function_id = f.function_id) AS tags
-FROM function f WHERE f.function_id = :function_id;
+SELECT * FROM function_listing WHERE function_id = :function_id;
 
--- name: list_functions(module, tag)
--- Functions with their modules and tags, optionally only those in a module and/or with a tag.
-SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
-       f.last_modified_date, f.signature_json,
-       (SELECT json_group_array(fm.module_name) FROM function_modules fm
-        WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT json_group_array(ft.tag) FROM function_tags ft
-        WHERE ft.function_id = f.function_id) AS tags
-FROM function f
-WHERE (CAST(:module AS TEXT) IS NULL OR EXISTS (
-          SELECT 1 FROM function_modules m
-          WHERE m.function_id = f.function_id AND m.module_name = :module))
-  AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
-          SELECT 1 FROM function_tags t WHERE t.function_id = f.function_id AND t.tag = :tag))
-ORDER BY f.name, f.function_id;
+-- name: list_functions()
+-- Every function with its modules and tags.
+SELECT * FROM function_listing ORDER BY name, function_id;
+
+-- name: list_functions_by_module(module)
+-- The functions in a module, with their modules and tags.
+SELECT * FROM function_listing l
+WHERE EXISTS (SELECT 1 FROM function_modules m
+              WHERE m.function_id = l.function_id AND m.module_name = :module)
+ORDER BY l.name, l.function_id;
+
+-- name: list_functions_by_tag(tag)
+-- The functions with a tag, with their modules and tags.
+SELECT * FROM function_listing l
+WHERE EXISTS (SELECT 1 FROM function_tags t WHERE t.function_id = l.function_id AND t.tag = :tag)
+ORDER BY l.name, l.function_id;
+
+-- name: list_functions_by_module_and_tag(module, tag)
+-- The functions in a module that have a tag, with their modules and tags.
+SELECT * FROM function_listing l
+WHERE EXISTS (SELECT 1 FROM function_modules m
+              WHERE m.function_id = l.function_id AND m.module_name = :module)
+  AND EXISTS (SELECT 1 FROM function_tags t WHERE t.function_id = l.function_id AND t.tag = :tag)
+ORDER BY l.name, l.function_id;
 
 -- name: search_functions(pattern, created_after, modified_after, test_status)
 -- Functions whose name, description or code matches the LIKE pattern (case-insensitive),
 -- created or modified after the given times, whose latest test result has the given status.
 -- A NULL time or status leaves that filter out.
-SELECT f.function_id, f.name, f.description, f.code_snippet, f.creation_date,
-       f.last_modified_date, f.signature_json,
-       (SELECT json_group_array(fm.module_name) FROM function_modules fm
-        WHERE fm.function_id = f.function_id) AS modules,
-       (SELECT json_group_array(ft.tag) FROM function_tags ft
-        WHERE ft.function_id = f.function_id) AS tags
-FROM function f
-WHERE (lower(f.name) LIKE lower(:pattern) ESCAPE '\'
-       OR lower(f.description) LIKE lower(:pattern) ESCAPE '\'
-       OR lower(f.code_snippet) LIKE lower(:pattern) ESCAPE '\')
-  AND COALESCE(f.creation_date > :created_after, TRUE)
-  AND COALESCE(f.last_modified_date > :modified_after, TRUE)
+SELECT * FROM function_listing l
+WHERE (lower(l.name) LIKE lower(:pattern) ESCAPE '\'
+       OR lower(l.description) LIKE lower(:pattern) ESCAPE '\'
+       OR lower(l.code_snippet) LIKE lower(:pattern) ESCAPE '\')
+  AND COALESCE(l.creation_date > :created_after, TRUE)
+  AND COALESCE(l.last_modified_date > :modified_after, TRUE)
   AND (CAST(:test_status AS TEXT) IS NULL OR (
-          SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
+          SELECT tr.status FROM testresult tr WHERE tr.function_id = l.function_id
           ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status)
-ORDER BY f.name, f.function_id;
+ORDER BY l.name, l.function_id;
 
 -- name: update_function_code(function_id, code_snippet, signature_json, last_modified_date)!
 -- Replace a function's code and signature and stamp its modification time.

@@ -63,10 +63,10 @@ def test_unknown_revision_is_refused(target: str) -> None:
 def _migrations_with_a_bad_one(tmp_path: Path, dialect: str) -> Path:
     root = tmp_path / "migrations"
     shutil.copytree(resource_dir("migrations"), root)
-    (root / "0004.broken.sql").write_text(
+    (root / "0099.broken.sql").write_text(
         "CREATE TABLE extra (id INTEGER);\nCREATE TABLE extra (id INTEGER);\n"
     )
-    (root / "0004.broken.rollback.sql").write_text("DROP TABLE extra;\n")
+    (root / "0099.broken.rollback.sql").write_text("DROP TABLE extra;\n")
     return root
 
 
@@ -75,9 +75,9 @@ def test_a_failed_migration_run_changes_nothing(db: codedb.Database, tmp_path: P
     rollback(db, steps=2)
     before_status, before_rows = status(db), snapshot(db)
     root = _migrations_with_a_bad_one(tmp_path, db.dialect)
-    with pytest.raises(MigrationError, match=r"could not apply migration 0004.broken: .*nothing was changed"):
+    with pytest.raises(MigrationError, match=r"could not apply migration 0099.broken: .*nothing was changed"):
         codedb.migrate(db, migrations_dir=root)
-    # 0002 and 0003 applied fine before 0004 failed; the one transaction undid them too.
+    # the rolled-back migrations applied fine before 0099 failed; the one transaction undid them too.
     assert status(db).applied == before_status.applied
     assert "extra" not in db.table_names()
     assert "coverage_report" not in {r[0] for r in db.queries.meta.list_views(db.conn)}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from codedb.migrations import known_ids
 from conftest import ROOT
 
 
@@ -47,7 +48,7 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert json.loads(stats.stdout)["revision"] == "0003.coverage-report-view"
+    assert json.loads(stats.stdout)["revision"] == known_ids("sqlite")[-1]
     where = subprocess.run(
         [venv / "bin" / "python", "-c", "import codedb.resources as r; print(r.resource_dir('sql'))"],
         cwd=elsewhere,

@@ -308,7 +308,14 @@ class Functions(_Domain):
 
     def list(self, module: str | None = None, tag: str | None = None) -> builtins.list[FunctionSummary]:
         """Functions with their modules and tags, optionally only those in `module` / with `tag`."""
-        return self._all(self.q.functions.list_functions, _read_summary, module=module, tag=tag)
+        queries = self.q.functions
+        if module is not None and tag is not None:
+            return self._all(queries.list_functions_by_module_and_tag, _read_summary, module=module, tag=tag)
+        if module is not None:
+            return self._all(queries.list_functions_by_module, _read_summary, module=module)
+        if tag is not None:
+            return self._all(queries.list_functions_by_tag, _read_summary, tag=tag)
+        return self._all(queries.list_functions, _read_summary)
 
     def search(
         self,

@@ -1,0 +1,1 @@
+DROP VIEW function_listing;
