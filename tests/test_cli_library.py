@@ -287,6 +287,12 @@ def test_export_import_function_and_module(lib: CLI, tmp_path: Path, target: str
     lib.ok("delete-function", f"--id={g}")
     assert "1 function" in lib.ok("import-function", f"--file={one}")
     assert json.loads(lib.ok("show-function", f"--id={fid}", "--json"))["unit_tests"][0]["name"] == "t"
+    module_id = json.loads(mod.read_text())["module_id"]
+    if target.endswith(".sqlite"):  # a new database: the module comes back with its own id
+        fresh = CLI(str(tmp_path / "fresh.sqlite"), tmp_path)
+        fresh.ok("init")
+        fresh.ok("import-module", f"--file={mod}")
+        assert json.loads(fresh.ok("list-modules", "--json"))[0]["module_id"] == module_id
     assert "1 function" in lib.ok("import-module", f"--file={mod}")
     exported_again = tmp_path / "again.json"
     lib.ok("export-function", f"--function-id={fid}", f"--file={exported_again}")

@@ -1162,9 +1162,3 @@ def _driver_error(exc: Exception) -> str | None:
 def run() -> None:
     """The console script's entry point."""
     sys.exit(main())
-
-
-if os.environ.get("CODEDB_CLI_PROFILE"):  # pragma: no cover - a developer's switch
-    import cProfile
-
-    cProfile.run("main()", sort="cumtime")

@@ -135,10 +135,13 @@ def _rows(doc: Any, where: str) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def import_documents(db: Database, docs: Iterable[Any], source: str) -> dict[str, int]:
+def import_documents(
+    db: Database, docs: Iterable[Any], source: str, modules: list[dict[str, Any]] | None = None
+) -> dict[str, int]:
     """Import function documents in one transaction, keyed on their ids: a function, test or
-    link that exists already is left as it is. Returns the rows added per table."""
-    batches: dict[str, list[dict[str, Any]]] = {}
+    link that exists already is left as it is. `modules` are module rows to create first (with
+    their own ids). Returns the rows added per table."""
+    batches: dict[str, list[dict[str, Any]]] = {"module": list(modules or [])}
     for index, doc in enumerate(docs):
         for table, rows in _rows(doc, f"{source}: function {index + 1}").items():
             batches.setdefault(table, []).extend(rows)
@@ -152,5 +155,8 @@ def import_file(db: Database, path: str | Path) -> dict[str, int]:
     if isinstance(data, dict) and "functions" in data:
         if not isinstance(data["functions"], list):
             raise InvalidInput(f"{path}: field 'functions' must be a list of functions")
-        return import_documents(db, data["functions"], str(path))
+        module = {"name": data.get("module"), "module_id": data.get("module_id")}
+        if not all(isinstance(v, str) and v for v in module.values()):
+            raise InvalidInput(f"{path}: fields 'module' and 'module_id' must be non-empty texts")
+        return import_documents(db, data["functions"], str(path), [module])
     return import_documents(db, [data], str(path))

@@ -452,20 +452,16 @@ class Dependencies(_Domain):
     def cycles(self) -> builtins.list[builtins.list[DependencyEntry]]:
         """The dependency cycles present (from imports or direct SQL writes): each a list of
         the functions on it, as strongly connected groups."""
-        on_cycle = {
-            row[0]: _read_dependency(row) for row in self.q.dependencies.list_functions_on_cycles(self.conn)
-        }
+        rows = self._all(self.q.dependencies.list_functions_on_cycles, _read_dependency)
+        on_cycle = {entry.function_id: entry for entry in rows}
+        reach = {fid: self._reachable(fid) for fid in on_cycle}  # a node on a cycle reaches itself
         groups: builtins.list[builtins.list[DependencyEntry]] = []
         seen: set[str] = set()
         for fid in on_cycle:
-            if fid in seen:
-                continue
-            reach = set(self._reachable(fid)) & set(on_cycle)
-            group = [
-                on_cycle[other] for other in on_cycle if other in reach and fid in self._reachable(other)
-            ]
-            seen.update(entry.function_id for entry in group)
-            groups.append(group)
+            if fid not in seen:
+                group = [on_cycle[other] for other in on_cycle if other in reach[fid] and fid in reach[other]]
+                seen.update(entry.function_id for entry in group)
+                groups.append(group)
         return groups
 
     def _reachable(self, start_id: str) -> set[str]:
