@@ -330,6 +330,12 @@ def test_import_bad_files(lib: CLI, tmp_path: Path) -> None:
     half = tmp_path / "half.json"  # the first function is fine, the second is not: nothing imported
     half.write_text(json.dumps({"functions": [{"function_id": "ok", "name": "ok"}, {"function_id": "bad"}]}))
     assert "function 2: field 'name' is missing" in unchanged(lib, "import-module", f"--file={half}")
+    odd = tmp_path / "odd_module.json"
+    odd.write_text(json.dumps({"module": 5, "module_id": "m", "functions": []}))
+    assert (
+        unchanged(lib, "import-module", f"--file={odd}")
+        == f"Error: {odd}: fields 'module' and 'module_id' must be non-empty texts"
+    )
 
 
 def test_commands_on_an_uninitialised_database(tmp_path: Path) -> None:

@@ -155,8 +155,11 @@ def import_file(db: Database, path: str | Path) -> dict[str, int]:
     if isinstance(data, dict) and "functions" in data:
         if not isinstance(data["functions"], list):
             raise InvalidInput(f"{path}: field 'functions' must be a list of functions")
-        module = {"name": data.get("module"), "module_id": data.get("module_id")}
-        if not all(isinstance(v, str) and v for v in module.values()):
-            raise InvalidInput(f"{path}: fields 'module' and 'module_id' must be non-empty texts")
-        return import_documents(db, data["functions"], str(path), [module])
+        modules = []
+        if "module" in data or "module_id" in data:  # written by export-module: keep the module's id
+            module = {"name": data.get("module"), "module_id": data.get("module_id")}
+            if not all(isinstance(v, str) and v for v in module.values()):
+                raise InvalidInput(f"{path}: fields 'module' and 'module_id' must be non-empty texts")
+            modules.append(module)
+        return import_documents(db, data["functions"], str(path), modules)
     return import_documents(db, [data], str(path))
