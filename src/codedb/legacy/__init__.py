@@ -13,6 +13,7 @@ import attrs
 from ..db import Database
 from ..errors import CodedbError, InvalidInput
 from ..queries import load_queries
+from ..records import Function, Modification, TestResult, UnitTest, field_names
 from ..transfer import load
 from .collect import Collector
 from .unpickle import RefusedGlobal, Stub, plain
@@ -182,17 +183,9 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
 
         for name, module_id in rows("legacy_modules", "module"):
             collector.module(name, module_id)
+        # The old tables have codedb's columns, selected in the order of the record fields.
         for row in rows("legacy_functions", "function"):
-            keys = (
-                "function_id",
-                "name",
-                "description",
-                "code_snippet",
-                "creation_date",
-                "last_modified_date",
-                "signature_json",
-            )
-            collector.function(dict(zip(keys, row, strict=True)))
+            collector.function(dict(zip(field_names(Function), row, strict=True)))
         for fid, module in rows("legacy_function_modules", "function_modules"):
             collector.function_module(fid, module)
         for fid, tag in rows("legacy_function_tags", "function_tags"):
@@ -200,15 +193,11 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
         for fid, target in rows("legacy_function_dependencies", "function_dependencies"):
             collector.dependency(fid, target)
         for row in rows("legacy_unittests", "unittest"):
-            collector.test(
-                dict(zip(("test_id", "function_id", "name", "description", "test_case"), row, strict=True))
-            )
+            collector.test(dict(zip(field_names(UnitTest), row, strict=True)))
         for row in rows("legacy_testresults", "testresult"):
-            fields = ("result_id", "test_id", "function_id", "execution_date", "actual_result", "status")
-            collector.result(dict(zip(fields, row, strict=True)))
+            collector.result(dict(zip(field_names(TestResult), row, strict=True)))
         for row in rows("legacy_modifications", "modification"):
-            columns = ("modification_id", "function_id", "modifier", "modification_date", "description")
-            collector.modification(dict(zip(columns, row, strict=True)))
+            collector.modification(dict(zip(field_names(Modification), row, strict=True)))
     except sqlite3.DatabaseError as exc:
         raise LegacyError(f"cannot read {path}: {exc}; the file may be damaged") from None
     finally:
