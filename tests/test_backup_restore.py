@@ -305,3 +305,45 @@ def test_check_finds_broken_foreign_keys(tmp_path: Path) -> None:
     )
     assert json.loads(cli("check", "--json").stdout)["ok"] is False
     assert cli.ok("vacuum").startswith("vacuumed: ")
+
+
+def _stderr_on_a_terminal(args: list[str], cwd: Path) -> str:
+    """Run codedb with its stderr on a pseudo-terminal; return what it wrote there."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "codedb", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            timeout=120,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: everything has been read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    assert result.returncode == 0, result.stdout
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    source = tmp_path / "p.sqlite"
+    make_db(source, 500)
+    db = f"--db={source}"
+    assert "pages" in _stderr_on_a_terminal([db, "backup", str(tmp_path / "a.sqlite")], tmp_path)
+    assert _stderr_on_a_terminal([db, "backup", str(tmp_path / "b.sqlite"), "--quiet"], tmp_path) == ""
+    piped = CLI(str(source), tmp_path)(  # not a terminal: nothing on stderr either
+        "backup", str(tmp_path / "c.sqlite")
+    )
+    assert piped.returncode == 0 and piped.stderr == ""

@@ -6,6 +6,7 @@ by its owner only, and only then renamed into place: a failed backup leaves noth
 """
 
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -39,7 +40,12 @@ def progress_bar(total: int, unit: str, quiet: bool) -> Callable[[int], None]:
         return lambda n: None
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit=unit, leave=False, file=sys.stderr)
+    # A terminal that reports no size (0x0) would get no bar at all from tqdm; shutil falls
+    # back to 80x24 there.
+    size = shutil.get_terminal_size()
+    bar = tqdm(
+        total=total or None, unit=unit, leave=False, file=sys.stderr, ncols=size.columns, nrows=size.lines
+    )
     return lambda n: bar.update(n)  # type: ignore[no-any-return,unused-ignore]
 
 
