@@ -274,6 +274,7 @@ def test_constraints_hold_against_direct_sql(db: codedb.Database) -> None:
 
 
 def test_memory_database_works_for_quick_use(memory_db: codedb.Database) -> None:
+    assert memory_db.path is not None and not memory_db.path.exists()  # no file named ':memory:'
     f = memory_db.functions.add("m", modules=["x"])
     assert memory_db.functions.get_summary(f.function_id).modules == ("x",)
     assert memory_db.functions.get(f.function_id).creation_date <= datetime.utcnow() + timedelta(seconds=1)

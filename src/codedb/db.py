@@ -241,6 +241,12 @@ def connect(
 
 
 def _connect_sqlite(target: str, create: bool, readonly: bool) -> Database:
+    if target == ":memory:":  # a private in-memory database: no file at all
+        db = Database(
+            target, sqlite3.connect(target, isolation_level=None, check_same_thread=False), "sqlite"
+        )
+        db.queries.meta.configure_connection(db.conn)
+        return db
     path = sqlite_path(target)
     if path.is_dir():
         raise ConnectError(f"{path} is a directory; give the path of a database file")

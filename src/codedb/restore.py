@@ -16,7 +16,7 @@ import attrs
 from .backup import progress_bar
 from .db import Database, connect, display_target, is_postgres, sqlite_path
 from .errors import CodedbError, ConnectError, InvalidInput
-from .migrations import known_ids, migrate, status
+from .migrations import YOYO_TABLES, known_ids, migrate, status
 from .records import reader
 from .tables import TABLES, table_query
 from .transfer import Dump, load, read_dump
@@ -106,7 +106,7 @@ def _holds_data(target: str) -> bool:
     try:
         with connect(target, create=False, readonly=True) as db:
             present = db.table_names()
-            foreign = present - set(TABLES) - {"_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"}
+            foreign = present - set(TABLES) - YOYO_TABLES
             if foreign:
                 return True
             return any(int(table_query(db, "count", t)(db.conn)) for t in TABLES if t in present)
