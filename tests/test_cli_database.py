@@ -198,3 +198,19 @@ def test_a_held_migration_lock_and_break_lock(cli: CLI) -> None:
         # the process dies with its lock held: --break-lock clears it and migrates
         assert cli.ok("migrate", "--break-lock") == f"applied: {IDS[-1]}\n"
     other.connection.close()
+
+
+def test_a_database_behind_this_codedb_says_how_to_catch_up(cli: CLI, tmp_path: Path) -> None:
+    cli.ok("init")
+    cli.ok("add-function", "--name=kept", "--code=x = 1")
+    cli.ok("rollback")  # as if made by an older codedb
+    line = cli.error("list-functions")
+    assert line == (
+        f"Error: database {cli.target} is 1 migration(s) behind this codedb ({IDS[-1]}); "
+        f"back it up with 'codedb backup', then run 'codedb --db {cli.target} migrate'"
+    )
+    assert json.loads(cli.ok("stats", "--json"))["pending_migrations"] == [IDS[-1]]
+    if not cli.target.startswith("postgresql"):
+        assert "backed up" in cli.ok("backup", str(tmp_path / "before-upgrade.sqlite"))
+    cli.ok("migrate")
+    assert [f["name"] for f in json.loads(cli.ok("list-functions", "--json"))] == ["kept"]

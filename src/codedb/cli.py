@@ -103,13 +103,15 @@ def fmt(args: dict[str, Any]) -> str:
     return "json" if args.get("--json") else "csv" if args.get("--csv") else "table"
 
 
-def open_db(args: dict[str, Any], *, readonly: bool = False) -> Any:
-    """The user's codedb database, which must exist and be initialised."""
+def open_db(args: dict[str, Any], *, readonly: bool = False, current: bool = True) -> Any:
+    """The user's codedb database, which must exist and be initialised; with `current`, at
+    this codedb's revision (commands that only read its state, back it up or migrate it take
+    an older one too)."""
     from .db import connect
 
     db = connect(args.get("--db"), create=False, readonly=readonly)
     try:
-        db.require_schema()
+        db.require_schema(current=current)
     except BaseException:
         db.close()
         raise
@@ -203,7 +205,7 @@ Options:
 def cmd_migrate(args: dict[str, Any]) -> int:
     from .migrations import break_lock, migrate
 
-    with open_db(args) as db:
+    with open_db(args, current=False) as db:
         if args["--break-lock"]:
             break_lock(db)
         ids = migrate(
@@ -300,7 +302,7 @@ Options:
 def cmd_stats(args: dict[str, Any]) -> int:
     from .stats import stats
 
-    with open_db(args, readonly=True) as db:
+    with open_db(args, readonly=True, current=False) as db:
         data = stats(db)
     if args["--json"]:
         from .output import as_json
@@ -882,7 +884,7 @@ def cmd_backup(args: dict[str, Any]) -> int:
     from .backup import backup
 
     keep = _whole(args["--keep"], "--keep") if args["--keep"] else None
-    with open_db(args) as db:
+    with open_db(args, current=False) as db:
         result = backup(
             db,
             Path(args["DEST"]) if args["DEST"] else None,
@@ -1091,7 +1093,7 @@ Rebuild the database file and return its free pages to the file system (SQLite V
 PostgreSQL, VACUUM (ANALYZE) codedb's tables.
 """)
 def cmd_vacuum(args: dict[str, Any]) -> int:
-    with open_db(args) as db:
+    with open_db(args, current=False) as db:
         before = int(db.queries.meta.database_size(db.conn) or 0)
         db.queries.meta.vacuum(db.conn)
         after = int(db.queries.meta.database_size(db.conn) or 0)

@@ -212,15 +212,23 @@ class Database:
             return []
         return [tuple(row) for row in self.queries.meta.list_applied_migrations(self.conn)]
 
-    def require_schema(self) -> None:
-        """Raise NotInitialised unless codedb's migrations have been applied here."""
+    def require_schema(self, *, current: bool = False) -> None:
+        """Raise NotInitialised unless codedb's migrations have been applied here; with
+        `current`, unless all of them have (the queries of this version need its schema)."""
         from .migrations import known_ids
 
+        known = known_ids(self.dialect)
         applied = {mid for mid, _ in self.applied_migrations()}
-        if not applied & set(known_ids(self.dialect)):
+        where = display_target(self.target)
+        if not applied & set(known):
             raise NotInitialised(
-                f"database {display_target(self.target)} has no codedb schema; "
-                f"create it with 'codedb --db {display_target(self.target)} init'"
+                f"database {where} has no codedb schema; create it with 'codedb --db {where} init'"
+            )
+        pending = [mid for mid in known if mid not in applied]
+        if current and pending:
+            raise NotInitialised(
+                f"database {where} is {len(pending)} migration(s) behind this codedb ({', '.join(pending)}); "
+                f"back it up with 'codedb backup', then run 'codedb --db {where} migrate'"
             )
 
 

@@ -12,20 +12,14 @@ import attrs
 from .records import to_dict
 
 
-def _plain(value: Any) -> Any:
-    if attrs.has(type(value)):
-        return to_dict(value)
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="microseconds")
-    return value
-
-
 def as_json(data: Any) -> str:
     """`data` (records, lists and dicts of them) as indented JSON."""
 
     def default(value: Any) -> Any:
-        if attrs.has(type(value)) or isinstance(value, datetime):
-            return _plain(value)
+        if attrs.has(type(value)):
+            return to_dict(value)
+        if isinstance(value, datetime):
+            return value.isoformat(timespec="microseconds")
         raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
     return json.dumps(data, default=default, ensure_ascii=False, indent=2)
@@ -48,9 +42,20 @@ def _cell(value: Any, width: int | None) -> str:
     return text
 
 
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
 def render(rows: Sequence[Any], columns: Sequence[str], fmt: str = "table", width: int | None = 60) -> str:
     """Rows (records or dicts) as a table, JSON or CSV, with the given columns."""
-    dicts = [_plain(row) if attrs.has(type(row)) else dict(row) for row in rows]
+    # Typed values until each format renders them: ISO text in JSON and CSV, seconds in tables.
+    dicts = [attrs.asdict(row, recurse=False) if attrs.has(type(row)) else dict(row) for row in rows]
     if fmt == "json":
         return as_json([{c: d.get(c) for c in columns} for d in dicts])
     if fmt == "csv":
@@ -58,12 +63,7 @@ def render(rows: Sequence[Any], columns: Sequence[str], fmt: str = "table", widt
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for d in dicts:
-            writer.writerow(
-                [
-                    "|".join(v) if isinstance(v, list | tuple) else ("" if v is None else v)
-                    for v in (d.get(c) for c in columns)
-                ]
-            )
+            writer.writerow([_csv_cell(d.get(c)) for c in columns])
         return buffer.getvalue().rstrip("\n")
     from tabulate import tabulate
 
