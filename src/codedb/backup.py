@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from .db import Database, create_private_file
+from .db import Database, create_private_file, private_open, remove_database_files
 from .errors import CodedbError, Conflict, InvalidInput
 from .migrations import status
 from .tables import TABLES, table_query
@@ -59,14 +59,13 @@ def staged(dest: Path, force: bool) -> Iterator[Path]:
     if dest.exists() and not force:
         raise Conflict(f"{dest} exists already; give another name, or --force to replace it")
     temp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    temp.unlink(missing_ok=True)
+    remove_database_files(temp)
     try:
         yield temp
         os.chmod(temp, 0o600)
         os.replace(temp, dest)
     finally:
-        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm"), Path(f"{temp}-journal")):
-            leftover.unlink(missing_ok=True)
+        remove_database_files(temp)
 
 
 def rotated_name(directory: Path, db: Database, fmt: str) -> Path:
@@ -118,15 +117,13 @@ def backup(
     db.require_schema()
     with staged(dest, force) as temp:
         if fmt == "json":
-            from .transfer import private_open, write_json
+            from .transfer import write_json
 
             total = sum(int(table_query(db, "count", t)(db.conn)) for t in TABLES)
             with private_open(temp) as out:
                 write_json(db, out, list(TABLES), progress_bar(total, "rows", quiet))
         elif fmt == "sql":
-            with open(
-                os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8"
-            ) as out:
+            with private_open(temp) as out:
                 for line in db.conn.iterdump():
                     out.write(line + "\n")
         elif compact:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import CodedbError, InvalidInput
+from .errors import CodedbError, InvalidInput, first_line
 
 PROGRAM_DOC = """codedb: a code-knowledge database (SQLite or PostgreSQL).
 
@@ -953,7 +953,8 @@ Options:
 """)
 def cmd_export(args: dict[str, Any]) -> int:
     from .backup import progress_bar, staged
-    from .transfer import private_open, selected_tables, write_csv, write_json, write_jsonl
+    from .db import private_open
+    from .transfer import selected_tables, write_csv, write_json, write_jsonl
 
     fmt_name = args["--format"]
     if fmt_name not in ("json", "jsonl", "csv"):
@@ -993,12 +994,12 @@ Options:
 """)
 def cmd_import(args: dict[str, Any]) -> int:
     from .backup import progress_bar
-    from .transfer import load, read_dump
+    from .transfer import load, load_all_or_nothing, read_dump
 
     dump = read_dump(args["FILE"])
     tick = progress_bar(dump.total, "rows", args["--quiet"])
     with open_db(args) as db:
-        added = _load_maybe_dry(db, lambda: load(db, dump.tables, tick), args["--dry-run"])
+        added = load_all_or_nothing(db, lambda: load(db, dump.tables, tick), args["--dry-run"])
     verb = "would import" if args["--dry-run"] else "imported"
     for table, records in dump.tables.items():
         if records:
@@ -1007,24 +1008,6 @@ def cmd_import(args: dict[str, Any]) -> int:
     if not dump.total:
         out("the file holds no rows")
     return 0
-
-
-def _load_maybe_dry(db: Any, work: Callable[[], dict[str, int]], dry_run: bool) -> dict[str, int]:
-    """Run `work` in a transaction, rolled back afterwards when `dry_run`."""
-
-    class DryRun(Exception):
-        pass
-
-    result: dict[str, int] = {}
-    try:
-        with db.transaction():
-            result = work()
-            if dry_run:
-                raise DryRun
-    except DryRun:
-        return result
-    db.queries.meta.analyze(db.conn)  # a large load leaves the planner's statistics stale
-    return result
 
 
 @command("""
@@ -1149,7 +1132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _driver_error(exc: Exception) -> str | None:
     import sqlite3
 
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    first = first_line(exc)
     if isinstance(exc, sqlite3.OperationalError) and "locked" in first:
         return f"{first}: another process is writing; try again when it has finished"
     if isinstance(exc, sqlite3.Error):

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import ConnectError, NotInitialised
+from .errors import ConnectError, NotInitialised, first_line
 from .queries import load_queries
 
 if TYPE_CHECKING:
@@ -81,6 +81,18 @@ def create_private_file(path: Path) -> None:
     """Create an empty file readable by its owner only (mode 0600)."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
+
+
+def private_open(path: Path, newline: str | None = None) -> IO[str]:
+    """Open a file for writing text (emptied if it exists), readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline=newline)
+
+
+def remove_database_files(path: Path) -> None:
+    """Delete a SQLite file with the journal files SQLite may have left beside it."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 class Database:
@@ -306,10 +318,8 @@ def _connect_postgres(target: str, readonly: bool) -> Database:
             options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
         conn = psycopg.connect(conninfo, autocommit=True, **options)
     except psycopg.Error as exc:
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        reason = lines[0] if lines else type(exc).__name__
         raise ConnectError(
-            f"cannot connect to {display_target(target)}: {reason}; "
+            f"cannot connect to {display_target(target)}: {first_line(exc)}; "
             "check the URL and that the server is running"
         ) from None
     db = Database(target, conn, "postgresql", readonly)

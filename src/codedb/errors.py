@@ -2,6 +2,12 @@
 object and the fix; the CLI prints it as one line and exits 1."""
 
 
+def first_line(exc: BaseException) -> str:
+    """The first non-blank line of an exception's message (drivers add hints below it)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 class CodedbError(Exception):
     """Root of every error codedb raises on purpose."""
 

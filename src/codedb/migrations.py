@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from .db import Database, display_target, is_postgres, sqlite_path
-from .errors import ForeignDatabase, LockedError, MigrationError, UnknownRevision
+from .errors import ForeignDatabase, LockedError, MigrationError, UnknownRevision, first_line
 from .resources import resource_dir
 
 YOYO_TABLES = {"_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"}
@@ -94,7 +94,7 @@ def _locked_backend(db: Database, lock_timeout: float) -> Iterator[Any]:
         backend = get_backend(_yoyo_url(db))
     except Exception as exc:
         raise MigrationError(
-            f"cannot open {display_target(db.target)} for migration: {_reason(exc)}"
+            f"cannot open {display_target(db.target)} for migration: {first_line(exc)}"
         ) from None
     try:
         with backend.lock(timeout=lock_timeout):
@@ -109,11 +109,6 @@ def _locked_backend(db: Database, lock_timeout: float) -> Iterator[Any]:
         backend.connection.close()
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _run(backend: Any, migrations: Any, direction: str) -> None:
     """Apply or roll back `migrations` in one transaction of `backend`'s connection."""
     with backend.transaction():
@@ -123,7 +118,7 @@ def _run(backend: Any, migrations: Any, direction: str) -> None:
             except Exception as exc:
                 verb = "apply" if direction == "apply" else "roll back"
                 raise MigrationError(
-                    f"could not {verb} migration {migration.id}: {_reason(exc)}; nothing was changed"
+                    f"could not {verb} migration {migration.id}: {first_line(exc)}; nothing was changed"
                 ) from None
             backend.log_migration(migration, direction)
             if direction == "apply":

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from .backup import progress_bar
-from .db import Database, connect, display_target, is_postgres, sqlite_path
+from .db import Database, connect, display_target, is_postgres, remove_database_files, sqlite_path
 from .errors import CodedbError, ConnectError, InvalidInput
 from .migrations import YOYO_TABLES, known_ids, migrate, status
 from .records import reader
@@ -174,12 +174,12 @@ def _restore_sqlite(
     if not path.parent.is_dir():
         raise InvalidInput(f"directory {path.parent} does not exist; create it first")
     temp = path.with_name(f".{path.name}.restore-{os.getpid()}.tmp")
-    _remove_database_files(temp)
+    remove_database_files(temp)
     try:
         added, migrated = _build(temp, backup_db, rows, tick)
         _swap(temp, path)
     finally:
-        _remove_database_files(temp)
+        remove_database_files(temp)
     return RestoreResult(str(path), kind, revision, added, migrated)
 
 
@@ -230,11 +230,6 @@ def _swap(temp: Path, path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     pre.unlink()
-
-
-def _remove_database_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 __all__ = ["Dump", "RestoreResult", "restore"]

@@ -7,7 +7,6 @@ same dump twice adds nothing."""
 
 import csv
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -15,7 +14,7 @@ from typing import IO, Any
 import attrs
 
 from . import __version__
-from .db import Database
+from .db import Database, private_open
 from .errors import InvalidInput
 from .migrations import status
 from .records import db_time, from_dict, reader, to_dict
@@ -196,6 +195,27 @@ def params(record: Any) -> dict[str, Any]:
     }
 
 
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction so that it rolls back."""
+
+
+def load_all_or_nothing(
+    db: Database, work: Callable[[], dict[str, int]], dry_run: bool = False
+) -> dict[str, int]:
+    """Run `work` (a load returning rows added per table) in one transaction, rolled back
+    afterwards when `dry_run`; after a real load, refresh the planner's statistics."""
+    added: dict[str, int] = {}
+    try:
+        with db.transaction():
+            added = work()
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        return added
+    db.queries.meta.analyze(db.conn)  # a large load leaves the planner's statistics stale
+    return added
+
+
 def load(
     db: Database, tables: dict[str, list[Any]], tick: Callable[[int], None] = lambda n: None
 ) -> dict[str, int]:
@@ -214,9 +234,3 @@ def load(
             tick(len(batch[start : start + 5000]))
         added[table] = int(count(db.conn)) - before
     return added
-
-
-def private_open(path: Path, newline: str | None = None) -> IO[str]:
-    """Open a new file for writing text, readable by its owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline=newline)

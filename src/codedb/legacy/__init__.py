@@ -14,7 +14,7 @@ from ..db import Database
 from ..errors import CodedbError, InvalidInput
 from ..queries import load_queries
 from ..records import Function, Modification, TestResult, UnitTest, field_names
-from ..transfer import load
+from ..transfer import load, load_all_or_nothing
 from .collect import Collector
 from .unpickle import RefusedGlobal, Stub, plain
 from .unpickle import load as unpickle
@@ -70,19 +70,7 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
     existing_functions = {row[0] for row in db.queries.tables.dump_function(db.conn)}
     existing_tests = {row[0] for row in db.queries.tables.dump_unittest(db.conn)}
     rows = collector.finish(existing_functions, existing_tests)
-    added: dict[str, int] = {}
-
-    class _DryRun(Exception):
-        pass
-
-    try:
-        with db.transaction():
-            added = load(db, rows)
-            if dry_run:
-                raise _DryRun
-        db.queries.meta.analyze(db.conn)
-    except _DryRun:
-        pass
+    added = load_all_or_nothing(db, lambda: load(db, rows), dry_run)
     return LegacyReport(
         str(path),
         label,
