@@ -1,6 +1,9 @@
 """Fixtures: a database URL or path for each backend (SQLite file, PostgreSQL schema), an open
-migrated database, and the codedb CLI run as a subprocess."""
+migrated database, and the codedb CLI run in-process through its entry point (`CLI`) or, for
+what only a real process shows, as a subprocess (`SubprocessCLI`)."""
 
+import contextlib
+import io
 import os
 import sqlite3
 import subprocess
@@ -82,41 +85,42 @@ def db(target: str) -> Iterator[codedb.Database]:
 def memory_db() -> Iterator[codedb.Database]:
     """An in-memory SQLite database with the migrations' SQL run directly: for fast tests of
     the API that need no file (yoyo itself needs one)."""
-    from yoyo.migrations import read_sql_migration
-
-    from codedb.migrations import _read
-
     with codedb.connect(":memory:") as database:
-        for migration in _read("sqlite"):
-            for statement in read_sql_migration(migration.path)[2]:
-                database.conn.execute(statement)
+        codedb.migrate(database)
         yield database
 
 
 class CLI:
-    """Runs `python -m codedb` in a subprocess, as a user would from a shell."""
+    """Runs codedb in this process through its entry point (`codedb.cli.main`), as a user
+    would from a shell in `cwd`: stdout and stderr captured, stdin from `input`."""
 
     def __init__(self, target: str, cwd: Path):
         self.target = target
         self.cwd = cwd
 
+    def argv(self, args: tuple[str, ...], db: bool) -> list[str]:
+        return [*([f"--db={self.target}"] if db else []), *args]
+
     def __call__(
         self, *args: str, db: bool = True, input: str | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        argv = [sys.executable, "-m", "codedb"]
-        if db:
-            argv.append(f"--db={self.target}")
-        run_env = {k: v for k, v in os.environ.items() if k != "CODEDB_URL"}
-        run_env.update({"PYTHONPATH": str(ROOT / "src"), **(env or {})})
-        return subprocess.run(
-            [*argv, *args],
-            capture_output=True,
-            text=True,
-            cwd=self.cwd,
-            env=run_env,
-            input=input,
-            timeout=120,
-        )
+        from codedb.cli import main
+
+        stdout, stderr = io.StringIO(), io.StringIO()
+        saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
+        os.environ.pop("CODEDB_URL", None)
+        os.environ.update(env or {})
+        os.chdir(self.cwd)
+        sys.stdin = io.StringIO(input or "")
+        try:
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                code = main(self.argv(args, db))
+        finally:
+            sys.stdin = saved_stdin
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+        return subprocess.CompletedProcess(args, code, stdout.getvalue(), stderr.getvalue())
 
     def ok(self, *args: str, **kwargs: object) -> str:
         result = self(*args, **kwargs)  # type: ignore[arg-type]
@@ -139,6 +143,25 @@ class CLI:
         return result.stderr
 
 
+class SubprocessCLI(CLI):
+    """Runs `python -m codedb` in a subprocess: for what only a real process shows."""
+
+    def __call__(
+        self, *args: str, db: bool = True, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        run_env = {k: v for k, v in os.environ.items() if k != "CODEDB_URL"}
+        run_env.update({"PYTHONPATH": str(ROOT / "src"), **(env or {})})
+        return subprocess.run(
+            [sys.executable, "-m", "codedb", *self.argv(args, db)],
+            capture_output=True,
+            text=True,
+            cwd=self.cwd,
+            env=run_env,
+            input=input,
+            timeout=120,
+        )
+
+
 @pytest.fixture
 def cli(target: str, tmp_path: Path) -> CLI:
     return CLI(target, tmp_path)
@@ -147,17 +170,9 @@ def cli(target: str, tmp_path: Path) -> CLI:
 def snapshot(database: codedb.Database) -> dict[str, list[object]]:
     """Every row of every codedb table, as typed records in a backend-independent order: to
     prove that a failed command changed nothing, or that two databases hold the same data."""
-    from codedb.records import reader
-    from codedb.tables import TABLES, table_query
+    from codedb.transfer.dump import snapshot_rows
 
-    present = database.table_names()
-    return {
-        name: sorted(
-            (reader(cls)(row) for row in table_query(database, "dump", name)(database.conn)), key=repr
-        )
-        for name, cls in TABLES.items()
-        if name in present
-    }
+    return {name: sorted(rows, key=repr) for name, rows in snapshot_rows(database).items()}
 
 
 def db_snapshot(target: str) -> dict[str, list[object]]:

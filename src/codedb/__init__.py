@@ -9,12 +9,13 @@ with codedb.connect("code_db.sqlite") as db:
 
 __version__ = "0.1.0"
 
-from .db import Database, connect  # noqa: E402
+from .core.db import Database, connect  # noqa: E402
 from .errors import (  # noqa: E402
     AmbiguousId,
     CodedbError,
     Conflict,
     ConnectError,
+    DatabaseError,
     ForeignDatabase,
     InvalidInput,
     LockedError,
@@ -24,13 +25,13 @@ from .errors import (  # noqa: E402
     QueryFileError,
     UnknownRevision,
 )
-from .migrations import init, migrate, rollback, status  # noqa: E402
+from .schema.migrations import init, migrate, rollback, status  # noqa: E402
 
 # Heavier capabilities load on first use, so that `codedb stats` starts quickly.
 _LAZY = {
-    "backup": "codedb.backup",
-    "check": "codedb.backup",
-    "restore": "codedb.restore",
+    "backup": "codedb.transfer.backup",
+    "check": "codedb.schema.health",
+    "restore": "codedb.transfer.restore",
     "import_legacy": "codedb.legacy",
 }
 
@@ -49,6 +50,7 @@ __all__ = [
     "Conflict",
     "ConnectError",
     "Database",
+    "DatabaseError",
     "ForeignDatabase",
     "InvalidInput",
     "LockedError",

@@ -10,10 +10,10 @@ import os
 from datetime import datetime
 from typing import Any
 
-from .db import Database, connect
+from .core.db import Database, connect
+from .domains.library.records import FunctionSummary
 from .errors import NotFound
-from .migrations import migrate
-from .records import FunctionSummary
+from .schema.migrations import migrate
 
 _db: Database | None = None
 _pid: int | None = None

@@ -54,3 +54,23 @@ class Conflict(CodedbError):
 
 class QueryFileError(CodedbError):
     """A .sql file is malformed: a duplicate name, a missing docstring, a stray override."""
+
+
+class DatabaseError(CodedbError):
+    """The database engine refused an operation (a lock held too long, a full disk, ...)."""
+
+
+def describe_driver_error(exc: BaseException) -> str | None:
+    """One line for an error of the SQLite or PostgreSQL driver, or None for anything else."""
+    import sqlite3
+
+    first = first_line(exc)
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in first:
+        return f"{first}: another process is writing; try again when it has finished"
+    if isinstance(exc, sqlite3.Error):
+        return f"SQLite: {first}; nothing was changed"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or first}: {exc.filename or ''}".rstrip(": ")
+    if "psycopg" in type(exc).__module__:
+        return f"PostgreSQL: {first}; nothing was changed"
+    return None

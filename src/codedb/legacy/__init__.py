@@ -10,11 +10,13 @@ from typing import Any
 
 import attrs
 
-from ..db import Database
-from ..errors import CodedbError, InvalidInput
-from ..queries import load_queries
-from ..records import Function, Modification, TestResult, UnitTest, field_names
-from ..transfer import load, load_all_or_nothing
+from ..core.convert import field_names
+from ..core.db import Database
+from ..core.files import check_input
+from ..core.queries import load_queries
+from ..core.registry import table_records
+from ..errors import CodedbError
+from ..transfer.dump import load, load_all_or_nothing
 from .collect import Collector
 from .unpickle import RefusedGlobal, Stub, plain
 from .unpickle import load as unpickle
@@ -39,8 +41,7 @@ class LegacyReport:
 
 def detect(path: Path) -> str:
     """'pickle', 'sqlmodel' or 'registry', from the file's content."""
-    if not path.is_file():
-        raise InvalidInput(f"file {path} does not exist; give the path of a legacy code_db file")
+    check_input(path, "legacy file")
     with open(path, "rb") as stream:
         head = stream.read(64)
     if head.startswith(SQLITE_HEADER):
@@ -67,10 +68,10 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
         label = _collect_sqlmodel(path, collector)
     else:
         _refuse_registry(path)
-    existing_functions = {row[0] for row in db.queries.tables.dump_function(db.conn)}
-    existing_tests = {row[0] for row in db.queries.tables.dump_unittest(db.conn)}
-    rows = collector.finish(existing_functions, existing_tests)
-    added = load_all_or_nothing(db, lambda: load(db, rows), dry_run)
+    rows = collector.finish(db.functions.ids(), db.tests.ids())
+    classes = table_records()
+    records = {table: [classes[table](**row) for row in found] for table, found in rows.items()}
+    added = load_all_or_nothing(db, lambda: load(db, records), dry_run)
     return LegacyReport(
         str(path),
         label,
@@ -172,8 +173,9 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
         for name, module_id in rows("legacy_modules", "module"):
             collector.module(name, module_id)
         # The old tables have codedb's columns, selected in the order of the record fields.
+        fields = {name: field_names(cls) for name, cls in table_records().items()}
         for row in rows("legacy_functions", "function"):
-            collector.function(dict(zip(field_names(Function), row, strict=True)))
+            collector.function(dict(zip(fields["function"], row, strict=True)))
         for fid, module in rows("legacy_function_modules", "function_modules"):
             collector.function_module(fid, module)
         for fid, tag in rows("legacy_function_tags", "function_tags"):
@@ -181,11 +183,11 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
         for fid, target in rows("legacy_function_dependencies", "function_dependencies"):
             collector.dependency(fid, target)
         for row in rows("legacy_unittests", "unittest"):
-            collector.test(dict(zip(field_names(UnitTest), row, strict=True)))
+            collector.test(dict(zip(fields["unittest"], row, strict=True)))
         for row in rows("legacy_testresults", "testresult"):
-            collector.result(dict(zip(field_names(TestResult), row, strict=True)))
+            collector.result(dict(zip(fields["testresult"], row, strict=True)))
         for row in rows("legacy_modifications", "modification"):
-            collector.modification(dict(zip(field_names(Modification), row, strict=True)))
+            collector.modification(dict(zip(fields["modification"], row, strict=True)))
     except sqlite3.DatabaseError as exc:
         raise LegacyError(f"cannot read {path}: {exc}; the file may be damaged") from None
     finally:

@@ -9,9 +9,10 @@ from typing import Any
 
 import attrs
 
+from ..core.convert import db_time, now, parse_time
+from ..domains.library.records import TEST_STATUSES
+from ..domains.library.signature import signature_of
 from ..errors import InvalidInput
-from ..library import signature_of
-from ..records import TEST_STATUSES, db_time, now, parse_time
 from .unpickle import plain
 
 

@@ -1,0 +1,116 @@
+-- Connection set-up and the catalog: what codedb reads about a database itself.
+
+-- name: configure_connection()#
+-- Set up a read-write connection: WAL, enforced foreign keys, a busy timeout, synchronous=NORMAL.
+PRAGMA journal_mode = WAL;
+PRAGMA foreign_keys = ON;
+PRAGMA busy_timeout = 5000;
+PRAGMA synchronous = NORMAL;
+
+-- name: configure_readonly_connection()#
+-- Set up a connection that must not write: refuse writes, wait for locks, read the header.
+PRAGMA query_only = ON;
+PRAGMA busy_timeout = 5000;
+PRAGMA schema_version;
+
+-- name: list_tables()
+-- Names of the tables of the database, views and internal tables excluded.
+SELECT name FROM sqlite_master
+WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'
+ORDER BY name;
+
+-- name: list_views()
+-- Names of the views of the database.
+SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name;
+
+-- name: describe_schema()
+-- The catalog as (kind, name, table, definition) rows, for comparing two schemas.
+SELECT type, name, tbl_name, sql FROM sqlite_master
+WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!'
+ORDER BY type, name;
+
+-- name: list_applied_migrations()
+-- yoyo's record of applied migrations: (migration_id, applied_at_utc), oldest first.
+SELECT migration_id, applied_at_utc FROM _yoyo_migration
+ORDER BY applied_at_utc, migration_id;
+
+-- name: server_version()$
+-- The version of the database engine.
+SELECT 'SQLite ' || sqlite_version();
+
+-- name: database_size()$
+-- Size of the database in bytes.
+SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size();
+
+-- name: journal_mode()$
+-- The journal mode (wal, delete, ...); NULL where the engine has none.
+SELECT journal_mode FROM pragma_journal_mode();
+
+-- name: integrity_check()
+-- Problems found by the engine's integrity check; the single row 'ok' means none.
+SELECT integrity_check FROM pragma_integrity_check();
+
+-- name: quick_check()
+-- The engine's quicker check (no index-to-table cross check): 'ok' when sound.
+SELECT quick_check FROM pragma_quick_check();
+
+-- name: foreign_key_check()
+-- Rows whose foreign keys point at nothing: (table, rowid, parent table).
+SELECT "table", rowid, parent FROM pragma_foreign_key_check();
+
+-- name: begin_snapshot()!
+-- Make the current transaction one consistent snapshot (SQLite's deferred transactions are).
+SELECT 1;
+
+-- name: vacuum()#
+-- Rebuild the database file, returning free pages to the file system.
+VACUUM;
+
+-- name: vacuum_into(path)!
+-- Write a compacted copy of the database to a new file (a consistent snapshot).
+VACUUM INTO :path;
+
+-- name: checkpoint()$
+-- Move the write-ahead log into the database file and empty it.
+PRAGMA wal_checkpoint(TRUNCATE);
+
+-- name: use_rollback_journal()$
+-- Make a database one self-contained file (no -wal beside it): what a backup copy should be.
+PRAGMA journal_mode = DELETE;
+
+-- name: current_schema()$
+-- The schema codedb's tables live in (SQLite: always main).
+SELECT 'main';
+
+-- name: search_path()$
+-- Where the engine looks for tables (SQLite: the main database).
+SELECT 'main';
+
+-- name: create_migration_table()!
+-- The migration record yoyo keeps, made by hand for an in-memory database (yoyo needs a file).
+CREATE TABLE IF NOT EXISTS _yoyo_migration (
+    migration_hash VARCHAR(64) PRIMARY KEY,
+    migration_id VARCHAR(255),
+    applied_at_utc TIMESTAMP
+);
+
+-- name: record_migration(migration_hash, migration_id, applied_at_utc)!
+-- Note a migration applied to an in-memory database.
+INSERT INTO _yoyo_migration (migration_hash, migration_id, applied_at_utc)
+VALUES (:migration_hash, :migration_id, :applied_at_utc);
+
+-- name: forget_migration(migration_id)!
+-- Note a migration rolled back from an in-memory database.
+DELETE FROM _yoyo_migration WHERE migration_id = :migration_id;
+
+-- name: try_advisory_lock(key)$
+-- Take the migration lock of a server database (PostgreSQL only; SQLite files use flock).
+SELECT CAST(:key AS INTEGER) IS NOT NULL;
+
+-- name: advisory_unlock(key)$
+-- Release the migration lock of a server database (PostgreSQL only).
+SELECT CAST(:key AS INTEGER) IS NOT NULL;
+
+-- name: clear_migration_locks()!
+-- Delete yoyo's lock rows (called while holding codedb's own lock: they are stale).
+DELETE FROM yoyo_lock;

@@ -1,0 +1,69 @@
+"""What the command modules share: printing, output formats, pages, opening the database."""
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import InvalidInput
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def fmt(args: dict[str, Any]) -> str:
+    return "json" if args.get("--json") else "csv" if args.get("--csv") else "table"
+
+
+def whole(value: Any, option: str, minimum: int = 0) -> int | None:
+    """A whole-number option (None when not given)."""
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"invalid {option} {value!r}; give a whole number") from None
+    if number < minimum:
+        raise InvalidInput(f"{option} must be {minimum} or more")
+    return number
+
+
+def page(args: dict[str, Any]) -> dict[str, int | None]:
+    """--limit and --offset as the API's keyword arguments."""
+    return {"limit": whole(args.get("--limit"), "--limit"), "offset": whole(args.get("--offset"), "--offset")}
+
+
+def seconds(value: str, option: str = "--lock-timeout") -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise InvalidInput(f"invalid {option} {value!r}; give a number of seconds") from None
+    if not 0 < number < 86400:  # refuses nan and inf too
+        raise InvalidInput(f"{option} must be a number of seconds above 0 and below a day")
+    return number
+
+
+def open_db(args: dict[str, Any], *, readonly: bool = False, current: bool = True) -> Any:
+    """The user's codedb database, which must exist and be initialised; with `current`, at
+    this codedb's revision (commands that only read its state, back it up or migrate it take
+    an older one too)."""
+    from ..core.db import connect
+    from ..schema.migrations import require_schema
+
+    db = connect(args.get("--db"), create=False, readonly=readonly)
+    try:
+        require_schema(db, current=current)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def function_id_arg(args: dict[str, Any]) -> str:
+    """--function-id, or its older spelling --id."""
+    return str(args.get("--function-id") or args.get("--id"))
+
+
+def split_names(values: Sequence[str] | None) -> list[str]:
+    """--modules=a,b --modules=c -> [a, b, c]."""
+    return [name.strip() for value in values or () for name in value.split(",") if name.strip()]

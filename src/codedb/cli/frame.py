@@ -1,0 +1,269 @@
+"""The frame every command runs in: the top-level usage built from the command groups, docopt
+parsing with one-line usage errors (the missing, unknown or clashing option, or "did you
+mean"), dispatch to the command's module (imported only when that command runs), and the
+mapping of errors to `Error: ...` and exit codes: 0 success, 1 an error, 2 a usage error.
+
+A command module registers each command with `@command(usage)`, whose docopt text is the
+command's interface and its --help; the group declaring the module lists its commands with a
+one-line summary, so `codedb --help` needs no command module."""
+
+import difflib
+import importlib
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .. import __version__
+from ..core.registry import Commands, domains
+
+Handler = Callable[[dict[str, Any]], int]
+
+# The groups of commands that belong to no domain; each domain adds its own (core.registry).
+BUILTIN_GROUPS = (
+    Commands(
+        "Database",
+        "codedb.cli.database",
+        (
+            ("init", "create the database and apply all migrations"),
+            ("migrate", "apply pending migrations"),
+            ("rollback", "roll back migrations"),
+            ("status", "applied and pending migrations"),
+            ("stats", "rows per table, size, revision, engine"),
+            ("check", "integrity, foreign keys and schema revision"),
+            ("vacuum", "rebuild the database file, reclaiming space"),
+            ("query", "run a read-only SQL query"),
+            ("completion", "print a shell completion script (bash or zsh)"),
+        ),
+    ),
+    Commands(
+        "Backup and transfer",
+        "codedb.cli.transfer",
+        (
+            ("backup", "hot backup (SQLite file, JSON dump or SQL dump)"),
+            ("restore", "replace the database's content with a backup"),
+            ("export", "write tables as JSON, JSON lines or CSV"),
+            ("import", "read a JSON or JSON-lines export, keyed on ids"),
+            ("import-legacy", "import a code_db pickle or SQLModel database"),
+        ),
+    ),
+)
+
+# The old code_db tool's spellings, so its shell scripts and cron lines run unchanged.
+ALIASES = {"init-db": "init", "status-db": "status", "vacuum-db": "vacuum"}
+
+COMMON = """
+Common options:
+  --db=URL      the database (default: $CODEDB_URL, else ./code_db.sqlite)
+  -h --help     show this help
+  --version     show the version
+"""
+
+FORMAT = """  --json        write JSON
+  --csv         write CSV
+"""
+
+PAGE = """  --limit=N     show at most N rows
+  --offset=N    skip the first N rows [default: 0]
+"""
+
+COMMANDS: dict[str, tuple[str, Handler]] = {}
+
+
+def command(doc: str) -> Callable[[Handler], Handler]:
+    """Register a command by the docopt text of its usage."""
+
+    def register(handler: Handler) -> Handler:
+        name = doc.split("codedb ", 1)[1].split()[0]
+        COMMANDS[name] = (doc.strip("\n") + "\n" + COMMON, handler)
+        return handler
+
+    return register
+
+
+def groups() -> tuple[Commands, ...]:
+    return BUILTIN_GROUPS + tuple(d.commands for d in domains() if d.commands is not None)
+
+
+def command_names() -> dict[str, Commands]:
+    return {name: group for group in groups() for name, _ in group.summaries}
+
+
+def program_doc() -> str:
+    """The top-level usage: every group's commands with their summaries."""
+    lines = [
+        "codedb: a code-knowledge database (SQLite or PostgreSQL).",
+        "",
+        "Usage:",
+        "  codedb [--db=URL] <command> [<args>...]",
+        "  codedb (-h | --help)",
+        "  codedb --version",
+    ]
+    for group in groups():
+        lines += ["", f"{group.title} commands:"]
+        lines += [f"  {name:<24}{summary}" for name, summary in group.summaries]
+    lines += [
+        "",
+        "Options:",
+        "  --db=URL      the database: a file path, sqlite:///path or postgresql://...",
+        "                (default: $CODEDB_URL, else ./code_db.sqlite)",
+        "  -h --help     show this help; 'codedb COMMAND --help' shows a command's",
+        "  --version     show the version",
+        "",
+        "Ids may be given as a unique prefix, as with git. File options take - for",
+        "standard input or output.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def load_command(name: str) -> tuple[str, Handler]:
+    """The usage text and handler of a command, importing its module."""
+    group = command_names()[name]
+    importlib.import_module(group.module)
+    return COMMANDS[name]
+
+
+def _usage_lines(doc: str) -> str:
+    usage = doc.split("\n\n", 1)[0]
+    return usage.strip()
+
+
+def _option_names(doc: str) -> set[str]:
+    return set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-z])\b", doc))
+
+
+def _strip_optional(usage: str) -> str:
+    """The usage with its [optional] groups removed (what remains is required)."""
+    previous = None
+    while previous != usage:
+        previous = usage
+        usage = re.sub(r"\[[^\[\]]*\]", "", usage)
+    return usage
+
+
+def diagnose(doc: str, argv: Sequence[str]) -> str:
+    """One line saying what is wrong with `argv` for the command of `doc`."""
+    given = [a.split("=", 1)[0] for a in argv if a.startswith("-") and a != "-"]
+    known = _option_names(doc)
+    for option in given:
+        if option not in known and not any(k.startswith(option) for k in known if option.startswith("--")):
+            close = difflib.get_close_matches(option, sorted(known), n=1)
+            return f"unknown option {option}" + (f"; did you mean {close[0]}?" if close else "")
+    usage = _usage_lines(doc).split("\n")
+    for line in usage:
+        for group in re.findall(r"[\[(]([^\[\]()]*\|[^\[\]()]*)[\])]", line):
+            alternatives = [a.strip().split("=", 1)[0] for a in group.split("|")]
+            both = [a for a in alternatives if a in given]
+            if len(both) > 1:
+                return f"{both[0]} and {both[1]} cannot be given together; give one of them"
+    for line in usage:
+        required = _strip_optional(line.split(" ", 3)[-1] if line.startswith("Usage:") else line)
+        for group in re.findall(r"\(([^()]*)\)", required):
+            alternatives = [a.strip().split("=", 1)[0] for a in group.split("|")]
+            if not any(a in given for a in alternatives):
+                return f"missing {' or '.join(alternatives)}"
+        for option in re.findall(r"(?<![\w(|-])(--[a-z][a-z0-9-]*)", re.sub(r"\([^()]*\)", "", required)):
+            if option not in given:
+                return f"missing {option}"
+        positionals = [p for p in re.findall(r"\b([A-Z][A-Z_]+)\b", re.sub(r"=[A-Z_]+", "", required))]
+        plain = [a for a in argv[1:] if not a.startswith("-") or a == "-"]
+        if len(plain) < len(positionals):
+            return f"missing {positionals[len(plain)]}"
+        if len(plain) > len(positionals):
+            return f"unexpected argument {plain[len(positionals)]!r}"
+    return "invalid arguments"
+
+
+def _usage_error(message: str, doc: str | None = None) -> int:
+    print(f"codedb: {message}", file=sys.stderr)
+    if doc is not None:
+        print(_usage_lines(doc), file=sys.stderr)
+    return 2
+
+
+def parse(doc: str, argv: Sequence[str]) -> dict[str, Any] | int:
+    """Parsed arguments, or an exit code after printing a usage error or the help."""
+    from docopt import DocoptExit, docopt
+
+    try:
+        return dict(docopt(doc, list(argv), version=f"codedb {__version__}"))
+    except DocoptExit:
+        return _usage_error(diagnose(doc, argv), doc)
+    except SystemExit as done:  # --help or --version printed
+        return int(done.code or 0)
+
+
+def _invalid_utf8(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run codedb with `argv` (default: sys.argv[1:]); return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bad = _invalid_utf8(argv)
+    if bad is not None:
+        print(f"Error: the argument {bad!r} is not valid UTF-8; give UTF-8 text", file=sys.stderr)
+        return 1
+    argv = [
+        "--db" if a == "--db-path" else "--db=" + a[10:] if a.startswith("--db-path=") else a for a in argv
+    ]
+    from docopt import DocoptExit, docopt
+
+    doc = program_doc()
+    try:
+        top = docopt(doc, argv, version=f"codedb {__version__}", options_first=True)
+    except DocoptExit:
+        return _usage_error("give a command; see 'codedb --help'")
+    except SystemExit as done:
+        return int(done.code or 0)
+    name = ALIASES.get(top["<command>"], top["<command>"])
+    rest = list(top["<args>"])
+    if name == "unlock-db":  # the old tool's command: clear a dead migration's lock
+        name, rest = "migrate", ["--break-lock", *[a for a in rest if a != "--force"]]
+    names = command_names()
+    if name not in names:
+        close = difflib.get_close_matches(name, list(names), n=1)
+        hint = f"did you mean {close[0]}?" if close else "see 'codedb --help'"
+        return _usage_error(f"unknown command {name!r}; {hint}")
+    usage, handler = load_command(name)
+    rest = [name, *rest]
+    if top["--db"]:
+        rest.append(f"--db={top['--db']}")
+    args = parse(usage, rest)
+    if isinstance(args, int):
+        return args
+    return run_handler(handler, args)
+
+
+def run_handler(handler: Handler, args: dict[str, Any]) -> int:
+    """Call a command; turn the errors a user can cause into one line and exit code 1."""
+    from ..core.target import mask
+    from ..errors import CodedbError
+
+    try:
+        return handler(args)
+    except CodedbError as exc:
+        print(f"Error: {mask(str(exc))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Error: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (codedb export | head): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # driver errors a user can cause (a locked file, a full disk, ...)
+        from ..errors import describe_driver_error
+
+        message = describe_driver_error(exc)
+        if message is None:
+            raise
+        print(f"Error: {mask(message)}", file=sys.stderr)
+        return 1

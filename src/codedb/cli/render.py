@@ -1,0 +1,73 @@
+"""Rendering records for people (a table), for scripts (--json) and spreadsheets (--csv)."""
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from ..core.convert import to_dict
+
+
+def as_json(data: Any) -> str:
+    """`data` (records, lists and dicts of them) as indented JSON."""
+
+    def default(value: Any) -> Any:
+        if attrs.has(type(value)):
+            return to_dict(value)
+        if isinstance(value, datetime):
+            return value.isoformat(timespec="microseconds")
+        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+    return json.dumps(data, default=default, ensure_ascii=False, indent=2)
+
+
+def _cell(value: Any, width: int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        text = ", ".join(str(v) for v in value)
+    elif isinstance(value, datetime):
+        text = value.isoformat(sep=" ", timespec="seconds")
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    else:
+        text = str(value)
+    text = text.replace("\n", " ")
+    if width and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
+def render(rows: Sequence[Any], columns: Sequence[str], fmt: str = "table", width: int | None = 60) -> str:
+    """Rows (records or dicts) as a table, JSON or CSV, with the given columns."""
+    # Typed values until each format renders them: ISO text in JSON and CSV, seconds in tables.
+    dicts = [attrs.asdict(row, recurse=False) if attrs.has(type(row)) else dict(row) for row in rows]
+    if fmt == "json":
+        return as_json([{c: d.get(c) for c in columns} for d in dicts])
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for d in dicts:
+            writer.writerow([_csv_cell(d.get(c)) for c in columns])
+        return buffer.getvalue().rstrip("\n")
+    from tabulate import tabulate
+
+    if not dicts:
+        return "(none)"
+    table = [[_cell(d.get(c), width) for c in columns] for d in dicts]
+    return tabulate(table, headers=list(columns), tablefmt="simple", disable_numparse=True)

@@ -1,0 +1,193 @@
+"""Backup and transfer commands: backup, restore, export, import, import-legacy."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput
+from .common import open_db, out, whole
+from .frame import command
+
+
+@command("""
+Usage: codedb backup DEST [--format=FORMAT] [--compact] [--verify=LEVEL] [--force] [--quiet] [options]
+       codedb backup --to-dir=DIR [--keep=N] [--format=FORMAT] [--compact] [--verify=LEVEL]
+                     [--quiet] [options]
+
+Back up the database while it stays in use. sqlite (the default) copies the file with the
+online backup API (progress on a terminal) or, with --compact, VACUUM INTO; the copy is
+checked before it is put in place. json is a logical dump of every table that restores
+exactly, on either backend; sql is a plain SQL dump (SQLite). Backups are readable by their
+owner only; DEST is never the database itself, a link or a device.
+
+Options:
+  --format=FORMAT  sqlite, json or sql [default: sqlite]
+  --compact        write a compacted copy (VACUUM INTO)
+  --verify=LEVEL   check a SQLite copy: quick, full or none [default: quick]
+  --force          replace DEST if it exists
+  --to-dir=DIR     write a timestamped file into DIR (created 0700 if missing)
+  --keep=N         with --to-dir: keep this database's N newest backups there
+  --quiet          no progress bar
+
+Examples:
+  codedb backup nightly.sqlite
+  codedb backup --to-dir=/var/backups/codedb --keep=7
+""")
+def cmd_backup(args: dict[str, Any]) -> int:
+    from ..transfer.backup import backup
+
+    keep = whole(args["--keep"], "--keep", minimum=1)
+    with open_db(args, current=False) as db:
+        result = backup(
+            db,
+            Path(args["DEST"]) if args["DEST"] else None,
+            fmt=args["--format"],
+            compact=args["--compact"],
+            force=args["--force"],
+            to_dir=Path(args["--to-dir"]) if args["--to-dir"] else None,
+            keep=keep,
+            quiet=args["--quiet"],
+            verify=args["--verify"],
+        )
+    out(f"backed up to {result.path} ({result.format}, {result.size_bytes:,} bytes)")
+    for path in result.removed:
+        out(f"removed old backup {path}")
+    return 0
+
+
+@command("""
+Usage: codedb restore SRC [--force] [--quiet] [options]
+
+Replace the database's content with a backup: a codedb SQLite backup or a JSON dump. SRC is
+checked first (SQLite header, integrity, a codedb schema at a revision this version knows;
+JSON that parses and matches the schema). The restored database is built and checked beside
+the target, then copied into it in one transaction, so programs that have it open see the
+restored data and a failure leaves the old. An older backup is migrated.
+
+Options:
+  --force       replace a database that holds data
+  --quiet       no progress bar
+
+Example:
+  codedb restore nightly.sqlite --force
+""")
+def cmd_restore(args: dict[str, Any]) -> int:
+    from ..core.db import connect
+    from ..transfer.restore import restore
+
+    with connect(args["--db"], create=True) as db:
+        result = restore(db, Path(args["SRC"]), force=args["--force"], quiet=args["--quiet"])
+    rows = sum(result.rows.values())
+    migrated = f"; migrated {', '.join(result.migrated)}" if result.migrated else ""
+    out(
+        f"restored {result.target} from {args['SRC']} "
+        f"({result.source_kind}, revision {result.revision}, {rows:,} rows){migrated}"
+    )
+    return 0
+
+
+@command("""
+Usage: codedb export [--format=FORMAT] [--table=T]... [--output=PATH] [--force] [--quiet] [options]
+
+Write tables (all, or those named) as JSON (one document), JSON lines (a header line, then
+one row per line), or CSV (one file per table in the folder PATH). JSON and JSON lines are
+lossless: 'codedb import' reads them back exactly. Without --output (or with -), JSON goes
+to standard output.
+
+Options:
+  --format=FORMAT  json, jsonl or csv [default: json]
+  --table=T        export only this table (repeatable)
+  --output=PATH    the file to write (a folder for csv); - for standard output
+  --force          replace files that exist
+  --quiet          no progress bar
+
+Example:
+  codedb export --format=jsonl --output=library.jsonl
+""")
+def cmd_export(args: dict[str, Any]) -> int:
+    from ..core.files import open_output
+    from ..core.progress import progress_bar
+    from ..transfer.dump import selected_tables, write_csv, write_json, write_jsonl
+
+    fmt_name = args["--format"]
+    if fmt_name not in ("json", "jsonl", "csv"):
+        raise InvalidInput(f"unknown export format {fmt_name!r}; use json, jsonl or csv")
+    tables = selected_tables(args["--table"])
+    output = args["--output"] or "-"
+    with open_db(args) as db:
+        protected = [db.path] if db.path else []
+        if fmt_name == "csv":
+            if output == "-":
+                raise InvalidInput("--format=csv writes one file per table: give a folder with --output=DIR")
+            counts = write_csv(db, Path(output), tables, force=args["--force"])
+        else:
+            write = write_json if fmt_name == "json" else write_jsonl
+            with open_output(output, force=args["--force"], protected=protected) as stream:
+                tick = progress_bar(0, "rows", args["--quiet"] or output == "-")
+                counts = write(db, stream, tables, tick)
+    if output != "-":
+        print(f"exported {sum(counts.values()):,} rows of {len(counts)} tables to {output}", file=sys.stderr)
+    return 0
+
+
+@command("""
+Usage: codedb import FILE [--dry-run] [--quiet] [options]
+
+Read a JSON or JSON-lines export in one transaction. Rows are keyed on their ids: those that
+exist are left as they are, so importing twice adds nothing. Every row is checked before
+anything is written.
+
+Options:
+  --dry-run     report what would be imported, change nothing
+  --quiet       no progress bar
+
+Example:
+  codedb import library.jsonl --dry-run
+""")
+def cmd_import(args: dict[str, Any]) -> int:
+    from ..core.progress import progress_bar
+    from ..transfer.dump import load, load_all_or_nothing, read_dump
+
+    dump = read_dump(args["FILE"])
+    tick = progress_bar(dump.total, "rows", args["--quiet"])
+    with open_db(args) as db:
+        added = load_all_or_nothing(db, lambda: load(db, dump.tables, tick), args["--dry-run"])
+    verb = "would import" if args["--dry-run"] else "imported"
+    for table, records in dump.tables.items():
+        if records:
+            new = added.get(table, 0)
+            out(f"{verb} {new:,} {table} rows ({len(records) - new:,} already present)")
+    if not dump.total:
+        out("the file holds no rows")
+    return 0
+
+
+@command("""
+Usage: codedb import-legacy FILE [--dry-run] [options]
+
+Import the data of the old code_db tool: its pickles (code_db.pkl, every shape; read by a
+restricted unpickler that runs nothing a file names) or its SQLModel database
+(code_db.sqlite, opened read-only). One transaction, keyed on the source's ids, so a second
+import adds nothing. Prints what was found and imported, and every coercion and skip with
+its reason. The source is never modified.
+
+Options:
+  --dry-run     report what would be imported, change nothing
+
+Example:
+  codedb import-legacy ~/old/code_db.pkl --dry-run
+""")
+def cmd_import_legacy(args: dict[str, Any]) -> int:
+    from ..legacy import import_legacy
+
+    with open_db(args) as db:
+        report = import_legacy(db, args["FILE"], dry_run=args["--dry-run"])
+    out(f"{report.source}: {report.format}")
+    out("found: " + (", ".join(f"{n} {what}" for what, n in report.found.items()) or "nothing"))
+    verb = "would import" if report.dry_run else "imported"
+    out(f"{verb}: " + (", ".join(f"{n} {table}" for table, n in report.added.items() if n) or "nothing new"))
+    for note in report.coerced:
+        out(f"coerced: {note}")
+    for note in report.skipped:
+        out(f"skipped: {note}")
+    return 0

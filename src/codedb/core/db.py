@@ -1,0 +1,245 @@
+"""Connections: `connect(target)` opens SQLite (a path, a sqlite:/// URL or ':memory:') or
+PostgreSQL (postgresql://...) and returns a Database: a context manager with nestable
+transactions, the queries of sql/ as `db.queries.<domain>`, and each registered domain's API
+as an attribute (`db.functions`, ...), resolved through the domain registry."""
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from ..errors import ConnectError, first_line
+from .queries import load_queries, load_tables
+from .target import Target, resolve_target
+
+BUSY_TIMEOUT_SECONDS = 5.0
+CONNECT_TIMEOUT_SECONDS = 10
+
+# Transaction control is the same fixed text on both backends; nothing in it comes from data.
+_BEGIN = "BEGIN IMMEDIATE"  # take the write lock up front: no deadlock on lock upgrade
+_SAVEPOINT = "SAVEPOINT codedb"
+_RELEASE = "RELEASE SAVEPOINT codedb"
+_ROLLBACK_TO = "ROLLBACK TO SAVEPOINT codedb"
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """Whether a driver error says a row with the same key exists already."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE constraint failed" in str(exc) or "PRIMARY KEY" in str(exc)
+    return type(exc).__name__ == "UniqueViolation"  # psycopg.errors.UniqueViolation
+
+
+class Database:
+    """An open codedb database. Use it as a context manager, or call close()."""
+
+    def __init__(self, target: Target, conn: Any, readonly: bool = False):
+        self.target = target
+        self.conn = conn
+        self.dialect = target.dialect
+        self.readonly = readonly
+        self.queries: SimpleNamespace = load_queries(self.dialect)
+        self._depth = 0
+
+    def __repr__(self) -> str:
+        return f"<codedb.Database {self.dialect} {self.target.display}>"
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        """A domain's API (db.functions, db.tests, ...), made on first use."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from .registry import api_class
+
+        try:
+            api = api_class(name)(self)
+        except AttributeError:
+            raise AttributeError(f"'Database' object has no attribute {name!r}") from None
+        self.__dict__[name] = api
+        return api
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None in memory and on PostgreSQL."""
+        return self.target.path
+
+    @property
+    def tables(self) -> dict[str, Any]:
+        """Every registered table (load order) with its record class and whole-table queries."""
+        return load_tables(self.dialect)
+
+    @contextmanager
+    def transaction(self) -> Iterator["Database"]:
+        """All or nothing: commit when the block ends, roll back if it raises.
+
+        Nested blocks become savepoints, so a failed inner block undoes only itself.
+        """
+        if self.dialect == "postgresql":
+            with self.conn.transaction():
+                yield self
+            return
+        outer = self._depth == 0
+        self.conn.execute(_BEGIN if outer else _SAVEPOINT)
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if outer:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(_ROLLBACK_TO)
+                self.conn.execute(_RELEASE)
+            raise
+        self._depth -= 1
+        try:
+            self.conn.execute("COMMIT" if outer else _RELEASE)
+        except BaseException:
+            if outer and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator["Database"]:
+        """Read a consistent snapshot without blocking writers (a dump while others write)."""
+        if self.dialect == "postgresql":
+            with self.conn.transaction():
+                self.queries.core.begin_snapshot(self.conn)
+                yield self
+            return
+        self.conn.execute("BEGIN")  # deferred: WAL readers see one snapshot, writers go on
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
+
+    @property
+    def in_transaction(self) -> bool:
+        if self.dialect == "postgresql":
+            from psycopg.pq import TransactionStatus
+
+            return bool(self.conn.info.transaction_status != TransactionStatus.IDLE)
+        return bool(self.conn.in_transaction)
+
+    # The catalog, read without writing (codedb.schema changes and reports it).
+    def table_names(self) -> set[str]:
+        """The tables of this database (of the current schema, on PostgreSQL)."""
+        return {row[0] for row in self.queries.core.list_tables(self.conn)}
+
+    def row_counts(self, tables: "Iterable[str] | None" = None) -> dict[str, int]:
+        """Rows per registered table present here (all, or those named), in load order."""
+        present = self.table_names()
+        return {
+            name: int(bound.count(self.conn))
+            for name, bound in self.tables.items()
+            if name in present and (tables is None or name in tables)
+        }
+
+    def applied_migrations(self) -> list[tuple[str, Any]]:
+        """(migration id, applied at) in the order they were applied; [] before init."""
+        if "_yoyo_migration" not in self.table_names():
+            return []
+        return [tuple(row) for row in self.queries.core.list_applied_migrations(self.conn)]
+
+
+def connect(
+    target: "str | os.PathLike[str] | Target | None" = None, *, create: bool = True, readonly: bool = False
+) -> Database:
+    """Open a codedb database.
+
+    `target` is a path or sqlite:/// URL (SQLite), ':memory:' (a private in-memory SQLite
+    database), or a postgresql:// URL; None means $CODEDB_URL, else ./code_db.sqlite. A new
+    SQLite file is created with mode 0600 unless `create` is false. `readonly` opens without
+    writing anything, not even the journal mode. Call `codedb.migrate(db)` (or `codedb init`
+    on the command line) to create the schema.
+    """
+    resolved = resolve_target(target)
+    if resolved.dialect == "postgresql":
+        return _connect_postgres(resolved, readonly)
+    return _connect_sqlite(resolved, create, readonly)
+
+
+def _sqlite_connection(target: Target, readonly: bool) -> sqlite3.Connection:
+    options: dict[str, Any] = {"isolation_level": None, "check_same_thread": False}
+    if target.path is None:
+        return sqlite3.connect(":memory:", **options)
+    options["timeout"] = BUSY_TIMEOUT_SECONDS
+    if readonly:
+        return sqlite3.connect(f"{target.path.resolve().as_uri()}?mode=ro", uri=True, **options)
+    return sqlite3.connect(target.path, **options)
+
+
+def _connect_sqlite(target: Target, create: bool, readonly: bool) -> Database:
+    from .files import check_database_file, create_private_file
+
+    path = target.path
+    if path is not None:
+        exists = check_database_file(path)
+        if not exists:
+            if readonly or not create:
+                raise ConnectError(
+                    f"database {path} does not exist; create it with 'codedb --db {path} init'"
+                )
+            if not path.parent.is_dir():
+                raise ConnectError(f"directory {path.parent} does not exist; create it first")
+            create_private_file(path)
+    try:
+        conn = _sqlite_connection(target, readonly)
+    except (sqlite3.Error, OSError) as exc:
+        raise ConnectError(f"cannot open {path}: {exc}; check the path and its permissions") from None
+    db = Database(target, conn, readonly)
+    try:
+        if readonly:
+            db.queries.core.configure_readonly_connection(conn)
+        else:
+            db.queries.core.configure_connection(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise ConnectError(
+                f"{path} is not a SQLite database ({exc}); give the path of a codedb database"
+            ) from None
+        raise ConnectError(f"cannot open {path}: {exc}") from None
+    return db
+
+
+def _connect_postgres(target: Target, readonly: bool) -> Database:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    conninfo = target.conninfo
+    try:
+        options: dict[str, Any] = {}
+        if "connect_timeout" not in conninfo_to_dict(conninfo):
+            options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+        conn = psycopg.connect(conninfo, autocommit=True, **options)
+    except psycopg.Error as exc:
+        from .target import mask
+
+        raise ConnectError(
+            f"cannot connect to {target.display}: {mask(first_line(exc))}; "
+            "check the URL and that the server is running"
+        ) from None
+    db = Database(target, conn, readonly)
+    if readonly:
+        db.queries.core.configure_readonly_connection(conn)
+    else:
+        db.queries.core.configure_connection(conn)
+    if db.queries.core.current_schema(conn) is None:
+        path = db.queries.core.search_path(conn)
+        conn.close()
+        raise ConnectError(
+            f"no schema of the search path ({path}) exists in {target.display}; create it "
+            "(CREATE SCHEMA name) or fix the URL's options=-csearch_path=..."
+        )
+    return db

@@ -1,0 +1,237 @@
+"""Files codedb reads and writes, by one set of rules:
+
+- Everything codedb creates is readable by its owner only (files 0600, folders 0700).
+- A file is written to a temporary file beside it, flushed to disk and renamed into place:
+  a failed or killed write leaves the old file, or none, never half of one. Temporary files
+  of processes that died are removed by the next write to the same place.
+- A writer never follows a symbolic link at its destination, never replaces anything but a
+  regular file (a FIFO, a device, a folder), never touches the database's own files (by
+  path, link or hard link, with their -wal, -shm and -journal), and replaces an existing
+  file only when asked (--force). `-` means standard output.
+- A reader takes regular files only (a FIFO would hang it), or `-` for standard input.
+"""
+
+import os
+import re
+import stat
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from ..errors import Conflict, ConnectError, InvalidInput
+
+STDIO = "-"
+SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (mode 0600)."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    os.close(fd)
+
+
+def private_open(path: Path, newline: str | None = None) -> IO[str]:
+    """Create a new file for writing text, readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline=newline)
+
+
+def make_private_dir(path: Path) -> None:
+    """Create a folder (and missing parents) readable by its owner only."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise InvalidInput(f"{path} exists and is not a folder; give a folder")
+    old = os.umask(0o077)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    finally:
+        os.umask(old)
+
+
+def remove_database_files(path: Path) -> None:
+    """Delete a SQLite file with the journal files SQLite may have left beside it."""
+    for suffix in SQLITE_SUFFIXES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def check_database_file(path: Path) -> bool:
+    """Whether a SQLite database file exists at `path`; refuses what cannot be one."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise ConnectError(
+            f"cannot open {path}: {exc.strerror}; check the path and its permissions"
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise ConnectError(f"{path} is a directory; give the path of a database file")
+    if not stat.S_ISREG(mode):
+        raise ConnectError(
+            f"{path} is not a regular file (a device or a FIFO); give the path of a database file"
+        )
+    return True
+
+
+def _same_place(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def check_destination(dest: Path, *, force: bool, protected: Iterable[Path] = ()) -> bool:
+    """Refuse a destination codedb must not write (see the module docstring); return whether
+    a file exists there (to be replaced: `force` was given)."""
+    for own in protected:
+        for suffix in SQLITE_SUFFIXES:
+            if _same_place(dest, Path(f"{own}{suffix}")):
+                raise Conflict(
+                    f"{dest} is the database's own file{' (' + suffix + ')' if suffix else ''}; "
+                    "give another destination"
+                )
+    try:
+        info = dest.lstat()
+    except FileNotFoundError:
+        if not dest.parent.is_dir():
+            raise InvalidInput(f"directory {dest.parent} does not exist; create it first") from None
+        return False
+    if stat.S_ISLNK(info.st_mode):
+        raise Conflict(f"{dest} is a symbolic link; codedb does not write through links: give the real path")
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{dest} is a directory; give a file name")
+    if not stat.S_ISREG(info.st_mode):
+        raise Conflict(
+            f"{dest} is not a regular file (a device or a FIFO); give a file name, or - for stdout"
+        )
+    if not force:
+        raise Conflict(f"{dest} exists already; give another name, or --force to replace it")
+    return True
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp(-wal|-shm|-journal)?$")
+
+
+def temp_path(dest: Path) -> Path:
+    """This process's temporary file for `dest`, after removing those of dead processes."""
+    clean_stale_temps(dest)
+    return dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+
+
+def clean_stale_temps(dest: Path) -> list[Path]:
+    """Remove temporary files of `dest` left by processes that no longer run."""
+    removed = []
+    try:
+        candidates = list(dest.parent.glob(f".{dest.name}.*.tmp*"))
+    except OSError:
+        return []
+    for path in candidates:
+        match = _TEMP.match(path.name)
+        if match and match["name"] == dest.name and not _alive(int(match["pid"])):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def staged(dest: Path, *, force: bool = False, protected: Iterable[Path] = ()) -> Iterator[Path]:
+    """A private temporary path beside `dest`, flushed and renamed onto it if the block
+    succeeds, removed if it fails (see the rules in the module docstring)."""
+    check_destination(dest, force=force, protected=protected)
+    temp = temp_path(dest)
+    remove_database_files(temp)
+    try:
+        yield temp
+        os.chmod(temp, 0o600)
+        fsync_file(temp)
+        # The destination may have appeared meanwhile: check again just before the rename.
+        check_destination(dest, force=force, protected=protected)
+        os.replace(temp, dest)
+        _fsync_dir(dest.parent)
+    finally:
+        remove_database_files(temp)
+
+
+@contextmanager
+def open_output(
+    dest: str | Path, *, force: bool = False, protected: Iterable[Path] = (), newline: str | None = None
+) -> Iterator[IO[str]]:
+    """A text stream to write `dest` by the rules above; `-` is standard output."""
+    if str(dest) == STDIO:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with staged(Path(dest), force=force, protected=protected) as temp, private_open(temp, newline) as out:
+        yield out
+
+
+def write_output(dest: str | Path, text: str, *, force: bool = False, protected: Iterable[Path] = ()) -> None:
+    """Write `text` to `dest` (see open_output)."""
+    with open_output(dest, force=force, protected=protected) as out:
+        out.write(text)
+
+
+def check_input(path: str | Path, what: str) -> Path:
+    """A file to read, which must be a regular file (a FIFO or a device would hang or lie)."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InvalidInput(f"{what} {path} does not exist; give the path of an existing file") from None
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"cannot read {what} {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise InvalidInput(f"{what} {path} is a directory; give the path of a file")
+    if not stat.S_ISREG(mode):
+        raise InvalidInput(f"{what} {path} is not a regular file (a device or a FIFO); give a file")
+    return path
+
+
+def read_text(path: str | Path, what: str) -> str:
+    """The UTF-8 text of a file, or of standard input for `-`; one InvalidInput on failure."""
+    if str(path) == STDIO:
+        try:
+            return sys.stdin.read()
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{what} on standard input is not UTF-8 text; give UTF-8") from None
+    checked = check_input(path, what)
+    try:
+        return checked.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{what} {path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {what} {path}: {exc.strerror}") from None

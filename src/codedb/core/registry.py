@@ -1,0 +1,142 @@
+"""The domain registry: what every part of codedb that walks "all tables" or "all commands"
+reads, so that none of them keeps a hand-written list.
+
+A domain is a package under `codedb.domains` whose `__init__` declares `DOMAIN = Domain(...)`:
+its name (also its SQL folder `sql/<name>/` and `db.queries.<name>`), its tables in load order
+(a table after every table it references), the API classes reached as `db.<attribute>`, and
+its command-line commands. Domains are found by listing that package, ordered so that a
+domain comes after the domains it `requires`. Declarations import nothing heavy: record
+classes and API classes are named as "module:Class" and imported on first use.
+"""
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import attrs
+
+from ..errors import QueryFileError
+
+TABLE_VERBS = ("count", "dump", "clear", "load", "analyze")
+
+
+@attrs.frozen
+class Table:
+    """A table and its record class ("module:Class" inside the domain's package). Its domain's
+    `sql/<domain>/tables.sql` has count_<name>, dump_<name>, clear_<name>, load_<name> and
+    analyze_<name>; loading the queries fails if one is missing."""
+
+    name: str
+    record: str
+
+
+@attrs.frozen
+class Commands:
+    """A group of CLI commands: the module holding their handlers, and a one-line summary of
+    each for `codedb --help` (so the help lists them without importing the module)."""
+
+    title: str
+    module: str
+    summaries: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class Domain:
+    name: str
+    package: str
+    tables: tuple[Table, ...] = ()
+    api: tuple[tuple[str, str], ...] = ()  # (db attribute, "module:Class")
+    commands: Commands | None = None
+    requires: tuple[str, ...] = ()
+
+
+def import_object(package: str, spec: str) -> Any:
+    """The object named "module:Name" relative to `package`."""
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(f"{package}.{module}"), name)
+
+
+@cache
+def domains() -> tuple[Domain, ...]:
+    """Every domain, each after the domains it requires (then by name)."""
+    from .. import domains as package
+
+    found: dict[str, Domain] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        declared = importlib.import_module(f"{package.__name__}.{info.name}").DOMAIN
+        found[declared.name] = declared
+    ordered: list[Domain] = []
+
+    def visit(domain: Domain, path: tuple[str, ...]) -> None:
+        if domain in ordered:
+            return
+        if domain.name in path:
+            raise RuntimeError(f"domains require each other in a circle: {' -> '.join(path)}")
+        for name in domain.requires:
+            visit(found[name], (*path, domain.name))
+        ordered.append(domain)
+
+    for domain in found.values():
+        visit(domain, ())
+    return tuple(ordered)
+
+
+def table_names() -> tuple[str, ...]:
+    """Every table of every domain, in load order."""
+    return tuple(table.name for domain in domains() for table in domain.tables)
+
+
+@cache
+def table_records() -> dict[str, type]:
+    """Every table (load order) with its record class."""
+    return {t.name: import_object(d.package, t.record) for d in domains() for t in d.tables}
+
+
+@cache
+def api_classes() -> dict[str, tuple[str, str]]:
+    """db attribute -> (package, "module:Class")."""
+    return {attr: (d.package, spec) for d in domains() for attr, spec in d.api}
+
+
+def api_class(attribute: str) -> type:
+    """The API class reached as `db.<attribute>`; AttributeError when no domain declares it."""
+    found = api_classes().get(attribute)
+    if found is None:
+        raise AttributeError(attribute)
+    return import_object(*found)
+
+
+@attrs.frozen
+class BoundTable:
+    """A table with its record class and its whole-table queries, for one dialect."""
+
+    name: str
+    domain: str
+    record: type
+    count: Callable[..., Any]
+    dump: Callable[..., Any]
+    clear: Callable[..., Any]
+    load: Callable[..., Any]
+    analyze: Callable[..., Any]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f.name for f in attrs.fields(self.record))
+
+
+def bind_tables(queries: Any) -> dict[str, BoundTable]:
+    """Every table (load order) bound to its queries in `queries` (a dialect's loaded tree)."""
+    bound: dict[str, BoundTable] = {}
+    for domain in domains():
+        namespace = getattr(queries, domain.name, None)
+        for table in domain.tables:
+            found = {verb: getattr(namespace, f"{verb}_{table.name}", None) for verb in TABLE_VERBS}
+            missing = [f"{verb}_{table.name}" for verb, fn in found.items() if fn is None]
+            if missing:
+                raise QueryFileError(
+                    f"sql/{domain.name}/tables.sql lacks {', '.join(missing)} for table {table.name}"
+                )
+            bound[table.name] = BoundTable(table.name, domain.name, table_records()[table.name], **found)  # type: ignore[arg-type]
+    return bound

@@ -1,0 +1,95 @@
+"""What the user means by `--db`: a SQLite file (a path or sqlite:/// URL), an in-memory SQLite
+database (':memory:'), or a PostgreSQL URL. Anything else is refused with the supported forms,
+and a target is shown in messages without its password, in every form it may carry one."""
+
+import os
+import re
+from pathlib import Path
+
+import attrs
+
+from ..errors import ConnectError
+
+DEFAULT_PATH = "code_db.sqlite"
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+SUPPORTED = "a file path or sqlite:///path (SQLite), or postgresql://user@host/dbname (PostgreSQL)"
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# libpq's keyword form ("host=x dbname=y password=z"): refused, and never echoed with its password.
+_KEYWORDS = re.compile(r"(?:^|\s)(host|hostaddr|port|dbname|user|password|sslmode|service)\s*=", re.I)
+_PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|[^\s&]*)", re.I)
+
+
+def mask(text: str) -> str:
+    """`text` with every password it holds replaced by ***: a URL's user:password@, a
+    ?password= parameter, a password=... keyword."""
+
+    def hide_userinfo(match: re.Match[str]) -> str:
+        return f"{match.group(1)}:***@"
+
+    text = re.sub(r"(//[^/:@\s]*):[^@/\s]*@", hide_userinfo, text)
+    return _PASSWORD.sub(lambda m: m.group(1) + "***", text)
+
+
+@attrs.frozen
+class Target:
+    """A parsed database target. `raw` may hold a password: show `display` instead."""
+
+    raw: str
+    dialect: str  # "sqlite" or "postgresql"
+    path: Path | None = None  # the SQLite file; None in memory and on PostgreSQL
+
+    @property
+    def memory(self) -> bool:
+        return self.dialect == "sqlite" and self.path is None
+
+    @property
+    def display(self) -> str:
+        return mask(self.raw)
+
+    @property
+    def conninfo(self) -> str:
+        """A PostgreSQL URL as libpq takes it."""
+        scheme, rest = self.raw.split("://", 1)
+        return f"postgresql://{rest}"
+
+    @property
+    def yoyo_url(self) -> str:
+        if self.dialect == "postgresql":
+            return f"postgresql+psycopg://{self.raw.split('://', 1)[1]}"
+        assert self.path is not None
+        return f"sqlite:///{self.path.resolve()}"
+
+    def __str__(self) -> str:
+        return self.display
+
+
+def resolve_target(target: "str | os.PathLike[str] | Target | None" = None) -> Target:
+    """The database the user means: `target`, else $CODEDB_URL, else ./code_db.sqlite."""
+    if isinstance(target, Target):
+        return target
+    if target is None or os.fspath(target) == "":
+        target = os.environ.get("CODEDB_URL") or DEFAULT_PATH
+    raw = os.fspath(target)
+    if "\x00" in raw:
+        raise ConnectError("the database path holds a NUL character; give a valid path or URL")
+    if raw == ":memory:":
+        return Target(raw, "sqlite")
+    if _KEYWORDS.search(raw) and "://" not in raw:
+        raise ConnectError(
+            f"{mask(raw)!r} looks like a libpq keyword string, which codedb does not take; give {SUPPORTED}"
+        )
+    scheme = _SCHEME.match(raw)
+    if scheme and "://" in raw:
+        name = scheme.group(1).lower()
+        if name in POSTGRES_SCHEMES:
+            return Target(raw, "postgresql")
+        if name == "sqlite":
+            if not raw.startswith("sqlite:///") or raw == "sqlite:///":
+                raise ConnectError(
+                    f"cannot read the SQLite URL {raw!r}; write sqlite:///relative/path "
+                    "or sqlite:////absolute/path, or give the plain path"
+                )
+            return Target(raw, "sqlite", Path(raw[len("sqlite:///") :]))
+        raise ConnectError(f"unsupported database URL scheme {name!r} in {mask(raw)!r}; give {SUPPORTED}")
+    return Target(raw, "sqlite", Path(raw))

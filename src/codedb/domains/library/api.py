@@ -1,0 +1,543 @@
+"""The function library's Python API: one class per part, reached as attributes of a Database
+(db.functions, db.modules, db.tags, db.dependencies, db.tests, db.modifications).
+
+Each method is one named query of sql/library/, or a few inside one transaction."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ...core.convert import db_time, now, params, parse_time, record, records
+from ...core.ids import new_id, resolve_prefix
+from ...errors import Conflict, InvalidInput, NotFound
+from .records import (
+    TEST_STATUSES,
+    CoverageEntry,
+    DependencyEntry,
+    Function,
+    FunctionDependency,
+    FunctionModule,
+    FunctionSummary,
+    FunctionTag,
+    Modification,
+    Module,
+    ModuleCount,
+    Tag,
+    TagCount,
+    TestResult,
+    UnitTest,
+)
+from .signature import signature_of
+
+if TYPE_CHECKING:
+    from ...core.db import Database
+
+T = TypeVar("T")
+_PARSE = object()  # add(): parse the signature from the code
+NO_LIMIT = 2**62  # LIMIT that both backends read as "all rows"
+FUNCTION_HINT = "list ids with 'codedb list-functions'"
+TEST_HINT = "list a function's tests with 'codedb show-function --function-id ID'"
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def check_status(status: str) -> str:
+    value = status.strip().lower() if isinstance(status, str) else status
+    if value not in TEST_STATUSES:
+        raise InvalidInput(f"invalid status {status!r}; use one of {', '.join(TEST_STATUSES)}")
+    return value
+
+
+def check_text(value: Any, what: str) -> str:
+    """A text field from a caller: text without NUL characters (PostgreSQL cannot store them,
+    and SQLite's text functions stop at them), else InvalidInput naming the field."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
+    if "\x00" in value:
+        raise InvalidInput(f"{what} holds a NUL character, which codedb cannot store; remove it")
+    return value
+
+
+def _names(values: Iterable[str] | None, what: str) -> builtins.list[str]:
+    """Module or tag names, stripped and without repeats; an empty name is refused."""
+    if isinstance(values, str):
+        values = [values]
+    names: list[str] = []
+    for value in values or ():
+        name = check_text(value, f"{what} name").strip()
+        if not name:
+            raise InvalidInput(f"empty {what} name; give a non-empty {what}")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _page(limit: int | None, offset: int | None) -> dict[str, int]:
+    for value, option in ((limit, "limit"), (offset, "offset")):
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise InvalidInput(f"--{option} must be a whole number of 0 or more")
+    return {"limit": NO_LIMIT if limit is None else limit, "offset": offset or 0}
+
+
+class _Part:
+    """A part of the function library's API, bound to one open database."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.conn = db.conn
+        self.q = db.queries.library
+
+    def _all(self, query: Callable[..., Any], cls: type[T], **kwargs: Any) -> builtins.list[T]:
+        """Every row of a SELECT query as records, fetched in one call through aiosql's
+        `<query>_cursor` (its row-by-row generator costs more than the driver's fetchall)."""
+        cursor_query = getattr(query.__self__, f"{query.__name__}_cursor")  # type: ignore[attr-defined]
+        with cursor_query(self.conn, **kwargs) as cursor:
+            return records(cls, cursor.fetchall())
+
+
+class Functions(_Part):
+    """Functions of the library: add, get, modify, delete, list, search."""
+
+    def resolve(self, function_id: str) -> str:
+        """The full id of a function given its id or a unique prefix."""
+        return resolve_prefix(
+            "function",
+            function_id,
+            lambda v: self.q.get_function(self.conn, function_id=v) is not None,
+            lambda p: [row[0] for row in self.q.find_function_ids(self.conn, prefix=p)],
+            FUNCTION_HINT,
+        )
+
+    def get(self, function_id: str) -> Function:
+        """One function by its full id; NotFound if there is none."""
+        found = record(Function, self.q.get_function(self.conn, function_id=function_id))
+        if found is None:
+            raise NotFound(f"function {function_id} not found; {FUNCTION_HINT}")
+        return found
+
+    def find(self, function_id: str) -> Function | None:
+        """One function by its full id, or None."""
+        return record(Function, self.q.get_function(self.conn, function_id=function_id))
+
+    def get_summary(self, function_id: str) -> FunctionSummary:
+        """One function with its modules and tags."""
+        found = record(FunctionSummary, self.q.get_function_summary(self.conn, function_id=function_id))
+        if found is None:
+            raise NotFound(f"function {function_id} not found; {FUNCTION_HINT}")
+        return found
+
+    def ids(self) -> set[str]:
+        """The ids of every function (without reading their code)."""
+        return {row[0] for row in self.q.list_function_ids(self.conn)}
+
+    def add(
+        self,
+        name: str,
+        description: str = "",
+        code: str = "",
+        modules: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        *,
+        function_id: str | None = None,
+        creation_date: datetime | None = None,
+        signature_json: str | None | object = _PARSE,
+    ) -> Function:
+        """Add a function with its modules (created when missing) and tags, in one transaction.
+
+        The signature is parsed from the code unless `signature_json` gives it (None: none)."""
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput("empty function name; give the function a name")
+        code = check_text(code or "", "code")
+        stamp = creation_date or now()
+        function = Function(
+            function_id=function_id or new_id(),
+            name=check_text(name, "name"),
+            description=check_text(description or "", "description"),
+            code_snippet=code,
+            creation_date=stamp,
+            last_modified_date=stamp,
+            signature_json=signature_of(code) if signature_json is _PARSE else signature_json,  # type: ignore[arg-type]
+        )
+        module_names, tag_names = _names(modules, "module"), _names(tags, "tag")
+        with self.db.transaction():
+            if self.q.load_function(self.conn, [params(function)]) == 0:
+                raise Conflict(f"function {function.function_id} exists already; give another id or none")
+            self._link(function.function_id, module_names, tag_names)
+        return function
+
+    def add_many(self, functions: Iterable[Mapping[str, Any]]) -> builtins.list[str]:
+        """Add many functions in one transaction with executemany; return their ids.
+
+        Each item has `name` and optionally `description`, `code`, `modules`, `tags`,
+        `function_id`, `creation_date`, `signature_json` (parsed from the code when absent).
+        """
+        stamp = now()
+        rows: builtins.list[dict[str, Any]] = []
+        modules: dict[str, Module] = {}
+        tags: dict[str, Tag] = {}
+        links_m: builtins.list[dict[str, Any]] = []
+        links_t: builtins.list[dict[str, Any]] = []
+        for item in functions:
+            name = item.get("name")
+            if not isinstance(name, str) or not name.strip():
+                raise InvalidInput("empty function name; give every function a name")
+            code = check_text(item.get("code", item.get("code_snippet", "")) or "", "code")
+            created = item.get("creation_date") or stamp
+            function = Function(
+                function_id=item.get("function_id") or new_id(),
+                name=check_text(name, "name"),
+                description=check_text(item.get("description") or "", "description"),
+                code_snippet=code,
+                creation_date=created,
+                last_modified_date=item.get("last_modified_date") or created,
+                signature_json=item["signature_json"] if "signature_json" in item else signature_of(code),
+            )
+            rows.append(params(function))
+            fid = function.function_id
+            for module in _names(item.get("modules"), "module"):
+                if module not in modules:  # not setdefault: it would make an id every time
+                    modules[module] = Module(module, new_id())
+                links_m.append(params(FunctionModule(fid, module)))
+            for tag in _names(item.get("tags"), "tag"):
+                if tag not in tags:
+                    tags[tag] = Tag(tag)
+                links_t.append(params(FunctionTag(fid, tag)))
+        with self.db.transaction():
+            if self.q.load_function(self.conn, rows) != len(rows):
+                raise Conflict("some of the functions exist already (same ids); give other ids or none")
+            if modules:
+                self.q.load_module(self.conn, [params(m) for m in modules.values()])
+                self.q.load_function_modules(self.conn, links_m)
+            if tags:
+                self.q.load_tag(self.conn, [params(t) for t in tags.values()])
+                self.q.load_function_tags(self.conn, links_t)
+        return [row["function_id"] for row in rows]
+
+    def _link(self, function_id: str, modules: Sequence[str], tags: Sequence[str]) -> None:
+        if modules:
+            self.q.load_module(self.conn, [params(Module(m, new_id())) for m in modules])
+            self.q.load_function_modules(self.conn, [params(FunctionModule(function_id, m)) for m in modules])
+        if tags:
+            self.q.load_tag(self.conn, [params(Tag(t)) for t in tags])
+            self.q.load_function_tags(self.conn, [params(FunctionTag(function_id, t)) for t in tags])
+
+    def add_links(
+        self, function_id: str, modules: Iterable[str] = (), tags: Iterable[str] = ()
+    ) -> FunctionSummary:
+        """Put a function in more modules and give it more tags; stamps its modification time."""
+        module_names, tag_names = _names(modules, "module"), _names(tags, "tag")
+        with self.db.transaction():
+            self.get(function_id)
+            self._link(function_id, module_names, tag_names)
+            self.q.touch_function(self.conn, function_id=function_id, last_modified_date=db_time(now()))
+        return self.get_summary(function_id)
+
+    def modify(self, function_id: str, modifier: str, description: str, code: str) -> Function:
+        """Replace a function's code: updates its signature and modification time and records
+        the change (who, when, why) in its history, in one transaction."""
+        if not isinstance(modifier, str) or not modifier.strip():
+            raise InvalidInput("empty modifier; say who made the change with --modifier")
+        code = check_text(code or "", "code")
+        change = Modification(
+            new_id(),
+            function_id,
+            check_text(modifier, "modifier"),
+            now(),
+            check_text(description or "", "description"),
+        )
+        with self.db.transaction():
+            self.get(function_id)
+            self.q.update_function_code(
+                self.conn,
+                function_id=function_id,
+                code_snippet=code,
+                signature_json=signature_of(code),
+                last_modified_date=db_time(change.modification_date),
+            )
+            self.q.load_modification(self.conn, [params(change)])
+            return self.get(function_id)
+
+    def delete(self, function_id: str) -> None:
+        """Delete a function with its links, tests, results, dependencies and history."""
+        with self.db.transaction():
+            if self.q.delete_function(self.conn, function_id=function_id) == 0:
+                raise NotFound(f"function {function_id} not found; {FUNCTION_HINT}")
+
+    def list(
+        self,
+        module: str | None = None,
+        tag: str | None = None,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> builtins.list[FunctionSummary]:
+        """Functions with their modules and tags (by name), optionally only those in `module`
+        and/or with `tag`; `limit` and `offset` give one page."""
+        page = _page(limit, offset)
+        if module is not None and tag is not None:
+            return self._all(
+                self.q.list_functions_by_module_and_tag, FunctionSummary, module=module, tag=tag, **page
+            )
+        if module is not None:
+            return self._all(self.q.list_functions_by_module, FunctionSummary, module=module, **page)
+        if tag is not None:
+            return self._all(self.q.list_functions_by_tag, FunctionSummary, tag=tag, **page)
+        return self._all(self.q.list_functions, FunctionSummary, **page)
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        created_after: datetime | str | None = None,
+        modified_after: datetime | str | None = None,
+        test_status: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> builtins.list[FunctionSummary]:
+        """Functions whose name, description or code contains `query` (ignoring case), created
+        or modified after the given times, whose latest test result has `test_status`."""
+        return self._all(
+            self.q.search_functions,
+            FunctionSummary,
+            pattern=like_pattern(check_text(query or "", "search text")),
+            created_after=db_time(parse_time(created_after)) if created_after else None,
+            modified_after=db_time(parse_time(modified_after)) if modified_after else None,
+            test_status=check_status(test_status) if test_status else None,
+            **_page(limit, offset),
+        )
+
+    def count(self) -> int:
+        return int(self.q.count_function(self.conn))
+
+
+class Modules(_Part):
+    """Modules: named groups of functions."""
+
+    def list(self) -> builtins.list[ModuleCount]:
+        """Every module with its number of functions."""
+        return self._all(self.q.list_modules, ModuleCount)
+
+    def get(self, name: str) -> Module:
+        """One module by name; NotFound if there is none."""
+        found = record(Module, self.q.get_module(self.conn, name=name))
+        if found is None:
+            raise NotFound(f"module {name} not found; list modules with 'codedb list-modules'")
+        return found
+
+    def function_ids(self, name: str) -> builtins.list[str]:
+        """The ids of the functions in a module."""
+        return [row[0] for row in self.q.list_function_ids_in_module(self.conn, module_name=name)]
+
+    def add_function(self, function_id: str, module: str) -> FunctionSummary:
+        """Put a function in a module, creating the module if it does not exist."""
+        return self.db.functions.add_links(function_id, modules=[module])
+
+
+class Tags(_Part):
+    """Tags: free labels on functions."""
+
+    def list(self) -> builtins.list[TagCount]:
+        """Every tag with its number of functions."""
+        return self._all(self.q.list_tags, TagCount)
+
+    def add(self, function_id: str, tag: str) -> FunctionSummary:
+        """Tag a function."""
+        return self.db.functions.add_links(function_id, tags=[tag])
+
+
+class Dependencies(_Part):
+    """Dependencies between functions, kept free of cycles."""
+
+    def add(self, function_id: str, depends_on_id: str) -> None:
+        """Record that `function_id` depends on `depends_on_id`; refuses a dependency on itself
+        and one that would close a cycle, naming the cycle."""
+        functions = self.db.functions
+        with self.db.transaction():
+            source, target = functions.get(function_id), functions.get(depends_on_id)
+            if function_id == depends_on_id:
+                raise Conflict(f"function {source.name} ({function_id}) cannot depend on itself")
+            path = self._path(depends_on_id, function_id)
+            if path:
+                names = {fid: functions.get(fid).name for fid in path}
+                cycle = " -> ".join(names[fid] for fid in [function_id, *path])
+                raise Conflict(
+                    f"{source.name} cannot depend on {target.name}: that would close the cycle "
+                    f"{cycle}; remove one of its dependencies first"
+                )
+            self.q.load_function_dependencies(
+                self.conn, [params(FunctionDependency(function_id, depends_on_id))]
+            )
+
+    def _path(self, start_id: str, goal_id: str) -> builtins.list[str]:
+        """The shortest dependency path from start to goal (both included), or []."""
+        edges: dict[str, list[str]] = {}
+        for source, target in self.q.reachable_edges(self.conn, start_id=start_id):
+            edges.setdefault(source, []).append(target)
+        parents: dict[str, str | None] = {start_id: None}
+        frontier = [start_id]
+        while frontier and goal_id not in parents:
+            following = []
+            for node in frontier:
+                for nxt in edges.get(node, ()):
+                    if nxt not in parents:
+                        parents[nxt] = node
+                        following.append(nxt)
+            frontier = following
+        if goal_id not in parents:
+            return []
+        path: builtins.list[str] = []
+        step: str | None = goal_id
+        while step is not None:
+            path.append(step)
+            step = parents[step]
+        return path[::-1]
+
+    def remove(self, function_id: str, depends_on_id: str) -> None:
+        """Forget a dependency; NotFound if it was not recorded."""
+        with self.db.transaction():
+            deleted = self.q.delete_dependency(
+                self.conn, function_id=function_id, depends_on_id=depends_on_id
+            )
+            if deleted == 0:
+                raise NotFound(
+                    f"function {function_id} does not depend on {depends_on_id}; "
+                    f"list its dependencies with 'codedb list-dependencies --function-id {function_id}'"
+                )
+
+    def list(self, function_id: str, *, transitive: bool = False) -> builtins.list[DependencyEntry]:
+        """What a function depends on: directly (depth 1), or transitively with shortest depths."""
+        self.db.functions.get(function_id)
+        query = self.q.list_transitive_dependencies if transitive else self.q.list_direct_dependencies
+        return self._all(query, DependencyEntry, function_id=function_id)
+
+    def dependents(self, function_id: str) -> builtins.list[DependencyEntry]:
+        """The functions that depend directly on a function."""
+        return self._all(self.q.list_dependents, DependencyEntry, function_id=function_id)
+
+    def edges(self) -> builtins.list[tuple[str, str, str, str]]:
+        """Every edge as (function_id, name, depends_on_id, its name)."""
+        return [tuple(row) for row in self.q.list_all_dependencies(self.conn)]
+
+    def cycles(self) -> builtins.list[builtins.list[DependencyEntry]]:
+        """The dependency cycles present (from imports or direct SQL writes): each a list of
+        the functions on it, as strongly connected groups."""
+        rows = self._all(self.q.list_functions_on_cycles, DependencyEntry)
+        on_cycle = {entry.function_id: entry for entry in rows}
+        reach = {fid: self._reachable(fid) for fid in on_cycle}  # a node on a cycle reaches itself
+        groups: builtins.list[builtins.list[DependencyEntry]] = []
+        seen: set[str] = set()
+        for fid in on_cycle:
+            if fid not in seen:
+                group = [on_cycle[other] for other in on_cycle if other in reach[fid] and fid in reach[other]]
+                seen.update(entry.function_id for entry in group)
+                groups.append(group)
+        return groups
+
+    def _reachable(self, start_id: str) -> set[str]:
+        return {target for _, target in self.q.reachable_edges(self.conn, start_id=start_id)}
+
+    def to_dot(self) -> str:
+        """The dependency graph in Graphviz DOT: an arrow from each function to what it uses."""
+
+        def quote(text: str) -> str:
+            return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+        lines = ["digraph dependencies {", "  rankdir=LR;", "  node [shape=box];"]
+        for fid, name in self.q.list_dependency_nodes(self.conn):
+            lines.append(f"  {quote(fid)} [label={quote(name)}];")
+        for source, _, target, _ in self.edges():
+            lines.append(f"  {quote(source)} -> {quote(target)};")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+class Tests(_Part):
+    """Unit tests, their results, and the coverage report."""
+
+    def resolve(self, test_id: str) -> str:
+        """The full id of a unit test given its id or a unique prefix."""
+        return resolve_prefix(
+            "test",
+            test_id,
+            lambda v: self.q.get_unittest(self.conn, test_id=v) is not None,
+            lambda p: [row[0] for row in self.q.find_unittest_ids(self.conn, prefix=p)],
+            TEST_HINT,
+        )
+
+    def add(self, function_id: str, name: str, description: str = "", test_case: str = "") -> UnitTest:
+        """Add a unit test to a function."""
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput("empty test name; give the test a name")
+        test = UnitTest(
+            new_id(),
+            function_id,
+            check_text(name, "test name"),
+            check_text(description or "", "description"),
+            check_text(test_case or "", "test code"),
+        )
+        with self.db.transaction():
+            self.db.functions.get(function_id)
+            self.q.load_unittest(self.conn, [params(test)])
+        return test
+
+    def get(self, test_id: str) -> UnitTest:
+        found = record(UnitTest, self.q.get_unittest(self.conn, test_id=test_id))
+        if found is None:
+            raise NotFound(f"test {test_id} not found; {TEST_HINT}")
+        return found
+
+    def ids(self) -> set[str]:
+        """The ids of every unit test."""
+        return {row[0] for row in self.q.list_unittest_ids(self.conn)}
+
+    def list(self, function_id: str) -> builtins.list[UnitTest]:
+        """A function's unit tests."""
+        return self._all(self.q.list_unittests, UnitTest, function_id=function_id)
+
+    def purge(self, function_id: str) -> int:
+        """Delete every unit test of a function, with their results; return how many tests."""
+        with self.db.transaction():
+            self.db.functions.get(function_id)
+            return int(self.q.delete_unittests(self.conn, function_id=function_id))
+
+    def record_result(
+        self,
+        test_id: str,
+        status: str,
+        actual_result: str | None = None,
+        execution_date: datetime | str | None = None,
+    ) -> TestResult:
+        """Record the outcome of one run of a test (status: passed, failed, pending, running)."""
+        stamp = parse_time(execution_date) if execution_date else now()
+        checked = check_status(status)
+        if actual_result is not None:
+            check_text(actual_result, "actual result")
+        with self.db.transaction():
+            test = self.get(test_id)
+            result = TestResult(new_id(), test_id, test.function_id, stamp, actual_result, checked)
+            self.q.load_testresult(self.conn, [params(result)])
+        return result
+
+    def results(self, function_id: str | None = None) -> builtins.list[TestResult]:
+        """Test results, newest first: all, or a function's."""
+        return self._all(self.q.list_testresults, TestResult, function_id=function_id)
+
+    def coverage(self) -> builtins.list[CoverageEntry]:
+        """Per function: tests, passed, failed, coverage percent (each test by its latest result)."""
+        return self._all(self.q.coverage_report, CoverageEntry)
+
+
+class Modifications(_Part):
+    """The change history of functions."""
+
+    def list(self, function_id: str) -> builtins.list[Modification]:
+        """A function's changes, oldest first."""
+        self.db.functions.get(function_id)
+        return self._all(self.q.list_modifications, Modification, function_id=function_id)

@@ -1,0 +1,137 @@
+"""The function library's records: one frozen attrs class per table (field names are the
+column names), and the shapes of its reports. Fields whose stored form differs between the
+drivers carry the converters of core.convert, so `Class(*row)` reads a row of either."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from ...core.convert import stored_names, stored_time
+
+TEST_STATUSES = ("passed", "failed", "pending", "running")
+
+
+@attrs.frozen
+class Function:
+    function_id: str
+    name: str
+    description: str
+    code_snippet: str
+    creation_date: datetime = attrs.field(converter=stored_time)
+    last_modified_date: datetime = attrs.field(converter=stored_time)
+    signature_json: str | None = None
+
+    @property
+    def signature(self) -> dict[str, Any] | None:
+        """The signature parsed from the code ({'arg_names': [...], 'arg_types': [...]})."""
+        return json.loads(self.signature_json) if self.signature_json else None
+
+
+@attrs.frozen
+class FunctionSummary:
+    """A function with its modules and tags, as listings return it."""
+
+    function_id: str
+    name: str
+    description: str
+    code_snippet: str
+    creation_date: datetime = attrs.field(converter=stored_time)
+    last_modified_date: datetime = attrs.field(converter=stored_time)
+    signature_json: str | None = attrs.field()
+    modules: tuple[str, ...] = attrs.field(converter=stored_names)
+    tags: tuple[str, ...] = attrs.field(converter=stored_names)
+
+
+@attrs.frozen
+class Module:
+    name: str
+    module_id: str
+
+
+@attrs.frozen
+class Tag:
+    name: str
+
+
+@attrs.frozen
+class FunctionModule:
+    function_id: str
+    module_name: str
+
+
+@attrs.frozen
+class FunctionTag:
+    function_id: str
+    tag: str
+
+
+@attrs.frozen
+class FunctionDependency:
+    function_id: str
+    depends_on_id: str
+
+
+@attrs.frozen
+class UnitTest:
+    test_id: str
+    function_id: str
+    name: str
+    description: str
+    test_case: str
+
+
+@attrs.frozen
+class TestResult:
+    __test__ = False  # not a pytest test class, whatever its name says
+
+    result_id: str
+    test_id: str
+    function_id: str
+    execution_date: datetime = attrs.field(converter=stored_time)
+    actual_result: str | None = attrs.field()
+    status: str = attrs.field()
+
+
+@attrs.frozen
+class Modification:
+    modification_id: str
+    function_id: str
+    modifier: str
+    modification_date: datetime = attrs.field(converter=stored_time)
+    description: str = attrs.field()
+
+
+@attrs.frozen
+class DependencyEntry:
+    """A function reached from another through dependencies, `depth` edges away."""
+
+    function_id: str
+    name: str
+    depth: int
+
+
+@attrs.frozen
+class CoverageEntry:
+    """One row of the coverage report: each test judged by its latest result."""
+
+    function_id: str
+    name: str
+    tests: int
+    passed: int
+    failed: int
+    coverage_percent: float
+
+
+@attrs.frozen
+class ModuleCount:
+    name: str
+    module_id: str
+    functions: int
+
+
+@attrs.frozen
+class TagCount:
+    name: str
+    functions: int

@@ -1,0 +1,339 @@
+"""Schema migrations with yoyo: numbered SQL files in migrations/ (and migrations/<dialect>/
+where a dialect's SQL differs), each with a .rollback.sql.
+
+A whole `migrate` or `rollback` runs in one transaction on one connection, so a failure in
+its third migration leaves the first two unapplied too: the database is as it was.
+
+Only one process migrates a database at a time: codedb holds a lock the operating system
+releases when its holder dies (an flock on the SQLite file, a session advisory lock on
+PostgreSQL), so a lock row yoyo left behind while that lock is free belongs to a process that
+died, and is cleared. An in-memory database is migrated directly on its connection (yoyo
+needs a file).
+"""
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..core.convert import db_time, now
+from ..core.db import Database
+from ..core.resources import resource_dir
+from ..errors import ForeignDatabase, LockedError, MigrationError, NotInitialised, UnknownRevision, first_line
+
+YOYO_TABLES = {"_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"}
+LOCK_TIMEOUT_SECONDS = 10.0
+BASE = "base"  # the revision before the first migration
+_POLL_SECONDS = 0.05
+
+
+def _read(dialect: str, migrations_dir: Path | None = None) -> Any:
+    from yoyo import read_migrations
+    from yoyo.migrations import MigrationList
+
+    root = migrations_dir or resource_dir("migrations")
+    sources = [str(root)] + [str(root / dialect)] * (root / dialect).is_dir()
+    # yoyo lists one source after the other; the ids alone give the order.
+    return MigrationList(sorted(read_migrations(*sources), key=lambda m: m.id))
+
+
+def known_ids(dialect: str, migrations_dir: Path | None = None) -> list[str]:
+    """The migration ids this version of codedb knows, oldest first.
+
+    Read from the file names, as yoyo does, without importing yoyo (read-only commands such
+    as `stats` stay quick to start)."""
+    root = migrations_dir or resource_dir("migrations")
+    files = [*root.glob("*.sql"), *(root / dialect).glob("*.sql")]
+    return sorted(p.name[: -len(".sql")] for p in files if not p.name.endswith(".rollback.sql"))
+
+
+@attrs.frozen
+class MigrationStatus:
+    """Applied migrations with their times, pending ones, and the current revision."""
+
+    applied: tuple[tuple[str, Any], ...]
+    pending: tuple[str, ...]
+    unknown: tuple[str, ...]  # applied here but not known to this version (a newer codedb's)
+
+    @property
+    def current(self) -> str | None:
+        return self.applied[-1][0] if self.applied else None
+
+
+def status(db: Database, migrations_dir: Path | None = None) -> MigrationStatus:
+    """Where the schema stands. Reads only: works on a read-only database."""
+    known = known_ids(db.dialect, migrations_dir)
+    applied = db.applied_migrations()
+    applied_ids = {mid for mid, _ in applied}
+    return MigrationStatus(
+        applied=tuple((mid, at) for mid, at in applied if mid in known),
+        pending=tuple(mid for mid in known if mid not in applied_ids),
+        unknown=tuple(mid for mid, _ in applied if mid not in known),
+    )
+
+
+def is_codedb(db: Database) -> bool:
+    """Whether codedb's migrations have run here (at any revision, `base` included)."""
+    return bool(db.table_names() & YOYO_TABLES) or bool(db.applied_migrations())
+
+
+def require_schema(db: Database, *, current: bool = False) -> None:
+    """Raise NotInitialised unless this is a codedb database; with `current`, unless every
+    migration of this version is applied (the queries of this version need its schema)."""
+    where = db.target.display
+    if not is_codedb(db):
+        raise NotInitialised(
+            f"database {where} has no codedb schema; create it with 'codedb --db {where} init'"
+        )
+    if current:
+        pending = status(db).pending
+        if pending:
+            raise NotInitialised(
+                f"database {where} is {len(pending)} migration(s) behind this codedb ({', '.join(pending)}); "
+                f"back it up with 'codedb backup', then run 'codedb --db {where} migrate'"
+            )
+
+
+def resolve_revision(dialect: str, revision: str, migrations_dir: Path | None = None) -> str:
+    """The full id of `revision` ('0002' or '0002.function-summary-view'), or BASE."""
+    if revision == BASE:
+        return BASE
+    known = known_ids(dialect, migrations_dir)
+    matches = [mid for mid in known if mid == revision or mid.split(".", 1)[0] == revision]
+    if len(matches) != 1:
+        raise UnknownRevision(f"unknown revision {revision!r}; known revisions: {BASE}, {', '.join(known)}")
+    return matches[0]
+
+
+def check_lock_timeout(seconds: float) -> float:
+    if not isinstance(seconds, int | float) or not 0 < seconds < 86400:  # also refuses nan and inf
+        raise MigrationError("the lock timeout must be a number of seconds above 0 and below a day")
+    return float(seconds)
+
+
+@contextmanager
+def migration_lock(db: Database, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[int]:
+    """Hold the lock that keeps other codedb processes from migrating this database; yield
+    how many stale yoyo lock rows (of processes that died) were cleared."""
+    lock_timeout = check_lock_timeout(lock_timeout)
+    deadline = time.monotonic() + lock_timeout
+    busy = LockedError(
+        f"{db.target.display} is locked by another migration; wait for it to finish, "
+        "then try again (codedb clears the lock of a process that died by itself)"
+    )
+    if db.target.memory:
+        yield 0
+        return
+    if db.dialect == "postgresql":
+        key = int.from_bytes(sha256(b"codedb-migrations").digest()[:4], "big", signed=True)
+        while not db.queries.core.try_advisory_lock(db.conn, key=key):
+            if time.monotonic() > deadline:
+                raise busy
+            time.sleep(_POLL_SECONDS)
+        try:
+            yield _clear_stale_rows(db)
+        finally:
+            db.queries.core.advisory_unlock(db.conn, key=key)
+        return
+    assert db.path is not None
+    fd = os.open(db.path, os.O_RDONLY)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise busy from None
+                time.sleep(_POLL_SECONDS)
+        yield _clear_stale_rows(db)
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+def _clear_stale_rows(db: Database) -> int:
+    """Delete yoyo's lock rows: holding codedb's lock, any row left is a dead process's."""
+    if "yoyo_lock" not in db.table_names():
+        return 0
+    with db.transaction():
+        return int(db.queries.core.clear_migration_locks(db.conn))
+
+
+@contextmanager
+def _yoyo_backend(db: Database) -> Iterator[Any]:
+    from yoyo import get_backend
+
+    try:
+        backend = get_backend(db.target.yoyo_url)
+    except Exception as exc:
+        raise MigrationError(f"cannot open {db.target.display} for migration: {first_line(exc)}") from None
+    try:
+        with backend.lock(timeout=1):
+            backend.ensure_internal_schema_updated()
+            yield backend
+    finally:
+        backend.connection.close()
+
+
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction so that it rolls back."""
+
+
+def _run(db: Database, backend: Any, migrations: Any, direction: str, force: bool, dry_run: bool) -> None:
+    """Apply or roll back `migrations` in one transaction of `backend`'s connection. A
+    rollback that would drop tables holding rows is refused unless `force`."""
+    rows_before = db.row_counts() if direction == "rollback" else {}
+    try:
+        with backend.transaction():
+            for migration in migrations:
+                try:
+                    migration.process_steps(backend, direction)
+                except Exception as exc:
+                    verb = "apply" if direction == "apply" else "roll back"
+                    raise MigrationError(
+                        f"could not {verb} migration {migration.id}: {first_line(exc)}; nothing was changed"
+                    ) from None
+                backend.log_migration(migration, direction)
+                if direction == "apply":
+                    backend.mark_one(migration, log=False)
+                else:
+                    backend.unmark_one(migration, log=False)
+            if direction == "rollback":
+                left = {row[0] for row in db.queries.core.list_tables(backend.connection)}
+                lost = {t: n for t, n in rows_before.items() if n and t not in left}
+                if lost and not force and not dry_run:
+                    shown = ", ".join(f"{t} ({n:,} rows)" for t, n in lost.items())
+                    raise MigrationError(
+                        f"rolling back would drop tables holding rows: {shown}; back up with "
+                        "'codedb backup', then roll back with --force"
+                    )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+
+
+def _run_in_memory(db: Database, migrations: Any, direction: str) -> None:
+    from yoyo.migrations import read_sql_migration
+
+    with db.transaction():
+        db.queries.core.create_migration_table(db.conn)
+        for migration in migrations:
+            path = (
+                migration.path if direction == "apply" else migration.path[: -len(".sql")] + ".rollback.sql"
+            )
+            for statement in read_sql_migration(path)[2]:
+                db.conn.execute(statement)  # the text of codedb's own migration files
+            if direction == "apply":
+                db.queries.core.record_migration(
+                    db.conn,
+                    migration_hash=migration.hash,
+                    migration_id=migration.id,
+                    applied_at_utc=db_time(now()),
+                )
+            else:
+                db.queries.core.forget_migration(db.conn, migration_id=migration.id)
+
+
+def migrate(
+    db: Database,
+    to: str | None = None,
+    *,
+    dry_run: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+    migrations_dir: Path | None = None,
+) -> list[str]:
+    """Apply the pending migrations (up to and including `to`); return their ids."""
+    current = status(db, migrations_dir)
+    if current.unknown:
+        raise MigrationError(
+            f"{db.target.display} has migrations this codedb does not know "
+            f"({', '.join(current.unknown)}); upgrade codedb"
+        )
+    pending = list(current.pending)
+    if to is not None:
+        target = resolve_revision(db.dialect, to, migrations_dir)
+        pending = [] if target == BASE else [mid for mid in pending if mid <= target]
+    if dry_run or not pending:
+        return pending
+    todo = [m for m in _read(db.dialect, migrations_dir) if m.id in pending]
+    if db.target.memory:
+        _run_in_memory(db, todo, "apply")
+        return [m.id for m in todo]
+    with migration_lock(db, lock_timeout), _yoyo_backend(db) as backend:
+        todo = [m for m in backend.to_apply(_read(db.dialect, migrations_dir)) if m.id in pending]
+        _run(db, backend, todo, "apply", force=False, dry_run=False)
+        return [m.id for m in todo]
+
+
+def rollback(
+    db: Database,
+    to: str | None = None,
+    steps: int | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+    migrations_dir: Path | None = None,
+) -> list[str]:
+    """Roll back the last `steps` migrations (default 1), or all after `to`; return their ids.
+
+    Tables that would be dropped with rows in them are refused unless `force`; a dry run
+    rolls back inside a transaction it then undoes, so it refuses exactly what the real one
+    would."""
+    applied = [mid for mid, _ in status(db, migrations_dir).applied]
+    if to is not None:
+        target = resolve_revision(db.dialect, to, migrations_dir)
+        undo = applied if target == BASE else [mid for mid in applied if mid > target]
+    else:
+        count = 1 if steps is None else steps
+        if not isinstance(count, int) or count < 0:
+            raise MigrationError("--steps must be a whole number, 0 or more")
+        undo = applied[max(0, len(applied) - count) :] if count else []
+    undo.reverse()
+    if not undo:
+        return undo
+    if db.target.memory:
+        if not dry_run:
+            todo = [m for m in reversed(_read(db.dialect, migrations_dir)) if m.id in undo]
+            _run_in_memory(db, todo, "rollback")
+        return undo
+    with migration_lock(db, lock_timeout), _yoyo_backend(db) as backend:
+        todo = [m for m in backend.to_rollback(_read(db.dialect, migrations_dir)) if m.id in undo]
+        _run(db, backend, todo, "rollback", force=force, dry_run=dry_run)
+        return [m.id for m in todo]
+
+
+def break_lock(db: Database) -> int:
+    """Remove the migration lock rows left by processes that died; return how many."""
+    return _clear_stale_rows(db)
+
+
+@attrs.frozen
+class InitResult:
+    applied: tuple[str, ...]
+    already: bool
+    foreign_tables: tuple[str, ...]
+
+
+def init(db: Database, *, force: bool = False, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> InitResult:
+    """Create codedb's schema. An existing codedb database is left alone; a database holding
+    other tables is refused unless `force`, and even then none of those tables is touched."""
+    current = status(db)
+    if current.applied or current.unknown:
+        return InitResult(applied=(), already=True, foreign_tables=())
+    foreign = tuple(sorted(db.table_names() - YOYO_TABLES))
+    if foreign and not force:
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise ForeignDatabase(
+            f"{db.target.display} holds tables of another application ({shown}); "
+            "give a new or empty database, or add codedb's tables beside them with 'codedb init --force'"
+        )
+    applied = migrate(db, lock_timeout=lock_timeout)
+    return InitResult(applied=tuple(applied), already=not applied, foreign_tables=foreign)

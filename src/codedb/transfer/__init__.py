@@ -1,0 +1,1 @@
+"""Whole databases in and out: backups, restores, dumps (JSON, JSON lines, CSV) and loads."""

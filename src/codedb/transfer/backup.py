@@ -1,0 +1,167 @@
+"""Backups: hot SQLite copies (the online backup API in steps, or VACUUM INTO), logical JSON
+dumps (any backend), plain SQL dumps (SQLite); rotation for nightly jobs.
+
+Every backup is written to a temporary file beside its destination, checked, made readable
+by its owner only, and only then renamed into place: a failed backup leaves nothing behind.
+It never writes over the database's own files, through a link, or onto anything but a
+regular file (see core.files).
+"""
+
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import attrs
+
+from ..core.db import Database
+from ..core.files import create_private_file, make_private_dir, private_open, staged
+from ..core.progress import progress_bar
+from ..errors import CodedbError, InvalidInput
+from ..schema.migrations import require_schema
+
+FORMATS = ("sqlite", "json", "sql")
+VERIFY_LEVELS = ("quick", "full", "none")
+SUFFIXES = {"sqlite": ".sqlite", "json": ".json", "sql": ".sql"}
+PAGES_PER_STEP = 256
+MAX_RESTARTS = 3  # after this many restarts caused by writers, copy the rest in one step
+STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+
+
+@attrs.frozen
+class BackupResult:
+    path: Path
+    format: str
+    size_bytes: int
+    removed: tuple[Path, ...] = ()
+
+
+def rotated_name(directory: Path, db: Database, fmt: str) -> Path:
+    """A timestamped file name in `directory` for a nightly backup."""
+    stem = db.path.stem if db.path else "codedb"
+    return directory / f"{stem}-{datetime.now(UTC).strftime(STAMP_FORMAT)}{SUFFIXES[fmt]}"
+
+
+def rotate(directory: Path, newest: Path, keep: int) -> tuple[Path, ...]:
+    """Delete this database's oldest rotated backups beyond the `keep` newest. Only files
+    whose whole name is codedb's pattern for this database and format count (STEM-<UTC
+    stamp>.SUFFIX: never `STEM-notes.SUFFIX`, nor another database's `STEM-staging-...`);
+    the backup just written is never deleted."""
+    stem, suffix = newest.name[: -len("-00000000T000000000000Z" + newest.suffix)], newest.suffix
+    pattern = re.compile(re.escape(stem) + r"-\d{8}T\d{12}Z" + re.escape(suffix))
+    ours = sorted(
+        p for p in directory.iterdir() if pattern.fullmatch(p.name) and p.is_file() and not p.is_symlink()
+    )
+    doomed = [p for p in ours[: max(0, len(ours) - keep)] if p != newest]
+    for path in doomed:
+        path.unlink()
+    return tuple(doomed)
+
+
+def backup(
+    db: Database,
+    dest: Path | None = None,
+    *,
+    fmt: str = "sqlite",
+    compact: bool = False,
+    force: bool = False,
+    to_dir: Path | None = None,
+    keep: int | None = None,
+    quiet: bool = False,
+    verify: str = "quick",
+) -> BackupResult:
+    """Back up `db` to `dest` (or a timestamped file in `to_dir`, keeping the `keep` newest).
+
+    A SQLite copy is checked before it is put in place: `verify` is quick (PRAGMA
+    quick_check, the default), full (integrity_check) or none."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown backup format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if verify not in VERIFY_LEVELS:
+        raise InvalidInput(f"unknown --verify level {verify!r}; use one of {', '.join(VERIFY_LEVELS)}")
+    if db.dialect != "sqlite" and fmt != "json":
+        raise InvalidInput(f"--format={fmt} backs up SQLite files; back up PostgreSQL with --format=json")
+    if db.target.memory and fmt == "sqlite":
+        raise InvalidInput("an in-memory database has no file to copy; back it up with --format=json")
+    if compact and fmt != "sqlite":
+        raise InvalidInput("--compact goes with --format=sqlite")
+    if keep is not None and (to_dir is None or keep < 1):
+        raise InvalidInput("--keep=N needs --to-dir and N of 1 or more")
+    if db.in_transaction:
+        raise CodedbError("cannot back up inside an open transaction; commit it first")
+    if to_dir is not None:
+        make_private_dir(to_dir)
+        dest = rotated_name(to_dir, db, fmt)
+    if dest is None:
+        raise InvalidInput("give a destination file, or --to-dir=DIR")
+    require_schema(db)
+    protected = [db.path] if db.path else []
+    with staged(dest, force=force, protected=protected) as temp:
+        if fmt == "json":
+            from .dump import write_json
+
+            with private_open(temp) as out:
+                write_json(
+                    db, out, list(db.tables), progress_bar(sum(db.row_counts().values()), "rows", quiet)
+                )
+        elif fmt == "sql":
+            with private_open(temp) as out:
+                for line in db.conn.iterdump():
+                    out.write(line + "\n")
+        else:
+            create_private_file(temp)
+            if compact:  # VACUUM INTO fills an empty file, keeping its mode
+                db.queries.core.vacuum_into(db.conn, path=str(temp))
+            else:
+                _online_backup(db, temp, quiet)
+            finish_copy(temp, verify)
+    removed = rotate(to_dir, dest, keep) if to_dir is not None and keep else ()
+    return BackupResult(dest, fmt, dest.stat().st_size, removed)
+
+
+class _TooManyRestarts(Exception):
+    pass
+
+
+def _online_backup(db: Database, temp: Path, quiet: bool) -> None:
+    """Copy with the online backup API, a step of pages at a time (progress on a terminal).
+
+    A write by another connection restarts a stepped copy; under a steady stream of writes it
+    could restart forever, so after a few restarts the rest is copied in one step, which
+    holds a read snapshot (WAL lets the writers go on meanwhile)."""
+    target = sqlite3.connect(temp)
+    try:
+        tick = progress_bar(0, "pages", quiet)
+        seen: dict[str, int] = {"remaining": -1, "restarts": 0}
+
+        def progress(status: int, remaining: int, total: int) -> None:
+            if remaining > seen["remaining"] >= 0:
+                seen["restarts"] += 1
+                if seen["restarts"] > MAX_RESTARTS:
+                    raise _TooManyRestarts
+            seen["remaining"] = remaining
+            tick(PAGES_PER_STEP)
+
+        try:
+            db.conn.backup(target, pages=PAGES_PER_STEP, progress=progress)
+        except _TooManyRestarts:
+            db.conn.backup(target, pages=-1)
+    finally:
+        target.close()
+
+
+def finish_copy(path: Path, verify: str = "quick") -> None:
+    """Make a copy a single file (rollback journal, not WAL) and check it at the `verify` level."""
+    from ..core.queries import load_queries
+
+    core = load_queries("sqlite").core
+    conn = sqlite3.connect(path)
+    try:
+        core.use_rollback_journal(conn)
+        if verify == "none":
+            return
+        check = core.integrity_check if verify == "full" else core.quick_check
+        problems = [row[0] for row in check(conn)]
+    finally:
+        conn.close()
+    if problems != ["ok"]:
+        raise CodedbError(f"the backup failed its integrity check ({problems[0]}); nothing was written")

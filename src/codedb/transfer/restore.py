@@ -1,0 +1,193 @@
+"""`codedb restore`: replace a database's content with a backup (a codedb SQLite file or a JSON
+dump), checked before anything is touched, then put in place in one transaction.
+
+SQLite: the restored database is built and checked in a temporary file beside the target,
+then copied into the live file with SQLite's online backup API, as one write transaction:
+programs that have the database open see the restored content from their next transaction
+on (nothing is renamed under them, so no write can go to an unlinked file), and a failure or
+a killed process leaves the old content. PostgreSQL: the rows are replaced in one transaction.
+"""
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..core.db import Database, connect
+from ..core.files import check_input, remove_database_files, temp_path
+from ..core.progress import progress_bar
+from ..errors import CodedbError, ConnectError, InvalidInput
+from ..schema.health import integrity_problems
+from ..schema.migrations import YOYO_TABLES, known_ids, migrate, status
+from .dump import analyze, load, read_dump, snapshot_rows
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@attrs.frozen
+class RestoreResult:
+    target: str
+    source_kind: str  # "sqlite" or "json"
+    revision: str | None
+    rows: dict[str, int]
+    migrated: tuple[str, ...]
+
+
+def source_kind(src: Path) -> str:
+    """'sqlite' or 'json', from the file's first bytes; refuses anything else."""
+    check_input(src, "backup")
+    with open(src, "rb") as stream:
+        head = stream.read(len(SQLITE_HEADER))
+    if head == SQLITE_HEADER:
+        return "sqlite"
+    if head.lstrip()[:1] == b"{":
+        return "json"
+    raise InvalidInput(
+        f"{src} is neither a SQLite backup nor a JSON dump; give a file written by 'codedb backup'"
+    )
+
+
+def _check_revision(src: Path, revision: str | None, dialect: str) -> None:
+    known = known_ids(dialect)
+    if revision is None:
+        raise InvalidInput(f"{src} has no codedb schema revision; give a file written by 'codedb backup'")
+    if revision not in known:
+        raise InvalidInput(
+            f"{src} is at revision {revision}, which this codedb does not know "
+            f"(it knows up to {known[-1]}); restore it with a newer codedb"
+        )
+
+
+def open_sqlite_backup(src: Path) -> Database:
+    """Open a SQLite backup read-only after checking that it is a sound codedb database."""
+    try:
+        db = connect(src, create=False, readonly=True)
+    except ConnectError as exc:
+        raise InvalidInput(f"{src} is not a usable SQLite backup: {exc}") from None
+    try:
+        problems = integrity_problems(db)
+        if problems:
+            raise InvalidInput(f"{src} fails the integrity check ({problems[0]}); it is damaged or truncated")
+        state = status(db)
+        if not state.applied and not state.unknown:
+            raise InvalidInput(
+                f"{src} is a SQLite database of another application (no codedb schema); give a codedb backup"
+            )
+        if state.unknown:
+            raise InvalidInput(
+                f"{src} is at revision {state.unknown[-1]}, which this codedb does not know; "
+                "restore it with a newer codedb"
+            )
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise InvalidInput(f"{src} is damaged or truncated ({exc}); give a sound backup") from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def holds_data(db: Database) -> bool:
+    """Whether a restore would replace anything: rows, or tables of another application."""
+    present = db.table_names()
+    if present - set(db.tables) - YOYO_TABLES:
+        return True
+    return any(db.row_counts().values())
+
+
+def restore(db: Database, src: Path, *, force: bool = False, quiet: bool = True) -> RestoreResult:
+    """Replace the content of `db` with the backup `src` (see the module docstring); with
+    `quiet` false, rows loaded from a dump show a progress bar on a terminal."""
+    src = Path(src)
+    kind = source_kind(src)
+    if db.in_transaction:
+        raise CodedbError("cannot restore inside an open transaction; commit it first")
+    if db.target.memory:
+        raise InvalidInput("cannot restore into an in-memory database; give a file or a PostgreSQL URL")
+    rows: dict[str, list[Any]] | None = None
+    backup_db = None
+    if kind == "json":
+        dump = read_dump(src)
+        _check_revision(src, dump.revision, db.dialect)
+        revision, rows = dump.revision, dump.tables
+    else:
+        backup_db = open_sqlite_backup(src)
+        revision = status(backup_db).current
+    try:
+        if not force and holds_data(db):
+            raise CodedbError(
+                f"{db.target.display} holds data; restoring would replace it: back it up first, "
+                "then restore with --force"
+            )
+        if db.dialect == "postgresql":
+            if backup_db is not None:
+                rows = snapshot_rows(backup_db)
+            assert rows is not None
+            tick = progress_bar(sum(map(len, rows.values())), "rows", quiet)
+            return _restore_postgres(db, kind, revision, rows, tick)
+        tick = progress_bar(sum(map(len, rows.values())) if rows else 0, "rows", quiet)
+        return _restore_sqlite(db, kind, revision, backup_db, rows, tick)
+    finally:
+        if backup_db is not None:
+            backup_db.close()
+
+
+def _restore_postgres(
+    db: Database, kind: str, revision: str | None, rows: dict[str, list[Any]], tick: Callable[[int], None]
+) -> RestoreResult:
+    migrated = tuple(migrate(db))
+    with db.transaction():
+        for bound in reversed(list(db.tables.values())):
+            bound.clear(db.conn)
+        added = load(db, rows, tick)
+    analyze(db, db.tables)
+    return RestoreResult(db.target.display, kind, revision, added, migrated)
+
+
+def _restore_sqlite(
+    db: Database,
+    kind: str,
+    revision: str | None,
+    backup_db: Database | None,
+    rows: dict[str, list[Any]] | None,
+    tick: Callable[[int], None],
+) -> RestoreResult:
+    assert db.path is not None
+    temp = temp_path(db.path.with_name(db.path.name + ".restore"))
+    remove_database_files(temp)
+    try:
+        with connect(temp) as built:
+            added, migrated = _build(built, backup_db, rows, tick)
+            built.conn.backup(db.conn)  # one write transaction on the live file
+    finally:
+        remove_database_files(temp)
+    db.queries.core.configure_connection(db.conn)
+    return RestoreResult(str(db.path), kind, revision, added, migrated)
+
+
+def _build(
+    db: Database, backup_db: Database | None, rows: dict[str, list[Any]] | None, tick: Callable[[int], None]
+) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Make the restored database in `db` (a new file): a copy of the backup, or the dump's
+    rows loaded into a new schema; migrated to this codedb's revision and checked."""
+    if backup_db is not None:
+        backup_db.conn.backup(db.conn)
+        db.queries.core.configure_connection(db.conn)
+        migrated = tuple(migrate(db))
+        added = db.row_counts()
+    else:
+        migrate(db)
+        migrated = ()
+        with db.transaction():
+            added = load(db, rows or {}, tick)
+    problems = integrity_problems(db)
+    if problems or list(db.queries.core.foreign_key_check(db.conn)):
+        raise CodedbError(
+            f"the restored database failed its checks ({problems[0] if problems else 'foreign keys'}); "
+            "nothing was changed"
+        )
+    analyze(db, db.tables)
+    db.queries.core.checkpoint(db.conn)
+    return added, migrated

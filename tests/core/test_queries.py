@@ -1,0 +1,98 @@
+"""The .sql files: every query loads on both dialects, has a docstring, and no name is
+defined twice within a domain; every registered table has its whole-table queries and a
+record class matching it."""
+
+from pathlib import Path
+
+import attrs
+import pytest
+
+from codedb.core.convert import field_names
+from codedb.core.queries import DIALECTS, iter_queries, query_data
+from codedb.core.registry import TABLE_VERBS, table_names
+from codedb.errors import QueryFileError
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_every_query_loads_with_a_docstring(dialect: str) -> None:
+    queries = dict(iter_queries(dialect))
+    assert len(queries) > 60
+    for name, fn in queries.items():
+        assert fn.__doc__ and fn.__doc__.strip(), name
+
+
+def _write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+GOOD = "-- name: get_one()$\n-- One.\nSELECT 1;\n"
+
+
+def test_duplicate_name_in_one_file_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD + "\n" + GOOD.replace("One.", "Again."))
+    with pytest.raises(QueryFileError, match="get_one is defined twice"):
+        query_data("sqlite", tmp_path)
+
+
+def test_duplicate_name_across_files_of_a_domain_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD)
+    _write(tmp_path, "d/b.sql", GOOD)
+    with pytest.raises(QueryFileError, match=r"get_one is defined in both d/a.sql and d/b.sql"):
+        query_data("sqlite", tmp_path)
+
+
+def test_the_same_name_in_two_domains_is_two_queries(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD)
+    _write(tmp_path, "e/a.sql", GOOD.replace("SELECT 1", "SELECT 2"))
+    data = query_data("sqlite", tmp_path)
+    assert "SELECT 1" in data["d"]["get_one"].sql and "SELECT 2" in data["e"]["get_one"].sql
+
+
+def test_query_without_docstring_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", "-- name: get_one()$\nSELECT 1;\n")
+    with pytest.raises(QueryFileError, match="get_one has no docstring"):
+        query_data("sqlite", tmp_path)
+
+
+def test_query_without_parameter_list_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", "-- name: get_one$\n-- One.\nSELECT 1;\n")
+    with pytest.raises(QueryFileError, match="missing mandatory parameter list"):
+        query_data("sqlite", tmp_path)
+
+
+def test_override_must_replace_a_shared_query(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD)
+    _write(tmp_path, "d/postgresql/a.sql", GOOD.replace("get_one", "get_onee"))
+    with pytest.raises(QueryFileError, match="get_onee overrides no query of d/a.sql"):
+        query_data("postgresql", tmp_path)
+
+
+def test_override_replaces_only_in_its_dialect(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD)
+    _write(tmp_path, "d/postgresql/a.sql", GOOD.replace("SELECT 1", "SELECT 2"))
+    assert "SELECT 2" in query_data("postgresql", tmp_path)["d"]["get_one"].sql
+    assert "SELECT 1" in query_data("sqlite", tmp_path)["d"]["get_one"].sql
+
+
+def test_a_table_without_its_queries_is_refused() -> None:
+    from types import SimpleNamespace
+
+    from codedb.core.registry import bind_tables
+
+    with pytest.raises(QueryFileError, match="sql/library/tables.sql lacks count_function, dump_function"):
+        bind_tables(SimpleNamespace(library=SimpleNamespace()))
+
+
+def test_every_table_has_a_record_and_its_queries(db) -> None:  # type: ignore[no-untyped-def]
+    from codedb.schema.migrations import YOYO_TABLES
+
+    assert db.table_names() - YOYO_TABLES == set(table_names())
+    for table, bound in db.tables.items():
+        assert attrs.has(bound.record)
+        for verb in TABLE_VERBS:
+            assert callable(getattr(bound, verb))
+        with getattr(db.queries, bound.domain).__getattribute__(f"dump_{table}_cursor")(db.conn) as cursor:
+            columns = tuple(d[0] for d in cursor.description)
+        assert columns == field_names(bound.record), table

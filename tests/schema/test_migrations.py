@@ -1,0 +1,119 @@
+"""Migrations apply, roll back to empty and apply again with the same catalog, on both
+backends; a failing run changes nothing; a held lock gives a clear error, not a hang."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import codedb
+from codedb.core.resources import resource_dir
+from codedb.errors import LockedError, MigrationError, UnknownRevision
+from codedb.schema.migrations import YOYO_TABLES, known_ids, rollback, status
+from conftest import snapshot
+
+
+def catalog(db: codedb.Database) -> list[tuple]:
+    return [
+        tuple(row)
+        for row in db.queries.core.describe_schema(db.conn)
+        if not str(row[1]).startswith(("_yoyo", "yoyo")) and not str(row[2]).startswith(("_yoyo", "yoyo"))
+    ]
+
+
+def test_apply_rollback_apply_gives_the_same_schema(target: str) -> None:
+    with codedb.connect(target) as db:
+        applied = codedb.migrate(db)
+        assert applied == known_ids(db.dialect)
+        before = catalog(db)
+        assert any(row[0] == "view" and row[1] == "coverage_report" for row in before)
+        assert {"function", "testresult"} <= db.table_names()
+
+        undone = rollback(db, to="base")
+        assert undone == list(reversed(applied))
+        assert db.table_names() - YOYO_TABLES == set()
+        assert catalog(db) == []
+        assert status(db).current is None
+
+        assert codedb.migrate(db) == applied
+        assert catalog(db) == before
+
+
+def test_migrate_to_and_rollback_steps(target: str) -> None:
+    with codedb.connect(target) as db:
+        ids = known_ids(db.dialect)
+        assert codedb.migrate(db, to="0001") == ids[:1]
+        assert status(db).current == ids[0]
+        assert status(db).pending == tuple(ids[1:])
+        assert codedb.migrate(db, dry_run=True) == ids[1:]
+        assert status(db).current == ids[0]  # dry run changed nothing
+        codedb.migrate(db)
+        assert rollback(db, steps=2) == list(reversed(ids[-2:]))
+        assert status(db).current == ids[-3]
+        assert rollback(db, steps=0) == []
+
+
+def test_unknown_revision_is_refused(target: str) -> None:
+    with codedb.connect(target) as db:
+        with pytest.raises(UnknownRevision, match=r"unknown revision '9999'; known revisions: base, 0001"):
+            codedb.migrate(db, to="9999")
+        assert status(db).current is None
+
+
+def _migrations_with_a_bad_one(tmp_path: Path, dialect: str) -> Path:
+    root = tmp_path / "migrations"
+    shutil.copytree(resource_dir("migrations"), root)
+    (root / "0099.broken.sql").write_text(
+        "CREATE TABLE extra (id INTEGER);\nCREATE TABLE extra (id INTEGER);\n"
+    )
+    (root / "0099.broken.rollback.sql").write_text("DROP TABLE extra;\n")
+    return root
+
+
+def test_a_failed_migration_run_changes_nothing(db: codedb.Database, tmp_path: Path) -> None:
+    db.functions.add("kept", "row before the failed run", "x = 1")
+    rollback(db, steps=2)
+    before_status, before_rows = status(db), snapshot(db)
+    root = _migrations_with_a_bad_one(tmp_path, db.dialect)
+    with pytest.raises(MigrationError, match=r"could not apply migration 0099.broken: .*nothing was changed"):
+        codedb.migrate(db, migrations_dir=root)
+    # the rolled-back migrations applied fine before 0099 failed; the one transaction undid them too.
+    assert status(db).applied == before_status.applied
+    assert "extra" not in db.table_names()
+    assert "coverage_report" not in {r[0] for r in db.queries.core.list_views(db.conn)}
+    assert snapshot(db) == before_rows
+
+
+def test_a_held_lock_is_reported_not_waited_on_forever(target: str) -> None:
+    from yoyo import get_backend
+
+    from codedb.schema.migrations import _yoyo_url
+
+    with codedb.connect(target) as db:
+        other = get_backend(_yoyo_url(db))  # another process's migration, holding the lock
+        with (
+            other.lock(),
+            pytest.raises(LockedError, match=r"locked by another migration .*'codedb migrate --break-lock'"),
+        ):
+            codedb.migrate(db, lock_timeout=0.5)
+        other.connection.close()
+        assert status(db).current is None
+        assert codedb.migrate(db) == known_ids(db.dialect)
+
+
+def test_init_refuses_a_foreign_database_unless_forced(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+        conn.execute("INSERT INTO invoices (total) VALUES (9.5)")
+    conn.close()
+    with codedb.connect(path) as db:
+        with pytest.raises(codedb.ForeignDatabase, match=r"holds tables of another application \(invoices\)"):
+            codedb.init(db)
+        assert db.table_names() == {"invoices"}
+        result = codedb.init(db, force=True)
+        assert result.foreign_tables == ("invoices",)
+        assert db.conn.execute("SELECT total FROM invoices").fetchall() == [(9.5,)]
+        assert codedb.init(db).already

@@ -1,0 +1,241 @@
+"""Export and import: lossless JSON and JSON lines, CSV for spreadsheets, idempotent imports,
+refusals of bad files; and random databases surviving backup -> restore and export -> import."""
+
+import csv
+import json
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import codedb
+from codedb.schema.migrations import known_ids
+from codedb.transfer.dump import load, read_dump, selected_tables, write_json
+from codedb.transfer.restore import restore
+from conftest import CLI, db_snapshot, snapshot
+
+
+def fill(db: codedb.Database) -> None:
+    a = db.functions.add("alpha", "first", "def a(): pass", ["m1"], ["x", "y"])
+    b = db.functions.add("beta", 'second, with "quotes"\nand lines', "def b(): pass", ["m1", "m2"])
+    db.dependencies.add(a.function_id, b.function_id)
+    t = db.tests.add(a.function_id, "t", "d", "assert a() is None")
+    db.tests.record_result(t.test_id, "failed", None)
+    db.tests.record_result(t.test_id, "passed", "None")
+    db.functions.modify(b.function_id, "ada", "fix", "def b(): return 1")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_export_import_export_is_identical(target: str, tmp_path: Path, fmt: str) -> None:
+    with codedb.connect(target) as db:
+        codedb.migrate(db)
+        fill(db)
+    cli = CLI(target, tmp_path)
+    first = tmp_path / f"first.{fmt}"
+    cli.ok("export", f"--format={fmt}", f"--output={first}")
+    empty = tmp_path / "empty.sqlite"
+    other = CLI(str(empty), tmp_path)
+    other.ok("init")
+    out = other.ok("import", str(first))
+    assert "imported 2 function rows (0 already present)" in out
+    assert "imported 2 testresult rows (0 already present)" in out
+    second = tmp_path / f"second.{fmt}"
+    other.ok("export", f"--format={fmt}", f"--output={second}")
+    if target.endswith(".sqlite"):
+        assert second.read_bytes() == first.read_bytes()
+    assert db_snapshot(str(empty)) == db_snapshot(target)
+    again = other.ok("import", str(first))
+    assert "imported 0 function rows (2 already present)" in again
+    assert db_snapshot(str(empty)) == db_snapshot(target)
+
+
+def test_export_to_stdout_tables_and_csv(tmp_path: Path) -> None:
+    path = tmp_path / "e.sqlite"
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+        fill(db)
+    cli = CLI(str(path), tmp_path)
+    doc = json.loads(cli.ok("export", "--table=function", "--table=tag"))
+    assert set(doc["tables"]) == {"function", "tag"} and doc["revision"] == known_ids("sqlite")[-1]
+    assert [t["name"] for t in doc["tables"]["tag"]] == ["x", "y"]
+    out_dir = tmp_path / "csv"
+    cli.ok("export", "--format=csv", f"--output={out_dir}")
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(f"{t}.csv" for t in selected_tables(None))
+    with open(out_dir / "function.csv", newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert {r["name"] for r in rows} == {"alpha", "beta"}
+    assert any(r["description"] == 'second, with "quotes"\nand lines' for r in rows)
+    assert (
+        cli.error("export", "--format=csv")
+        == "Error: --format=csv writes one file per table: give a directory with --output=DIR"
+    )
+    assert cli.error("export", "--table=nope").startswith(
+        "Error: unknown table 'nope'; the tables are: function"
+    )
+    assert cli.error("export", "--format=xml") == "Error: unknown export format 'xml'; use json, jsonl or csv"
+
+
+def test_import_dry_run_and_bad_files(tmp_path: Path) -> None:
+    source = tmp_path / "s.sqlite"
+    with codedb.connect(source) as db:
+        codedb.migrate(db)
+        fill(db)
+    dump = tmp_path / "d.json"
+    CLI(str(source), tmp_path).ok("export", f"--output={dump}")
+    target = tmp_path / "t.sqlite"
+    cli = CLI(str(target), tmp_path)
+    cli.ok("init")
+    assert "would import 2 function rows" in cli.ok("import", str(dump), "--dry-run")
+    assert db_snapshot(str(target))["function"] == []
+
+    def refused(content: str, start: str) -> None:
+        bad = tmp_path / "bad.json"
+        bad.write_text(content)
+        before = db_snapshot(str(target))
+        line = cli.error("import", str(bad))
+        assert line.startswith(start), line
+        assert db_snapshot(str(target)) == before
+
+    refused("{not json", f"Error: file {tmp_path / 'bad.json'} is not valid JSON")
+    refused("[]", f"Error: file {tmp_path / 'bad.json'} is not a codedb dump")
+    refused(
+        json.dumps({"format": "codedb-dump", "tables": {"secrets": []}}),
+        f"Error: {tmp_path / 'bad.json'}: unknown table 'secrets'",
+    )
+    rows = json.loads(dump.read_text())
+    rows["tables"]["testresult"][0]["execution_date"] = "not a date"
+    refused(
+        json.dumps(rows), f"Error: {tmp_path / 'bad.json'}: testresult row 1: not a valid TestResult record"
+    )
+    rows = json.loads(dump.read_text())
+    rows["tables"]["function"][0]["colour"] = "blue"
+    refused(json.dumps(rows), f"Error: {tmp_path / 'bad.json'}: function row 1: not a valid Function record")
+    rows = json.loads(dump.read_text())
+    rows["tables"]["testresult"][0]["status"] = "exploded"  # the schema's CHECK refuses it: all rolled back
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(rows))
+    result = cli("import", str(bad))
+    assert result.returncode == 1 and "CHECK constraint failed" in result.stderr
+    assert db_snapshot(str(target))["function"] == []
+    assert (
+        cli.error("import", str(tmp_path / "missing.json"))
+        == f"Error: file {tmp_path / 'missing.json'} does not exist; give the path of a codedb dump"
+    )
+
+
+# Random databases: functions, tests, results, dependencies, unicode everywhere.
+TEXT = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=30)
+NAME = TEXT.filter(lambda s: s.strip() != "" and s == s.strip())
+WHEN = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1))
+
+
+@st.composite
+def libraries(draw: st.DrawFn) -> dict[str, list[dict[str, object]]]:
+    n = draw(st.integers(1, 6))
+    ids = [str(uuid.UUID(int=draw(st.integers(0, 2**128 - 1)))) for _ in range(n)]
+    ids = list(dict.fromkeys(ids))
+    modules = draw(st.lists(NAME, max_size=3, unique=True))
+    tags = draw(st.lists(NAME, max_size=3, unique=True))
+    rows: dict[str, list[dict[str, object]]] = {t: [] for t in selected_tables(None)}
+    for index, fid in enumerate(ids):
+        created = draw(WHEN)
+        rows["function"].append(
+            {
+                "function_id": fid,
+                "name": draw(NAME),
+                "description": draw(TEXT),
+                "code_snippet": draw(TEXT),
+                "creation_date": created,
+                "last_modified_date": created + timedelta(seconds=draw(st.integers(0, 10**6))),
+                "signature_json": draw(st.none() | st.just('{"arg_names": [], "arg_types": []}')),
+            }
+        )
+        for module in draw(st.lists(st.sampled_from(modules), unique=True)) if modules else []:
+            rows["function_modules"].append({"function_id": fid, "module_name": module})
+        for tag in draw(st.lists(st.sampled_from(tags), unique=True)) if tags else []:
+            rows["function_tags"].append({"function_id": fid, "tag": tag})
+        for later in ids[index + 1 :]:  # edges go forward only: no cycles
+            if draw(st.booleans()):
+                rows["function_dependencies"].append({"function_id": fid, "depends_on_id": later})
+        for t in range(draw(st.integers(0, 2))):
+            tid = f"{fid}-t{t}"
+            rows["unittest"].append(
+                {
+                    "test_id": tid,
+                    "function_id": fid,
+                    "name": draw(NAME),
+                    "description": draw(TEXT),
+                    "test_case": draw(TEXT),
+                }
+            )
+            for r in range(draw(st.integers(0, 2))):
+                rows["testresult"].append(
+                    {
+                        "result_id": f"{tid}-r{r}",
+                        "test_id": tid,
+                        "function_id": fid,
+                        "execution_date": draw(WHEN),
+                        "actual_result": draw(st.none() | TEXT),
+                        "status": draw(st.sampled_from(["passed", "failed", "pending", "running"])),
+                    }
+                )
+        if draw(st.booleans()):
+            rows["modification"].append(
+                {
+                    "modification_id": f"{fid}-m",
+                    "function_id": fid,
+                    "modifier": draw(NAME),
+                    "modification_date": draw(WHEN),
+                    "description": draw(TEXT),
+                }
+            )
+    rows["module"] = [{"name": m, "module_id": str(uuid.uuid5(uuid.NAMESPACE_URL, m))} for m in modules]
+    rows["tag"] = [{"name": t} for t in tags]
+    return rows
+
+
+def _as_params(rows: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[str, object]]]:
+    from codedb.core.convert import db_time
+
+    return {
+        t: [{k: db_time(v) if isinstance(v, datetime) else v for k, v in row.items()} for row in rs]
+        for t, rs in rows.items()
+    }
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(library=libraries())
+def test_random_databases_survive_backup_restore_and_export_import(
+    db: codedb.Database, tmp_path_factory: pytest.TempPathFactory, library: dict[str, list[dict[str, object]]]
+) -> None:
+    with db.transaction():
+        for table in reversed(selected_tables(None)):
+            db.tables[table].clear(db.conn)
+        load(db, _as_params(library))
+    original = snapshot(db)
+    assert len(original["function"]) == len(library["function"])
+    work = tmp_path_factory.mktemp("round")
+    dump = work / "dump.json"
+    with open(dump, "w", encoding="utf-8") as stream:
+        write_json(db, stream, selected_tables(None))
+    copy = work / "copy.sqlite"
+    restore(str(copy), dump)  # backup -> restore
+    with codedb.connect(copy) as restored:
+        assert snapshot(restored) == original
+        with restored.transaction():  # export -> import into the emptied database
+            for table in reversed(selected_tables(None)):
+                getattr(restored.queries.tables, f"clear_{table}")(restored.conn)
+            load(restored, read_dump(dump).tables)
+        assert snapshot(restored) == original
+    if db.dialect == "sqlite":
+        hot = work / "hot.sqlite"
+        from codedb.transfer.backup import backup
+
+        backup(db, hot, quiet=True)
+        target = work / "from_hot.sqlite"
+        restore(str(target), hot)
+        with codedb.connect(target) as restored:
+            assert snapshot(restored) == original
