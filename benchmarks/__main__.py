@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import codedb
+from codedb.transfer.dump import analyze
 
 from .data import function_id, functions
 from .impl_codedb import Codedb
@@ -95,7 +96,7 @@ class Bench:
         if not template.exists():
             with codedb.connect(template) as db:
                 codedb.migrate(db)
-                db.queries.meta.checkpoint(db.conn)
+                db.queries.core.checkpoint(db.conn)
         return template
 
     def fresh(self, source: Path, name: str) -> Path:
@@ -146,11 +147,11 @@ class Bench:
                         }
                     )
             with db.transaction():
-                db.queries.dependencies.insert_dependencies(db.conn, deps)
-                db.queries.tables.load_unittest(db.conn, tests)
-                db.queries.tables.load_testresult(db.conn, results)
-            db.queries.meta.analyze(db.conn)
-            db.queries.meta.checkpoint(db.conn)
+                db.queries.library.load_function_dependencies(db.conn, deps)
+                db.queries.library.load_unittest(db.conn, tests)
+                db.queries.library.load_testresult(db.conn, results)
+            analyze(db, db.tables)
+            db.queries.core.checkpoint(db.conn)
         return path, function_id(0), function_id(half)
 
     def run_size(self, size: int) -> None:

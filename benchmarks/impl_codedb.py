@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import codedb
-from codedb.backup import backup
+from codedb.transfer.backup import backup
 
 
 class Codedb:

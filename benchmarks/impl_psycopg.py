@@ -8,7 +8,8 @@ from urllib.parse import quote
 import psycopg
 
 import codedb
-from codedb.tables import TABLES
+from codedb.core.registry import table_names
+from codedb.transfer.dump import analyze
 
 from .data import function_id, functions
 from .impl_codedb import Codedb
@@ -93,8 +94,8 @@ def run_postgres(bench: Any, base_url: str, sizes: list[int]) -> None:
 
             def clear() -> None:
                 with codedb.connect(url) as db, db.transaction():
-                    for table in reversed(list(TABLES)):
-                        getattr(db.queries.tables, f"clear_{table}")(db.conn)
+                    for table in reversed(table_names()):
+                        db.tables[table].clear(db.conn)
 
             def bulk(impl: type, rep: int, items: list[dict[str, Any]] = items) -> tuple[float, Any]:
                 clear()
@@ -106,7 +107,7 @@ def run_postgres(bench: Any, base_url: str, sizes: list[int]) -> None:
 
             bench.measure_with("pg bulk_add", size, [RawPsycopg, Codedb], bulk)
             with codedb.connect(url) as db:  # the reads below start from fresh planner statistics
-                db.queries.meta.analyze(db.conn)
+                analyze(db, db.tables)
             ids = [function_id((i * 7919) % size) for i in range(2000)]
             reads: list[tuple[str, Callable[[Any], Any]]] = [
                 ("pg get_by_id", lambda b, ids=ids: b.get_by_id(ids)),

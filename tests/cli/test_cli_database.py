@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from codedb.cli import COMMANDS, PROGRAM_DOC
+from codedb.cli.frame import command_names, program_doc
 from codedb.schema.migrations import known_ids
 from conftest import CLI, ROOT
 
@@ -160,10 +160,11 @@ def test_help_and_version_everywhere(tmp_path: Path) -> None:
     cli = CLI("unused", tmp_path)
     assert cli.ok("--version", db=False).strip() == f"codedb {__version__}"
     assert "Usage:" in cli.ok("--help", db=False)
-    for name in COMMANDS:
+    for name in command_names():
         text = cli.ok(name, "--help", db=False)
         assert text.startswith(f"Usage: codedb {name}"), name
         assert cli.ok(name, "--version", db=False).strip() == f"codedb {__version__}"
+        assert "\nExample" in text, f"{name} --help shows no example"
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
@@ -175,29 +176,36 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_every_command_is_in_the_usage_text_and_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
-    for name in COMMANDS:
-        assert re.search(rf"^  {re.escape(name)} ", PROGRAM_DOC, re.M), f"{name} missing from usage"
+    doc = program_doc()
+    for name in command_names():
+        assert re.search(rf"^  {re.escape(name)} ", doc, re.M), f"{name} missing from usage"
         assert f"codedb {name}" in readme or f"`{name}`" in readme, f"{name} missing from README"
 
 
-def test_a_held_migration_lock_and_break_lock(cli: CLI) -> None:
+def test_a_held_migration_lock_and_a_dead_processes_lock(cli: CLI) -> None:
     from yoyo import get_backend
 
     import codedb
-    from codedb.schema.migrations import _yoyo_url
+    from codedb.schema.migrations import migration_lock
 
     cli.ok("init")
     cli.ok("rollback")
-    with codedb.connect(cli.target) as db:
-        other = get_backend(_yoyo_url(db))
-    with other.lock():  # another process is migrating
-        line = cli.error("migrate", "--lock-timeout=1")
-        assert "is locked by another migration" in line
-        assert "'codedb migrate --break-lock'" in line
+    with codedb.connect(cli.target) as other, migration_lock(other):  # another codedb is migrating
+        line = cli.error("migrate", "--lock-timeout=0.3")
+        assert line == (
+            f"Error: {other.target.display} is locked by another migration; wait for it to finish, "
+            "then try again (codedb clears the lock of a process that died by itself)"
+        )
         assert json.loads(cli.ok("status", "--json"))["pending"] == [IDS[-1]]
-        # the process dies with its lock held: --break-lock clears it and migrates
-        assert cli.ok("migrate", "--break-lock") == f"applied: {IDS[-1]}\n"
-    other.connection.close()
+    # a process that died mid-migration leaves yoyo's lock row: the next migrate clears it
+    with codedb.connect(cli.target) as db:
+        dead = get_backend(db.target.yoyo_url)
+        dead._insert_lock_row(999_999_999, timeout=1)
+        dead.connection.close()
+    assert cli.ok("migrate", "--lock-timeout=2") == (
+        f"cleared the migration lock of a process that died (1 lock row)\napplied: {IDS[-1]}\n"
+    )
+    assert cli.ok("unlock-db") == "nothing to apply: the schema is up to date\n"
 
 
 def test_a_database_behind_this_codedb_says_how_to_catch_up(cli: CLI, tmp_path: Path) -> None:

@@ -202,7 +202,9 @@ def test_dependencies(lib: CLI, tmp_path: Path) -> None:
     assert (
         dot.startswith("digraph dependencies {") and f'"{a}" -> "{b}";' in dot and f'"{b}" -> "{c}";' in dot
     )
-    assert "cannot write" in lib.error("visualize-dependencies", f"--file={tmp_path}/no/such/dir/x.dot")
+    assert lib.error("visualize-dependencies", f"--file={tmp_path}/no/such/dir/x.dot") == (
+        f"Error: directory {tmp_path}/no/such/dir does not exist; create it first"
+    )
 
     lib.ok("remove-dependency", f"--function-id={a}", f"--depends-on-id={b}")
     assert json.loads(lib.ok("list-dependencies", f"--function-id={a}", "--json")) == []
@@ -245,7 +247,7 @@ def test_tests_results_coverage(lib: CLI, tmp_path: Path) -> None:
     )
     assert (
         unchanged(lib, "record-result", "--test-id=nope", "--status=passed")
-        == "Error: test nope not found; list a function's tests with 'codedb show-function --id ID'"
+        == "Error: test nope not found; list a function's tests with 'codedb show-function --function-id ID'"
     )
     missing = tmp_path / "nope.py"
     assert "does not exist" in unchanged(

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 OPERATIONS = {
@@ -24,6 +26,7 @@ OPERATIONS = {
 
 
 def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    pytest.importorskip("sqlmodel", reason="the bench extra is not installed (pip install -e '.[bench]')")
     out = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--sizes", "60", "--reps", "1", "--json", str(out)],

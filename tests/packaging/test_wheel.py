@@ -23,7 +23,7 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     )
     wheel = next(dist.glob("codedb-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "codedb/sql/functions.sql" in names and "codedb/sql/postgresql/meta.sql" in names
+    assert "codedb/sql/library/functions.sql" in names and "codedb/sql/core/postgresql/meta.sql" in names
     assert "codedb/migrations/0001.function-library.rollback.sql" in names
     assert "codedb/migrations/sqlite/0002.function-summary-view.sql" in names
 

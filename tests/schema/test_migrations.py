@@ -85,20 +85,21 @@ def test_a_failed_migration_run_changes_nothing(db: codedb.Database, tmp_path: P
 
 
 def test_a_held_lock_is_reported_not_waited_on_forever(target: str) -> None:
-    from yoyo import get_backend
+    from codedb.schema.migrations import migration_lock
 
-    from codedb.schema.migrations import _yoyo_url
-
-    with codedb.connect(target) as db:
-        other = get_backend(_yoyo_url(db))  # another process's migration, holding the lock
-        with (
-            other.lock(),
-            pytest.raises(LockedError, match=r"locked by another migration .*'codedb migrate --break-lock'"),
-        ):
-            codedb.migrate(db, lock_timeout=0.5)
-        other.connection.close()
+    with codedb.connect(target) as db, codedb.connect(target) as other:
+        with migration_lock(other), pytest.raises(LockedError, match=r"locked by another migration"):
+            codedb.migrate(db, lock_timeout=0.3)  # another process is migrating
         assert status(db).current is None
         assert codedb.migrate(db) == known_ids(db.dialect)
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), 10**9])
+def test_a_lock_timeout_out_of_range_is_refused(memory_db: codedb.Database, timeout: float) -> None:
+    from codedb.schema.migrations import migration_lock
+
+    with pytest.raises(MigrationError, match="above 0 and below a day"), migration_lock(memory_db, timeout):
+        pass
 
 
 def test_init_refuses_a_foreign_database_unless_forced(tmp_path: Path) -> None:

@@ -221,8 +221,8 @@ def test_a_failure_in_the_middle_of_a_restore_changes_nothing(
         raise OSError(28, "No space left on device")  # ...when the disk fills up
 
     monkeypatch.setattr(restore_module, "load", load_then_fail)
-    with pytest.raises(OSError, match="No space left"):
-        restore(str(target), dump, force=True)
+    with pytest.raises(OSError, match="No space left"), codedb.connect(target) as live:
+        restore(live, dump, force=True)
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "dump.json",
@@ -231,14 +231,15 @@ def test_a_failure_in_the_middle_of_a_restore_changes_nothing(
         "precious.sqlite-wal",
     ] or sorted(p.name for p in tmp_path.iterdir()) == ["dump.json", "precious.sqlite"]
 
-    def swap_fails(temp, path):  # type: ignore[no-untyped-def]
-        raise OSError(5, "Input/output error")
+    def checks_fail(db, tables):  # type: ignore[no-untyped-def]
+        raise OSError(5, "Input/output error")  # the last step before the copy into the live file
 
     monkeypatch.setattr(restore_module, "load", real_load)
-    monkeypatch.setattr(restore_module, "_swap", swap_fails)
-    with pytest.raises(OSError):
-        restore(str(target), dump, force=True)
+    monkeypatch.setattr(restore_module, "analyze", checks_fail)
+    with pytest.raises(OSError), codedb.connect(target) as live:
+        restore(live, dump, force=True)
     assert target.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
 def test_restore_an_older_backup_migrates_it(tmp_path: Path) -> None:

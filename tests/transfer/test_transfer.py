@@ -222,12 +222,13 @@ def test_random_databases_survive_backup_restore_and_export_import(
     with open(dump, "w", encoding="utf-8") as stream:
         write_json(db, stream, selected_tables(None))
     copy = work / "copy.sqlite"
-    restore(str(copy), dump)  # backup -> restore
+    with codedb.connect(copy) as empty:
+        restore(empty, dump)  # backup -> restore
     with codedb.connect(copy) as restored:
         assert snapshot(restored) == original
         with restored.transaction():  # export -> import into the emptied database
             for table in reversed(selected_tables(None)):
-                getattr(restored.queries.tables, f"clear_{table}")(restored.conn)
+                restored.tables[table].clear(restored.conn)
             load(restored, read_dump(dump).tables)
         assert snapshot(restored) == original
     if db.dialect == "sqlite":
@@ -236,6 +237,7 @@ def test_random_databases_survive_backup_restore_and_export_import(
 
         backup(db, hot, quiet=True)
         target = work / "from_hot.sqlite"
-        restore(str(target), hot)
+        with codedb.connect(target) as empty:
+            restore(empty, hot)
         with codedb.connect(target) as restored:
             assert snapshot(restored) == original

@@ -25,7 +25,7 @@ def cmd_init(args: dict[str, Any]) -> int:
     from ..schema.migrations import init, status
 
     with connect(args["--db"], create=True) as db:
-        result = init(db, force=args["--force"], lock_timeout=seconds(args["--lock-timeout"]))
+        result = init(db, force=args["--force"], lock_timeout=seconds(args["--lock-timeout"]), report=out)
         where = db.target.display
         if result.already:
             state = status(db)
@@ -59,12 +59,10 @@ def cmd_migrate(args: dict[str, Any]) -> int:
     from ..schema.migrations import break_lock, migrate
 
     with open_db(args, current=False) as db:
+        timeout = seconds(args["--lock-timeout"])
         if args["--break-lock"]:
-            cleared = break_lock(db)
-            out(f"cleared {cleared} stale migration lock(s)" if cleared else "no migration lock to clear")
-        ids = migrate(
-            db, args["--to"], dry_run=args["--dry-run"], lock_timeout=seconds(args["--lock-timeout"])
-        )
+            break_lock(db, timeout, report=out)
+        ids = migrate(db, args["--to"], dry_run=args["--dry-run"], lock_timeout=timeout, report=out)
     if not ids:
         out("nothing to apply: the schema is up to date")
     else:
@@ -103,6 +101,7 @@ def cmd_rollback(args: dict[str, Any]) -> int:
             force=args["--force"],
             dry_run=args["--dry-run"],
             lock_timeout=seconds(args["--lock-timeout"]),
+            report=out,
         )
         after = set(db.table_names()) if not args["--dry-run"] else None
     if not ids:

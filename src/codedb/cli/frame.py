@@ -125,8 +125,9 @@ def load_command(name: str) -> tuple[str, Handler]:
 
 
 def _usage_lines(doc: str) -> str:
-    usage = doc.split("\n\n", 1)[0]
-    return usage.strip()
+    """The usage section of a docopt text (what follows its 'Usage:' up to a blank line)."""
+    start = doc.index("Usage:")
+    return doc[start:].split("\n\n", 1)[0].strip()
 
 
 def _option_names(doc: str) -> set[str]:
@@ -219,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         top = docopt(doc, argv, version=f"codedb {__version__}", options_first=True)
     except DocoptExit:
-        return _usage_error("give a command; see 'codedb --help'")
+        return _usage_error("give a command; see 'codedb --help'", doc)
     except SystemExit as done:
         return int(done.code or 0)
     name = ALIASES.get(top["<command>"], top["<command>"])

@@ -45,6 +45,8 @@ def _cell(value: Any, width: int | None) -> str:
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list | tuple):
         return "|".join(str(v) for v in value)
     if isinstance(value, datetime):
@@ -52,10 +54,19 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def _fields(row: Any, columns: Sequence[str]) -> dict[str, Any]:
+    """A record's fields (and the derived values a column names, such as `signature`)."""
+    if not attrs.has(type(row)):
+        return dict(row)
+    fields = attrs.asdict(row, recurse=False)
+    fields.update({c: getattr(row, c) for c in columns if c not in fields and hasattr(row, c)})
+    return fields
+
+
 def render(rows: Sequence[Any], columns: Sequence[str], fmt: str = "table", width: int | None = 60) -> str:
     """Rows (records or dicts) as a table, JSON or CSV, with the given columns."""
     # Typed values until each format renders them: ISO text in JSON and CSV, seconds in tables.
-    dicts = [attrs.asdict(row, recurse=False) if attrs.has(type(row)) else dict(row) for row in rows]
+    dicts = [_fields(row, columns) for row in rows]
     if fmt == "json":
         return as_json([{c: d.get(c) for c in columns} for d in dicts])
     if fmt == "csv":

@@ -36,7 +36,7 @@ Examples:
 def cmd_backup(args: dict[str, Any]) -> int:
     from ..transfer.backup import backup
 
-    keep = whole(args["--keep"], "--keep", minimum=1)
+    keep = whole(args["--keep"], "--keep", minimum=-(2**63))
     with open_db(args, current=False) as db:
         result = backup(
             db,
@@ -118,7 +118,9 @@ def cmd_export(args: dict[str, Any]) -> int:
         protected = [db.path] if db.path else []
         if fmt_name == "csv":
             if output == "-":
-                raise InvalidInput("--format=csv writes one file per table: give a folder with --output=DIR")
+                raise InvalidInput(
+                    "--format=csv writes one file per table: give a directory with --output=DIR"
+                )
             counts = write_csv(db, Path(output), tables, force=args["--force"])
         else:
             write = write_json if fmt_name == "json" else write_jsonl

@@ -205,13 +205,13 @@ def write_output(dest: str | Path, text: str, *, force: bool = False, protected:
         out.write(text)
 
 
-def check_input(path: str | Path, what: str) -> Path:
+def check_input(path: str | Path, what: str, hint: str = "give the path of an existing file") -> Path:
     """A file to read, which must be a regular file (a FIFO or a device would hang or lie)."""
     path = Path(path)
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise InvalidInput(f"{what} {path} does not exist; give the path of an existing file") from None
+        raise InvalidInput(f"{what} {path} does not exist; {hint}") from None
     except (OSError, ValueError) as exc:
         raise InvalidInput(f"cannot read {what} {path}: {getattr(exc, 'strerror', None) or exc}") from None
     if stat.S_ISDIR(mode):
@@ -221,14 +221,14 @@ def check_input(path: str | Path, what: str) -> Path:
     return path
 
 
-def read_text(path: str | Path, what: str) -> str:
+def read_text(path: str | Path, what: str, hint: str = "give the path of an existing file") -> str:
     """The UTF-8 text of a file, or of standard input for `-`; one InvalidInput on failure."""
     if str(path) == STDIO:
         try:
             return sys.stdin.read()
         except UnicodeDecodeError:
             raise InvalidInput(f"{what} on standard input is not UTF-8 text; give UTF-8") from None
-    checked = check_input(path, what)
+    checked = check_input(path, what, hint)
     try:
         return checked.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -14,7 +14,7 @@ needs a file).
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from hashlib import sha256
 from pathlib import Path
@@ -117,10 +117,15 @@ def check_lock_timeout(seconds: float) -> float:
     return float(seconds)
 
 
+Report = Callable[[str], None]
+
+
 @contextmanager
-def migration_lock(db: Database, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[int]:
-    """Hold the lock that keeps other codedb processes from migrating this database; yield
-    how many stale yoyo lock rows (of processes that died) were cleared."""
+def migration_lock(
+    db: Database, lock_timeout: float = LOCK_TIMEOUT_SECONDS, report: Report | None = None
+) -> Iterator[None]:
+    """Hold the lock that keeps other codedb processes from migrating this database; clear
+    (and report) yoyo lock rows left by processes that died."""
     lock_timeout = check_lock_timeout(lock_timeout)
     deadline = time.monotonic() + lock_timeout
     busy = LockedError(
@@ -128,7 +133,7 @@ def migration_lock(db: Database, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> 
         "then try again (codedb clears the lock of a process that died by itself)"
     )
     if db.target.memory:
-        yield 0
+        yield
         return
     if db.dialect == "postgresql":
         key = int.from_bytes(sha256(b"codedb-migrations").digest()[:4], "big", signed=True)
@@ -137,7 +142,8 @@ def migration_lock(db: Database, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> 
                 raise busy
             time.sleep(_POLL_SECONDS)
         try:
-            yield _clear_stale_rows(db)
+            _clear_stale_rows(db, report)
+            yield
         finally:
             db.queries.core.advisory_unlock(db.conn, key=key)
         return
@@ -152,17 +158,21 @@ def migration_lock(db: Database, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> 
                 if time.monotonic() > deadline:
                     raise busy from None
                 time.sleep(_POLL_SECONDS)
-        yield _clear_stale_rows(db)
+        _clear_stale_rows(db, report)
+        yield
     finally:
         os.close(fd)  # closing the descriptor releases the flock
 
 
-def _clear_stale_rows(db: Database) -> int:
+def _clear_stale_rows(db: Database, report: Report | None = None) -> int:
     """Delete yoyo's lock rows: holding codedb's lock, any row left is a dead process's."""
     if "yoyo_lock" not in db.table_names():
         return 0
     with db.transaction():
-        return int(db.queries.core.clear_migration_locks(db.conn))
+        cleared = int(db.queries.core.clear_migration_locks(db.conn))
+    if cleared and report is not None:
+        report(f"cleared the migration lock of a process that died ({cleared} lock row)")
+    return cleared
 
 
 @contextmanager
@@ -248,6 +258,7 @@ def migrate(
     dry_run: bool = False,
     lock_timeout: float = LOCK_TIMEOUT_SECONDS,
     migrations_dir: Path | None = None,
+    report: Report | None = None,
 ) -> list[str]:
     """Apply the pending migrations (up to and including `to`); return their ids."""
     current = status(db, migrations_dir)
@@ -266,7 +277,7 @@ def migrate(
     if db.target.memory:
         _run_in_memory(db, todo, "apply")
         return [m.id for m in todo]
-    with migration_lock(db, lock_timeout), _yoyo_backend(db) as backend:
+    with migration_lock(db, lock_timeout, report), _yoyo_backend(db) as backend:
         todo = [m for m in backend.to_apply(_read(db.dialect, migrations_dir)) if m.id in pending]
         _run(db, backend, todo, "apply", force=False, dry_run=False)
         return [m.id for m in todo]
@@ -281,6 +292,7 @@ def rollback(
     dry_run: bool = False,
     lock_timeout: float = LOCK_TIMEOUT_SECONDS,
     migrations_dir: Path | None = None,
+    report: Report | None = None,
 ) -> list[str]:
     """Roll back the last `steps` migrations (default 1), or all after `to`; return their ids.
 
@@ -304,15 +316,19 @@ def rollback(
             todo = [m for m in reversed(_read(db.dialect, migrations_dir)) if m.id in undo]
             _run_in_memory(db, todo, "rollback")
         return undo
-    with migration_lock(db, lock_timeout), _yoyo_backend(db) as backend:
+    with migration_lock(db, lock_timeout, report), _yoyo_backend(db) as backend:
         todo = [m for m in backend.to_rollback(_read(db.dialect, migrations_dir)) if m.id in undo]
         _run(db, backend, todo, "rollback", force=force, dry_run=dry_run)
         return [m.id for m in todo]
 
 
-def break_lock(db: Database) -> int:
-    """Remove the migration lock rows left by processes that died; return how many."""
-    return _clear_stale_rows(db)
+def break_lock(
+    db: Database, lock_timeout: float = LOCK_TIMEOUT_SECONDS, report: Report | None = None
+) -> None:
+    """Remove the migration lock rows left by processes that died (taking codedb's own lock
+    does it; migrate and rollback do it too, so this is for the old tool's `unlock-db`)."""
+    with migration_lock(db, lock_timeout, report):
+        pass
 
 
 @attrs.frozen
@@ -322,7 +338,13 @@ class InitResult:
     foreign_tables: tuple[str, ...]
 
 
-def init(db: Database, *, force: bool = False, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> InitResult:
+def init(
+    db: Database,
+    *,
+    force: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+    report: Report | None = None,
+) -> InitResult:
     """Create codedb's schema. An existing codedb database is left alone; a database holding
     other tables is refused unless `force`, and even then none of those tables is touched."""
     current = status(db)
@@ -335,5 +357,5 @@ def init(db: Database, *, force: bool = False, lock_timeout: float = LOCK_TIMEOU
             f"{db.target.display} holds tables of another application ({shown}); "
             "give a new or empty database, or add codedb's tables beside them with 'codedb init --force'"
         )
-    applied = migrate(db, lock_timeout=lock_timeout)
+    applied = migrate(db, lock_timeout=lock_timeout, report=report)
     return InitResult(applied=tuple(applied), already=not applied, foreign_tables=foreign)

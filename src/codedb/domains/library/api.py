@@ -62,6 +62,12 @@ def check_text(value: Any, what: str) -> str:
         raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
     if "\x00" in value:
         raise InvalidInput(f"{what} holds a NUL character, which codedb cannot store; remove it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"{what} is not valid Unicode (it holds a lone surrogate); give UTF-8 text"
+        ) from None
     return value
 
 

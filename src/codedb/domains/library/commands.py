@@ -7,7 +7,13 @@ from ...cli.frame import FORMAT, PAGE, command
 from ...core.files import read_text, write_output
 
 FUNCTION_COLUMNS = ("function_id", "name", "description", "modules", "tags", "last_modified_date")
-ALL_FUNCTION_COLUMNS = (*FUNCTION_COLUMNS[:3], "code_snippet", *FUNCTION_COLUMNS[3:], "creation_date")
+ALL_FUNCTION_COLUMNS = (
+    *FUNCTION_COLUMNS[:3],
+    "code_snippet",
+    *FUNCTION_COLUMNS[3:],
+    "creation_date",
+    "signature",
+)
 
 
 def _columns(args: dict[str, Any]) -> tuple[str, ...]:

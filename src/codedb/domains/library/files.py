@@ -59,7 +59,7 @@ def module_document(db: "Database", module: str) -> dict[str, Any]:
 
 def read_json(path: str | Path) -> Any:
     """Parse a JSON file, turning every failure into one InvalidInput naming the file."""
-    text = read_text(path, "file")
+    text = read_text(path, "file", "give the path of a JSON file")
     try:
         return json.loads(text)
     except RecursionError:

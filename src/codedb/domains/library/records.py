@@ -43,6 +43,8 @@ class FunctionSummary:
     modules: tuple[str, ...] = attrs.field(converter=stored_names)
     tags: tuple[str, ...] = attrs.field(converter=stored_names)
 
+    signature = Function.signature
+
 
 @attrs.frozen
 class Module:

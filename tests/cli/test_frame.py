@@ -1,0 +1,240 @@
+"""The frame every command inherits, tried through a function-library command and a database
+command: usage errors in one line with the usage, suggestions, `-` for standard streams,
+--force before replacing a file, pages, read-only queries, supported URL schemes, missing
+schemas, rollback that asks before dropping rows, one vocabulary, completion."""
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import CLI, ROOT, db_snapshot
+
+
+@pytest.fixture
+def lib(cli: CLI) -> CLI:
+    cli.ok("init")
+    return cli
+
+
+def add(cli: CLI, name: str, *extra: str) -> str:
+    return cli.ok("add-function", f"--name={name}", "--code=def f(x): return x", *extra).strip()
+
+
+def usage_error(cli: CLI, *args: str) -> list[str]:
+    result = cli(*args)
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    assert "Argument(" not in result.stderr and "Option(" not in result.stderr  # no docopt internals
+    return result.stderr.strip().splitlines()
+
+
+def test_usage_errors_name_the_problem_then_show_the_usage(lib: CLI) -> None:
+    lines = usage_error(lib, "show-function")
+    assert lines[0] == "codedb: missing --function-id or --id"
+    assert lines[1].startswith("Usage: codedb show-function (--function-id=ID | --id=ID)")
+    assert usage_error(lib, "show-function", "--frobnicate=1")[0] == "codedb: unknown option --frobnicate"
+    assert usage_error(lib, "list-functions", "--modle=x")[0] == (
+        "codedb: unknown option --modle; did you mean --module?"
+    )
+    assert usage_error(lib, "show-function", "--id=a", "--function-id=b")[0] == (
+        "codedb: --function-id and --id cannot be given together; give one of them"
+    )
+    assert usage_error(lib, "add-function", "--name=x", "--code=1", "--code-file=f")[0] == (
+        "codedb: --code-file and --code cannot be given together; give one of them"
+    )
+    assert usage_error(lib, "backup")[0] == "codedb: missing DEST"
+    assert usage_error(lib, "list-functionz") == [
+        "codedb: unknown command 'list-functionz'; did you mean list-functions?"
+    ]
+    assert usage_error(lib, "vacum") == ["codedb: unknown command 'vacum'; did you mean vacuum?"]
+
+
+def test_the_package_is_typed() -> None:
+    assert (ROOT / "src" / "codedb" / "py.typed").is_file()
+    import codedb
+    from codedb.domains.library.records import Function
+
+    assert Function.__annotations__["name"] is str
+    assert "Database" in codedb.__all__
+
+
+def test_dash_is_standard_output_for_every_file_option(lib: CLI) -> None:
+    fid = add(lib, "fib")
+    doc = json.loads(lib.ok("export-function", f"--function-id={fid}", "--file=-"))
+    assert doc["function_id"] == fid
+    assert lib.ok("visualize-dependencies", "--file=-").startswith("digraph dependencies {")
+    dump = json.loads(lib.ok("export", "--output=-"))
+    assert [row["name"] for row in dump["tables"]["function"]] == ["fib"]
+    assert not (lib.cwd / "-").exists()
+    code = "def from_stdin(): return 1\n"
+    new = lib.ok("add-function", "--name=piped", "--code-file=-", input=code).strip()
+    assert json.loads(lib.ok("show-function", f"--function-id={new}", "--json"))["code_snippet"] == code
+
+
+def test_writers_refuse_to_replace_without_force(lib: CLI, tmp_path: Path) -> None:
+    fid = add(lib, "fib")
+    for args in (
+        ("export-function", f"--function-id={fid}"),
+        ("visualize-dependencies",),
+        ("export-module", "--module=none"),
+    ):
+        existing = tmp_path / "existing.txt"
+        existing.write_text("keep me")
+        line = lib.error(*args, f"--file={existing}")
+        assert line in (
+            f"Error: {existing} exists already; give another name, or --force to replace it",
+            "Error: module none not found; list modules with 'codedb list-modules'",
+        )
+        assert existing.read_text() == "keep me"
+    existing = tmp_path / "existing.txt"
+    lib.ok("export-function", f"--function-id={fid}", f"--file={existing}", "--force")
+    assert json.loads(existing.read_text())["function_id"] == fid
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+    dump = tmp_path / "dump.json"
+    dump.write_text("keep")
+    assert lib.error("export", f"--output={dump}") == (
+        f"Error: {dump} exists already; give another name, or --force to replace it"
+    )
+    lib.ok("export", f"--output={dump}", "--force")
+    assert json.loads(dump.read_text())["format"] == "codedb-dump"
+
+
+def test_limit_and_offset_page_a_listing(lib: CLI) -> None:
+    for name in "abcde":
+        add(lib, name, "--modules=m")
+    names = [f["name"] for f in json.loads(lib.ok("list-functions", "--limit=2", "--offset=1", "--json"))]
+    assert names == ["b", "c"]
+    assert len(json.loads(lib.ok("list-functions", "--module=m", "--limit=3", "--json"))) == 3
+    assert [
+        f["name"] for f in json.loads(lib.ok("search-functions", "--query=", "--offset=4", "--json"))
+    ] == ["e"]
+    assert lib.error("list-functions", "--limit=-1") == "Error: --limit must be 0 or more"
+    assert lib.error("list-functions", "--limit=many") == "Error: invalid --limit 'many'; give a whole number"
+
+
+def test_query_reads_and_never_writes(lib: CLI) -> None:
+    add(lib, "fib", "--tags=classic")
+    rows = json.loads(lib.ok("query", "SELECT name, tags FROM function_summary", "--json"))
+    assert rows == [{"name": "fib", "tags": "classic"}]
+    assert lib.ok("query", "SELECT COUNT(*) AS n FROM function", "--csv") == "n\n1\n"
+    before = db_snapshot(lib.target)
+    for statement in (
+        "DELETE FROM function",
+        "DROP TABLE tag",
+        "SELECT 1; DELETE FROM function",
+        "PRAGMA query_only = 0",
+    ):
+        result = lib("query", statement)
+        assert result.returncode in (0, 1), result
+        assert "Traceback" not in result.stderr
+    assert db_snapshot(lib.target) == before
+    assert lib.error("query", "SELEC nonsense").startswith("Error: the query failed: ")
+    assert lib.error("query", "  ") == (
+        "Error: empty query; give one SQL statement, e.g. 'SELECT * FROM function_summary'"
+    )
+
+
+def test_unsupported_targets_are_named_and_passwords_never_shown(tmp_path: Path) -> None:
+    cli = CLI("unused", tmp_path)
+    assert cli.error("--db=mysql://x/y", "stats", db=False) == (
+        "Error: unsupported database URL scheme 'mysql' in 'mysql://x/y'; give a file path or "
+        "sqlite:///path (SQLite), or postgresql://user@host/dbname (PostgreSQL)"
+    )
+    line = cli.error("--db=host=localhost password=S3cret dbname=x", "init", db=False)
+    assert "S3cret" not in line and "libpq keyword string" in line
+    assert not any(tmp_path.iterdir())  # nothing was created
+    line = cli.error("--db=postgresql://u:S3cret@127.0.0.1:1/x?password=S3cret", "status", db=False)
+    assert "S3cret" not in line and "u:***@127.0.0.1:1" in line
+
+
+@pytest.mark.postgres
+def test_a_missing_postgresql_schema_is_named(tmp_path: Path) -> None:
+    from conftest import pg_base_url, schema_url
+
+    cli = CLI(schema_url(pg_base_url(), "no_such_schema_here"), tmp_path)
+    line = cli.error("init")
+    assert line.startswith("Error: no schema of the search path (no_such_schema_here) exists in ")
+    assert "CREATE SCHEMA" in line
+
+
+def test_rollback_asks_before_dropping_rows(lib: CLI) -> None:
+    add(lib, "precious")
+    before = db_snapshot(lib.target)
+    assert lib.error("rollback", "--to=base") == (
+        "Error: rolling back would drop tables holding rows: function (1 rows); "
+        "back up with 'codedb backup', then roll back with --force"
+    )
+    assert db_snapshot(lib.target) == before
+    dry = lib.ok("rollback", "--to=base", "--dry-run")
+    assert dry.startswith("would roll back: 0004")
+    assert db_snapshot(lib.target) == before
+    out = lib.ok("rollback", "--to=base", "--force")
+    assert "dropped: function (1 rows)" in out
+    assert lib.ok("migrate").startswith("applied: 0001")  # base is still a codedb database
+    assert json.loads(lib.ok("list-functions", "--json")) == []
+
+
+def test_the_old_and_new_spellings_of_ids_and_db(lib: CLI, tmp_path: Path) -> None:
+    fid = add(lib, "fib")
+    assert json.loads(lib.ok("show-function", f"--id={fid[:6]}", "--json"))["function_id"] == fid
+    assert json.loads(lib.ok("show-function", f"--function-id={fid[:6]}", "--json"))["function_id"] == fid
+    shown = json.loads(lib.ok("show-function", f"--function-id={fid}", "--json"))
+    assert shown["signature"] == {"arg_names": ["x"], "arg_types": [None]}  # an object, not text
+    listed = json.loads(lib.ok("list-functions", "--json"))[0]
+    assert listed["signature"] == shown["signature"]  # one JSON shape per record
+    old = CLI("unused", tmp_path)
+    assert "current revision: 0004" in old.ok("--db-path", lib.target, "status-db", db=False)
+    assert old.ok(f"--db-path={lib.target}", "stats", db=False).startswith("database:")
+
+
+def test_backup_to_a_new_folder_makes_it_private(lib: CLI, tmp_path: Path) -> None:
+    if lib.target.startswith("postgresql"):
+        pytest.skip("a SQLite file backup")
+    folder = tmp_path / "nightly" / "codedb"
+    out = lib.ok("backup", f"--to-dir={folder}", "--keep=2")
+    assert out.startswith(f"backed up to {folder}/")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert [stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()] == [0o600]
+
+
+def test_completion_scripts_list_commands_and_options(tmp_path: Path) -> None:
+    cli = CLI("unused", tmp_path)
+    bash = cli.ok("completion", "bash", db=False)
+    assert "complete -o default -F _codedb codedb" in bash
+    assert "list-functions) opts=" in bash and "--module" in bash
+    assert "bashcompinit" in cli.ok("completion", "zsh", db=False)
+    assert cli.error("completion", "fish", db=False) == "Error: unknown shell 'fish'; give one of bash, zsh"
+
+
+def test_no_command_reaches_the_queries_and_no_eval_in_src() -> None:
+    for path in (ROOT / "src" / "codedb" / "cli").rglob("*.py"):
+        assert ".queries" not in path.read_text(), f"{path} calls named queries directly"
+    for path in (ROOT / "src" / "codedb").rglob("*.py"):
+        text = path.read_text()
+        assert "eval(" not in text.replace("literal_eval(", ""), path
+
+
+def test_every_module_imports_alone(tmp_path: Path) -> None:
+    """Each module of src/codedb imports in a fresh interpreter (no import cycle bites)."""
+    import subprocess
+    import sys
+
+    names = sorted(
+        ".".join(p.relative_to(ROOT / "src").with_suffix("").parts).removesuffix(".__init__")
+        for p in (ROOT / "src" / "codedb").rglob("*.py")
+        if p.name != "__main__.py"
+    )
+    script = (
+        "import importlib, subprocess, sys\n"
+        "bad = []\n"
+        "for name in sys.argv[1:]:\n"
+        "    r = subprocess.run([sys.executable, '-c', f'import {name}'], capture_output=True, text=True)\n"
+        "    if r.returncode: bad.append((name, r.stderr.strip().splitlines()[-1]))\n"
+        "print(bad)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run([sys.executable, "-c", script, *names], capture_output=True, text=True, env=env)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
