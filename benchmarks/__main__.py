@@ -240,6 +240,58 @@ def cold_stats(impl: type, path: Path) -> tuple[float, Any]:
     return seconds, 1
 
 
+def cold_starts(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]:
+    """Whole processes against their anchors, median of `reps` (at least 5) runs each:
+    `codedb --version` against `python -c pass`, and `codedb stats` on a `size`-function file
+    against `sqlite-utils tables --counts` on the same file."""
+    path = workdir / f"cold-{size}.sqlite"
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+        for start in range(0, size, 50_000):
+            db.functions.add_many(functions(min(50_000, size - start), start))
+        db.queries.core.checkpoint(db.conn)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    sqlite_utils = Path(sys.executable).parent / "sqlite-utils"
+    pairs = [
+        (
+            "version_cold_process",
+            [sys.executable, "-c", "pass"],
+            [sys.executable, "-m", "codedb", "--version"],
+        ),
+        (
+            "stats_cold_vs_sqlite_utils",
+            [str(sqlite_utils), "tables", "--counts", str(path)],
+            [sys.executable, "-m", "codedb", "--db", str(path), "stats"],
+        ),
+    ]
+    rows = []
+    for operation, anchor, ours in pairs:
+        if not Path(anchor[0]).exists():
+            print(f"{operation}: skipped ({anchor[0]} is not installed; pip install -e '.[bench]')")
+            continue
+        times = {}
+        for name, argv in (("anchor", anchor), ("codedb", ours)):
+            samples = [
+                timed(lambda argv=argv: subprocess.run(argv, env=env, capture_output=True, check=True))[0]
+                for _ in range(max(reps, 5))
+            ]
+            times[name] = statistics.median(samples)
+        row = {
+            "operation": operation,
+            "size": size,
+            "anchor": " ".join(Path(a).name for a in anchor[:3]),
+            "seconds": times,
+            "codedb_over_anchor": times["codedb"] / times["anchor"],
+        }
+        rows.append(row)
+        ratio = times["codedb"] / times["anchor"]
+        print(
+            f"{operation:<27} {size:>9,}  anchor ({row['anchor']}) {format_seconds(times['anchor']):>9}  "
+            f"codedb {format_seconds(times['codedb']):>9}  codedb/anchor {ratio:.2f}x"
+        )
+    return rows
+
+
 def format_seconds(value: float | None) -> str:
     if value is None:
         return "-"
@@ -276,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--sizes", help="comma-separated sizes, e.g. 500,5000")
     parser.add_argument("--reps", type=int, default=3, help="repetitions; the median is reported (default 3)")
     parser.add_argument("--no-orm", action="store_true", help="leave out the SQLModel ORM")
+    parser.add_argument(
+        "--cold-size", type=int, default=200_000, help="functions in the file of the cold-start figures"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -303,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(Path(tmp), args.reps, orm=not args.no_orm)
         for size in sizes:
             bench.run_size(size)
+        print("\ncold starts (whole processes) against their anchors:")
+        cold = cold_starts(Path(tmp), args.cold_size, args.reps)
         if args.postgres:
             from .impl_psycopg import run_postgres
 
@@ -317,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
                     "cores": os.cpu_count(),
                     "reps": args.reps,
                     "results": bench.results,
+                    "cold_starts": cold,
                 },
                 indent=2,
             )

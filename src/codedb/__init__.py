@@ -9,26 +9,53 @@ with codedb.connect("code_db.sqlite") as db:
 
 __version__ = "0.1.0"
 
-from .core.db import Database, connect  # noqa: E402
-from .errors import (  # noqa: E402
-    AmbiguousId,
-    CodedbError,
-    Conflict,
-    ConnectError,
-    DatabaseError,
-    ForeignDatabase,
-    InvalidInput,
-    LockedError,
-    MigrationError,
-    NotFound,
-    NotInitialised,
-    QueryFileError,
-    UnknownRevision,
-)
-from .schema.migrations import init, migrate, rollback, status  # noqa: E402
+from typing import TYPE_CHECKING
 
-# Heavier capabilities load on first use, so that `codedb stats` starts quickly.
+if TYPE_CHECKING:  # the names below load on first use, so that `codedb --version` starts at once
+    from .core.db import Database, connect
+    from .errors import (
+        AmbiguousId,
+        CodedbError,
+        Conflict,
+        ConnectError,
+        DatabaseError,
+        ForeignDatabase,
+        InvalidInput,
+        LockedError,
+        MigrationError,
+        NotFound,
+        NotInitialised,
+        QueryFileError,
+        UnknownRevision,
+    )
+    from .schema.health import check
+    from .schema.migrations import init, migrate, rollback, status
+    from .transfer.backup import backup
+    from .transfer.restore import restore
+
+_ERRORS = [
+    "AmbiguousId",
+    "CodedbError",
+    "Conflict",
+    "ConnectError",
+    "DatabaseError",
+    "ForeignDatabase",
+    "InvalidInput",
+    "LockedError",
+    "MigrationError",
+    "NotFound",
+    "NotInitialised",
+    "QueryFileError",
+    "UnknownRevision",
+]
 _LAZY = {
+    **{name: "codedb.errors" for name in _ERRORS},
+    "Database": "codedb.core.db",
+    "connect": "codedb.core.db",
+    "init": "codedb.schema.migrations",
+    "migrate": "codedb.schema.migrations",
+    "rollback": "codedb.schema.migrations",
+    "status": "codedb.schema.migrations",
     "backup": "codedb.transfer.backup",
     "check": "codedb.schema.health",
     "restore": "codedb.transfer.restore",
@@ -40,7 +67,9 @@ def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'codedb' has no attribute {name!r}")
 
 

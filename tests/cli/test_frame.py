@@ -190,9 +190,9 @@ def test_the_old_and_new_spellings_of_ids_and_db(lib: CLI, tmp_path: Path) -> No
     assert old.ok(f"--db-path={lib.target}", "stats", db=False).startswith("database:")
 
 
-def test_backup_to_a_new_folder_makes_it_private(lib: CLI, tmp_path: Path) -> None:
-    if lib.target.startswith("postgresql"):
-        pytest.skip("a SQLite file backup")
+def test_backup_to_a_new_folder_makes_it_private(tmp_path: Path) -> None:
+    lib = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
+    lib.ok("init")
     folder = tmp_path / "nightly" / "codedb"
     out = lib.ok("backup", f"--to-dir={folder}", "--keep=2")
     assert out.startswith(f"backed up to {folder}/")

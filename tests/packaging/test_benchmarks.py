@@ -29,7 +29,19 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     pytest.importorskip("sqlmodel", reason="the bench extra is not installed (pip install -e '.[bench]')")
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--sizes", "60", "--reps", "1", "--json", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--sizes",
+            "60",
+            "--reps",
+            "1",
+            "--cold-size",
+            "50",
+            "--json",
+            str(out),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -43,5 +55,10 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     for row in data["results"]:
         assert row["seconds"]["codedb"] > 0 and row["seconds"]["raw sqlite3"] > 0
         assert row["codedb_over_raw"] > 0
+    assert {row["operation"] for row in data["cold_starts"]} == {
+        "version_cold_process",
+        "stats_cold_vs_sqlite_utils",
+    }
+    assert all(row["seconds"]["anchor"] > 0 and row["seconds"]["codedb"] > 0 for row in data["cold_starts"])
     with_orm = {r["operation"] for r in data["results"] if r["orm_over_codedb"]}
     assert with_orm == OPERATIONS - {"backup", "stats_cold_process"}  # the ORM has neither

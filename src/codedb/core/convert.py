@@ -13,7 +13,7 @@ Times are naive UTC: `now()`, `db_time()` for storing, `parse_time()` for readin
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -117,13 +117,18 @@ def converter() -> "cattrs.Converter":
     made.register_structure_hook(int, _strict(int, "a whole number"))
     made.register_structure_hook(float, _strict(int | float, "a number"))  # type: ignore[arg-type]
     made.register_structure_hook(bool, _strict(bool, "true or false"))
+    # Optional plain values need no conversion on the way out (cattrs would dispatch per value).
+    plain = (str | None, int | None, float | None, bool | None)
+    made.register_unstructure_hook_func(lambda t: t in plain, lambda value: value)
     return made
 
 
 @cache
 def _params_converter() -> "cattrs.Converter":
     made = converter().copy()
-    made.register_unstructure_hook(datetime, db_time)
+    # Records hold naive UTC times (parse_time makes them so); a C-level partial spares a
+    # Python call per time on bulk loads.
+    made.register_unstructure_hook(datetime, partial(datetime.isoformat, sep=" ", timespec="microseconds"))
     return made
 
 
@@ -138,8 +143,15 @@ def records(cls: type[T], rows: Iterable[Sequence[Any]]) -> list[T]:
 
 
 def params(record: Any) -> dict[str, Any]:
-    """A record as the named parameters of the queries that write it."""
-    return _params_converter().unstructure(record)
+    """A record as the named parameters of the queries that write it (the converter's hook
+    for its class, looked up once per class: bulk loads call this for every row)."""
+    hook = _param_hooks.get(type(record))
+    if hook is None:
+        hook = _param_hooks[type(record)] = _params_converter().get_unstructure_hook(type(record))
+    return hook(record)
+
+
+_param_hooks: dict[type, Callable[[Any], dict[str, Any]]] = {}
 
 
 def field_names(cls: type) -> tuple[str, ...]:

@@ -161,7 +161,7 @@ class Functions(_Part):
         if not isinstance(name, str) or not name.strip():
             raise InvalidInput("empty function name; give the function a name")
         code = check_text(code or "", "code")
-        stamp = creation_date or now()
+        stamp = parse_time(creation_date) if creation_date else now()
         function = Function(
             function_id=function_id or new_id(),
             name=check_text(name, "name"),
@@ -195,14 +195,15 @@ class Functions(_Part):
             if not isinstance(name, str) or not name.strip():
                 raise InvalidInput("empty function name; give every function a name")
             code = check_text(item.get("code", item.get("code_snippet", "")) or "", "code")
-            created = item.get("creation_date") or stamp
+            created = parse_time(item["creation_date"]) if item.get("creation_date") else stamp
+            modified = item.get("last_modified_date")
             function = Function(
                 function_id=item.get("function_id") or new_id(),
                 name=check_text(name, "name"),
                 description=check_text(item.get("description") or "", "description"),
                 code_snippet=code,
                 creation_date=created,
-                last_modified_date=item.get("last_modified_date") or created,
+                last_modified_date=parse_time(modified) if modified else created,
                 signature_json=item["signature_json"] if "signature_json" in item else signature_of(code),
             )
             rows.append(params(function))
