@@ -16,8 +16,6 @@ from datetime import UTC, datetime
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
-
 from ..errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -156,6 +154,8 @@ _param_hooks: dict[type, Callable[[Any], dict[str, Any]]] = {}
 
 def field_names(cls: type) -> tuple[str, ...]:
     """The column names of a record class, in order."""
+    import attrs  # here, not at the top: `codedb stats` never converts and starts quicker
+
     return tuple(f.name for f in attrs.fields(cls))
 
 

@@ -6,24 +6,22 @@ its name (also its SQL folder `sql/<name>/` and `db.queries.<name>`), its tables
 (a table after every table it references), the API classes reached as `db.<attribute>`, and
 its command-line commands. Domains are found by listing that package, ordered so that a
 domain comes after the domains it `requires`. Declarations import nothing heavy: record
-classes and API classes are named as "module:Class" and imported on first use.
+classes and API classes are named as "module:Class" and imported on first use, and the
+declarations are NamedTuples, so that `codedb stats` starts without loading attrs.
 """
 
 import importlib
 import pkgutil
 from collections.abc import Callable
 from functools import cache
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from ..errors import QueryFileError
 
 TABLE_VERBS = ("count", "dump", "clear", "load", "analyze")
 
 
-@attrs.frozen
-class Table:
+class Table(NamedTuple):
     """A table and its record class ("module:Class" inside the domain's package). Its domain's
     `sql/<domain>/tables.sql` has count_<name>, dump_<name>, clear_<name>, load_<name> and
     analyze_<name>; loading the queries fails if one is missing."""
@@ -32,8 +30,7 @@ class Table:
     record: str
 
 
-@attrs.frozen
-class Commands:
+class Commands(NamedTuple):
     """A group of CLI commands: the module holding their handlers, and a one-line summary of
     each for `codedb --help` (so the help lists them without importing the module)."""
 
@@ -42,8 +39,7 @@ class Commands:
     summaries: tuple[tuple[str, str], ...]
 
 
-@attrs.frozen
-class Domain:
+class Domain(NamedTuple):
     name: str
     package: str
     tables: tuple[Table, ...] = ()
@@ -108,13 +104,11 @@ def api_class(attribute: str) -> type:
     return import_object(*found)
 
 
-@attrs.frozen
-class BoundTable:
-    """A table with its record class and its whole-table queries, for one dialect."""
+class BoundTable(NamedTuple):
+    """A table with its whole-table queries for one dialect, and its record class."""
 
     name: str
     domain: str
-    record: type
     count: Callable[..., Any]
     dump: Callable[..., Any]
     clear: Callable[..., Any]
@@ -122,7 +116,14 @@ class BoundTable:
     analyze: Callable[..., Any]
 
     @property
+    def record(self) -> type:
+        """The record class (imported on first use: counting rows needs none)."""
+        return table_records()[self.name]
+
+    @property
     def columns(self) -> tuple[str, ...]:
+        import attrs
+
         return tuple(f.name for f in attrs.fields(self.record))
 
 
@@ -138,5 +139,5 @@ def bind_tables(queries: Any) -> dict[str, BoundTable]:
                 raise QueryFileError(
                     f"sql/{domain.name}/tables.sql lacks {', '.join(missing)} for table {table.name}"
                 )
-            bound[table.name] = BoundTable(table.name, domain.name, table_records()[table.name], **found)  # type: ignore[arg-type]
+            bound[table.name] = BoundTable(table.name, domain.name, **found)  # type: ignore[arg-type]
     return bound

@@ -5,8 +5,7 @@ and a target is shown in messages without its password, in every form it may car
 import os
 import re
 from pathlib import Path
-
-import attrs
+from typing import NamedTuple
 
 from ..errors import ConnectError
 
@@ -31,8 +30,7 @@ def mask(text: str) -> str:
     return _PASSWORD.sub(lambda m: m.group(1) + "***", text)
 
 
-@attrs.frozen
-class Target:
+class Target(NamedTuple):  # a NamedTuple, not attrs: `codedb stats` starts without loading attrs
     """A parsed database target. `raw` may hold a password: show `display` instead."""
 
     raw: str

@@ -16,11 +16,8 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from hashlib import sha256
 from pathlib import Path
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from ..core.convert import db_time, now
 from ..core.db import Database
@@ -31,6 +28,7 @@ YOYO_TABLES = {"_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"}
 LOCK_TIMEOUT_SECONDS = 10.0
 BASE = "base"  # the revision before the first migration
 _POLL_SECONDS = 0.05
+MIGRATION_LOCK_KEY = 0x636F6462  # "codb": the first key of codedb's advisory lock on PostgreSQL
 
 
 def _read(dialect: str, migrations_dir: Path | None = None) -> Any:
@@ -53,8 +51,7 @@ def known_ids(dialect: str, migrations_dir: Path | None = None) -> list[str]:
     return sorted(p.name[: -len(".sql")] for p in files if not p.name.endswith(".rollback.sql"))
 
 
-@attrs.frozen
-class MigrationStatus:
+class MigrationStatus(NamedTuple):
     """Applied migrations with their times, pending ones, and the current revision."""
 
     applied: tuple[tuple[str, Any], ...]
@@ -136,7 +133,7 @@ def migration_lock(
         yield
         return
     if db.dialect == "postgresql":
-        key = int.from_bytes(sha256(b"codedb-migrations").digest()[:4], "big", signed=True)
+        key = MIGRATION_LOCK_KEY
         while not db.queries.core.try_advisory_lock(db.conn, key=key):
             if time.monotonic() > deadline:
                 raise busy
@@ -331,8 +328,7 @@ def break_lock(
         pass
 
 
-@attrs.frozen
-class InitResult:
+class InitResult(NamedTuple):
     applied: tuple[str, ...]
     already: bool
     foreign_tables: tuple[str, ...]
