@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ...core.api import DomainAPI
 from ...core.convert import db_time, now, params, parse_time, record, records
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
@@ -92,12 +93,11 @@ def _page(limit: int | None, offset: int | None) -> dict[str, int]:
     return {"limit": NO_LIMIT if limit is None else limit, "offset": offset or 0}
 
 
-class _Part:
+class _Part(DomainAPI):
     """A part of the function library's API, bound to one open database."""
 
     def __init__(self, db: Database):
-        self.db = db
-        self.conn = db.conn
+        super().__init__(db)
         self.q = db.queries.library
 
     def _all(self, query: Callable[..., Any], cls: type[T], **kwargs: Any) -> builtins.list[T]:

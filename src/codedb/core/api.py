@@ -1,0 +1,57 @@
+"""The base of every domain's API classes: bound to one Database, and guarded so that an
+error of the SQLite or PostgreSQL driver never reaches a caller raw. A missing table means the
+schema is missing or behind (NotInitialised); any other driver error becomes a DatabaseError
+with the driver's first line (a lock held too long, a full disk, a value out of range)."""
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CodedbError, DatabaseError, NotInitialised, describe_driver_error, first_line
+
+if TYPE_CHECKING:
+    from .db import Database
+
+_MISSING_TABLE = ("no such table", "does not exist")
+
+
+class DomainAPI:
+    """A part of a domain's API: `self.db`, `self.conn`; public methods are guarded."""
+
+    def __init__(self, db: "Database"):
+        self.db = db
+        self.conn = db.conn
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in list(vars(cls).items()):
+            if callable(value) and not name.startswith("_") and not isinstance(value, type):
+                setattr(cls, name, _guarded(value))
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: DomainAPI, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except CodedbError:
+            raise
+        except Exception as exc:
+            described = describe_driver_error(exc)
+            if described is None or isinstance(exc, OSError):
+                raise
+            raise translate(self.db, exc, described) from exc
+
+    return call
+
+
+def translate(db: "Database", exc: BaseException, described: str) -> CodedbError:
+    """The CodedbError for a driver error met while using `db`."""
+    first = first_line(exc)
+    if any(marker in first for marker in _MISSING_TABLE) and ("table" in first or "relation" in first):
+        where = db.target.display
+        return NotInitialised(
+            f"database {where} has no codedb schema or is behind ({first}); create or update it with "
+            f"'codedb --db {where} migrate' (codedb.migrate(db) in Python)"
+        )
+    return DatabaseError(described)

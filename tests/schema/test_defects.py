@@ -1,0 +1,136 @@
+"""Regression tests of issue #9, items 6 to 11: secrets in URLs, stale and contended migration
+locks, rollback counts, read-only inspection, in-memory databases."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import codedb
+from codedb.schema.migrations import known_ids
+from conftest import CLI, ROOT
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def with_password(url: str, password: str = "S3cret") -> str:
+    """The test server's URL with a password given twice: in the userinfo and as a parameter."""
+    scheme, rest = url.split("://", 1)
+    user_host = rest.split("@", 1)
+    host = user_host[-1]
+    user = user_host[0] if len(user_host) == 2 else "postgres"
+    return f"{scheme}://{user}:{password}@{host}{'&' if '?' in host else '?'}password={password}"
+
+
+@pytest.mark.postgres
+def test_a_password_is_never_printed(tmp_path: Path, pg_schema_url: str) -> None:
+    url = with_password(pg_schema_url)
+    cli = CLI(url, tmp_path)  # trust authentication: the password is accepted and ignored
+    outputs = [
+        cli.ok("init"),
+        cli.ok("status"),
+        cli.ok("status", "--json"),
+        cli.ok("stats"),
+        cli.ok("stats", "--json"),
+        cli.error("restore", str(tmp_path / "missing.json")),
+        cli.error("init", "--lock-timeout=nan"),
+        cli.error("--db=postgresql://u:S3cret@127.0.0.1:1/x", "stats", db=False),
+        cli.error("--db=host=127.0.0.1 password=S3cret dbname=x", "stats", db=False),
+    ]
+    for text in outputs:
+        assert "S3cret" not in text, text
+    assert "***" in outputs[1]
+
+
+def test_a_libpq_keyword_string_is_not_taken_for_a_file(tmp_path: Path) -> None:
+    with pytest.raises(codedb.ConnectError, match="libpq keyword string") as caught:
+        codedb.connect("host=db password=S3cret dbname=x")
+    assert "S3cret" not in str(caught.value)
+    assert not list(tmp_path.iterdir()) and not Path("host=db password=S3cret dbname=x").exists()
+
+
+def test_init_after_a_process_died_holding_the_migration_lock(target: str, tmp_path: Path) -> None:
+    from yoyo import get_backend
+
+    with codedb.connect(target) as db:
+        dead = get_backend(db.target.yoyo_url)  # as `init` does, then killed mid-migration
+        dead._insert_lock_row(999_999_999, timeout=1)
+        dead.connection.close()
+    cli = CLI(target, tmp_path)
+    out = cli.ok("init")
+    assert out.startswith("cleared the migration lock of a process that died (1 lock row)\ninitialised ")
+    cli.ok("rollback", "--steps=2")
+    with codedb.connect(target) as db:
+        dead = get_backend(db.target.yoyo_url)
+        dead._insert_lock_row(999_999_998, timeout=1)
+        dead.connection.close()
+    assert cli.ok("migrate") == (
+        "cleared the migration lock of a process that died (1 lock row)\n"
+        f"applied: {', '.join(known_ids(db.dialect)[-2:])}\n"
+    )
+
+
+def test_two_inits_at_once_on_a_new_file_both_succeed(tmp_path: Path) -> None:
+    for trial in range(6):
+        path = tmp_path / f"new{trial}.sqlite"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "codedb", f"--db={path}", "init"],
+                env=ENV,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
+        assert [r[2] for r in results] == [0, 0], results
+        assert sum(out.startswith("initialised") for out, _, _ in results) == 1, results
+
+
+def test_rollback_steps_beyond_what_is_applied_rolls_back_all(target: str, tmp_path: Path) -> None:
+    cli = CLI(target, tmp_path)
+    cli.ok("init")
+    applied = len(codedb.status(codedb.connect(target)).applied)
+    out = cli.ok("rollback", f"--steps={applied + 1}")
+    assert out.count(".") >= applied and out.startswith("rolled back: 0004")
+    assert json.loads(cli.ok("status", "--json"))["applied"] == []
+    assert cli.ok("migrate").startswith("applied: 0001")
+
+
+def test_check_stats_status_never_write(tmp_path: Path) -> None:
+    import sqlite3
+
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    cli = CLI(str(empty), tmp_path)
+    assert cli("check").returncode == 1
+    assert cli("stats").returncode == 1 and cli("status").returncode == 0
+    assert empty.stat().st_size == 0
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.close()
+    before = other.read_bytes()
+    other_cli = CLI(str(other), tmp_path)
+    for command in ("check", "stats", "status"):
+        other_cli(command)
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite", "other.sqlite"]  # no -wal
+
+
+def test_an_in_memory_database_migrates_without_making_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with codedb.connect(":memory:") as db:
+        assert codedb.migrate(db) == known_ids("sqlite")
+        f = db.functions.add("m")
+        assert db.functions.get(f.function_id).name == "m"
+        assert codedb.rollback(db, to="base") == known_ids("sqlite")[::-1]
+        with pytest.raises(codedb.NotInitialised, match="has no codedb schema or is behind"):
+            db.functions.add("x")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,109 @@
+"""Regression tests of issue #9, items 4 and 5: a restore under a live writer loses none of the
+writes it was told were committed after the restore, and a restore killed at any moment
+leaves the database whole (old or new content), with no stray file."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import codedb
+from conftest import CLI, ROOT
+
+WRITER = """
+import sys, codedb
+with codedb.connect(sys.argv[1]) as db:
+    i = 0
+    while True:
+        try:
+            db.functions.add(f"w{i}", code="x = 1")
+        except codedb.CodedbError as exc:
+            print("refused", i, exc, flush=True)
+        except Exception as exc:
+            print("error", i, type(exc).__name__, exc, flush=True)
+        else:
+            print(f"w{i}", flush=True)
+        i += 1
+"""
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def names(path: Path) -> set[str]:
+    with codedb.connect(path, create=False) as db:
+        return {f.name for f in db.functions.list()}
+
+
+def test_a_writer_running_through_a_restore_loses_nothing_it_committed_after_it(tmp_path: Path) -> None:
+    live = tmp_path / "live.sqlite"
+    cli = CLI(str(live), tmp_path)
+    cli.ok("init")
+    for i in range(5):
+        cli.ok("add-function", f"--name=b{i}", "--code=x = 2")
+    backup = tmp_path / "backup.sqlite"
+    cli.ok("backup", str(backup))
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(live)], stdout=subprocess.PIPE, text=True, env=ENV
+    )
+    try:
+        time.sleep(0.7)
+        assert "restored" in cli.ok("restore", str(backup), "--force")
+        time.sleep(0.7)
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        output, _ = writer.communicate()
+    lines = output.splitlines()
+    committed = [line for line in lines if line.startswith("w")]
+    assert not [line for line in lines if line.startswith("error")], lines[:5]
+    present = names(live)
+    assert {f"b{i}" for i in range(5)} <= present  # the backup's content is in place
+    kept = [name for name in committed if name in present]
+    assert kept, "no write after the restore reached the live database"
+    # What survives is exactly the writes after the restore point: no gap, none lost after it.
+    assert kept == committed[len(committed) - len(kept) :]
+    assert committed[-1] in present
+    assert CLI(str(live), tmp_path).ok("check").startswith("ok")
+
+
+def test_a_restore_killed_at_any_moment_leaves_the_database_whole(tmp_path: Path) -> None:
+    live = tmp_path / "live.sqlite"
+    cli = CLI(str(live), tmp_path)
+    cli.ok("init")
+    with codedb.connect(live) as db:
+        db.functions.add_many({"name": f"old{i}", "code": "x = 1" * 20} for i in range(3000))
+    old = names(live)
+    dump = tmp_path / "new.json"
+    other = CLI(str(tmp_path / "other.sqlite"), tmp_path)
+    other.ok("init")
+    with codedb.connect(tmp_path / "other.sqlite") as db:
+        db.functions.add_many({"name": f"new{i}", "code": "y = 2" * 20} for i in range(3000))
+    other.ok("backup", str(dump), "--format=json")
+    new = names(tmp_path / "other.sqlite")
+    rng = random.Random(9)
+    outcomes = set()
+    for _ in range(6):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "codedb", f"--db={live}", "restore", str(dump), "--force", "--quiet"],
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.1, 1.2))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = names(live)
+        assert now in (old, new)
+        outcomes.add("new" if now == new else "old")
+        assert CLI(str(live), tmp_path).ok("check").startswith("ok")
+        if now == new:  # start again from the old content
+            with codedb.connect(live) as db, db.transaction():
+                for bound in reversed(list(db.tables.values())):
+                    bound.clear(db.conn)
+                db.functions.add_many({"name": name, "code": "x = 1" * 20} for name in sorted(old))
+            old = names(live)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    CLI(str(live), tmp_path).ok("backup", str(tmp_path / "after.sqlite"))  # the next run cleans up
+    CLI(str(live), tmp_path).ok("restore", str(tmp_path / "after.sqlite"), "--force")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], leftovers
