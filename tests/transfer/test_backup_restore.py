@@ -217,7 +217,7 @@ def test_a_failure_in_the_middle_of_a_restore_changes_nothing(
     real_load = transfer.load
 
     def load_then_fail(db, tables, tick=lambda n: None):  # type: ignore[no-untyped-def]
-        real_load(db, {"function": tables["function"]})  # half the work is done...
+        real_load(db, {"function": tables.records("function")})  # half the work is done...
         raise OSError(28, "No space left on device")  # ...when the disk fills up
 
     monkeypatch.setattr(restore_module, "load", load_then_fail)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 import codedb
 from codedb.schema.migrations import known_ids
-from codedb.transfer.dump import load, read_dump, selected_tables, write_json
+from codedb.transfer.dump import load, selected_tables, write_json
+from codedb.transfer.reader import read_dump
 from codedb.transfer.restore import restore
 from conftest import CLI, db_snapshot, snapshot
 
@@ -229,7 +230,7 @@ def test_random_databases_survive_backup_restore_and_export_import(
         with restored.transaction():  # export -> import into the emptied database
             for table in reversed(selected_tables(None)):
                 restored.tables[table].clear(restored.conn)
-            load(restored, read_dump(dump).tables)
+            load(restored, read_dump(dump))
         assert snapshot(restored) == original
     if db.dialect == "sqlite":
         hot = work / "hot.sqlite"

@@ -148,17 +148,18 @@ Example:
 """)
 def cmd_import(args: dict[str, Any]) -> int:
     from ..core.progress import progress_bar
-    from ..transfer.dump import load, load_all_or_nothing, read_dump
+    from ..transfer.dump import load, load_all_or_nothing
+    from ..transfer.reader import read_dump
 
     dump = read_dump(args["FILE"])
     tick = progress_bar(dump.total, "rows", args["--quiet"])
     with open_db(args) as db:
-        added = load_all_or_nothing(db, lambda: load(db, dump.tables, tick), args["--dry-run"])
+        added = load_all_or_nothing(db, lambda: load(db, dump, tick), args["--dry-run"])
     verb = "would import" if args["--dry-run"] else "imported"
-    for table, records in dump.tables.items():
-        if records:
+    for table, count in dump.counts.items():
+        if count:
             new = added.get(table, 0)
-            out(f"{verb} {new:,} {table} rows ({len(records) - new:,} already present)")
+            out(f"{verb} {new:,} {table} rows ({count - new:,} already present)")
     if not dump.total:
         out("the file holds no rows")
     return 0

@@ -94,6 +94,32 @@ def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
     return structure
 
 
+def check_text(value: str, what: str) -> str:
+    """Text codedb can store on both backends: no NUL (PostgreSQL cannot hold it, SQLite's
+    text functions stop at it) and no lone surrogate (not UTF-8); InvalidInput otherwise."""
+    if "\x00" in value:
+        raise InvalidInput(f"{what} holds a NUL character, which codedb cannot store; remove it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"{what} is not valid Unicode (it holds a lone surrogate); give UTF-8 text"
+        ) from None
+    return value
+
+
+def _structure_text(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    if "\x00" in value:
+        raise ValueError("holds a NUL character, which codedb cannot store")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode (it holds a lone surrogate)") from None
+    return value
+
+
 def _structure_time(value: Any, _: Any) -> datetime:
     if not isinstance(value, str | datetime):
         raise TypeError(f"expected an ISO 8601 date, got {type(value).__name__}")
@@ -111,7 +137,7 @@ def converter() -> "cattrs.Converter":
     made = cattrs.Converter(forbid_extra_keys=True)
     made.register_unstructure_hook(datetime, lambda d: d.isoformat(timespec="microseconds"))
     made.register_structure_hook(datetime, _structure_time)
-    made.register_structure_hook(str, _strict(str, "text"))
+    made.register_structure_hook(str, _structure_text)
     made.register_structure_hook(int, _strict(int, "a whole number"))
     made.register_structure_hook(float, _strict(int | float, "a number"))  # type: ignore[arg-type]
     made.register_structure_hook(bool, _strict(bool, "true or false"))
@@ -171,7 +197,11 @@ def from_dict(cls: type[T], data: Any) -> T:
     if not isinstance(data, dict):
         raise InvalidInput(f"not a valid {cls.__name__} record: expected a JSON object")
     try:
-        return converter().structure(data, cls)
+        record = converter().structure(data, cls)
+        check = getattr(record, "check_fields", None)  # what a type cannot say (JSON in text)
+        if check is not None:
+            check()
+        return record
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, InvalidInput) as exc:
         raise InvalidInput(f"not a valid {cls.__name__} record: {_first_cause(exc)}") from None
 
@@ -181,7 +211,8 @@ def _first_cause(exc: BaseException) -> str:
 
     if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
         inner = exc.exceptions[0]
-        notes = [n for n in getattr(inner, "__notes__", []) if isinstance(n, str)]
-        where = f"{notes[0]}: " if notes else ""
-        return where + _first_cause(inner)
+        names = [n.name for n in getattr(inner, "__notes__", []) if hasattr(n, "name")]
+        return (f"{names[0]}: " if names else "") + _first_cause(inner)
+    if isinstance(exc, KeyError):
+        return f"{exc.args[0]}: missing"
     return str(exc) or type(exc).__name__

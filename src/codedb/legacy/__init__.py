@@ -18,7 +18,7 @@ from ..core.registry import table_records
 from ..errors import CodedbError
 from ..transfer.dump import load, load_all_or_nothing
 from .collect import Collector
-from .unpickle import RefusedGlobal, Stub, plain
+from .unpickle import RefusedGlobal, ResourceLimit, Stub, plain
 from .unpickle import load as unpickle
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -63,7 +63,12 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
     kind = detect(path)
     collector = Collector()
     if kind == "pickle":
-        label = _collect_pickle(path, collector)
+        try:
+            label = _collect_pickle(path, collector)
+        except ResourceLimit as exc:
+            raise LegacyError(f"{path}: {exc}; the file was not imported") from None
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:  # damaged or hostile objects
+            raise LegacyError(f"{path} is not a readable code_db pickle ({exc}); check the file") from None
     elif kind == "sqlmodel":
         label = _collect_sqlmodel(path, collector)
     else:

@@ -34,7 +34,10 @@ class Collector:
         if value is None:
             return default
         if isinstance(value, uuid.UUID):
-            return str(value)
+            try:
+                return str(value)
+            except AttributeError:  # rebuilt without its state
+                raise InvalidInput(f"{what} holds a UUID without its value: the file is damaged") from None
         if not isinstance(value, str):
             self.coerced.append(f"{what}: {type(value).__name__} value {value!r:.60} stored as text")
             return str(value)

@@ -6,13 +6,19 @@ calls anything a file names, except these inert stand-ins:
   hold their attributes;
 - TestStatusEnum becomes `StubEnum`: `getattr(TestStatusEnum, "PASSED")` and
   `TestStatusEnum("passed")` give the member's name as text;
+- every load gets fresh stand-in classes, so a pickle that alters one (BUILD on a class)
+  cannot affect the next load;
 - datetime, date, timedelta and timezone of the datetime module, UUID, and the builtin
   containers, which rebuild plain values;
 - any other class is a `Foreign` placeholder: an instance of it built from a str, int, dict
   or list (a third-party str subclass, say) becomes that base value, its extra state dropped;
   anything else it is asked to do (being called, as a pickle calls `os.system`) is refused.
 
-Every refusal raises `RefusedGlobal`, naming the global.
+Every refusal raises `RefusedGlobal`, naming the global. Bounds keep a small file from
+building a huge result: bytes and bytearray cannot be built from a size, and `plain()`, which
+walks what was loaded, refuses more than MAX_VALUES values (shared references count each
+time they are reached: the memo "billion laughs"), nesting deeper than MAX_DEPTH, and a
+container that contains itself.
 """
 
 import datetime as _datetime
@@ -24,6 +30,25 @@ from typing import Any, NoReturn
 
 RECORD_CLASSES = {"Function", "UnitTest", "TestResult", "Modification", "Module", "CodeDatabase"}
 ENUM_CLASSES = {"TestStatusEnum"}
+MAX_VALUES = 2_000_000
+MAX_DEPTH = 64
+
+
+class ResourceLimit(pickle.UnpicklingError):
+    """The pickle would build more than the bounds allow."""
+
+
+def _sized(kind: type) -> Any:
+    """bytes / bytearray that refuse to be built from a size (bytearray(3 * 10**9))."""
+
+    def build(*args: Any) -> Any:
+        if args and isinstance(args[0], int):
+            raise RefusedGlobal("builtins", kind.__name__, "building it from a size")
+        return kind(*args)
+
+    return build
+
+
 SAFE_BUILTINS = {
     "set": set,
     "frozenset": frozenset,
@@ -34,8 +59,8 @@ SAFE_BUILTINS = {
     "int": int,
     "float": float,
     "bool": bool,
-    "bytes": bytes,
-    "bytearray": bytearray,
+    "bytes": _sized(bytes),
+    "bytearray": _sized(bytearray),
     "complex": complex,
 }
 BASE_TYPES = (str, int, dict, list)
@@ -67,7 +92,7 @@ class Stub:
 
 
 class StubEnum:
-    """The stand-in for TestStatusEnum: members are their names."""
+    """The stand-in for TestStatusEnum: members are their names (a subclass per load)."""
 
     def __new__(cls, value: Any = None) -> Any:  # TestStatusEnum("passed"), as older Pythons pickle
         return str(value)
@@ -128,26 +153,41 @@ def _foreign_class(module: str, name: str) -> type:
 
 
 def plain(value: Any) -> Any:
-    """A loaded value with every foreign subclass turned into its base type."""
+    """A loaded value with every foreign subclass turned into its base type, within the
+    bounds of the module docstring (ResourceLimit past them)."""
+    return _plain(value, [0], set(), 0)
+
+
+def _plain(value: Any, count: list[int], path: set[int], depth: int) -> Any:
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise ResourceLimit(
+            f"the pickle expands to too many values (over {MAX_VALUES:,}): it is not a code_db file"
+        )
     if isinstance(value, ForeignStr):
         return str(value)
     if isinstance(value, ForeignInt):
         return int(value)
-    if isinstance(value, dict):
-        return {plain(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(plain(v) for v in value)
-    if isinstance(value, set | frozenset):
-        return {plain(v) for v in value}
-    return value
-
-
-def _safe_getattr(obj: Any, name: str, *default: Any) -> Any:
-    if obj is StubEnum and isinstance(name, str):
-        return name
-    raise RefusedGlobal("builtins", "getattr", f"used on {obj!r}, not on the status enum")
+    if not isinstance(value, dict | list | tuple | set | frozenset):
+        return value
+    if id(value) in path:
+        raise ResourceLimit("the pickle holds a container that refers to itself: it is not a code_db file")
+    if depth >= MAX_DEPTH:
+        raise ResourceLimit(
+            f"the pickle is nested too deeply (over {MAX_DEPTH} levels): it is not a code_db file"
+        )
+    path.add(id(value))
+    try:
+        if isinstance(value, dict):
+            return {
+                _plain(k, count, path, depth + 1): _plain(v, count, path, depth + 1) for k, v in value.items()
+            }
+        items = [_plain(v, count, path, depth + 1) for v in value]
+        if isinstance(value, list):
+            return items
+        return tuple(items) if isinstance(value, tuple) else set(items)
+    finally:
+        path.discard(id(value))
 
 
 def _safe_reconstructor(cls: Any, base: Any, state: Any) -> Any:
@@ -166,12 +206,18 @@ class LegacyUnpickler(pickle.Unpickler):
         super().__init__(file)
         self.classes: dict[tuple[str, str], type] = {}
         self.foreign: set[str] = set()
+        self.enum = type("TestStatusEnum", (StubEnum,), {})  # fresh for each load
+
+    def safe_getattr(self, obj: Any, name: str, *default: Any) -> Any:
+        if obj is self.enum and isinstance(name, str):
+            return name
+        raise RefusedGlobal("builtins", "getattr", f"used on {obj!r}, not on the status enum")
 
     def find_class(self, module: str, name: str) -> Any:
         key = (module, name)
         if module in ("builtins", "__builtin__"):
             if name == "getattr":
-                return _safe_getattr
+                return self.safe_getattr
             if name in SAFE_BUILTINS:
                 return SAFE_BUILTINS[name]
             if name == "object":
@@ -188,7 +234,7 @@ class LegacyUnpickler(pickle.Unpickler):
         if module == "uuid" and name == "UUID":
             return uuid.UUID
         if name in ENUM_CLASSES:
-            return StubEnum
+            return self.enum
         if name in RECORD_CLASSES:
             if key not in self.classes:
                 self.classes[key] = _stub_class(module, name)
@@ -211,8 +257,12 @@ def load(data: bytes) -> tuple[Any, set[str]]:
     unpickler = LegacyUnpickler(io.BytesIO(data))
     try:
         result = unpickler.load()
-    except RefusedGlobal:
+    except (RefusedGlobal, ResourceLimit):
         raise
+    except MemoryError:
+        raise ResourceLimit(
+            "the pickle needs more memory than this machine has: it is not a code_db file"
+        ) from None
     except (
         pickle.UnpicklingError,
         EOFError,

@@ -1,5 +1,5 @@
-"""Whole tables in and out: the JSON and JSONL dumps of backup/export, their validated
-loading for import/restore, and CSV for spreadsheets.
+"""Whole tables in and out: the JSON and JSONL dumps of backup/export, their loading for
+import/restore (read by transfer.reader), and CSV for spreadsheets.
 
 A dump holds every row of every codedb table, as the records' fields, with the schema
 revision. Loading is keyed on primary keys: rows that exist are skipped, so loading the
@@ -7,23 +7,21 @@ same dump twice adds nothing."""
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-import attrs
-
 from .. import __version__
-from ..core.convert import from_dict, params, to_dict
+from ..core.convert import params, to_dict
 from ..core.db import Database
 from ..core.files import make_private_dir, open_output
-from ..core.registry import table_names, table_records
+from ..core.registry import table_names
 from ..errors import InvalidInput
 from ..schema.migrations import status
+from .reader import FORMAT, FORMAT_VERSION, Dump
 
 BATCH = 5000
-FORMAT = "codedb-dump"
-FORMAT_VERSION = 1
 
 
 def selected_tables(names: Iterable[str] | None) -> list[str]:
@@ -119,91 +117,6 @@ def write_csv(db: Database, directory: Path, tables: list[str], force: bool = Fa
     return counts
 
 
-@attrs.frozen
-class Dump:
-    """A parsed and validated dump: its revision and its rows per table, as records."""
-
-    revision: str | None
-    tables: dict[str, list[Any]]
-
-    @property
-    def total(self) -> int:
-        return sum(len(rows) for rows in self.tables.values())
-
-
-def read_dump(path: str | Path) -> Dump:
-    """Parse a JSON or JSONL dump and check every row against the schema before any write."""
-    path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as stream:
-            first = stream.readline()
-            rest = stream.read()
-    except FileNotFoundError:
-        raise InvalidInput(f"file {path} does not exist; give the path of a codedb dump") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path} as a codedb dump: {exc}") from None
-    try:
-        head = json.loads(first)
-        jsonl = isinstance(head, dict) and "tables" not in head and head.get("format") == FORMAT
-    except json.JSONDecodeError:
-        jsonl = False
-    if jsonl:
-        return _validate(path, head, _jsonl_tables(path, rest))
-    try:
-        data = json.loads(first + rest)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"file {path} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
-            "give a file written by 'codedb export' or 'codedb backup --format=json'"
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
-        raise InvalidInput(
-            f'file {path} is not a codedb dump (no "format": "{FORMAT}" with "tables"); '
-            "give a file written by 'codedb export' or 'codedb backup --format=json'"
-        )
-    return _validate(path, data, data["tables"])
-
-
-def _jsonl_tables(path: Path, text: str) -> dict[str, list[Any]]:
-    tables: dict[str, list[Any]] = {}
-    for number, line in enumerate(text.splitlines(), start=2):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{path}, line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(item, dict) or set(item) != {"table", "row"}:
-            raise InvalidInput(f'{path}, line {number}: expected {{"table": ..., "row": {{...}}}}')
-        tables.setdefault(str(item["table"]), []).append(item["row"])
-    return tables
-
-
-def _validate(path: Path, head: dict[str, Any], tables: dict[str, Any]) -> Dump:
-    if head.get("format_version", FORMAT_VERSION) > FORMAT_VERSION:
-        raise InvalidInput(
-            f"{path} was written by a newer codedb (dump format {head['format_version']}); upgrade codedb"
-        )
-    parsed: dict[str, list[Any]] = {}
-    classes = table_records()
-    for table, rows in tables.items():
-        if table not in classes:
-            raise InvalidInput(f"{path}: unknown table {table!r}; the tables are: {', '.join(classes)}")
-        if not isinstance(rows, list):
-            raise InvalidInput(f"{path}: table {table} must be a list of rows")
-        records: list[Any] = []
-        for index, row in enumerate(rows, start=1):
-            if not isinstance(row, dict):
-                raise InvalidInput(f"{path}: {table} row {index} is not a JSON object")
-            try:
-                records.append(from_dict(classes[table], row))
-            except InvalidInput as exc:
-                raise InvalidInput(f"{path}: {table} row {index}: {exc}") from None
-        parsed[table] = records
-    revision = head.get("revision")
-    return Dump(revision=revision if isinstance(revision, str) else None, tables=parsed)
-
-
 class _DryRun(Exception):
     """Raised inside a dry run's transaction so that it rolls back."""
 
@@ -232,18 +145,19 @@ def analyze(db: Database, tables: Iterable[str]) -> None:
 
 
 def load(
-    db: Database, tables: dict[str, list[Any]], tick: Callable[[int], None] = lambda n: None
+    db: Database, tables: "Mapping[str, Iterable[Any]] | Dump", tick: Callable[[int], None] = lambda n: None
 ) -> dict[str, int]:
-    """Insert records table by table in load order, inside the caller's
-    transaction; rows whose key exists are skipped. Returns the rows added per table."""
+    """Insert records table by table in load order, inside the caller's transaction, in
+    batches (a Dump's records are streamed from its file); rows whose key exists are
+    skipped. Returns the rows added per table."""
     added: dict[str, int] = {}
     for table, bound in db.tables.items():
-        rows = tables.get(table)
-        if not rows:
-            continue
-        added[table] = 0
-        for start in range(0, len(rows), BATCH):
-            batch = [params(row) for row in rows[start : start + BATCH]]
-            added[table] += int(bound.load(db.conn, batch))
+        if isinstance(tables, Dump):
+            rows: Iterable[Any] = tables.records(table) if tables.counts.get(table) else ()
+        else:
+            rows = tables.get(table) or ()
+        stream = iter(rows)
+        while batch := [params(row) for row in islice(stream, BATCH)]:
+            added[table] = added.get(table, 0) + int(bound.load(db.conn, batch))
             tick(len(batch))
     return added

@@ -21,7 +21,8 @@ from ..core.progress import progress_bar
 from ..errors import CodedbError, ConnectError, InvalidInput
 from ..schema.health import integrity_problems
 from ..schema.migrations import YOYO_TABLES, known_ids, migrate, status
-from .dump import analyze, load, read_dump, snapshot_rows
+from .dump import analyze, iter_records, load
+from .reader import Dump, read_dump
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -106,12 +107,12 @@ def restore(db: Database, src: Path, *, force: bool = False, quiet: bool = True)
         raise CodedbError("cannot restore inside an open transaction; commit it first")
     if db.target.memory:
         raise InvalidInput("cannot restore into an in-memory database; give a file or a PostgreSQL URL")
-    rows: dict[str, list[Any]] | None = None
+    rows: Dump | dict[str, Any] | None = None
     backup_db = None
     if kind == "json":
-        dump = read_dump(src)
-        _check_revision(src, dump.revision, db.dialect)
-        revision, rows = dump.revision, dump.tables
+        rows = read_dump(src)
+        _check_revision(src, rows.revision, db.dialect)
+        revision = rows.revision
     else:
         backup_db = open_sqlite_backup(src)
         revision = status(backup_db).current
@@ -122,12 +123,12 @@ def restore(db: Database, src: Path, *, force: bool = False, quiet: bool = True)
                 "then restore with --force"
             )
         if db.dialect == "postgresql":
-            if backup_db is not None:
-                rows = snapshot_rows(backup_db)
+            total = rows.total if isinstance(rows, Dump) else sum(backup_db.row_counts().values())  # type: ignore[union-attr]
+            if backup_db is not None:  # streamed table by table from the backup
+                rows = {table: iter_records(backup_db, table) for table in backup_db.row_counts()}
             assert rows is not None
-            tick = progress_bar(sum(map(len, rows.values())), "rows", quiet)
-            return _restore_postgres(db, kind, revision, rows, tick)
-        tick = progress_bar(sum(map(len, rows.values())) if rows else 0, "rows", quiet)
+            return _restore_postgres(db, kind, revision, rows, progress_bar(total, "rows", quiet))
+        tick = progress_bar(rows.total if isinstance(rows, Dump) else 0, "rows", quiet)
         return _restore_sqlite(db, kind, revision, backup_db, rows, tick)
     finally:
         if backup_db is not None:
@@ -135,7 +136,7 @@ def restore(db: Database, src: Path, *, force: bool = False, quiet: bool = True)
 
 
 def _restore_postgres(
-    db: Database, kind: str, revision: str | None, rows: dict[str, list[Any]], tick: Callable[[int], None]
+    db: Database, kind: str, revision: str | None, rows: "Dump | dict[str, Any]", tick: Callable[[int], None]
 ) -> RestoreResult:
     migrated = tuple(migrate(db))
     with db.transaction():
@@ -151,7 +152,7 @@ def _restore_sqlite(
     kind: str,
     revision: str | None,
     backup_db: Database | None,
-    rows: dict[str, list[Any]] | None,
+    rows: "Dump | dict[str, Any] | None",
     tick: Callable[[int], None],
 ) -> RestoreResult:
     assert db.path is not None
@@ -168,7 +169,10 @@ def _restore_sqlite(
 
 
 def _build(
-    db: Database, backup_db: Database | None, rows: dict[str, list[Any]] | None, tick: Callable[[int], None]
+    db: Database,
+    backup_db: Database | None,
+    rows: "Dump | dict[str, Any] | None",
+    tick: Callable[[int], None],
 ) -> tuple[dict[str, int], tuple[str, ...]]:
     """Make the restored database in `db` (a new file): a copy of the backup, or the dump's
     rows loaded into a new schema; migrated to this codedb's revision and checked."""

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...core.api import DomainAPI
+from ...core.convert import check_text as stored_text
 from ...core.convert import db_time, now, params, parse_time, record, records
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
@@ -57,19 +58,10 @@ def check_status(status: str) -> str:
 
 
 def check_text(value: Any, what: str) -> str:
-    """A text field from a caller: text without NUL characters (PostgreSQL cannot store them,
-    and SQLite's text functions stop at them), else InvalidInput naming the field."""
+    """A text field from a caller (see core.convert.check_text), else InvalidInput naming it."""
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
-    if "\x00" in value:
-        raise InvalidInput(f"{what} holds a NUL character, which codedb cannot store; remove it")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput(
-            f"{what} is not valid Unicode (it holds a lone surrogate); give UTF-8 text"
-        ) from None
-    return value
+    return stored_text(value, what)
 
 
 def _names(values: Iterable[str] | None, what: str) -> builtins.list[str]:

@@ -13,7 +13,7 @@ from ...core.ids import new_id
 from ...errors import InvalidInput
 from ...transfer.dump import load
 from .api import check_text
-from .records import Function, FunctionModule, FunctionTag, Module, Tag, UnitTest
+from .records import Function, FunctionModule, FunctionTag, Module, Tag, UnitTest, parse_signature
 from .signature import signature_of
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def function_document(db: "Database", function_id: str, *, signature: bool = Fal
         for test in map(to_dict, db.tests.list(function_id))
     ]
     if signature:
-        doc["signature"] = json.loads(summary["signature_json"]) if summary["signature_json"] else None
+        doc["signature"] = parse_signature(summary["signature_json"])
     return doc
 
 

@@ -13,6 +13,17 @@ from ...core.convert import stored_names, stored_time
 TEST_STATUSES = ("passed", "failed", "pending", "running")
 
 
+def parse_signature(text: str | None) -> dict[str, Any] | None:
+    """A signature's JSON text as a dict; None for no text or text that is not a JSON object."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 @attrs.frozen
 class Function:
     function_id: str
@@ -25,8 +36,14 @@ class Function:
 
     @property
     def signature(self) -> dict[str, Any] | None:
-        """The signature parsed from the code ({'arg_names': [...], 'arg_types': [...]})."""
-        return json.loads(self.signature_json) if self.signature_json else None
+        """The signature parsed from the code ({'arg_names': [...], 'arg_types': [...]}), or
+        None (also when the stored text is not a JSON object: a row written by hand)."""
+        return parse_signature(self.signature_json)
+
+    def check_fields(self) -> None:
+        """Refuse a signature_json that is not a JSON object (imports call this)."""
+        if self.signature_json is not None and parse_signature(self.signature_json) is None:
+            raise ValueError(f"signature_json: not a JSON object: {self.signature_json!r:.60}")
 
 
 @attrs.frozen

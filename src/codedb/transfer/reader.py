@@ -1,0 +1,246 @@
+"""Reading dumps (`codedb import`, `codedb restore` of JSON) as streams: memory stays flat
+whatever the file's size. `read_dump` checks every row of the file against the schema in one
+pass, before anything is written; the load then reads the file again, table by table.
+
+Three readers: JSON lines (a header line, then one {"table", "row"} per line); JSON in the
+layout codedb writes (one row per line), read line by line with the json module; and any
+other JSON, through ijson's incremental parser (slower, for files re-formatted by a tool).
+"""
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..core.convert import from_dict
+from ..core.files import check_input
+from ..core.registry import table_records
+from ..errors import InvalidInput, first_line
+
+FORMAT = "codedb-dump"
+FORMAT_VERSION = 1
+HINT = "give a file written by 'codedb export' or 'codedb backup --format=json'"
+NOT_A_DUMP = 'file {path} is not a codedb dump (no "format": "' + FORMAT + '" with "tables"); ' + HINT
+_TABLE_START = re.compile(r'^("(?:[^"\\]|\\.)*"): \[$')
+
+
+TABLE_START = object()  # yielded as a table's "row" where its section begins (even if empty)
+
+
+class _NotOurLayout(Exception):
+    """The JSON is not laid out as codedb writes it: read it with the general parser."""
+
+
+@attrs.frozen
+class Dump:
+    """A checked dump file: its kind, schema revision and rows per table. Its records are
+    read from the file again on each call of `records`."""
+
+    path: Path
+    kind: str  # "jsonl", "json" (codedb's layout) or "json-any"
+    revision: str | None
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def records(self, table: str) -> Iterator[Any]:
+        """The rows of `table` as records, streamed from the file."""
+        cls = table_records()[table]
+        for name, row in _rows(self.path, self.kind):
+            if name == table and row is not TABLE_START:
+                yield from_dict(cls, row)
+
+
+def read_dump(path: str | Path) -> Dump:
+    """Check a JSON or JSON-lines dump from end to end (every row against its record class)
+    and return it; InvalidInput naming the file, the table and the row otherwise."""
+    path = check_input(path, "file", "give the path of a codedb dump")
+    kind, head = _sniff(path)
+    _check_head(path, head)
+    classes = table_records()
+    counts: dict[str, int] = {}
+    try:
+        for table, row in _rows(path, kind):
+            if table not in classes:
+                raise InvalidInput(f"{path}: unknown table {table!r}; the tables are: {', '.join(classes)}")
+            if row is TABLE_START:
+                continue
+            counts[table] = counts.get(table, 0) + 1
+            if not isinstance(row, dict):
+                raise InvalidInput(f"{path}: {table} row {counts[table]} is not a JSON object")
+            try:
+                from_dict(classes[table], row)
+            except InvalidInput as exc:
+                raise InvalidInput(f"{path}: {table} row {counts[table]}: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise InvalidInput(f"{path} nests JSON too deeply to be a codedb dump; {HINT}") from None
+    revision = head.get("revision")
+    return Dump(path, kind, revision if isinstance(revision, str) else None, counts)
+
+
+def _check_head(path: Path, head: Any) -> None:
+    if not isinstance(head, dict) or head.get("format") != FORMAT:
+        raise InvalidInput(NOT_A_DUMP.format(path=path))
+    version = head.get("format_version", FORMAT_VERSION)
+    if type(version) is not int:
+        raise InvalidInput(f"{path}: format_version must be a whole number, not {version!r:.40}; {HINT}")
+    if version > FORMAT_VERSION:
+        raise InvalidInput(f"{path} was written by a newer codedb (dump format {version}); upgrade codedb")
+    revision = head.get("revision")
+    if revision is not None and not isinstance(revision, str):
+        raise InvalidInput(f"{path}: revision must be text, not {revision!r:.40}; {HINT}")
+
+
+def _sniff(path: Path) -> tuple[str, Any]:
+    """The dump's kind and header (the document minus its rows)."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            first = stream.readline()
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text; {HINT}") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        head = json.loads(first)
+    except (ValueError, RecursionError):
+        head = None
+    if isinstance(head, dict) and "tables" not in head:
+        return "jsonl", head
+    if first.rstrip("\n").endswith(', "tables": {'):
+        try:
+            return "json", json.loads(first.rstrip("\n")[: -len(', "tables": {')] + "}")
+        except (ValueError, RecursionError):
+            pass
+    return "json-any", _any_head(path)
+
+
+def _rows(path: Path, kind: str) -> Iterator[tuple[str, Any]]:
+    if kind == "jsonl":
+        yield from _jsonl_rows(path)
+    elif kind == "json":
+        try:
+            yield from _layout_rows(path)
+        except _NotOurLayout:
+            yield from _any_rows(path)
+    else:
+        yield from _any_rows(path)
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    with open(path, encoding="utf-8") as stream:
+        stream.readline()
+        for number, line in enumerate(stream, start=2):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(f"{path}, line {number}: not valid JSON ({exc.msg})") from None
+            if not (
+                isinstance(item, dict) and set(item) == {"table", "row"} and isinstance(item["table"], str)
+            ):
+                raise InvalidInput(f'{path}, line {number}: expected {{"table": ..., "row": {{...}}}}')
+            yield item["table"], item["row"]
+
+
+def _layout_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    """Rows of a JSON dump in codedb's own layout: a line per table header and per row."""
+    table: str | None = None
+    ended = False
+    with open(path, encoding="utf-8") as stream:
+        stream.readline()
+        for line in stream:
+            text = line.strip()
+            if not text:
+                continue
+            if ended:
+                raise _NotOurLayout
+            if table is None:
+                start = _TABLE_START.match(text.lstrip(","))
+                if start:
+                    table = json.loads(start.group(1))
+                    yield table, TABLE_START
+                elif text == "}}":
+                    ended = True
+                else:
+                    raise _NotOurLayout
+            elif text in ("]", "],"):
+                table = None
+            else:
+                try:
+                    row = json.loads(text[:-1] if text.endswith(",") else text)
+                except ValueError:
+                    raise _NotOurLayout from None
+                yield table, row
+    if not ended:
+        raise InvalidInput(f"{path} ends before the end of the dump: it is truncated; {HINT}")
+
+
+def _events(path: Path) -> Iterator[tuple[str, str, Any]]:
+    """ijson's parse events of a file, its errors as one InvalidInput."""
+    import ijson
+
+    try:
+        with open(path, "rb") as stream:
+            yield from ijson.parse(stream)
+    except (ijson.JSONError, ijson.IncompleteJSONError, ValueError) as exc:
+        raise InvalidInput(f"file {path} is not valid JSON ({first_line(exc)[:80]}); {HINT}") from None
+
+
+_OPEN, _CLOSE = ("start_map", "start_array"), ("end_map", "end_array")
+
+
+def _any_head(path: Path) -> Any:
+    """The top-level fields of a JSON dump in any layout, "tables" as {} (its rows unread)."""
+    import ijson
+
+    head: dict[str, Any] = {}
+    depth, key, builder = 0, "", None
+    for _prefix, event, value in _events(path):
+        if depth == 0 and event not in _OPEN:
+            return value  # a scalar document: not a dump
+        if depth == 0 and event == "start_array":
+            return []
+        if depth == 1 and event == "map_key":
+            key = value
+        elif depth == 1 and event not in _OPEN + _CLOSE:
+            head[key] = value
+        elif depth == 1 and event in _OPEN:
+            if key == "tables":
+                head[key] = {} if event == "start_map" else []
+            else:
+                builder = ijson.ObjectBuilder()
+        if builder is not None and depth >= 1 and key != "tables":
+            builder.event(event, value)
+        depth += (event in _OPEN) - (event in _CLOSE)
+        if depth == 1 and builder is not None and event in _CLOSE:
+            head[key], builder = builder.value, None
+    return head
+
+
+def _any_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    """Rows of a JSON dump in any layout, through ijson's event parser: each row is built
+    alone, so memory holds one row at a time."""
+    import ijson
+
+    depth, table, builder = 0, "", None
+    for prefix, event, value in _events(path):
+        if depth == 2 and prefix == "tables" and event == "map_key":
+            table = value
+            yield table, TABLE_START
+        elif depth == 2 and prefix == f"tables.{table}" and event != "start_array" and event not in _CLOSE:
+            raise InvalidInput(f"{path}: table {table} must be a list of rows")
+        elif depth == 3 and prefix == f"tables.{table}.item" and event not in _OPEN + _CLOSE:
+            yield table, value
+        elif depth >= 3 and (builder is not None or event in _OPEN):
+            builder = builder or ijson.ObjectBuilder()
+            builder.event(event, value)
+        depth += (event in _OPEN) - (event in _CLOSE)
+        if depth == 3 and builder is not None and event in _CLOSE:
+            yield table, builder.value
+            builder = None
