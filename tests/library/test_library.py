@@ -285,3 +285,22 @@ def test_memory_database_works_for_quick_use(memory_db: codedb.Database) -> None
     f = memory_db.functions.add("m", modules=["x"])
     assert memory_db.functions.get_summary(f.function_id).modules == ("x",)
     assert memory_db.functions.get(f.function_id).creation_date <= datetime.utcnow() + timedelta(seconds=1)
+
+
+def test_search_text_beyond_the_limit_is_refused(db: codedb.Database) -> None:
+    """Issue #9, item 16: SQLite's LIKE refuses patterns over 50,000 bytes with a driver error."""
+    from codedb.domains.library.api import MAX_SEARCH
+
+    db.functions.add("f", code="x" * 20)
+    assert [f.name for f in db.functions.search("x" * MAX_SEARCH)] == []
+    with pytest.raises(InvalidInput, match=f"search text of 60,000 characters; give at most {MAX_SEARCH:,}"):
+        db.functions.search("x" * 60_000)
+
+
+def test_using_a_database_before_its_schema_says_how_to_create_it(target: str) -> None:
+    """Issue #9, item 16: no raw UndefinedTable / no such table from the API."""
+    with codedb.connect(target) as empty:
+        with pytest.raises(codedb.NotInitialised, match="has no codedb schema or is behind"):
+            empty.functions.list()
+        with pytest.raises(codedb.NotInitialised):
+            empty.functions.add("x")

@@ -3,6 +3,7 @@ completely and idempotently; malicious pickles refused without running anything.
 
 import enum
 import hashlib
+import json
 import pickle
 import sqlite3
 import sys
@@ -383,3 +384,23 @@ def test_legacy_import_into_postgresql(pg_schema_url: str, tmp_path: Path) -> No
         junk.write_bytes(b"\x01\x02")
         with pytest.raises(LegacyError, match="is not a legacy file codedb knows"):
             import_legacy(db, junk)
+
+
+def test_legacy_text_codedb_cannot_store_is_coerced_and_reported(lib: CLI, tmp_path: Path) -> None:
+    """Issue #9, item 12: a signature that is not JSON and text with NUL are not stored as they are."""
+    old = tmp_path / "odd.sqlite"
+    conn = sqlite3.connect(old)
+    conn.executescript(SQLMODEL_SCHEMA)
+    conn.execute(
+        "UPDATE function SET signature_json = 'not json', description = 'a' || char(0) || 'b' "
+        "WHERE function_id = 'f-1'"
+    )
+    conn.commit()
+    conn.close()
+    out = lib.ok("import-legacy", str(old))
+    assert "coerced: function f-1: signature_json is not a JSON object; parsed again from the code" in out
+    assert "coerced: function f-1 description: NUL characters removed (codedb cannot store them)" in out
+    f1 = db_snapshot(lib.target)["function"][0]
+    assert f1.description == "ab" and f1.signature == {"arg_names": ["s"], "arg_types": [None]}
+    shown = json.loads(lib.ok("show-function", "--function-id=f-1", "--json"))
+    assert shown["signature"] == {"arg_names": ["s"], "arg_types": [None]}

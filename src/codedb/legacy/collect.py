@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from ..core.convert import db_time, now, parse_time
-from ..domains.library.records import TEST_STATUSES
+from ..domains.library.records import TEST_STATUSES, parse_signature
 from ..domains.library.signature import signature_of
 from ..errors import InvalidInput
 from .unpickle import plain
@@ -40,7 +40,15 @@ class Collector:
                 raise InvalidInput(f"{what} holds a UUID without its value: the file is damaged") from None
         if not isinstance(value, str):
             self.coerced.append(f"{what}: {type(value).__name__} value {value!r:.60} stored as text")
-            return str(value)
+            value = str(value)
+        if "\x00" in value:
+            self.coerced.append(f"{what}: NUL characters removed (codedb cannot store them)")
+            value = value.replace("\x00", "")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.coerced.append(f"{what}: characters that are not valid Unicode replaced by U+FFFD")
+            value = value.encode("utf-8", "replace").decode("utf-8")
         return value
 
     def time(self, value: Any, what: str, default: datetime | None = None) -> str:
@@ -75,9 +83,13 @@ class Collector:
         signature = plain(fields.get("signature"))
         if isinstance(signature, dict):
             signature_json: str | None = json.dumps(signature, default=str)
-        elif isinstance(fields.get("signature_json"), str) and fields["signature_json"]:
+        elif isinstance(fields.get("signature_json"), str) and parse_signature(fields["signature_json"]):
             signature_json = fields["signature_json"]
         else:
+            if fields.get("signature_json"):
+                self.coerced.append(
+                    f"function {fid}: signature_json is not a JSON object; parsed again from the code"
+                )
             signature_json = signature_of(code)
         self._put(
             "function",

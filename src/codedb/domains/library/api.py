@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _PARSE = object()  # add(): parse the signature from the code
 NO_LIMIT = 2**62  # LIMIT that both backends read as "all rows"
+MAX_SEARCH = 10_000
 FUNCTION_HINT = "list ids with 'codedb list-functions'"
 TEST_HINT = "list a function's tests with 'codedb show-function --function-id ID'"
 
@@ -302,6 +303,8 @@ class Functions(_Part):
     ) -> builtins.list[FunctionSummary]:
         """Functions whose name, description or code contains `query` (ignoring case), created
         or modified after the given times, whose latest test result has `test_status`."""
+        if isinstance(query, str) and len(query) > MAX_SEARCH:  # SQLite's LIKE stops at 50,000 bytes
+            raise InvalidInput(f"search text of {len(query):,} characters; give at most {MAX_SEARCH:,}")
         return self._all(
             self.q.search_functions,
             FunctionSummary,
