@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.sqlite
 
-.PHONY: demo test lint bench bench-full clean tools
+.PHONY: demo test soak soak-short lint bench bench-full clean tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed tools
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The soak suite: long concurrency, kill -9, full-disk and fuzzing runs (see tests/soak/).
+soak: $(VENV)/.installed tools
+	CODEDB_SOAK=full $(BIN)/python -m pytest -m soak -s tests/soak $(PYTEST_ARGS)
+
+soak-short: $(VENV)/.installed tools
+	CODEDB_SOAK=short $(BIN)/python -m pytest -m soak -s tests/soak $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -28,11 +28,18 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     assert "codedb/migrations/sqlite/0002.function-summary-view.sql" in names
 
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True
+    )
     # A new environment: pip resolves the wheel's declared dependencies from the package index
     # (--system-site-packages only lets it reuse what the base interpreter already has), so a
-    # dependency missing from pyproject.toml fails here.
-    subprocess.run([venv / "bin" / "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True)
+    # dependency missing from pyproject.toml fails here. This pip installs into it (--python):
+    # the environment needs no pip of its own.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     script = venv / "bin" / "codedb"
     database = tmp_path / "w.sqlite"
     elsewhere = tmp_path / "elsewhere"

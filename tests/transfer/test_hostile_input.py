@@ -85,6 +85,8 @@ def test_a_stored_signature_that_is_not_json_does_not_break_show(lib: CLI) -> No
         '{"format": "codedb-dump", "tables": {"function": [' + "[" * 50_000 + "]" * 50_000 + "]}}",
         '{"format": "codedb-dump", "tables": {"function": [{"function_id": "\\ud800"}]}}',
         '{"format": "codedb-dump", "tables": {"function": 5}}',
+        '{"format": "codedb-dump", "tables": []}',
+        '{"format": "codedb-dump", "tables": {"function": [{"name": "a"}]}}',
         '{"format": "codedb-dump", "revision": 7, "tables": {}}',
         "",
         "\xff\xfe",
@@ -98,6 +100,22 @@ def test_hostile_dumps_end_in_one_line(lib: CLI, tmp_path: Path, text: str) -> N
         line = lib.error(*command)
         assert str(path) in line
     assert db_snapshot(lib.target) == before
+
+
+def test_a_dump_in_any_layout_reads_only_its_tables(lib: CLI, tmp_path: Path) -> None:
+    # Re-formatted by a tool (not codedb's line layout), with a nested field beside "tables".
+    doc = {"format": "codedb-dump", "note": {"a": [{"b": [1]}]}, "tables": {"function": [{**ROW, "name": 3}]}}
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(doc, indent=4))
+    assert lib.error("import", str(path)).endswith(
+        "function row 1: not a valid Function record: name: expected text, got int"
+    )
+    del doc["tables"]["function"][0]["name"]  # type: ignore[index]
+    path.write_text(json.dumps(doc, indent=4))
+    assert lib.error("import", str(path)).endswith("not a valid Function record: name: missing")
+    doc["tables"]["function"][0]["name"] = "fine"  # type: ignore[index]
+    path.write_text(json.dumps(doc, indent=4))
+    assert "imported 1 function row (0 already present)" in lib.ok("import", str(path))
 
 
 def test_dates_out_of_range_are_refused_in_one_line(lib: CLI, tmp_path: Path) -> None:
@@ -198,6 +216,16 @@ def test_self_referencing_and_deep_lists_are_refused(lib: CLI, tmp_path: Path) -
     for _ in range(200):
         deep = [deep]
     _refused(lib, tmp_path, pickle.dumps({"functions": {}, "tags": deep}, protocol=4), "nested too deeply")
+    # A shared list met first near the top, then again under more levels: its depth counts
+    # where it is met the second time too (the walk does not enter it again).
+    shared: list[object] = []
+    for _ in range(60):
+        shared = [shared]
+    wrapped: list[object] = [shared]
+    for _ in range(10):
+        wrapped = [wrapped]
+    top = {"functions": {}, "tags": [shared, wrapped]}
+    _refused(lib, tmp_path, pickle.dumps(top, protocol=4), "nested too deeply")
 
 
 def _text(value: str) -> bytes:

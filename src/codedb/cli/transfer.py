@@ -159,7 +159,7 @@ def cmd_import(args: dict[str, Any]) -> int:
     for table, count in dump.counts.items():
         if count:
             new = added.get(table, 0)
-            out(f"{verb} {new:,} {table} rows ({count - new:,} already present)")
+            out(f"{verb} {new:,} {table} row{'' if new == 1 else 's'} ({count - new:,} already present)")
     if not dump.total:
         out("the file holds no rows")
     return 0

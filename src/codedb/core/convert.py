@@ -212,6 +212,8 @@ def _first_cause(exc: BaseException) -> str:
     if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
         inner = exc.exceptions[0]
         names = [n.name for n in getattr(inner, "__notes__", []) if hasattr(n, "name")]
+        if names and isinstance(inner, KeyError):
+            return f"{names[0]}: missing"
         return (f"{names[0]}: " if names else "") + _first_cause(inner)
     if isinstance(exc, KeyError):
         return f"{exc.args[0]}: missing"

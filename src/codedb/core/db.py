@@ -95,11 +95,14 @@ class Database:
             yield self
         except BaseException:
             self._depth -= 1
-            if outer:
-                self.conn.execute("ROLLBACK")
-            else:
-                self.conn.execute(_ROLLBACK_TO)
-                self.conn.execute(_RELEASE)
+            # SQLite rolls a transaction back by itself on some errors (a full disk): then
+            # there is nothing left to roll back, and the first error is the one to report.
+            if self.conn.in_transaction:
+                if outer:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(_ROLLBACK_TO)
+                    self.conn.execute(_RELEASE)
             raise
         self._depth -= 1
         try:

@@ -155,39 +155,78 @@ def _foreign_class(module: str, name: str) -> type:
 def plain(value: Any) -> Any:
     """A loaded value with every foreign subclass turned into its base type, within the
     bounds of the module docstring (ResourceLimit past them)."""
-    return _plain(value, [0], set(), 0)
+    return _Plain().convert(value, 0)[0]
 
 
-def _plain(value: Any, count: list[int], path: set[int], depth: int) -> Any:
-    count[0] += 1
-    if count[0] > MAX_VALUES:
-        raise ResourceLimit(
-            f"the pickle expands to too many values (over {MAX_VALUES:,}): it is not a code_db file"
-        )
-    if isinstance(value, ForeignStr):
-        return str(value)
-    if isinstance(value, ForeignInt):
-        return int(value)
-    if not isinstance(value, dict | list | tuple | set | frozenset):
-        return value
-    if id(value) in path:
-        raise ResourceLimit("the pickle holds a container that refers to itself: it is not a code_db file")
-    if depth >= MAX_DEPTH:
-        raise ResourceLimit(
-            f"the pickle is nested too deeply (over {MAX_DEPTH} levels): it is not a code_db file"
-        )
-    path.add(id(value))
-    try:
-        if isinstance(value, dict):
-            return {
-                _plain(k, count, path, depth + 1): _plain(v, count, path, depth + 1) for k, v in value.items()
-            }
-        items = [_plain(v, count, path, depth + 1) for v in value]
-        if isinstance(value, list):
-            return items
-        return tuple(items) if isinstance(value, tuple) else set(items)
-    finally:
-        path.discard(id(value))
+class _Plain:
+    """One walk of `plain`. A container reached again (a shared reference) is not walked
+    again: its converted value, size and height are remembered, so the memo "billion laughs"
+    is refused after a few hundred steps instead of after MAX_VALUES."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.path: set[int] = set()
+        self.done: dict[int, tuple[Any, int, int]] = {}  # id -> (converted, values, height)
+
+    def add(self, values: int) -> None:
+        self.count += values
+        if self.count > MAX_VALUES:
+            raise ResourceLimit(
+                f"the pickle expands to too many values (over {MAX_VALUES:,}): it is not a code_db file"
+            )
+
+    def convert(self, value: Any, depth: int) -> tuple[Any, int]:
+        """The converted value and its height (0 for a scalar)."""
+        self.add(1)
+        if isinstance(value, ForeignStr):
+            return str(value), 0
+        if isinstance(value, ForeignInt):
+            return int(value), 0
+        if not isinstance(value, dict | list | tuple | set | frozenset):
+            return value, 0
+        key = id(value)
+        if key in self.path:
+            raise ResourceLimit(
+                "the pickle holds a container that refers to itself: it is not a code_db file"
+            )
+        if key in self.done:
+            converted, values, height = self.done[key]
+            self.add(values - 1)
+        else:
+            converted, values, height = self._container(value, depth)
+        if depth + height > MAX_DEPTH:
+            raise ResourceLimit(
+                f"the pickle is nested too deeply (over {MAX_DEPTH} levels): it is not a code_db file"
+            )
+        return converted, height
+
+    def _container(self, value: Any, depth: int) -> tuple[Any, int, int]:
+        if depth >= MAX_DEPTH:
+            raise ResourceLimit(
+                f"the pickle is nested too deeply (over {MAX_DEPTH} levels): it is not a code_db file"
+            )
+        key, before, height = id(value), self.count - 1, 0
+        is_dict = isinstance(value, dict)
+        pairs = []
+        self.path.add(key)
+        try:
+            for k, v in value.items() if is_dict else ((None, v) for v in value):
+                if is_dict:
+                    k, h = self.convert(k, depth + 1)
+                    height = max(height, h + 1)
+                v, h = self.convert(v, depth + 1)
+                height = max(height, h + 1)
+                pairs.append((k, v))
+        finally:
+            self.path.discard(key)
+        if is_dict:
+            converted: Any = dict(pairs)
+        else:
+            items = [v for _, v in pairs]
+            is_list, is_tuple = isinstance(value, list), isinstance(value, tuple)
+            converted = items if is_list else tuple(items) if is_tuple else set(items)
+        self.done[key] = (converted, self.count - before, height)
+        return converted, self.count - before, height
 
 
 def _safe_reconstructor(cls: Any, base: Any, state: Any) -> Any:

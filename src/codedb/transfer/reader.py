@@ -91,6 +91,8 @@ def _check_head(path: Path, head: Any) -> None:
         raise InvalidInput(f"{path}: format_version must be a whole number, not {version!r:.40}; {HINT}")
     if version > FORMAT_VERSION:
         raise InvalidInput(f"{path} was written by a newer codedb (dump format {version}); upgrade codedb")
+    if not isinstance(head.get("tables", {}), dict):
+        raise InvalidInput(f'{path}: "tables" must be an object of table names and rows; {HINT}')
     revision = head.get("revision")
     if revision is not None and not isinstance(revision, str):
         raise InvalidInput(f"{path}: revision must be text, not {revision!r:.40}; {HINT}")
@@ -181,13 +183,29 @@ def _layout_rows(path: Path) -> Iterator[tuple[str, Any]]:
         raise InvalidInput(f"{path} ends before the end of the dump: it is truncated; {HINT}")
 
 
-def _events(path: Path) -> Iterator[tuple[str, str, Any]]:
-    """ijson's parse events of a file, its errors as one InvalidInput."""
+# A codedb dump nests rows at depth 3 and their values a little deeper; anything far deeper is
+# refused before it is built (ijson's prefixed events cost memory quadratic in the depth).
+MAX_DEPTH = 100
+
+
+def _events(path: Path) -> Iterator[tuple[int, str, Any]]:
+    """ijson's basic parse events of a file with the depth of each (a container's start and
+    end events carry the depth of the container holding it), its errors as one InvalidInput."""
     import ijson
 
+    depth = 0
     try:
         with open(path, "rb") as stream:
-            yield from ijson.parse(stream)
+            for event, value in ijson.basic_parse(stream):
+                if event in _CLOSE:
+                    depth -= 1
+                yield depth, event, value
+                if event in _OPEN:
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise InvalidInput(f"{path} nests JSON too deeply to be a codedb dump; {HINT}")
+    except InvalidInput:
+        raise
     except (ijson.JSONError, ijson.IncompleteJSONError, ValueError) as exc:
         raise InvalidInput(f"file {path} is not valid JSON ({first_line(exc)[:80]}); {HINT}") from None
 
@@ -200,26 +218,28 @@ def _any_head(path: Path) -> Any:
     import ijson
 
     head: dict[str, Any] = {}
-    depth, key, builder = 0, "", None
-    for _prefix, event, value in _events(path):
-        if depth == 0 and event not in _OPEN:
-            return value  # a scalar document: not a dump
-        if depth == 0 and event == "start_array":
-            return []
-        if depth == 1 and event == "map_key":
-            key = value
-        elif depth == 1 and event not in _OPEN + _CLOSE:
-            head[key] = value
-        elif depth == 1 and event in _OPEN:
-            if key == "tables":
-                head[key] = {} if event == "start_map" else []
-            else:
-                builder = ijson.ObjectBuilder()
-        if builder is not None and depth >= 1 and key != "tables":
+    key, builder = "", None
+    for depth, event, value in _events(path):
+        if depth == 0:
+            if event == "start_array":
+                return []
+            if event not in _OPEN + _CLOSE:
+                return value  # a scalar document: not a dump
+        elif builder is not None:
             builder.event(event, value)
-        depth += (event in _OPEN) - (event in _CLOSE)
-        if depth == 1 and builder is not None and event in _CLOSE:
-            head[key], builder = builder.value, None
+            if depth == 1 and event in _CLOSE:
+                head[key], builder = builder.value, None
+        elif depth > 1 or event in _CLOSE:
+            continue  # the rows, or the end of "tables"
+        elif event == "map_key":
+            key = value
+        elif event in _OPEN and key == "tables":
+            head[key] = {} if event == "start_map" else []
+        elif event in _OPEN:
+            builder = ijson.ObjectBuilder()
+            builder.event(event, value)
+        else:
+            head[key] = value
     return head
 
 
@@ -228,19 +248,24 @@ def _any_rows(path: Path) -> Iterator[tuple[str, Any]]:
     alone, so memory holds one row at a time."""
     import ijson
 
-    depth, table, builder = 0, "", None
-    for prefix, event, value in _events(path):
-        if depth == 2 and prefix == "tables" and event == "map_key":
+    top, table, builder = "", "", None
+    for depth, event, value in _events(path):
+        if builder is not None:
+            builder.event(event, value)
+            if depth == 3 and event in _CLOSE:
+                yield table, builder.value
+                builder = None
+        elif depth == 1 and event == "map_key":
+            top = value
+        elif top != "tables" or depth < 2 or event in _CLOSE:
+            continue
+        elif depth == 2 and event == "map_key":
             table = value
             yield table, TABLE_START
-        elif depth == 2 and prefix == f"tables.{table}" and event != "start_array" and event not in _CLOSE:
+        elif depth == 2 and event != "start_array":
             raise InvalidInput(f"{path}: table {table} must be a list of rows")
-        elif depth == 3 and prefix == f"tables.{table}.item" and event not in _OPEN + _CLOSE:
-            yield table, value
-        elif depth >= 3 and (builder is not None or event in _OPEN):
-            builder = builder or ijson.ObjectBuilder()
+        elif depth == 3 and event in _OPEN:
+            builder = ijson.ObjectBuilder()
             builder.event(event, value)
-        depth += (event in _OPEN) - (event in _CLOSE)
-        if depth == 3 and builder is not None and event in _CLOSE:
-            yield table, builder.value
-            builder = None
+        elif depth == 3:
+            yield table, value
