@@ -43,7 +43,7 @@ def test_backup_while_another_process_writes(tmp_path: Path) -> None:
     source = tmp_path / "busy.sqlite"
     make_db(source, 2000)
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(source), "6"],
+        [sys.executable, "-c", WRITER, str(source), "2.5"],
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
         stdout=subprocess.PIPE,
         text=True,
