@@ -246,12 +246,7 @@ def cold_starts(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]:
     with --reps 1) runs each:
     `codedb --version` against `python -c pass`, and `codedb stats` on a `size`-function file
     against `sqlite-utils tables --counts` on the same file."""
-    path = workdir / f"cold-{size}.sqlite"
-    with codedb.connect(path) as db:
-        codedb.migrate(db)
-        for start in range(0, size, 50_000):
-            db.functions.add_many(functions(min(50_000, size - start), start))
-        db.queries.core.checkpoint(db.conn)
+    path = build_file(workdir, size)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
     sqlite_utils = Path(sys.executable).parent / "sqlite-utils"
     pairs = [
@@ -290,6 +285,110 @@ def cold_starts(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]:
         print(
             f"{operation:<27} {size:>9,}  anchor ({row['anchor']}) {format_seconds(times['anchor']):>9}  "
             f"codedb {format_seconds(times['codedb']):>9}  codedb/anchor {ratio:.2f}x"
+        )
+    return rows
+
+
+def build_file(workdir: Path, size: int) -> Path:
+    """A checkpointed file of `size` functions (made once per size in a run)."""
+    path = workdir / f"cold-{size}.sqlite"
+    if path.exists():
+        return path
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+        for start in range(0, size, 50_000):
+            db.functions.add_many(functions(min(50_000, size - start), start))
+        db.queries.core.checkpoint(db.conn)
+    return path
+
+
+def peak_memory(argv: list[str]) -> tuple[float, float]:
+    """Run a whole process; return its wall time and its peak resident memory in MB."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{argv} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def file_operations(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]:
+    """At `size` functions: `codedb backup` (online copy, quick_check, rename) against `cp` of
+    the same file, and the peak memory of `codedb import` and `codedb restore` of a JSON export
+    (streamed: the goal is under 150 MB at any size) beside the export's size."""
+    from codedb.transfer.backup import backup
+
+    path = build_file(workdir, size)
+    copy, dest = workdir / "copy.sqlite", workdir / "backup.sqlite"
+    runs = 1 if reps == 1 else max(reps, 3)
+
+    def cp(flush: bool) -> None:
+        subprocess.run(["cp", str(path), str(copy)], check=True)
+        if flush:  # what codedb does before it renames a backup into place
+            subprocess.run(["sync", str(copy)], check=True)
+
+    def ours(verify: str) -> None:
+        dest.unlink(missing_ok=True)
+        with codedb.connect(path) as db:
+            backup(db, dest, quiet=True, verify=verify)
+
+    times = {
+        "cp": statistics.median(timed(lambda: cp(False))[0] for _ in range(runs)),
+        "cp + sync": statistics.median(timed(lambda: cp(True))[0] for _ in range(runs)),
+        "codedb": statistics.median(timed(lambda: ours("quick"))[0] for _ in range(runs)),
+        "codedb --verify=none": statistics.median(timed(lambda: ours("none"))[0] for _ in range(runs)),
+    }
+    rows: list[dict[str, Any]] = [
+        {
+            "operation": "backup_vs_cp",
+            "size": size,
+            "seconds": {"anchor": times["cp"], **times},
+            "codedb_over_anchor": times["codedb"] / times["cp"],
+            "codedb_over_cp_sync": times["codedb"] / times["cp + sync"],
+        }
+    ]
+    print(
+        f"{'backup_vs_cp':<27} {size:>9,}  cp {format_seconds(times['cp'])}, cp + sync "
+        f"{format_seconds(times['cp + sync'])}; codedb {format_seconds(times['codedb'])} "
+        f"({times['codedb'] / times['cp']:.2f}x cp, {times['codedb'] / times['cp + sync']:.2f}x cp + sync), "
+        f"--verify=none {format_seconds(times['codedb --verify=none'])} "
+        f"({times['codedb --verify=none'] / times['cp']:.2f}x cp)"
+    )
+    dump = workdir / "dump.json"
+    dump.unlink(missing_ok=True)
+    with codedb.connect(path) as db:
+        backup(db, dump, fmt="json", quiet=True)
+    megabytes = dump.stat().st_size / 2**20
+    for operation, target, command in (
+        ("import_peak_memory", workdir / "imported.sqlite", "import"),
+        ("restore_peak_memory", workdir / "restored.sqlite", "restore"),
+    ):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if command == "import":
+            subprocess.run(
+                [sys.executable, "-m", "codedb", "--db", str(target), "init"],
+                check=True,
+                capture_output=True,
+                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
+            )
+        seconds, peak = peak_memory(
+            [sys.executable, "-m", "codedb", "--db", str(target), command, str(dump), "--quiet"]
+        )
+        rows.append(
+            {
+                "operation": operation,
+                "size": size,
+                "seconds": {"codedb": seconds},
+                "peak_mb": peak,
+                "file_mb": megabytes,
+            }
+        )
+        print(
+            f"{operation:<27} {size:>9,}  {megabytes:,.0f} MB JSON in {format_seconds(seconds)}: "
+            f"peak {peak:,.0f} MB resident (goal < 150 MB)"
         )
     return rows
 
@@ -333,6 +432,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cold-size", type=int, default=200_000, help="functions in the file of the cold-start figures"
     )
+    parser.add_argument(
+        "--file-sizes",
+        help="sizes of the backup-vs-cp and import/restore memory figures (default: the cold size; "
+        "--full adds 1M)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -362,6 +466,15 @@ def main(argv: list[str] | None = None) -> int:
             bench.run_size(size)
         print("\ncold starts (whole processes) against their anchors:")
         cold = cold_starts(Path(tmp), args.cold_size, args.reps)
+        print("\nfiles: backup against cp, and the peak memory of streamed imports and restores:")
+        file_sizes = (
+            [int(s) for s in args.file_sizes.split(",")]
+            if args.file_sizes
+            else sorted({args.cold_size, 1_000_000})
+            if args.full
+            else [args.cold_size]
+        )
+        files = [row for size in file_sizes for row in file_operations(Path(tmp), size, args.reps)]
         if args.postgres:
             from .impl_psycopg import run_postgres
 
@@ -377,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
                     "reps": args.reps,
                     "results": bench.results,
                     "cold_starts": cold,
+                    "files": files,
                 },
                 indent=2,
             )

@@ -74,6 +74,10 @@ VACUUM INTO :path;
 -- Move the write-ahead log into the database file and empty it.
 PRAGMA wal_checkpoint(TRUNCATE);
 
+-- name: skip_syncs()$
+-- Write without waiting for the disk: only for a temporary copy that is flushed before use.
+PRAGMA synchronous = OFF;
+
 -- name: use_rollback_journal()$
 -- Make a database one self-contained file (no -wal beside it): what a backup copy should be.
 PRAGMA journal_mode = DELETE;

@@ -80,3 +80,7 @@ DELETE FROM function WHERE function_id = :function_id;
 -- name: list_function_ids()
 -- The id of every function (what imports need to know, without the code).
 SELECT function_id FROM function;
+
+-- name: list_function_names()
+-- The id and name of every function (to find names that differ only in case or blanks).
+SELECT function_id, name FROM function ORDER BY function_id;

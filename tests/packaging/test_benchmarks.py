@@ -60,5 +60,9 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
         "stats_cold_vs_sqlite_utils",
     }
     assert all(row["seconds"]["anchor"] > 0 and row["seconds"]["codedb"] > 0 for row in data["cold_starts"])
+    files = {row["operation"]: row for row in data["files"]}
+    assert set(files) == {"backup_vs_cp", "import_peak_memory", "restore_peak_memory"}
+    assert files["backup_vs_cp"]["seconds"]["anchor"] > 0 and files["backup_vs_cp"]["seconds"]["codedb"] > 0
+    assert all(files[op]["peak_mb"] > 0 for op in ("import_peak_memory", "restore_peak_memory"))
     with_orm = {r["operation"] for r in data["results"] if r["orm_over_codedb"]}
     assert with_orm == OPERATIONS - {"backup", "stats_cold_process"}  # the ORM has neither

@@ -86,21 +86,25 @@ def test_concurrent_writers_and_readers_lose_nothing(target: str) -> None:
     print(f"\n{db.dialect}: 4 writers x {adds:,} adds + 2 readers in {seconds:.1f} s: 0 lost, 0 errors")
 
 
-def _commands(tmp: Path, live: Path) -> Iterator[tuple[str, list[str]]]:
+def _commands(tmp: Path, postgres: bool) -> Iterator[tuple[str, list[str]]]:
     dump = tmp / "dump.json"
     yield "init", ["init"]
     yield "import", ["import", str(dump)]
     if SHARED_PICKLE.exists():
         yield "import-legacy", ["import-legacy", str(SHARED_PICKLE)]
-    yield "backup", ["backup", str(tmp / "b.sqlite"), "--force"]
-    yield "backup-rotate", ["backup", f"--to-dir={tmp / 'rot'}", "--keep=2"]
+    if postgres:  # a SQLite file copy has no PostgreSQL form: the JSON backup
+        yield "backup", ["backup", str(tmp / "b.json"), "--format=json", "--force"]
+    else:
+        yield "backup", ["backup", str(tmp / "b.sqlite"), "--force"]
+        yield "backup-rotate", ["backup", f"--to-dir={tmp / 'rot'}", "--keep=2"]
     yield "restore", ["restore", str(dump), "--force"]
     yield "rollback", ["rollback", "--to=base", "--force"]
     yield "migrate", ["migrate"]
 
 
-def test_kill_9_at_random_moments_leaves_everything_whole(tmp_path: Path) -> None:
-    rounds = 50 if FULL else 10
+def test_kill_9_at_random_moments_leaves_everything_whole(tmp_path: Path, target: str, backend: str) -> None:
+    postgres = backend == "postgresql"
+    rounds = (20 if postgres else 50) if FULL else (7 if postgres else 10)
     rng = random.Random(20261122)
     source = tmp_path / "source.sqlite"
     src = CLI(str(source), tmp_path)
@@ -110,10 +114,10 @@ def test_kill_9_at_random_moments_leaves_everything_whole(tmp_path: Path) -> Non
         db.functions.add_many({"name": f"s{i}", "code": "y = 2" * 50, "modules": ["m"]} for i in range(size))
     src.ok("backup", str(tmp_path / "dump.json"), "--format=json")
     dump_ids = {f.function_id for f in db_snapshot(str(source))["function"]}
-    live = tmp_path / "live.sqlite"
-    cli = CLI(str(live), tmp_path)
+    live = target if postgres else str(tmp_path / "live.sqlite")
+    cli = CLI(live, tmp_path)
     cli.ok("init")
-    commands = list(_commands(tmp_path, live))
+    commands = list(_commands(tmp_path, postgres))
     durations = {}  # each command timed once, so that the kills land inside it
     for name, args in commands:
         start = time.monotonic()
@@ -124,12 +128,10 @@ def test_kill_9_at_random_moments_leaves_everything_whole(tmp_path: Path) -> Non
     killed = 0
     for round_ in range(rounds):
         name, args = commands[round_ % len(commands)]
-        if name == "init":
+        if name == "init" and not postgres:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{live}{suffix}").unlink(missing_ok=True)
-        before = (
-            db_snapshot(str(live)) if live.exists() and name not in ("init",) and _is_codedb(live) else None
-        )
+        before = db_snapshot(live) if name != "init" and _is_codedb(live) else None
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -154,21 +156,26 @@ def test_kill_9_at_random_moments_leaves_everything_whole(tmp_path: Path) -> Non
         assert cli.ok("check").startswith("ok: integrity, foreign keys"), name
         if name == "import" and before is not None:  # all or nothing
             had = {f.function_id for f in before["function"]}
-            now = {f.function_id for f in db_snapshot(str(live))["function"]}
+            now = {f.function_id for f in db_snapshot(live)["function"]}
             assert now in (had, had | dump_ids), (len(had), len(now))
     # The next writes to the same places remove what the killed processes left.
-    cli.ok("backup", str(tmp_path / "b.sqlite"), "--force")
-    cli.ok("restore", str(tmp_path / "b.sqlite"), "--force")
+    if postgres:
+        cli.ok("backup", str(tmp_path / "b.json"), "--format=json", "--force")
+    else:
+        cli.ok("backup", str(tmp_path / "b.sqlite"), "--force")
+        cli.ok("restore", str(tmp_path / "b.sqlite"), "--force")
     cli.ok("export", f"--output={tmp_path / 'dump.json'}", "--force")
     strays = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert strays == [], strays
     print(
-        f"\n{rounds} rounds, {killed} kill -9 mid-command: "
+        f"\n{backend}: {rounds} rounds, {killed} kill -9 mid-command: "
         "check passed after each, no stray file, no stale lock"
     )
 
 
-def _is_codedb(path: Path) -> bool:
+def _is_codedb(path: str) -> bool:
+    if "://" not in path and not Path(path).exists():
+        return False
     try:
         with codedb.connect(path, create=False, readonly=True) as db:
             return bool(codedb.status(db).applied)
@@ -298,13 +305,26 @@ def test_hypothesis_over_every_commands_arguments(tmp_path_factory: pytest.TempP
     )
     commands = sorted(set(command_names()) - {"completion", "restore", "rollback", "init"})
     option_names = {name: _options(name) for name in commands}
+    examples = {name: _example(name) for name in commands}
     outcomes: dict[int, int] = {}
 
     @settings(max_examples=400 if FULL else 60, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.sampled_from(commands), st.lists(st.tuples(st.integers(0, 30), values), max_size=4))
-    def run(command: str, picked: list[tuple[int, str]]) -> None:
+    @given(
+        st.sampled_from(commands),
+        st.booleans(),
+        st.lists(st.tuples(st.integers(0, 30), values), max_size=4),
+    )
+    def run(command: str, from_example: bool, picked: list[tuple[int, str]]) -> None:
         names = option_names[command]
-        args = [command] + [f"{names[i % len(names)]}={v}" if names and i % 3 else v for i, v in picked]
+        if from_example:  # the command's own example, its values replaced: past docopt, mostly
+            args = list(examples[command])
+            values_at = [n for n, arg in enumerate(args) if n and ("=" in arg or not arg.startswith("-"))]
+            for i, value in picked:
+                if values_at:
+                    at = values_at[i % len(values_at)]
+                    args[at] = f"{args[at].split('=', 1)[0]}={value}" if "=" in args[at] else value
+        else:
+            args = [command] + [f"{names[i % len(names)]}={v}" if names and i % 3 else v for i, v in picked]
         before = {p: p.read_bytes() for p in (live, base / "fifo") if p.is_file()}
         snapshot = db_snapshot(str(live))
         signal.alarm(60)  # a hang fails the test instead of stalling it
@@ -333,6 +353,21 @@ def _options(command: str) -> list[str]:
 
     doc, _ = load_command(command)
     return sorted(set(re.findall(r"(--[a-z][a-z0-9-]*)=", doc)) - {"--db"})
+
+
+def _example(command: str) -> list[str]:
+    """The argv of the example in the command's --help (without the leading `codedb`)."""
+    import re
+    import shlex
+
+    from codedb.cli.frame import load_command
+
+    doc, _ = load_command(command)
+    line = re.split(r"Examples?:", doc, maxsplit=1)[1].strip().splitlines()[0]
+    words = shlex.split(re.split(r"\||&&|>", line, maxsplit=1)[0])[1:]  # the shell's part left out
+    while words and words[0] == "--db":
+        words = words[2:]
+    return words
 
 
 def test_hypothesis_over_the_json_and_pickle_readers(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -7,14 +7,18 @@ from .frame import FORMAT, command
 
 
 @command("""
-Usage: codedb init [--force] [--lock-timeout=SECONDS] [options]
+Usage: codedb init [--force] [--overwrite] [--lock-timeout=SECONDS] [options]
 
 Create the database (a SQLite file is made readable by its owner only) and apply all
 migrations. On a codedb database it applies nothing. A database holding other tables is
 refused unless --force, which adds codedb's tables beside them and never deletes any.
+--overwrite (the old tool's init-db --overwrite) then empties codedb's tables; when they
+hold rows it asks for --force too, as restore does.
 
 Options:
-  --force                 add codedb's tables to a database holding other tables
+  --force                 add codedb's tables to a database holding other tables (and
+                          with --overwrite, delete the rows codedb's tables hold)
+  --overwrite             start empty: delete every row of codedb's tables
   --lock-timeout=SECONDS  how long to wait for another migration [default: 10]
 
 Example:
@@ -37,7 +41,22 @@ def cmd_init(args: dict[str, Any]) -> int:
             out(f"initialised {where}: applied {', '.join(result.applied)}")
             if result.foreign_tables:
                 out(f"left untouched: {', '.join(result.foreign_tables)}")
+        if args["--overwrite"]:
+            _overwrite(db, args["--force"])
     return 0
+
+
+def _overwrite(db: Any, force: bool) -> None:
+    from ..errors import CodedbError
+
+    held = {table: count for table, count in db.row_counts().items() if count}
+    if held and not force:
+        raise CodedbError(
+            f"{db.target.display} holds data ({sum(held.values()):,} rows in {len(held)} tables); "
+            "--overwrite would delete it: back it up first, then give --overwrite --force"
+        )
+    db.clear_tables()
+    out(f"emptied {db.target.display}: deleted {sum(held.values()):,} rows")
 
 
 @command("""

@@ -148,6 +148,16 @@ class Database:
             if name in present and (tables is None or name in tables)
         }
 
+    def clear_tables(self) -> dict[str, int]:
+        """Delete every row of every codedb table (referencing tables first), in one
+        transaction; the schema stays. Returns the rows there were per table."""
+        counts = self.row_counts()
+        with self.transaction():
+            for name in reversed(list(self.tables)):
+                if counts.get(name):
+                    self.tables[name].clear(self.conn)
+        return counts
+
     def applied_migrations(self) -> list[tuple[str, Any]]:
         """(migration id, applied at) in the order they were applied; [] before init."""
         if "_yoyo_migration" not in self.table_names():

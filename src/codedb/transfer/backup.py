@@ -130,6 +130,9 @@ def _online_backup(db: Database, temp: Path, quiet: bool) -> None:
     holds a read snapshot (WAL lets the writers go on meanwhile)."""
     target = sqlite3.connect(temp)
     try:
+        # The copy is a temporary file that `staged` flushes to disk before renaming it into
+        # place: waiting for the disk at each step (3x the time of the copy) buys nothing.
+        db.queries.core.skip_syncs(target)
         tick = progress_bar(0, "pages", quiet)
         seen: dict[str, int] = {"remaining": -1, "restarts": 0}
 

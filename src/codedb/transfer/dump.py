@@ -8,7 +8,8 @@ same dump twice adds nothing."""
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -148,14 +149,20 @@ def load(
     db: Database, tables: "Mapping[str, Iterable[Any]] | Dump", tick: Callable[[int], None] = lambda n: None
 ) -> dict[str, int]:
     """Insert records table by table in load order, inside the caller's transaction, in
-    batches (a Dump's records are streamed from its file); rows whose key exists are
-    skipped. Returns the rows added per table."""
+    batches (a Dump's records are streamed from its file, in one pass when it is in load
+    order); rows whose key exists are skipped. Returns the rows added per table."""
     added: dict[str, int] = {}
-    for table, bound in db.tables.items():
-        if isinstance(tables, Dump):
-            rows: Iterable[Any] = tables.records(table) if tables.counts.get(table) else ()
-        else:
-            rows = tables.get(table) or ()
+    if isinstance(tables, Dump) and tables.in_load_order:  # one pass over the file
+        grouped: Iterable[tuple[str, Iterable[Any]]] = (
+            (table, (record for _, record in rows))
+            for table, rows in groupby(tables.all_records(), key=itemgetter(0))
+        )
+    elif isinstance(tables, Dump):
+        grouped = ((table, tables.records(table)) for table in db.tables if tables.counts.get(table))
+    else:
+        grouped = ((table, tables.get(table) or ()) for table in db.tables)
+    for table, rows in grouped:
+        bound = db.tables[table]
         stream = iter(rows)
         while batch := [params(row) for row in islice(stream, BATCH)]:
             added[table] = added.get(table, 0) + int(bound.load(db.conn, batch))

@@ -1,6 +1,7 @@
 """Reading dumps (`codedb import`, `codedb restore` of JSON) as streams: memory stays flat
 whatever the file's size. `read_dump` checks every row of the file against the schema in one
-pass, before anything is written; the load then reads the file again, table by table.
+pass, before anything is written; the load then reads the file once more (table by table
+when its tables are not in load order).
 
 Three readers: JSON lines (a header line, then one {"table", "row"} per line); JSON in the
 layout codedb writes (one row per line), read line by line with the json module; and any
@@ -43,6 +44,7 @@ class Dump:
     kind: str  # "jsonl", "json" (codedb's layout) or "json-any"
     revision: str | None
     counts: dict[str, int]
+    in_load_order: bool = False  # each table's rows together, tables in the registry's order
 
     @property
     def total(self) -> int:
@@ -55,6 +57,13 @@ class Dump:
             if name == table and row is not TABLE_START:
                 yield from_dict(cls, row)
 
+    def all_records(self) -> Iterator[tuple[str, Any]]:
+        """Every row as (table, record), in the file's order, in one pass over the file."""
+        classes = table_records()
+        for name, row in _rows(self.path, self.kind):
+            if row is not TABLE_START:
+                yield name, from_dict(classes[name], row)
+
 
 def read_dump(path: str | Path) -> Dump:
     """Check a JSON or JSON-lines dump from end to end (every row against its record class)
@@ -64,6 +73,8 @@ def read_dump(path: str | Path) -> Dump:
     _check_head(path, head)
     classes = table_records()
     counts: dict[str, int] = {}
+    order: list[str] = []  # the tables in the order their rows appear
+    together = True
     try:
         for table, row in _rows(path, kind):
             if table not in classes:
@@ -71,6 +82,9 @@ def read_dump(path: str | Path) -> Dump:
             if row is TABLE_START:
                 continue
             counts[table] = counts.get(table, 0) + 1
+            if not order or order[-1] != table:
+                together = together and table not in order
+                order.append(table)
             if not isinstance(row, dict):
                 raise InvalidInput(f"{path}: {table} row {counts[table]} is not a JSON object")
             try:
@@ -80,7 +94,9 @@ def read_dump(path: str | Path) -> Dump:
     except (RecursionError, MemoryError):
         raise InvalidInput(f"{path} nests JSON too deeply to be a codedb dump; {HINT}") from None
     revision = head.get("revision")
-    return Dump(path, kind, revision if isinstance(revision, str) else None, counts)
+    rank = {name: index for index, name in enumerate(classes)}
+    in_load_order = together and order == sorted(order, key=rank.__getitem__)
+    return Dump(path, kind, revision if isinstance(revision, str) else None, counts, in_load_order)
 
 
 def _check_head(path: Path, head: Any) -> None:

@@ -43,6 +43,7 @@ DOMAIN = Domain(
             ("remove-dependency", "forget a dependency"),
             ("list-dependencies", "what a function depends on"),
             ("detect-cycles", "find dependency cycles"),
+            ("detect-recursion", "whether a function calls itself or is on a cycle"),
             ("visualize-dependencies", "write the dependency graph as Graphviz DOT"),
             ("add-test", "add a unit test to a function"),
             ("record-result", "record a test result"),
@@ -54,6 +55,7 @@ DOMAIN = Domain(
             ("import-function", "read functions from a JSON file"),
             ("export-module", "write a module's functions to a JSON file"),
             ("import-module", "read a module's functions from a JSON file"),
+            ("generate-module-file", "write a module's functions as one Julia file"),
         ),
     ),
 )

@@ -27,12 +27,13 @@ from .records import (
     Modification,
     Module,
     ModuleCount,
+    Recursion,
     Tag,
     TagCount,
     TestResult,
     UnitTest,
 )
-from .signature import signature_of
+from .signature import calls_itself, signature_of
 
 if TYPE_CHECKING:
     from ...core.db import Database
@@ -41,6 +42,7 @@ T = TypeVar("T")
 _PARSE = object()  # add(): parse the signature from the code
 NO_LIMIT = 2**62  # LIMIT that both backends read as "all rows"
 MAX_SEARCH = 10_000
+MAX_CYCLES = 10_000  # elementary cycles can be exponentially many: list at most this many
 FUNCTION_HINT = "list ids with 'codedb list-functions'"
 TEST_HINT = "list a function's tests with 'codedb show-function --function-id ID'"
 
@@ -77,6 +79,11 @@ def _names(values: Iterable[str] | None, what: str) -> builtins.list[str]:
         if name not in names:
             names.append(name)
     return names
+
+
+def name_key(name: str) -> str:
+    """A name as the old tool compared names: blanks around it and case ignored."""
+    return name.strip().casefold()
 
 
 def _page(limit: int | None, offset: int | None) -> dict[str, int]:
@@ -135,6 +142,21 @@ class Functions(_Part):
     def ids(self) -> set[str]:
         """The ids of every function (without reading their code)."""
         return {row[0] for row in self.q.list_function_ids(self.conn)}
+
+    def names(self) -> dict[str, str]:
+        """Every function's id -> name (without reading their code)."""
+        return dict(self.q.list_function_names(self.conn))
+
+    def named(self, name: str) -> builtins.list[str]:
+        """The ids of the functions called `name`, ignoring case and blanks around it."""
+        key = name_key(check_text(name, "name"))
+        return [fid for fid, other in self.names().items() if name_key(other) == key]
+
+    def recursion(self, function_id: str) -> Recursion:
+        """Whether a function calls itself in its code, and the dependency cycles it is on."""
+        function = self.get(function_id)
+        cycles = [c for c in self.db.dependencies.elementary_cycles() if function_id in c]
+        return Recursion(function_id, calls_itself(function.name, function.code_snippet), tuple(cycles))
 
     def add(
         self,
@@ -441,6 +463,33 @@ class Dependencies(_Part):
                 seen.update(entry.function_id for entry in group)
                 groups.append(group)
         return groups
+
+    def elementary_cycles(self, limit: int = MAX_CYCLES) -> builtins.list[tuple[str, ...]]:
+        """Each dependency cycle once, as the ids on it from its smallest id (without repeating
+        it), sorted; at most `limit` of them. A cycle is found from its smallest node by a walk
+        that visits only larger ones, so no cycle is found twice."""
+        on_cycle = {e.function_id for e in self._all(self.q.list_functions_on_cycles, DependencyEntry)}
+        graph: dict[str, builtins.list[str]] = {}
+        for source, _, target, _ in self.edges():
+            if source in on_cycle and target in on_cycle:
+                graph.setdefault(source, []).append(target)
+        found: builtins.list[tuple[str, ...]] = []
+        for start in sorted(on_cycle):
+            path, on_path = [start], {start}
+            stack = [iter(sorted(graph.get(start, ())))]
+            while stack and len(found) < limit:
+                for following in stack[-1]:
+                    if following == start:
+                        found.append(tuple(path))
+                    elif following > start and following not in on_path:
+                        path.append(following)
+                        on_path.add(following)
+                        stack.append(iter(sorted(graph.get(following, ()))))
+                        break
+                else:
+                    stack.pop()
+                    on_path.discard(path.pop())
+        return sorted(found[:limit])
 
     def _reachable(self, start_id: str) -> set[str]:
         return {target for _, target in self.q.reachable_edges(self.conn, start_id=start_id)}

@@ -608,36 +608,122 @@ def cmd_export_module(args: dict[str, Any]) -> int:
 
 
 def _import(args: dict[str, Any]) -> int:
-    from .files import import_file
+    from ...errors import InvalidInput
+    from .files import import_copies, import_file
 
+    if args["--skip-same-names"] and not args["--as-copies"]:
+        raise InvalidInput("--skip-same-names goes with --as-copies; add --as-copies, or leave it out")
     with open_db(args) as db:
-        added = import_file(db, args["--file"])
-    out("imported: " + ", ".join(f"{count} {table}" for table, count in added.items()))
+        if not args["--as-copies"]:
+            added = import_file(db, args["--file"])
+            out("imported: " + ", ".join(f"{count} {table}" for table, count in added.items()))
+            return 0
+        done = import_copies(db, args["--file"], skip_same_names=args["--skip-same-names"])
+    if done.module_skipped is not None:
+        out(f"skipped module {done.module_skipped!r}: a module of that name exists")
+    for name in done.skipped:
+        out(f"skipped function {name!r}: a function of that name exists")
+    out(f"imported {len(done.function_ids)} function{'' if len(done.function_ids) == 1 else 's'} as copies")
+    for fid in done.function_ids:
+        out(fid)
     return 0
 
 
-command("""
-Usage: codedb import-function --file=FILE [options]
+_COPIES = """  --as-copies         give the functions and tests new ids (the old tool's import); a
+                      function whose name exists (ignoring case) is refused
+  --skip-same-names   with --as-copies: leave out such functions instead of refusing
+"""
+
+command(
+    """
+Usage: codedb import-function --file=FILE [--as-copies [--skip-same-names]] [options]
 
 Read functions from a JSON file written by export-function, in one transaction. Functions,
-tests and links that exist already (same ids) are left as they are.
+tests and links that exist already (same ids) are left as they are; with --as-copies they
+get new ids instead.
 
 Options:
-  --file=FILE   the JSON file to read (- for standard input)
-
+  --file=FILE         the JSON file to read (- for standard input)
+"""
+    + _COPIES
+    + """
 Example:
   codedb import-function --file=fib.json
-""")(_import)
+"""
+)(_import)
 
-command("""
-Usage: codedb import-module --file=FILE [options]
+command(
+    """
+Usage: codedb import-module --file=FILE [--as-copies [--skip-same-names]] [options]
 
-Read a module's functions from a JSON file written by export-module, in one transaction.
-Functions, tests and links that exist already (same ids) are left as they are.
+Read a module's functions from a JSON file written by export-module (or the old tool), in
+one transaction. Functions, tests and links that exist already (same ids) are left as they
+are; with --as-copies they get new ids, and a module whose name exists (ignoring case) is
+refused, or skipped whole with --skip-same-names.
 
 Options:
-  --file=FILE   the JSON file to read (- for standard input)
+  --file=FILE         the JSON file to read (- for standard input)
+"""
+    + _COPIES
+    + """
+Example:
+  codedb import-module --file=math.json --as-copies
+"""
+)(_import)
+
+
+@command("""
+Usage: codedb detect-recursion (--function-id=ID | --id=ID) [--json] [options]
+
+Say whether a function calls itself in its code (its name followed by '(' other than where
+it is defined) and which dependency cycles it is on. Exit code 1 when it is recursive.
+
+Options:
+  --function-id=ID  the function's id, or a unique prefix of it
+  --id=ID           the same (the old spelling)
+  --json            write JSON
 
 Example:
-  codedb import-module --file=math.json
-""")(_import)
+  codedb detect-recursion --function-id=3f2a
+""")
+def cmd_detect_recursion(args: dict[str, Any]) -> int:
+    with open_db(args) as db:
+        found = db.functions.recursion(db.functions.resolve(function_id_arg(args)))
+        names = db.functions.names()
+    if args["--json"]:
+        from ...cli.render import as_json
+
+        out(as_json({"function_id": found.function_id, "direct": found.direct, "cycles": found.cycles}))
+    else:
+        out(f"direct recursion: {'yes' if found.direct else 'no'}")
+        for cycle in found.cycles:
+            out("on the cycle " + " -> ".join(names.get(fid, fid) for fid in (*cycle, cycle[0])))
+        if not found.cycles:
+            out("on no dependency cycle")
+    return 1 if found.direct or found.cycles else 0
+
+
+@command("""
+Usage: codedb generate-module-file --module=NAME --file=FILE [--with-tests] [--force] [options]
+
+Write a module's functions as one Julia source file: 'module NAME', each function's name,
+description and code, its tests too with --with-tests, then 'end # module NAME'.
+
+Options:
+  --module=NAME  the module
+  --file=FILE    the file to write (- for standard output)
+  --with-tests   add each function's unit tests after it
+  --force        replace FILE if it exists
+
+Example:
+  codedb generate-module-file --module=math --file=Math.jl --with-tests
+""")
+def cmd_generate_module_file(args: dict[str, Any]) -> int:
+    from .files import module_source
+
+    with open_db(args) as db:
+        text = module_source(db, args["--module"], with_tests=args["--with-tests"])
+        write_output(args["--file"], text, force=args["--force"], protected=_protected(db))
+    if args["--file"] != "-":
+        out(f"wrote module {args['--module']} to {args['--file']}")
+    return 0

@@ -1,18 +1,22 @@
-"""The JSON files of export-function / export-module and their imports, in the old tool's
-field names: function_id, name, description, code_snippet, creation_date, last_modified_date,
-modules, tags, unit_tests."""
+"""The files of the function library: the JSON of export-function / export-module and their
+imports, in the old tool's field names (function_id, name, description, code_snippet,
+creation_date, last_modified_date, modules, tags, unit_tests), imports as copies with new ids
+(the old tool's import, refusing or skipping names that exist), and a module as one Julia
+source file (generate-module-file)."""
 
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ...core.convert import now, parse_time, to_dict
 from ...core.files import read_text
 from ...core.ids import new_id
-from ...errors import InvalidInput
+from ...errors import Conflict, InvalidInput
 from ...transfer.dump import load
-from .api import check_text
+from .api import check_text, name_key
 from .records import Function, FunctionModule, FunctionTag, Module, Tag, UnitTest, parse_signature
 from .signature import signature_of
 
@@ -165,3 +169,106 @@ def import_file(db: "Database", path: str | Path) -> dict[str, int]:
             modules.append(Module(str(name), str(module_id)))
         return import_documents(db, data["functions"], str(path), modules)
     return import_documents(db, [data], str(path))
+
+
+class NameCollision(Conflict):
+    """An imported copy has the name of a function or module that exists (ignoring case)."""
+
+    def __init__(self, kind: str, name: str, existing: str, message: str):
+        super().__init__(message)
+        self.kind, self.name, self.existing = kind, name, existing
+
+
+@attrs.frozen
+class CopiedImport:
+    """What `import_copies` did: the new ids, and the names it left because they exist."""
+
+    function_ids: tuple[str, ...]
+    skipped: tuple[str, ...] = ()
+    module_skipped: str | None = None
+
+
+def import_copies(db: "Database", path: str | Path, *, skip_same_names: bool = False) -> CopiedImport:
+    """Import a function or module file as copies, as the old tool did: new ids for the
+    functions and their tests, in one transaction. A function (or, for a module file, a
+    module) whose name exists already, ignoring case and blanks, refuses the whole import
+    (NameCollision), or with `skip_same_names` is left out."""
+    data = read_json(path)
+    module_name = None
+    docs: Any = [data]
+    if isinstance(data, dict) and "functions" in data:
+        docs, module_name = data["functions"], data.get("module_name", data.get("module"))
+        if not isinstance(docs, list):
+            raise InvalidInput(f"{path}: field 'functions' must be a list of functions")
+        if module_name is not None and (not isinstance(module_name, str) or not module_name.strip()):
+            raise InvalidInput(f"{path}: field 'module_name' must be a non-empty text")
+    with db.transaction():
+        if module_name is not None:
+            clash = [m.name for m in db.modules.list() if name_key(m.name) == name_key(module_name)]
+            if clash and skip_same_names:
+                return CopiedImport((), (), module_name)
+            if clash:
+                raise NameCollision(
+                    "module",
+                    module_name,
+                    clash[0],
+                    f"{path}: module {clash[0]!r} exists already; rename the module in the file, "
+                    "or skip it (--skip-same-names)",
+                )
+        taken = {name_key(name): fid for fid, name in db.functions.names().items()}
+        copies, skipped = [], []
+        for index, doc in enumerate(docs):
+            where = f"{path}: function {index + 1}"
+            if not isinstance(doc, dict) or not isinstance(doc.get("name"), str) or not doc["name"].strip():
+                raise InvalidInput(f"{where}: expected a JSON object with a non-empty 'name'")
+            key = name_key(doc["name"])
+            if key in taken and skip_same_names:
+                skipped.append(doc["name"])
+                continue
+            if key in taken:
+                raise NameCollision(
+                    "function",
+                    doc["name"],
+                    taken[key],
+                    f"{where}: a function named {doc['name']!r} exists already ({taken[key]}); rename "
+                    "it in the file, or skip it (--skip-same-names)",
+                )
+            fid = new_id()
+            taken[key] = fid
+            tests = doc.get("unit_tests") or []
+            copy = {**doc, "function_id": fid}
+            if isinstance(tests, list):
+                copy["unit_tests"] = [{**t, "test_id": new_id()} if isinstance(t, dict) else t for t in tests]
+            if module_name is not None:
+                modules = doc.get("modules") or []
+                copy["modules"] = [*modules, module_name] if isinstance(modules, list) else modules
+            copies.append(copy)
+        batches: dict[str, list[Any]] = {}
+        for index, copy in enumerate(copies):
+            for table, rows in _records(copy, f"{path}: function {index + 1}").items():
+                batches.setdefault(table, []).extend(rows)
+        load(db, batches)
+    return CopiedImport(tuple(c["function_id"] for c in copies), tuple(skipped))
+
+
+def module_source(db: "Database", module: str, *, with_tests: bool = False) -> str:
+    """A module's functions as one Julia source file: `module NAME`, each function's name,
+    description and code (with `with_tests`, its tests after it), `end # module NAME`."""
+    db.modules.get(module)
+    functions = db.functions.list(module=module)
+    if not functions:
+        raise InvalidInput(
+            f"module {module} has no functions; put some in it with 'codedb add-function-to-module'"
+        )
+    lines = [f"module {module}", ""]
+    for function in functions:
+        lines += [f"# Function: {function.name}", *_comment("Description: " + function.description)]
+        lines += [function.code_snippet.rstrip("\n"), ""]
+        for test in db.tests.list(function.function_id) if with_tests else ():
+            lines += [f"# Test: {test.name}", *_comment(test.description), test.test_case.rstrip("\n"), ""]
+    lines.append(f"end # module {module}")
+    return "\n".join(lines) + "\n"
+
+
+def _comment(text: str) -> list[str]:
+    return [f"# {line}".rstrip() for line in (text.splitlines() or [""])]

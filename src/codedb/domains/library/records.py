@@ -154,3 +154,13 @@ class ModuleCount:
 class TagCount:
     name: str
     functions: int
+
+
+@attrs.frozen
+class Recursion:
+    """Whether a function calls itself (`direct`, read from its code), and the dependency
+    cycles it is on, each as ids from the smallest."""
+
+    function_id: str
+    direct: bool
+    cycles: tuple[tuple[str, ...], ...]

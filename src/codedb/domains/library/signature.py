@@ -1,7 +1,24 @@
-"""The signature of a function, parsed from its Python code."""
+"""What codedb reads from a function's code: its signature (Python), and whether it calls
+itself (any language written as `name(...)`)."""
 
 import ast
 import json
+import re
+
+# Where `name(` defines the function rather than calls it: Python, Julia, Rust, Go, JavaScript.
+_DEFINES = re.compile(r"(?:\bdef|\bfunction|\bfn|\bfunc)\s+$")
+
+
+def calls_itself(name: str, code: str) -> bool:
+    """Whether `code` calls `name` directly: `name(` (a whole identifier) somewhere other than
+    where a def/function/fn/func keyword defines it."""
+    name = name.strip()
+    if not name:
+        return False
+    for match in re.finditer(rf"(?<![\w.]){re.escape(name)}\s*\(", code):
+        if not _DEFINES.search(code[max(0, match.start() - 12) : match.start()]):
+            return True
+    return False
 
 
 def signature_of(code: str) -> str | None:
