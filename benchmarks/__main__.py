@@ -393,6 +393,64 @@ def file_operations(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]
     return rows
 
 
+def compat_overhead(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]:
+    """`codedb.compat` (the old tool's API, plain dicts) against the library API it adapts,
+    call for call on the same file of `size` functions (target: compat/api <= 1.15x)."""
+    from codedb import compat
+
+    path = build_file(workdir, size)
+    old = compat.CodeDatabase(path)
+    db = codedb.connect(path)
+    ids = [function_id((i * 7919) % size) for i in range(min(LOOKUPS, 10 * size))]
+    new = functions(min(SINGLE_ADDS, size), offset=10 * size)
+    counter = iter(range(10**9))
+
+    def add_api() -> None:
+        n = next(counter)
+        for item in new:
+            db.functions.add(
+                f"{item['name']}-{n}", item["description"], item["code"], item["modules"], item["tags"]
+            )
+
+    def add_compat() -> None:
+        n = next(counter)
+        for item in new:
+            compat_add(
+                f"{item['name']}-{n}", item["description"], item["code"], item["modules"], item["tags"]
+            )
+
+    compat_add = old.add_function
+    pairs: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
+        ("add_function", add_api, add_compat),
+        (
+            "get_function",
+            lambda: [db.functions.get_summary(i) for i in ids],
+            lambda: [old.get_function(i) for i in ids],
+        ),
+        ("list_functions", lambda: db.functions.list(), lambda: old.list_functions()),
+        ("search_functions", lambda: db.functions.search("fn_1234"), lambda: old.search_functions("fn_1234")),
+        ("get_coverage_report", lambda: db.tests.coverage(), lambda: old.get_coverage_report()),
+    ]
+    rows = []
+    try:
+        for operation, api, adapted in pairs:
+            runs = 1 if reps == 1 else max(reps, 5)
+            times = {}
+            for name, work in (("api", api), ("compat", adapted)):
+                work()  # warm: the first call loads the queries and the converters
+                times[name] = statistics.median(timed(work)[0] for _ in range(runs))
+            ratio = times["compat"] / times["api"]
+            rows.append({"operation": operation, "size": size, "seconds": times, "compat_over_api": ratio})
+            print(
+                f"compat {operation:<20} {size:>9,}  api {format_seconds(times['api']):>9}  "
+                f"compat {format_seconds(times['compat']):>9}  compat/api {ratio:.2f}x"
+            )
+    finally:
+        old.close()
+        db.close()
+    return rows
+
+
 def format_seconds(value: float | None) -> str:
     if value is None:
         return "-"
@@ -475,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
             else [args.cold_size]
         )
         files = [row for size in file_sizes for row in file_operations(Path(tmp), size, args.reps)]
+        print("\nthe old tool's API (codedb.compat) against the library API it adapts:")
+        compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
             from .impl_psycopg import run_postgres
 
@@ -491,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
                     "results": bench.results,
                     "cold_starts": cold,
                     "files": files,
+                    "compat": compat_rows,
                 },
                 indent=2,
             )

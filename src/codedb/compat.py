@@ -31,7 +31,7 @@ import attrs
 from .core.db import Database, connect
 from .core.files import write_output
 from .domains.library.files import NameCollision, function_document, import_copies, module_source
-from .domains.library.records import FunctionSummary, UnitTest
+from .domains.library.records import FunctionSummary, UnitTest, parse_signature
 from .errors import CodedbError, Conflict, NotFound
 from .schema.migrations import migrate
 
@@ -176,6 +176,22 @@ class CodeDatabase:
             [_test(t) for t in db.tests.list(function_id)],
             db.functions.get(function_id).signature,
         )
+
+    def get_function(self, function_id: str) -> dict[str, Any] | None:
+        """{"id", "name", "description", "code", "modules", "tags", ...}, or None if unknown."""
+        try:
+            summary = self.db.functions.get_summary(function_id) if isinstance(function_id, str) else None
+        except NotFound:
+            return None
+        if summary is None:
+            return None
+        return {
+            **_listed(summary),
+            "code": summary.code_snippet,
+            "creation_date": summary.creation_date,
+            "last_modified_date": summary.last_modified_date,
+            "signature": parse_signature(summary.signature_json),
+        }
 
     def _exists(self, function_id: str) -> bool:
         return isinstance(function_id, str) and self.db.functions.find(function_id) is not None
@@ -533,23 +549,7 @@ def add_function(
 
 
 def get_function(function_id: str) -> dict[str, Any] | None:
-    """{"id", "name", "description", "code", "modules", "tags", ...}, or None if unknown."""
-    found = _db._function(function_id) if isinstance(function_id, str) else None
-    if found is None:
-        return None
-    return {
-        "id": found.function_id,
-        "function_id": found.function_id,
-        "name": found.name,
-        "description": found.description,
-        "code": found.code_snippet,
-        "modules": found.modules,
-        "tags": found.tags,
-        "creation_date": found.creation_date,
-        "last_modified_date": found.last_modified_date,
-        "signature": found.signature,
-        "unit_tests": [attrs.asdict(t) for t in found.unit_tests],
-    }
+    return _db.get_function(function_id)
 
 
 def modify_function(function_id: str, modifier: str, description: str, code: str) -> None:

@@ -224,6 +224,94 @@ def test_detect_cycles_made_by_direct_sql(lib: CLI, tmp_path: Path) -> None:
     assert sorted(r["name"] for r in rows) == ["a", "b"]
 
 
+def test_detect_recursion(lib: CLI, tmp_path: Path) -> None:
+    import codedb
+
+    fact = add(lib, tmp_path, "fact", "def fact(n):\n    return 1 if n < 2 else n * fact(n - 1)\n")
+    plain = add(lib, tmp_path, "plain", "def plain(n):\n    return n\n")
+    result = lib("detect-recursion", f"--function-id={fact[:8]}")
+    assert result.returncode == 1 and result.stdout == "direct recursion: yes\non no dependency cycle\n"
+    assert lib.ok("detect-recursion", f"--id={plain}").startswith("direct recursion: no")
+    other = add(lib, tmp_path, "other")
+    lib.ok("add-dependency", f"--function-id={plain}", f"--depends-on-id={other}")
+    with codedb.connect(lib.target) as db:
+        db.queries.library.load_function_dependencies(
+            db.conn, [{"function_id": other, "depends_on_id": plain}]
+        )
+    result = lib("detect-recursion", f"--function-id={plain}", "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {
+        "function_id": plain,
+        "direct": False,
+        "cycles": [sorted([plain, other])],
+    }
+    assert "on the cycle " in lib("detect-recursion", f"--function-id={plain}").stdout
+    assert unchanged(lib, "detect-recursion", "--function-id=zzzz") == (
+        "Error: function zzzz not found; list ids with 'codedb list-functions'"
+    )
+
+
+def test_generate_module_file(lib: CLI, tmp_path: Path) -> None:
+    fid = add(lib, tmp_path, "fact", "function fact(n) n end", "--modules=Math")
+    test_file = tmp_path / "t.jl"
+    test_file.write_text("@test fact(1) == 1\n")
+    lib.ok(
+        "add-test",
+        f"--function-id={fid}",
+        "--name=one",
+        "--description=the first",
+        f"--test-file={test_file}",
+    )
+    text = lib.ok("generate-module-file", "--module=Math", "--file=-", "--with-tests")
+    assert text == (
+        "module Math\n\n# Function: fact\n# Description:\nfunction fact(n) n end\n\n"
+        "# Test: one\n# the first\n@test fact(1) == 1\n\nend # module Math\n"
+    )
+    out = tmp_path / "Math.jl"
+    assert lib.ok("generate-module-file", "--module=Math", f"--file={out}") == f"wrote module Math to {out}\n"
+    assert "# Test:" not in out.read_text() and out.stat().st_mode & 0o777 == 0o600
+    assert "exists already" in lib.error("generate-module-file", "--module=Math", f"--file={out}")
+    assert "module nope not found" in unchanged(lib, "generate-module-file", "--module=nope", "--file=-")
+
+
+def test_imports_as_copies_refuse_or_skip_names_that_exist(lib: CLI, tmp_path: Path) -> None:
+    fid = add(lib, tmp_path, "fib", "def fib(n): return n", "--modules=math")
+    exported = tmp_path / "fib.json"
+    lib.ok("export-function", f"--function-id={fid}", f"--file={exported}")
+    line = unchanged(lib, "import-function", f"--file={exported}", "--as-copies")
+    assert f"a function named 'fib' exists already ({fid})" in line
+    assert "skipped function 'fib'" in lib.ok(
+        "import-function", f"--file={exported}", "--as-copies", "--skip-same-names"
+    )
+    assert "--skip-same-names goes with --as-copies" in lib.error(
+        "import-function", f"--file={exported}", "--skip-same-names"
+    )
+    lib.ok("delete-function", f"--function-id={fid}")
+    out = lib.ok("import-function", f"--file={exported}", "--as-copies").splitlines()
+    assert out[0] == "imported 1 function as copies" and out[1] != fid
+    module = tmp_path / "math.json"
+    lib.ok("export-module", "--module=math", f"--file={module}")
+    assert "module 'math' exists already" in unchanged(
+        lib, "import-module", f"--file={module}", "--as-copies"
+    )
+    assert "skipped module 'math'" in lib.ok(
+        "import-module", f"--file={module}", "--as-copies", "--skip-same-names"
+    )
+
+
+def test_init_overwrite_asks_before_deleting_rows(lib: CLI, tmp_path: Path) -> None:
+    add(lib, tmp_path, "keep", "x = 1", "--modules=m")
+    line = unchanged(lib, "init-db", "--overwrite")
+    assert "holds data (3 rows in 3 tables); --overwrite would delete it" in line
+    assert "emptied" in lib.ok("init-db", "--overwrite", "--force")
+    assert (
+        json.loads(lib.ok("list-functions", "--json")) == []
+        and json.loads(lib.ok("list-modules", "--json")) == []
+    )
+    assert lib.ok("init", "--overwrite").endswith("deleted 0 rows\n")  # nothing to ask about
+    assert "nothing to apply" in lib.ok("unlock-db", "--force")  # the old tool's spelling
+
+
 def test_tests_results_coverage(lib: CLI, tmp_path: Path) -> None:
     fid = add(lib, tmp_path, "f")
     test_file = tmp_path / "test_f.py"

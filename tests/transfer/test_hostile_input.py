@@ -139,6 +139,22 @@ def test_arguments_that_are_not_utf8_end_in_one_line(lib: CLI) -> None:
         assert line.startswith("Error: the argument ") and "is not valid UTF-8" in line
 
 
+def test_paths_holding_a_nul_are_refused_in_one_line(lib: CLI) -> None:
+    """Found by the soak's fuzzing: a NUL in a destination reached os.path as a traceback."""
+    for args in (
+        ("backup", "a\x00b"),
+        ("backup", "--to-dir=a\x00b"),
+        ("export", "--output=a\x00b"),
+        ("export", "--format=csv", "--output=a\x00b"),
+        ("export-function", "--function-id=x", "--file=a\x00b"),
+        ("visualize-dependencies", "--file=a\x00b"),
+        ("import", "a\x00b"),
+        ("restore", "a\x00b"),
+    ):
+        line = lib.error(*args)
+        assert "NUL" in line or "not found" in line, (args, line)
+
+
 def test_fifos_and_devices_are_refused_not_read(lib: CLI, tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)

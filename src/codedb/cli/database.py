@@ -51,8 +51,10 @@ def _overwrite(db: Any, force: bool) -> None:
 
     held = {table: count for table, count in db.row_counts().items() if count}
     if held and not force:
+        rows, tables = sum(held.values()), len(held)
         raise CodedbError(
-            f"{db.target.display} holds data ({sum(held.values()):,} rows in {len(held)} tables); "
+            f"{db.target.display} holds data ({rows:,} row{'s' * (rows != 1)} in {tables} "
+            f"table{'s' * (tables != 1)}); "
             "--overwrite would delete it: back it up first, then give --overwrite --force"
         )
     db.clear_tables()

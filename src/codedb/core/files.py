@@ -38,8 +38,16 @@ def private_open(path: Path, newline: str | None = None) -> IO[str]:
     return os.fdopen(fd, "w", encoding="utf-8", newline=newline)
 
 
+def check_path(path: Path) -> Path:
+    """A path the operating system can take: one holding a NUL character names no file."""
+    if "\x00" in str(path):
+        raise InvalidInput(f"the path {str(path)!r} holds a NUL character; give a real file name")
+    return path
+
+
 def make_private_dir(path: Path) -> None:
     """Create a folder (and missing parents) readable by its owner only."""
+    check_path(path)
     if path.is_symlink() or (path.exists() and not path.is_dir()):
         raise InvalidInput(f"{path} exists and is not a folder; give a folder")
     old = os.umask(0o077)
@@ -84,6 +92,7 @@ def _same_place(a: Path, b: Path) -> bool:
 def check_destination(dest: Path, *, force: bool, protected: Iterable[Path] = ()) -> bool:
     """Refuse a destination codedb must not write (see the module docstring); return whether
     a file exists there (to be replaced: `force` was given)."""
+    check_path(dest)
     for own in protected:
         for suffix in SQLITE_SUFFIXES:
             if _same_place(dest, Path(f"{own}{suffix}")):
@@ -207,7 +216,7 @@ def write_output(dest: str | Path, text: str, *, force: bool = False, protected:
 
 def check_input(path: str | Path, what: str, hint: str = "give the path of an existing file") -> Path:
     """A file to read, which must be a regular file (a FIFO or a device would hang or lie)."""
-    path = Path(path)
+    path = check_path(Path(path))
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
