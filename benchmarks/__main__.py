@@ -7,6 +7,7 @@ repetitions), and the ratios codedb/raw and ORM/codedb, all measured in this run
 """
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -399,8 +400,8 @@ def compat_overhead(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]
     from codedb import compat
 
     path = build_file(workdir, size)
-    old = compat.CodeDatabase(path)
     db = codedb.connect(path)
+    old = compat.CodeDatabase(db)  # the same connection: only the adapter differs
     ids = [function_id((i * 7919) % size) for i in range(min(LOOKUPS, 10 * size))]
     new = functions(min(SINGLE_ADDS, size), offset=10 * size)
     counter = iter(range(10**9))
@@ -435,10 +436,14 @@ def compat_overhead(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]
     try:
         for operation, api, adapted in pairs:
             runs = 1 if reps == 1 else max(reps, 5)
-            times = {}
-            for name, work in (("api", api), ("compat", adapted)):
-                work()  # warm: the first call loads the queries and the converters
-                times[name] = statistics.median(timed(work)[0] for _ in range(runs))
+            api(), adapted()  # warm: the first calls load the queries and the converters
+            samples: dict[str, list[float]] = {"api": [], "compat": []}
+            for rep in range(runs):  # interleaved, alternating which goes first
+                order = (("api", api), ("compat", adapted))
+                for name, work in order if rep % 2 == 0 else order[::-1]:
+                    gc.collect()
+                    samples[name].append(timed(work)[0])
+            times = {name: statistics.median(values) for name, values in samples.items()}
             ratio = times["compat"] / times["api"]
             rows.append({"operation": operation, "size": size, "seconds": times, "compat_over_api": ratio})
             print(

@@ -31,7 +31,7 @@ import attrs
 from .core.db import Database, connect
 from .core.files import write_output
 from .domains.library.files import NameCollision, function_document, import_copies, module_source
-from .domains.library.records import FunctionSummary, UnitTest, parse_signature
+from .domains.library.records import FunctionSummary, UnitTest
 from .errors import CodedbError, Conflict, NotFound
 from .schema.migrations import migrate
 
@@ -89,6 +89,11 @@ def _test(test: UnitTest) -> LegacyUnitTest:
     return LegacyUnitTest(test.test_id, test.function_id, test.name, test.description, test.test_case)
 
 
+def _clean(names: list[str] | None) -> list[str]:
+    """Module or tag names as the library stores them (stripped, once each), sorted."""
+    return sorted({name.strip() for name in names or []})
+
+
 def _listed(summary: FunctionSummary) -> dict[str, Any]:
     return {
         "id": summary.function_id,
@@ -124,12 +129,13 @@ class _Functions(Mapping[str, LegacyFunction]):
 
 class CodeDatabase:
     """The old tool's database object. `CodeDatabase()` is a fresh, empty database in memory;
-    give a path or URL for a real one. It is opened (and migrated) on first use."""
+    give a path or URL for a real one (opened and migrated on first use), or an open codedb
+    Database to speak the old API over it (it stays the caller's to close)."""
 
     def __init__(self, target: Any = None):
         self._target = target
-        self._db: Database | None = None
-        self._pid: int | None = None
+        self._db: Database | None = target if isinstance(target, Database) else None
+        self._pid: int | None = os.getpid() if self._db is not None else None
         self.functions = _Functions(self)
 
     @property
@@ -151,6 +157,8 @@ class CodeDatabase:
 
     def close(self) -> None:
         """Close the connection (a file or server database opens again on the next call)."""
+        if isinstance(self._target, Database):
+            return
         if self._db is not None and self._pid == os.getpid():
             self._db.close()
         self._db = None
@@ -186,11 +194,13 @@ class CodeDatabase:
         if summary is None:
             return None
         return {
-            **_listed(summary),
+            "id": summary.function_id,
+            "function_id": summary.function_id,
+            "name": summary.name,
+            "description": summary.description,
             "code": summary.code_snippet,
-            "creation_date": summary.creation_date,
-            "last_modified_date": summary.last_modified_date,
-            "signature": parse_signature(summary.signature_json),
+            "modules": list(summary.modules),
+            "tags": list(summary.tags),
         }
 
     def _exists(self, function_id: str) -> bool:
@@ -206,9 +216,19 @@ class CodeDatabase:
     ) -> LegacyFunction:
         """Add a function; return it."""
         added = self.db.functions.add(name, description, code_snippet, modules or [], tags or [])
-        found = self._function(added.function_id)
-        assert found is not None
-        return found
+        return LegacyFunction(
+            added.function_id,
+            added.name,
+            added.description,
+            added.code_snippet,
+            added.creation_date,
+            added.last_modified_date,
+            _clean(modules),
+            _clean(tags),
+            [],
+            [],
+            added.signature,
+        )
 
     def add_unit_test(
         self, function_id: str, name: str, description: str, test_case: str
@@ -545,7 +565,7 @@ def add_function(
     name: str, description: str, code: str, modules: list[str] | None = None, tags: list[str] | None = None
 ) -> str:
     """Add a function; return its id."""
-    return _db.add_function(name, description, code, modules, tags).function_id
+    return _db.db.functions.add(name, description, code, modules or [], tags or []).function_id
 
 
 def get_function(function_id: str) -> dict[str, Any] | None:

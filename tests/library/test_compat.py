@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import codedb
 from codedb import compat as code_db
 from conftest import ROOT
 
@@ -95,7 +96,7 @@ def test_modify_and_history(old: code_db.CodeDatabase) -> None:
     fib = code_db.add_function("fib", "d", "def fib(n): return n")
     assert code_db.modify_function(fib, "ada", "iterative now", "def fib(n, a=0): return a") is None
     assert code_db.get_function(fib)["code"] == "def fib(n, a=0): return a"
-    assert code_db.get_function(fib)["signature"] == {"arg_names": ["n", "a"], "arg_types": [None, None]}
+    assert old.functions[fib].signature == {"arg_names": ["n", "a"], "arg_types": [None, None]}
     history = code_db.list_modifications(fib)
     assert [(m["modifier"], m["description"]) for m in history] == [("ada", "iterative now")]
     assert set(history[0]) >= {"id", "modifier", "description"} and history[0]["id"]
@@ -315,6 +316,15 @@ def test_the_code_database_class(target: str) -> None:
         assert db.detect_recursion_in_function(fn.function_id) == {"direct": False, "mutual_cycles": []}
     finally:
         db.close()
+
+
+def test_the_old_api_over_an_open_database(db: codedb.Database) -> None:
+    fid = db.functions.add("fib", "d", "def fib(n): return n").function_id
+    old = code_db.CodeDatabase(db)
+    assert [f["id"] for f in old.list_functions()] == [fid]
+    old.add_function("memo", "", "x")
+    old.close()  # the Database stays its owner's: still open
+    assert sorted(f.name for f in db.functions.list()) == ["fib", "memo"]
 
 
 def test_each_code_database_is_fresh_and_the_module_uses_the_swapped_one() -> None:
