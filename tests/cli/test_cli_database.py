@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import codedb
 from codedb.cli.frame import command_names, program_doc
 from codedb.schema.migrations import known_ids
 from conftest import CLI, ROOT
@@ -222,3 +223,27 @@ def test_a_database_behind_this_codedb_says_how_to_catch_up(cli: CLI, tmp_path: 
         assert "backed up" in cli.ok("backup", str(tmp_path / "before-upgrade.sqlite"))
     cli.ok("migrate")
     assert [f["name"] for f in json.loads(cli.ok("list-functions", "--json"))] == ["kept"]
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path: Path) -> None:
+    """`codedb COMMAND --help | head -1` and a listing into `head`: exit 0, no traceback (a
+    real process and a real pipe: the help printed a BrokenPipeError traceback)."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "p.sqlite"
+    CLI(str(db), tmp_path).ok("init")
+    with codedb.connect(db) as database:
+        database.functions.add_many({"name": f"f{i}", "code": "x = 1" * 200} for i in range(3000))
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for args in (["users", "--help"], ["--help"], [f"--db={db}", "export"]):
+        done = subprocess.run(
+            f"{sys.executable} -m codedb {' '.join(args)} | head -c 20 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            shell=True,
+            executable="/bin/bash",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)

@@ -15,7 +15,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from .frame import main as run_frame
 
-    return run_frame(args)
+    try:
+        return run_frame(args)
+    except BrokenPipeError:  # the reader went away (codedb users --help | head): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def run() -> None:

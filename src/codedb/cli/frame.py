@@ -255,11 +255,8 @@ def run_handler(handler: Handler, args: dict[str, Any]) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted; nothing was changed", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader went away (codedb export | head): not an error
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except BrokenPipeError:  # the reader went away: cli.main ends quietly
+        raise
     except Exception as exc:  # driver errors a user can cause (a locked file, a full disk, ...)
         from ..errors import describe_driver_error
 

@@ -83,6 +83,38 @@ def stored_json(value: Any) -> Any:
     return json.loads(value) if type(value) is str else value
 
 
+def json_text(value: Any) -> str | None:
+    """A JSON column's value as the text both backends take for it (None stays NULL)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def json_field(**kwargs: Any) -> Any:
+    """A record field holding a JSON column's parsed value (an object or an array): parsed
+    from the text SQLite returns, written back as JSON text by `params`."""
+    import attrs
+
+    return attrs.field(converter=stored_json, metadata={"json": True}, **kwargs)
+
+
+def check_json(value: Any, what: str, kind: type | tuple[type, ...] = (dict, list)) -> Any:
+    """A caller's value for a JSON column: an object or array that JSON can write (finite
+    numbers, text keys), else InvalidInput naming it."""
+    if not isinstance(value, kind):
+        names = " or ".join(
+            {dict: "an object", list: "an array"}.get(k, k.__name__)
+            for k in (kind if isinstance(kind, tuple) else (kind,))
+        )
+        raise InvalidInput(f"{what} must be {names} (JSON), not {type(value).__name__}")
+    try:
+        text = json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidInput(
+            f"{what} cannot be written as JSON ({exc}); give plain objects, arrays, text and numbers"
+        ) from None
+    check_text(text, what)
+    return value
+
+
 def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
     def structure(value: Any, _: Any) -> Any:
         if type(value) is bool and kind is not bool:
@@ -168,11 +200,29 @@ def records(cls: type[T], rows: Iterable[Sequence[Any]]) -> list[T]:
 
 def params(record: Any) -> dict[str, Any]:
     """A record as the named parameters of the queries that write it (the converter's hook
-    for its class, looked up once per class: bulk loads call this for every row)."""
+    for its class, looked up once per class: bulk loads call this for every row); JSON
+    fields (json_field) become JSON text, which both backends take for their JSON columns."""
     hook = _param_hooks.get(type(record))
     if hook is None:
-        hook = _param_hooks[type(record)] = _params_converter().get_unstructure_hook(type(record))
+        hook = _param_hooks[type(record)] = _params_hook(type(record))
     return hook(record)
+
+
+def _params_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
+    import attrs
+
+    base = _params_converter().get_unstructure_hook(cls)
+    names = [f.name for f in attrs.fields(cls) if f.metadata.get("json")]
+    if not names:
+        return base
+
+    def with_json(record: Any) -> dict[str, Any]:
+        found = base(record)
+        for name in names:
+            found[name] = json_text(found[name])
+        return found
+
+    return with_json
 
 
 _param_hooks: dict[type, Callable[[Any], dict[str, Any]]] = {}

@@ -1,0 +1,2 @@
+DROP FUNCTION json_valid(jsonb);
+DROP DOMAIN json_text;

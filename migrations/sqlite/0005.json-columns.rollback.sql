@@ -1,0 +1,1 @@
+-- Nothing to undo on SQLite (see 0005.json-columns.sql).

@@ -1,0 +1,3 @@
+-- JSON columns: SQLite keeps JSON as TEXT (the type name json_text has TEXT affinity) and
+-- has json_valid() built in; PostgreSQL's migration of the same number defines them. Nothing
+-- to do here: the migration exists so that both backends share the same revisions.

@@ -1,0 +1,184 @@
+"""The users API (db.users): add, get, list, update, activate/deactivate, delete, and API
+keys (a new key is returned once; only its hash is kept)."""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING, Any
+
+from ...core.api import DomainAPI
+from ...core.convert import check_json, check_text, db_time, json_text, now, params, record, records
+from ...core.ids import new_id, resolve_prefix
+from ...errors import Conflict, InvalidInput, NotFound
+from . import keys
+from .records import User
+
+if TYPE_CHECKING:
+    from ...core.db import Database
+
+HINT = "list users with 'codedb users list'"
+NO_LIMIT = 2**62
+
+
+def _username(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("empty username; give the user a name")
+    return check_text(value.strip(), "username")
+
+
+def _email(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or "@" not in value or any(c.isspace() for c in value.strip()):
+        raise InvalidInput(f"invalid email {value!r:.80}; give an address such as ada@example.com")
+    return check_text(value.strip(), "email")
+
+
+class Users(DomainAPI):
+    """Users: unique usernames, emails unique ignoring case."""
+
+    def __init__(self, db: Database):
+        super().__init__(db)
+        self.q = db.queries.users
+
+    def resolve(self, user: str) -> str:
+        """The id of a user given its id, a unique prefix of it, or its username."""
+        if isinstance(user, str):
+            found = self.q.get_user_by_username(self.conn, username=user.strip())
+            if found is not None:
+                return str(found[0])
+        return resolve_prefix(
+            "user",
+            user,
+            lambda v: self.q.get_user(self.conn, user_id=v) is not None,
+            lambda p: [row[0] for row in self.q.find_user_ids(self.conn, prefix=p)],
+            HINT,
+        )
+
+    def get(self, user_id: str) -> User:
+        found = record(User, self.q.get_user(self.conn, user_id=user_id))
+        if found is None:
+            raise NotFound(f"user {user_id} not found; {HINT}")
+        return found
+
+    def find(self, username: str) -> User | None:
+        """A user by username, or None."""
+        return record(User, self.q.get_user_by_username(self.conn, username=username))
+
+    def _check_unique(self, username: str | None, email: str | None, user_id: str | None = None) -> None:
+        if username is not None:
+            taken = self.find(username)
+            if taken is not None and taken.user_id != user_id:
+                raise Conflict(f"username {username!r} is taken (user {taken.user_id}); choose another")
+        if email is not None:
+            row = self.q.find_user_by_email(self.conn, email=email)
+            if row is not None and row[0] != user_id:
+                raise Conflict(
+                    f"email {email!r} belongs to user {row[1]} already (ignoring case); give another"
+                )
+
+    def add(
+        self,
+        username: str,
+        email: str | None = None,
+        full_name: str = "",
+        preferences: dict[str, Any] | None = None,
+        *,
+        user_id: str | None = None,
+    ) -> User:
+        """Add a user (active, without an API key)."""
+        stamp = now()
+        user = User(
+            user_id or new_id(),
+            _username(username),
+            _email(email),
+            check_text(full_name or "", "full name"),
+            check_json(preferences if preferences is not None else {}, "preferences", dict),
+            True,
+            None,
+            None,
+            stamp,
+            stamp,
+        )
+        with self.db.transaction():
+            self._check_unique(user.username, user.email)
+            if self.q.load_users(self.conn, [params(user)]) == 0:
+                raise Conflict(f"user {user.user_id} exists already; give another id or none")
+        return user
+
+    def list(
+        self, *, active: bool | None = None, limit: int | None = None, offset: int | None = None
+    ) -> builtins.list[User]:
+        """Users by username; only active (or inactive) ones with `active`."""
+        rows = self.q.list_users(
+            self.conn, active=active, limit=NO_LIMIT if limit is None else limit, offset=offset or 0
+        )
+        return records(User, rows)
+
+    def update(
+        self,
+        user_id: str,
+        *,
+        email: str | None | object = ...,
+        full_name: str | None = None,
+        preferences: dict[str, Any] | None = None,
+    ) -> User:
+        """Change a user's email, full name or preferences (those given)."""
+        with self.db.transaction():
+            user = self.get(user_id)
+            new_email = user.email if email is ... else _email(email)
+            self._check_unique(None, new_email, user_id)
+            self.q.update_user(
+                self.conn,
+                user_id=user_id,
+                email=new_email,
+                full_name=user.full_name if full_name is None else check_text(full_name, "full name"),
+                preferences=json_text(
+                    user.preferences if preferences is None else check_json(preferences, "preferences", dict)
+                ),
+                updated_at=db_time(now()),
+            )
+            return self.get(user_id)
+
+    def set_active(self, user_id: str, active: bool) -> User:
+        """Activate or deactivate a user (a deactivated user's key no longer verifies)."""
+        with self.db.transaction():
+            self.get(user_id)
+            self.q.set_user_active(
+                self.conn, user_id=user_id, is_active=bool(active), updated_at=db_time(now())
+            )
+            return self.get(user_id)
+
+    def delete(self, user_id: str) -> None:
+        """Delete a user; their projects stay, without a user."""
+        with self.db.transaction():
+            if self.q.delete_user(self.conn, user_id=user_id) == 0:
+                raise NotFound(f"user {user_id} not found; {HINT}")
+
+    def new_key(self, user_id: str) -> str:
+        """Make a new API key for a user, replacing any old one; return it (the only time it
+        is seen: codedb keeps its hash)."""
+        key = keys.new_key()
+        digest = keys.hash_key(key)
+        with self.db.transaction():
+            self.get(user_id)
+            self.q.set_api_key_hash(
+                self.conn, user_id=user_id, api_key_hash=digest, updated_at=db_time(now())
+            )
+        return key
+
+    def revoke_key(self, user_id: str) -> None:
+        """Forget a user's API key."""
+        with self.db.transaction():
+            self.get(user_id)
+            self.q.set_api_key_hash(self.conn, user_id=user_id, api_key_hash=None, updated_at=db_time(now()))
+
+    def verify_key(self, user_id: str, key: str) -> bool:
+        """Whether `key` is the user's API key (and the user is active); stamps last_login
+        when it is."""
+        user = self.get(user_id)
+        if not user.is_active or not keys.check_key(key, user.api_key_hash):
+            return False
+        with self.db.transaction():
+            self.q.record_login(self.conn, user_id=user_id, last_login=db_time(now()))
+        return True

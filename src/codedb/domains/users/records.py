@@ -1,0 +1,36 @@
+"""The users domain's record: one frozen attrs class per table, field names = column names."""
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from ...core.convert import json_field, stored_time
+
+
+def _stored_bool(value: Any) -> bool:
+    """SQLite returns 0/1, psycopg a bool."""
+    return bool(value)
+
+
+def _optional_time(value: Any) -> datetime | None:
+    return None if value is None else stored_time(value)
+
+
+@attrs.frozen
+class User:
+    user_id: str
+    username: str
+    email: str | None
+    full_name: str
+    preferences: Any = json_field()
+    is_active: bool = attrs.field(converter=_stored_bool, default=True)
+    # never shown: repr, tables and --json leave it out (exports carry it, never a key)
+    api_key_hash: str | None = attrs.field(default=None, repr=False)
+    last_login: datetime | None = attrs.field(converter=_optional_time, default=None)
+    created_at: datetime = attrs.field(converter=stored_time, default=None)
+    updated_at: datetime = attrs.field(converter=stored_time, default=None)
+
+    @property
+    def has_api_key(self) -> bool:
+        return self.api_key_hash is not None
