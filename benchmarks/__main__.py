@@ -303,16 +303,29 @@ def build_file(workdir: Path, size: int) -> Path:
     return path
 
 
-def peak_memory(argv: list[str]) -> tuple[float, float]:
-    """Run a whole process; return its wall time and its peak resident memory in MB."""
+# Runs `python -m codedb ARGS` and reports the process's own high-water mark (VmHWM, of its
+# memory after exec): the parent's rusage would count the pages it shared before the exec.
+_PEAK = """
+import runpy, sys
+sys.argv = ["codedb", *sys.argv[1:]]
+try:
+    runpy.run_module("codedb", run_name="__main__")
+finally:
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
+    print("VmHWM", hwm, file=sys.stderr)
+"""
+
+
+def peak_memory(args: list[str]) -> tuple[float, float]:
+    """Run `codedb ARGS` as a whole process; return its wall time and peak resident MB."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run([sys.executable, "-c", _PEAK, *args], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{argv} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
+    if done.returncode != 0:
+        raise RuntimeError(f"codedb {args} failed: {done.stderr}")
+    kib = next(line.split()[1] for line in done.stderr.splitlines() if line.startswith("VmHWM"))
+    return seconds, int(kib) / 1024
 
 
 def file_operations(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]:
@@ -375,9 +388,7 @@ def file_operations(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]
                 capture_output=True,
                 env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
             )
-        seconds, peak = peak_memory(
-            [sys.executable, "-m", "codedb", "--db", str(target), command, str(dump), "--quiet"]
-        )
+        seconds, peak = peak_memory(["--db", str(target), command, str(dump), "--quiet"])
         rows.append(
             {
                 "operation": operation,

@@ -100,10 +100,8 @@ def check_json(value: Any, what: str, kind: type | tuple[type, ...] = (dict, lis
     """A caller's value for a JSON column: an object or array that JSON can write (finite
     numbers, text keys), else InvalidInput naming it."""
     if not isinstance(value, kind):
-        names = " or ".join(
-            {dict: "an object", list: "an array"}.get(k, k.__name__)
-            for k in (kind if isinstance(kind, tuple) else (kind,))
-        )
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        names = " or ".join("an object" if k is dict else "an array" if k is list else k.__name__ for k in kinds)
         raise InvalidInput(f"{what} must be {names} (JSON), not {type(value).__name__}")
     try:
         text = json.dumps(value, allow_nan=False)

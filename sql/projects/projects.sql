@@ -1,0 +1,67 @@
+-- Projects, their lifecycle and their workflow events. Every move and every edit of a project
+-- writes an event in the same transaction (the API does both).
+
+-- name: get_project(project_id)^
+-- One project by id.
+SELECT project_id, user_id, name, description, project_type, path, status, config, brief,
+       provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
+       lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at
+FROM projects WHERE project_id = :project_id;
+
+-- name: find_project_ids(prefix)
+-- Ids of the projects whose id starts with prefix (at most 11, to name an ambiguity).
+SELECT project_id FROM projects
+WHERE substr(project_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
+ORDER BY project_id LIMIT 11;
+
+-- name: find_projects_named(name)
+-- The ids of the projects called name (one per user at most).
+SELECT project_id FROM projects WHERE name = :name ORDER BY project_id LIMIT 11;
+
+-- name: update_project(project_id, name, description, project_type, path, config, brief, provider, model, temperature, max_tokens, cost_estimate, updated_at)!
+-- Replace a project's editable fields.
+UPDATE projects
+SET name = :name, description = :description, project_type = :project_type, path = :path,
+    config = :config, brief = :brief, provider = :provider, model = :model,
+    temperature = :temperature, max_tokens = :max_tokens, cost_estimate = :cost_estimate,
+    updated_at = :updated_at
+WHERE project_id = :project_id;
+
+-- name: move_project(project_id, status, started_at, completed_at, error_message, updated_at)!
+-- Set a project's status with the stamps its move gives.
+UPDATE projects
+SET status = :status, started_at = :started_at, completed_at = :completed_at,
+    error_message = :error_message, updated_at = :updated_at
+WHERE project_id = :project_id;
+
+-- name: count_project_work(project_id, files, lines, generations, cost, updated_at)!
+-- Add to a project's counters (generated files, lines of code, generations, actual cost).
+UPDATE projects
+SET files_generated = files_generated + :files, lines_of_code = lines_of_code + :lines,
+    generations = generations + :generations, actual_cost = actual_cost + :cost,
+    updated_at = :updated_at
+WHERE project_id = :project_id;
+
+-- name: delete_project(project_id)!
+-- Delete a project with its events, generations, files, clarifications and analyses (its
+-- provider usage stays, without a project).
+DELETE FROM projects WHERE project_id = :project_id;
+
+-- name: list_project_events(project_id, limit, offset)
+-- A project's workflow events, newest first.
+SELECT event_id, project_id, timestamp, action, description, actor
+FROM workflow_events WHERE project_id = :project_id
+ORDER BY timestamp DESC, event_id DESC LIMIT :limit OFFSET :offset;
+
+-- name: get_project_overview(project_id)^
+-- A project's counts: events, generations, generated files, usage rows, the cost of its usage
+-- so far, and its latest analysis (health score and when).
+SELECT (SELECT COUNT(*) FROM workflow_events e WHERE e.project_id = :project_id) AS events,
+       (SELECT COUNT(*) FROM code_generations g WHERE g.project_id = :project_id) AS generations,
+       (SELECT COUNT(*) FROM generated_files f WHERE f.project_id = :project_id) AS files,
+       (SELECT COUNT(*) FROM ai_provider_usage u WHERE u.project_id = :project_id) AS usage_rows,
+       (SELECT COALESCE(SUM(u.cost), 0) FROM ai_provider_usage u WHERE u.project_id = :project_id) AS cost,
+       (SELECT a.health_score FROM project_analyses a WHERE a.project_id = :project_id
+        ORDER BY a.created_at DESC, a.analysis_id DESC LIMIT 1) AS health_score,
+       (SELECT a.created_at FROM project_analyses a WHERE a.project_id = :project_id
+        ORDER BY a.created_at DESC, a.analysis_id DESC LIMIT 1) AS analysed_at;

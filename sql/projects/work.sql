@@ -1,0 +1,86 @@
+-- A project's work: code generations, generated files (one row per path: re-generating a
+-- path replaces it), clarification sessions, autosaves and analyses.
+
+-- name: get_generation(generation_id)^
+-- One code generation.
+SELECT generation_id, project_id, specification, language, framework, generated_code, status,
+       tokens_used, created_at, updated_at
+FROM code_generations WHERE generation_id = :generation_id;
+
+-- name: find_generation_ids(prefix)
+-- Ids of the generations whose id starts with prefix (at most 11).
+SELECT generation_id FROM code_generations
+WHERE substr(generation_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
+ORDER BY generation_id LIMIT 11;
+
+-- name: list_generations(project_id, limit, offset)
+-- A project's code generations, newest first.
+SELECT generation_id, project_id, specification, language, framework, generated_code, status,
+       tokens_used, created_at, updated_at
+FROM code_generations WHERE project_id = :project_id
+ORDER BY created_at DESC, generation_id DESC LIMIT :limit OFFSET :offset;
+
+-- name: finish_generation(generation_id, status, generated_code, tokens_used, updated_at)!
+-- Record a generation's outcome.
+UPDATE code_generations
+SET status = :status, generated_code = :generated_code, tokens_used = :tokens_used,
+    updated_at = :updated_at
+WHERE generation_id = :generation_id;
+
+-- name: get_generated_file(project_id, path)^
+-- A project's generated file at path.
+SELECT file_id, project_id, path, file_type, content, size, lines, provider, created_at, updated_at
+FROM generated_files WHERE project_id = :project_id AND path = :path;
+
+-- name: list_generated_files(project_id)
+-- A project's generated files by path.
+SELECT file_id, project_id, path, file_type, content, size, lines, provider, created_at, updated_at
+FROM generated_files WHERE project_id = :project_id ORDER BY path;
+
+-- name: replace_generated_file(file_id, file_type, content, size, lines, provider, updated_at)!
+-- Replace the content of a generated file (the path was generated again).
+UPDATE generated_files
+SET file_type = :file_type, content = :content, size = :size, lines = :lines,
+    provider = :provider, updated_at = :updated_at
+WHERE file_id = :file_id;
+
+-- name: get_clarification(session_id)^
+-- One clarification session.
+SELECT session_id, project_id, idea, depth, questions, answers, progress, completed,
+       created_at, updated_at
+FROM clarification_sessions WHERE session_id = :session_id;
+
+-- name: find_clarification_ids(prefix)
+-- Ids of the clarification sessions whose id starts with prefix (at most 11).
+SELECT session_id FROM clarification_sessions
+WHERE substr(session_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
+ORDER BY session_id LIMIT 11;
+
+-- name: update_clarification(session_id, answers, progress, completed, updated_at)!
+-- Record a session's answers, progress and whether it is complete.
+UPDATE clarification_sessions
+SET answers = :answers, progress = :progress, completed = :completed, updated_at = :updated_at
+WHERE session_id = :session_id;
+
+-- name: get_autosave(save_id)^
+-- One autosave.
+SELECT save_id, file_path, content, save_type, metadata, size_chars, created_at
+FROM autosaves WHERE save_id = :save_id;
+
+-- name: find_autosave_ids(prefix)
+-- Ids of the autosaves whose id starts with prefix (at most 11).
+SELECT save_id FROM autosaves
+WHERE substr(save_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
+ORDER BY save_id LIMIT 11;
+
+-- name: list_autosaves(file_path, limit, offset)
+-- Autosaves, newest first: all, or a file's.
+SELECT save_id, file_path, content, save_type, metadata, size_chars, created_at
+FROM autosaves WHERE CAST(:file_path AS TEXT) IS NULL OR file_path = :file_path
+ORDER BY created_at DESC, save_id DESC LIMIT :limit OFFSET :offset;
+
+-- name: list_analyses(project_id, limit, offset)
+-- A project's analyses, newest first (the first is the latest; the list is its trend).
+SELECT analysis_id, project_id, analysis, health_score, issues, warnings, created_at
+FROM project_analyses WHERE project_id = :project_id
+ORDER BY created_at DESC, analysis_id DESC LIMIT :limit OFFSET :offset;
