@@ -26,7 +26,7 @@ CREATE TABLE projects (
     status          TEXT NOT NULL DEFAULT 'creating'
                     CHECK (status IN ('creating', 'in_progress', 'executing', 'paused', 'completed', 'failed')),
     config          json_text NOT NULL DEFAULT '{}' CHECK (json_valid(config)),
-    brief           json_text CHECK (json_valid(brief)),
+    brief           json_text CHECK (brief IS NULL OR json_valid(brief)),  -- SQLite 3.40: json_valid(NULL) = 0
     provider        TEXT,
     model           TEXT,
     temperature     DOUBLE PRECISION CHECK (temperature >= 0),

@@ -13,7 +13,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE);
 
--- name: list_projects_by_created_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit)
+-- name: list_projects_by_created_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by created_at ascending, then id.
 SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
 FROM projects p
@@ -25,7 +25,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE)
 ORDER BY p.created_at ASC, p.project_id ASC
-LIMIT :limit;
+LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_created_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by created_at ascending: a keyset page, as quick at any depth.
@@ -42,7 +42,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
 ORDER BY p.created_at ASC, p.project_id ASC
 LIMIT :limit;
 
--- name: list_projects_by_created_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit)
+-- name: list_projects_by_created_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by created_at descending, then id.
 SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
 FROM projects p
@@ -54,7 +54,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE)
 ORDER BY p.created_at DESC, p.project_id DESC
-LIMIT :limit;
+LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_created_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by created_at descending: a keyset page, as quick at any depth.
@@ -71,7 +71,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
 ORDER BY p.created_at DESC, p.project_id DESC
 LIMIT :limit;
 
--- name: list_projects_by_updated_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit)
+-- name: list_projects_by_updated_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by updated_at ascending, then id.
 SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
 FROM projects p
@@ -83,7 +83,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE)
 ORDER BY p.updated_at ASC, p.project_id ASC
-LIMIT :limit;
+LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_updated_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by updated_at ascending: a keyset page, as quick at any depth.
@@ -100,7 +100,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
 ORDER BY p.updated_at ASC, p.project_id ASC
 LIMIT :limit;
 
--- name: list_projects_by_updated_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit)
+-- name: list_projects_by_updated_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by updated_at descending, then id.
 SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
 FROM projects p
@@ -112,7 +112,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE)
 ORDER BY p.updated_at DESC, p.project_id DESC
-LIMIT :limit;
+LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_updated_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by updated_at descending: a keyset page, as quick at any depth.
@@ -129,7 +129,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
 ORDER BY p.updated_at DESC, p.project_id DESC
 LIMIT :limit;
 
--- name: list_projects_by_name_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit)
+-- name: list_projects_by_name_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by name ascending, then id.
 SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
 FROM projects p
@@ -141,7 +141,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE)
 ORDER BY p.name ASC, p.project_id ASC
-LIMIT :limit;
+LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_name_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by name ascending: a keyset page, as quick at any depth.
@@ -158,7 +158,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
 ORDER BY p.name ASC, p.project_id ASC
 LIMIT :limit;
 
--- name: list_projects_by_name_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit)
+-- name: list_projects_by_name_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by name descending, then id.
 SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
 FROM projects p
@@ -170,7 +170,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE)
 ORDER BY p.name DESC, p.project_id DESC
-LIMIT :limit;
+LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_name_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by name descending: a keyset page, as quick at any depth.
@@ -187,7 +187,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
 ORDER BY p.name DESC, p.project_id DESC
 LIMIT :limit;
 
--- name: list_projects_by_cost_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit)
+-- name: list_projects_by_cost_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by actual_cost ascending, then id.
 SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
 FROM projects p
@@ -199,7 +199,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE)
 ORDER BY p.actual_cost ASC, p.project_id ASC
-LIMIT :limit;
+LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_cost_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by actual_cost ascending: a keyset page, as quick at any depth.
@@ -216,7 +216,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
 ORDER BY p.actual_cost ASC, p.project_id ASC
 LIMIT :limit;
 
--- name: list_projects_by_cost_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit)
+-- name: list_projects_by_cost_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by actual_cost descending, then id.
 SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
 FROM projects p
@@ -228,7 +228,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND COALESCE(p.created_at >= :created_after, TRUE) AND COALESCE(p.created_at < :created_before, TRUE)
   AND COALESCE(p.updated_at >= :updated_after, TRUE) AND COALESCE(p.updated_at < :updated_before, TRUE)
 ORDER BY p.actual_cost DESC, p.project_id DESC
-LIMIT :limit;
+LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_cost_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by actual_cost descending: a keyset page, as quick at any depth.

@@ -32,11 +32,6 @@ WHERE generation_id = :generation_id;
 SELECT file_id, project_id, path, file_type, content, size, lines, provider, created_at, updated_at
 FROM generated_files WHERE project_id = :project_id AND path = :path;
 
--- name: list_generated_files(project_id)
--- A project's generated files by path.
-SELECT file_id, project_id, path, file_type, content, size, lines, provider, created_at, updated_at
-FROM generated_files WHERE project_id = :project_id ORDER BY path;
-
 -- name: replace_generated_file(file_id, file_type, content, size, lines, provider, updated_at)!
 -- Replace the content of a generated file (the path was generated again).
 UPDATE generated_files
@@ -84,3 +79,31 @@ ORDER BY created_at DESC, save_id DESC LIMIT :limit OFFSET :offset;
 SELECT analysis_id, project_id, analysis, health_score, issues, warnings, created_at
 FROM project_analyses WHERE project_id = :project_id
 ORDER BY created_at DESC, analysis_id DESC LIMIT :limit OFFSET :offset;
+
+-- name: list_project_code_generations(project_id)
+-- A project's code generations, oldest first (its export).
+SELECT generation_id, project_id, specification, language, framework, generated_code, status,
+       tokens_used, created_at, updated_at
+FROM code_generations WHERE project_id = :project_id ORDER BY created_at, generation_id;
+
+-- name: list_project_generated_files(project_id)
+-- A project's generated files by path (its export).
+SELECT file_id, project_id, path, file_type, content, size, lines, provider, created_at, updated_at
+FROM generated_files WHERE project_id = :project_id ORDER BY path;
+
+-- name: list_project_clarification_sessions(project_id)
+-- A project's clarification sessions, oldest first.
+SELECT session_id, project_id, idea, depth, questions, answers, progress, completed,
+       created_at, updated_at
+FROM clarification_sessions WHERE project_id = :project_id ORDER BY created_at, session_id;
+
+-- name: list_project_ai_provider_usage(project_id)
+-- A project's provider usage, oldest first (its export).
+SELECT usage_id, project_id, provider, model, request_type, tokens_in, tokens_out, tokens_total,
+       cost, latency_ms, success, error, timestamp
+FROM ai_provider_usage WHERE project_id = :project_id ORDER BY timestamp, usage_id;
+
+-- name: list_project_project_analyses(project_id)
+-- A project's analyses, oldest first (its export).
+SELECT analysis_id, project_id, analysis, health_score, issues, warnings, created_at
+FROM project_analyses WHERE project_id = :project_id ORDER BY created_at, analysis_id;

@@ -1,0 +1,517 @@
+"""The projects API (db.projects): create, get, list (filters, sorts, keyset pages), update,
+delete, the lifecycle moves, the workflow history, and a project's export and import.
+
+Every move and every edit writes a workflow event in the same transaction."""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ...core.api import DomainAPI
+from ...core.convert import (
+    check_json,
+    check_text,
+    db_time,
+    from_dict,
+    json_text,
+    now,
+    params,
+    parse_time,
+    record,
+    records,
+    to_dict,
+)
+from ...core.ids import new_id, resolve_prefix
+from ...errors import Conflict, InvalidInput, NotFound
+from .records import STATUSES, Project, ProjectOverview, ProjectPage, WorkflowEvent
+
+if TYPE_CHECKING:
+    from ...core.db import Database
+
+HINT = "list projects with 'codedb projects list'"
+NO_LIMIT = 2**62
+MAX_PAGE = 10_000
+
+# action -> (the statuses it moves from, the status it moves to)
+MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    "start": (("creating",), "in_progress"),
+    "execute": (("in_progress", "paused"), "executing"),
+    "pause": (("in_progress", "executing"), "paused"),
+    "resume": (("paused",), "in_progress"),
+    "complete": (("in_progress", "executing"), "completed"),
+    "fail": (("creating", "in_progress", "executing", "paused"), "failed"),
+    "reopen": (("completed", "failed"), "in_progress"),
+}
+SORTS = ("created", "updated", "name", "cost")
+EDITABLE = (
+    "name",
+    "description",
+    "project_type",
+    "path",
+    "config",
+    "brief",
+    "provider",
+    "model",
+    "temperature",
+    "max_tokens",
+    "cost_estimate",
+)
+EXPORT_FORMAT = "codedb-project"
+# The tables a project's export carries, with the field that ties their rows to it.
+OWNED = (
+    ("workflow_events", "project_id"),
+    ("code_generations", "project_id"),
+    ("generated_files", "project_id"),
+    ("clarification_sessions", "project_id"),
+    ("ai_provider_usage", "project_id"),
+    ("project_analyses", "project_id"),
+)
+
+
+def allowed_actions(status: str) -> builtins.list[str]:
+    """The lifecycle actions a project in `status` can take."""
+    return [action for action, (sources, _) in MOVES.items() if status in sources]
+
+
+def _number(value: Any, what: str, *, whole: bool = False, minimum: float = 0) -> Any:
+    if value is None:
+        return None
+    kinds = (int,) if whole else (int, float)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, kinds)
+        or value != value
+        or value in (float("inf"), -float("inf"))
+    ):
+        raise InvalidInput(f"{what} must be {'a whole number' if whole else 'a number'}, not {value!r:.40}")
+    if value < minimum:
+        raise InvalidInput(f"{what} must be {minimum} or more, not {value}")
+    return value
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("empty project name; give the project a name")
+    return check_text(value.strip(), "project name")
+
+
+def _text_or_none(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
+    return check_text(value, what)
+
+
+def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The editable fields of a project, each checked (InvalidInput naming the first wrong)."""
+    checked = dict(fields)
+    if "name" in checked:
+        checked["name"] = _name(checked["name"])
+    for key in ("description", "project_type"):
+        if key in checked:
+            checked[key] = _text_or_none(checked[key], key.replace("_", " ")) or ""
+    for key in ("path", "provider", "model"):
+        if key in checked:
+            checked[key] = _text_or_none(checked[key], key)
+    if "config" in checked:
+        checked["config"] = check_json({} if checked["config"] is None else checked["config"], "config", dict)
+    if "brief" in checked and checked["brief"] is not None:
+        checked["brief"] = check_json(checked["brief"], "brief", dict)
+    if "temperature" in checked:
+        checked["temperature"] = _number(checked["temperature"], "temperature")
+    if "max_tokens" in checked:
+        checked["max_tokens"] = _number(checked["max_tokens"], "max_tokens", whole=True, minimum=1)
+    if "cost_estimate" in checked:
+        checked["cost_estimate"] = _number(checked["cost_estimate"], "cost_estimate") or 0.0
+    return checked
+
+
+def encode_cursor(sort: str, descending: bool, value: Any, project_id: str) -> str:
+    raw = json.dumps([sort, descending, value, project_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, str]:
+    """The (sort value, project id) a cursor points after; InvalidInput for a cursor that is
+    not one, or one of another sort."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        found = json.loads(raw)
+        kind, down, value, project_id = found
+        if not isinstance(project_id, str) or not isinstance(value, str | int | float):
+            raise ValueError
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise InvalidInput(
+            f"invalid cursor {cursor!r:.60}; give the next_cursor of the previous page"
+        ) from None
+    if kind != sort or down != descending:
+        raise InvalidInput(
+            f"this cursor belongs to a listing sorted by {kind}{' descending' if down else ''}; "
+            "list with the same --sort and direction"
+        )
+    return value, project_id
+
+
+class Projects(DomainAPI):
+    """Projects, their lifecycle and their history."""
+
+    def __init__(self, db: Database):
+        super().__init__(db)
+        self.q = db.queries.projects
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def resolve(self, project: str) -> str:
+        """The id of a project given its id, a unique prefix, or its name (if one project has it)."""
+        if isinstance(project, str):
+            named = [row[0] for row in self.q.find_projects_named(self.conn, name=project.strip())]
+            if len(named) == 1:
+                return str(named[0])
+        return resolve_prefix(
+            "project",
+            project,
+            lambda v: self.q.get_project(self.conn, project_id=v) is not None,
+            lambda p: [row[0] for row in self.q.find_project_ids(self.conn, prefix=p)],
+            HINT,
+        )
+
+    def get(self, project_id: str) -> Project:
+        found = record(Project, self.q.get_project(self.conn, project_id=project_id))
+        if found is None:
+            raise NotFound(f"project {project_id} not found; {HINT}")
+        return found
+
+    def overview(self, project_id: str) -> ProjectOverview:
+        """A project with its counts: events, generations, files, usage and its cost, the
+        latest analysis."""
+        project = self.get(project_id)
+        return ProjectOverview(project, *self.q.get_project_overview(self.conn, project_id=project_id))
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def _event(
+        self, project_id: str, action: str, description: str, actor: str | None, stamp: datetime
+    ) -> None:
+        event = WorkflowEvent(new_id(), project_id, stamp, action, description, actor)
+        self.q.load_workflow_events(self.conn, [params(event)])
+
+    def record_event(
+        self, project_id: str, action: str, description: str = "", actor: str | None = None
+    ) -> WorkflowEvent:
+        """Add an event of the caller's own to a project's history."""
+        if not isinstance(action, str) or not action.strip():
+            raise InvalidInput("empty action; say what happened")
+        event = WorkflowEvent(
+            new_id(),
+            project_id,
+            now(),
+            check_text(action.strip(), "action"),
+            check_text(description or "", "description"),
+            _text_or_none(actor, "actor"),
+        )
+        with self.db.transaction():
+            self.get(project_id)
+            self.q.load_workflow_events(self.conn, [params(event)])
+        return event
+
+    def create(
+        self,
+        name: str,
+        description: str = "",
+        *,
+        user_id: str | None = None,
+        project_type: str = "",
+        path: str | None = None,
+        config: dict[str, Any] | None = None,
+        brief: dict[str, Any] | None = None,
+        provider: str | None = None,
+        model: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        cost_estimate: float = 0.0,
+        actor: str | None = None,
+        project_id: str | None = None,
+    ) -> Project:
+        """Create a project (status `creating`) and its first event, in one transaction."""
+        fields = _checked_fields(
+            {
+                "name": name,
+                "description": description,
+                "project_type": project_type,
+                "path": path,
+                "config": config,
+                "brief": brief,
+                "provider": provider,
+                "model": model,
+                "temperature": temperature,
+                "max_tokens": max_tokens,
+                "cost_estimate": cost_estimate,
+            }
+        )
+        stamp = now()
+        project = Project(
+            project_id=project_id or new_id(),
+            user_id=user_id,
+            status="creating",
+            created_at=stamp,
+            updated_at=stamp,
+            **fields,
+        )
+        with self.db.transaction():
+            if user_id is not None:
+                self.db.users.get(user_id)
+            self._check_name(project.name, user_id, None)
+            if self.q.load_projects(self.conn, [params(project)]) == 0:
+                raise Conflict(f"project {project.project_id} exists already; give another id or none")
+            self._event(
+                project.project_id,
+                "created",
+                f"created project {project.name}",
+                _text_or_none(actor, "actor"),
+                stamp,
+            )
+        return project
+
+    def _check_name(self, name: str, user_id: str | None, project_id: str | None) -> None:
+        for (other,) in self.q.find_projects_named(self.conn, name=name):
+            if other != project_id and self.get(other).user_id == user_id:
+                owner = f"user {user_id}" if user_id else "no user"
+                raise Conflict(
+                    f"a project named {name!r} of {owner} exists already ({other}); choose another name"
+                )
+
+    def update(self, project_id: str, *, actor: str | None = None, **changes: Any) -> Project:
+        """Change a project's editable fields (EDITABLE); writes an `updated` event naming them."""
+        unknown = sorted(set(changes) - set(EDITABLE))
+        if unknown:
+            raise InvalidInput(f"cannot update {', '.join(unknown)}; editable: {', '.join(EDITABLE)}")
+        checked = _checked_fields(changes)
+        stamp = now()
+        with self.db.transaction():
+            project = self.get(project_id)
+            current = {key: getattr(project, key) for key in EDITABLE}
+            changed = sorted(key for key, value in checked.items() if current[key] != value)
+            if not changed:
+                return project
+            current.update(checked)
+            if "name" in changed:
+                self._check_name(current["name"], project.user_id, project_id)
+            self.q.update_project(
+                self.conn,
+                project_id=project_id,
+                **{**current, "config": json_text(current["config"]), "brief": json_text(current["brief"])},
+                updated_at=db_time(stamp),
+            )
+            self._event(
+                project_id, "updated", "changed " + ", ".join(changed), _text_or_none(actor, "actor"), stamp
+            )
+            return self.get(project_id)
+
+    def move(
+        self, project_id: str, action: str, *, reason: str | None = None, actor: str | None = None
+    ) -> Project:
+        """Take a lifecycle action (start, execute, pause, resume, complete, fail, reopen);
+        Conflict naming the current status and the allowed actions when it cannot."""
+        if action not in MOVES:
+            raise InvalidInput(f"unknown action {action!r}; the actions are: {', '.join(MOVES)}")
+        sources, target = MOVES[action]
+        stamp = now()
+        with self.db.transaction():
+            project = self.get(project_id)
+            if project.status not in sources:
+                allowed = allowed_actions(project.status)
+                raise Conflict(
+                    f"project {project.name} is {project.status}: it cannot {action}; "
+                    f"allowed: {', '.join(allowed) if allowed else 'none'}"
+                )
+            reason = _text_or_none(reason, "reason")
+            started = project.started_at or (None if target == "failed" else stamp)
+            self.q.move_project(
+                self.conn,
+                project_id=project_id,
+                status=target,
+                started_at=None if started is None else db_time(started),
+                completed_at=db_time(stamp) if target == "completed" else None,
+                error_message=(reason or "failed") if target == "failed" else None,
+                updated_at=db_time(stamp),
+            )
+            described = f"{project.status} -> {target}" + (f": {reason}" if reason else "")
+            self._event(project_id, action, described, _text_or_none(actor, "actor"), stamp)
+            return self.get(project_id)
+
+    def add_work(
+        self, project_id: str, *, files: int = 0, lines: int = 0, generations: int = 0, cost: float = 0.0
+    ) -> None:
+        """Add to a project's counters (inside the caller's transaction)."""
+        self.q.count_project_work(
+            self.conn,
+            project_id=project_id,
+            files=files,
+            lines=lines,
+            generations=generations,
+            cost=cost,
+            updated_at=db_time(now()),
+        )
+
+    def delete(self, project_id: str) -> None:
+        """Delete a project with its events and work (its provider usage stays, without it)."""
+        with self.db.transaction():
+            if self.q.delete_project(self.conn, project_id=project_id) == 0:
+                raise NotFound(f"project {project_id} not found; {HINT}")
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def history(
+        self, project_id: str, *, limit: int | None = None, offset: int | None = None
+    ) -> builtins.list[WorkflowEvent]:
+        """A project's workflow events, newest first."""
+        self.get(project_id)
+        rows = self.q.list_project_events(
+            self.conn, project_id=project_id, limit=NO_LIMIT if limit is None else limit, offset=offset or 0
+        )
+        return records(WorkflowEvent, rows)
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        user_id: str | None = None,
+        project_type: str | None = None,
+        text: str | None = None,
+        created_after: str | datetime | None = None,
+        created_before: str | datetime | None = None,
+        updated_after: str | datetime | None = None,
+        updated_before: str | datetime | None = None,
+        sort: str = "created",
+        descending: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+        after: str | None = None,
+    ) -> ProjectPage:
+        """One page of the projects matching the filters (None leaves one out), sorted by
+        created, updated, name or cost (then id), with the total and the next page's cursor.
+        `after` (a cursor) pages by keyset: as quick at any depth; `offset` skips rows."""
+        if status is not None and status not in STATUSES:
+            raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        if sort not in SORTS:
+            raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"--limit must be a whole number from 1 to {MAX_PAGE:,}")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise InvalidInput("--offset must be a whole number of 0 or more")
+        if after is not None and offset:
+            raise InvalidInput("--after and --offset cannot be given together; a cursor already says where")
+        if text is not None:
+            text = check_text(text, "search text")
+        filters = {
+            "status": status,
+            "user_id": user_id,
+            "project_type": project_type,
+            "pattern": None if text is None else _like(text),
+            "created_after": _when(created_after),
+            "created_before": _when(created_before),
+            "updated_after": _when(updated_after),
+            "updated_before": _when(updated_before),
+        }
+        direction = "desc" if descending else "asc"
+        name = f"list_projects_by_{sort}_{direction}"
+        if after is None:
+            rows = getattr(self.q, name)(self.conn, **filters, limit=limit, offset=offset)
+        else:
+            value, after_id = decode_cursor(after, sort, descending)
+            rows = getattr(self.q, name + "_after")(
+                self.conn, **filters, after_value=value, after_id=after_id, limit=limit
+            )
+        found = records(Project, rows)
+        total = int(self.q.count_matching_projects(self.conn, **filters))
+        cursor = None
+        if len(found) == limit:
+            last = found[-1]
+            cursor = encode_cursor(sort, descending, _sort_value(last, sort), last.project_id)
+        return ProjectPage(tuple(found), total, cursor)
+
+    # --- export and import --------------------------------------------------------------------
+
+    def export(self, project_id: str) -> dict[str, Any]:
+        """Everything that belongs to a project, as one JSON-ready document."""
+        project = self.get(project_id)
+        doc: dict[str, Any] = {"format": EXPORT_FORMAT, "format_version": 1, "project": to_dict(project)}
+        for table, _ in OWNED:
+            doc[table] = [to_dict(r) for r in self._owned(table, project_id)]
+        return doc
+
+    def _owned(self, table: str, project_id: str) -> Iterable[Any]:
+        """A project's rows of one of the OWNED tables, oldest first."""
+        if table == "workflow_events":
+            return self.history(project_id)[::-1]
+        query = getattr(self.q, f"list_project_{table}")
+        return records(self.db.tables[table].record, query(self.conn, project_id=project_id))
+
+    def import_document(self, doc: Any, where: str = "the document") -> dict[str, int]:
+        """Load a project export, in one transaction, keyed on ids (twice adds nothing). A
+        user the project names but this database lacks leaves it without a user."""
+        if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
+            raise InvalidInput(
+                f"{where} is not a codedb project export; give a file written by 'codedb projects export'"
+            )
+        if type(doc.get("format_version")) is not int or doc["format_version"] > 1:
+            raise InvalidInput(f"{where}: format_version must be 1 (written by this codedb or an older one)")
+        project = from_dict(Project, doc.get("project"))
+        rows: dict[str, builtins.list[Any]] = {}
+        for table, key in OWNED:
+            items = doc.get(table, [])
+            if not isinstance(items, builtins.list):
+                raise InvalidInput(f"{where}: {table} must be a list of rows")
+            cls = self.db.tables[table].record
+            rows[table] = []
+            for index, item in enumerate(items):
+                try:
+                    row = from_dict(cls, item)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"{where}: {table} row {index + 1}: {exc}") from None
+                if getattr(row, key) != project.project_id:
+                    raise InvalidInput(f"{where}: {table} row {index + 1} belongs to another project")
+                rows[table].append(row)
+        added: dict[str, int] = {}
+        with self.db.transaction():
+            if (
+                project.user_id is not None
+                and self.db.users.q.get_user(self.conn, user_id=project.user_id) is None
+            ):
+                project = attrs.evolve(project, user_id=None)
+            if self.q.get_project(self.conn, project_id=project.project_id) is None:
+                self._check_name(project.name, project.user_id, project.project_id)
+            added["projects"] = int(self.q.load_projects(self.conn, [params(project)]))
+            for table, _ in OWNED:
+                if rows[table]:
+                    added[table] = int(
+                        self.db.tables[table].load(self.conn, [params(r) for r in rows[table]])
+                    )
+        return added
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _when(value: str | datetime | None) -> str | None:
+    return None if value is None else db_time(parse_time(value))
+
+
+def _sort_value(project: Project, sort: str) -> Any:
+    if sort == "created":
+        return db_time(project.created_at)
+    if sort == "updated":
+        return db_time(project.updated_at)
+    if sort == "name":
+        return project.name
+    return project.actual_cost
