@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from codedb.schema.migrations import known_ids
 from conftest import CLI, ROOT, db_snapshot
 
 
@@ -169,7 +170,7 @@ def test_rollback_asks_before_dropping_rows(lib: CLI) -> None:
     )
     assert db_snapshot(lib.target) == before
     dry = lib.ok("rollback", "--to=base", "--dry-run")
-    assert dry.startswith("would roll back: 0004")
+    assert dry.startswith(f"would roll back: {known_ids('sqlite')[-1]}")
     assert db_snapshot(lib.target) == before
     out = lib.ok("rollback", "--to=base", "--force")
     assert "dropped: function (1 rows)" in out
@@ -186,7 +187,9 @@ def test_the_old_and_new_spellings_of_ids_and_db(lib: CLI, tmp_path: Path) -> No
     listed = json.loads(lib.ok("list-functions", "--json"))[0]
     assert listed["signature"] == shown["signature"]  # one JSON shape per record
     old = CLI("unused", tmp_path)
-    assert "current revision: 0004" in old.ok("--db-path", lib.target, "status-db", db=False)
+    assert f"current revision: {known_ids('sqlite')[-1]}" in old.ok(
+        "--db-path", lib.target, "status-db", db=False
+    )
     assert old.ok(f"--db-path={lib.target}", "stats", db=False).startswith("database:")
 
 

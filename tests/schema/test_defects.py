@@ -96,7 +96,7 @@ def test_rollback_steps_beyond_what_is_applied_rolls_back_all(target: str, tmp_p
     cli.ok("init")
     applied = len(codedb.status(codedb.connect(target)).applied)
     out = cli.ok("rollback", f"--steps={applied + 1}")
-    assert out.count(".") >= applied and out.startswith("rolled back: 0004")
+    assert out.count(".") >= applied and out.startswith(f"rolled back: {known_ids('sqlite')[-1]}")
     assert json.loads(cli.ok("status", "--json"))["applied"] == []
     assert cli.ok("migrate").startswith("applied: 0001")
 

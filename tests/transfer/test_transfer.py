@@ -219,7 +219,132 @@ def libraries(draw: st.DrawFn) -> dict[str, list[dict[str, object]]]:
             )
     rows["module"] = [{"name": m, "module_id": str(uuid.uuid5(uuid.NAMESPACE_URL, m))} for m in modules]
     rows["tag"] = [{"name": t} for t in tags]
+    _projects(draw, rows)
     return rows
+
+
+# JSON values as the JSON columns hold them: objects of text, numbers, booleans, nulls, lists.
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+OBJECT = st.dictionaries(TEXT, JSON, max_size=3)
+
+
+def _projects(draw: st.DrawFn, rows: dict[str, list[dict[str, object]]]) -> None:
+    """Users, projects, events, provider usage, files and autosaves with random text and JSON."""
+    users = [str(uuid.UUID(int=draw(st.integers(0, 2**64)))) for _ in range(draw(st.integers(0, 2)))]
+    for n, uid in enumerate(dict.fromkeys(users)):
+        rows["users"].append(
+            {
+                "user_id": uid,
+                "username": f"u{n}-" + draw(TEXT),
+                "email": draw(st.none() | st.just(f"u{n}@example.com")),
+                "full_name": draw(TEXT),
+                "preferences": OBJECT_TEXT(draw(OBJECT)),
+                "is_active": draw(st.booleans()),
+                "api_key_hash": draw(st.none() | st.just("scrypt$16384$8$1$c2FsdA==$aGFzaA==")),
+                "last_login": draw(st.none() | WHEN),
+                "created_at": draw(WHEN),
+                "updated_at": draw(WHEN),
+            }
+        )
+    for n in range(draw(st.integers(0, 3))):
+        pid = f"p{n}-{draw(st.uuids())}"
+        rows["projects"].append(
+            {
+                "project_id": pid,
+                "user_id": draw(st.none() | st.sampled_from(list(dict.fromkeys(users)) or [None])),
+                "name": f"project {n} " + draw(TEXT),
+                "description": draw(TEXT),
+                "project_type": draw(TEXT),
+                "path": draw(st.none() | TEXT),
+                "status": draw(
+                    st.sampled_from(["creating", "in_progress", "executing", "paused", "completed", "failed"])
+                ),
+                "config": OBJECT_TEXT(draw(OBJECT)),
+                "brief": draw(st.none() | OBJECT.map(OBJECT_TEXT)),
+                "provider": draw(st.none() | TEXT),
+                "model": draw(st.none() | TEXT),
+                "temperature": draw(st.none() | st.floats(0, 2)),
+                "max_tokens": draw(st.none() | st.integers(1, 10**6)),
+                "cost_estimate": draw(st.floats(0, 1e6)),
+                "actual_cost": draw(st.floats(0, 1e6)),
+                "files_generated": draw(st.integers(0, 10**6)),
+                "lines_of_code": draw(st.integers(0, 10**6)),
+                "generations": draw(st.integers(0, 10**6)),
+                "error_message": draw(st.none() | TEXT),
+                "created_at": draw(WHEN),
+                "updated_at": draw(WHEN),
+                "started_at": draw(st.none() | WHEN),
+                "completed_at": draw(st.none() | WHEN),
+            }
+        )
+        for e in range(draw(st.integers(0, 2))):
+            rows["workflow_events"].append(
+                {
+                    "event_id": f"{pid}-e{e}",
+                    "project_id": pid,
+                    "timestamp": draw(WHEN),
+                    "action": draw(NAME),
+                    "description": draw(TEXT),
+                    "actor": draw(st.none() | TEXT),
+                }
+            )
+        if draw(st.booleans()):
+            rows["generated_files"].append(
+                {
+                    "file_id": f"{pid}-f",
+                    "project_id": pid,
+                    "path": "src/" + draw(NAME),
+                    "file_type": draw(TEXT),
+                    "content": draw(TEXT),
+                    "size": draw(st.integers(0, 10**6)),
+                    "lines": draw(st.integers(0, 10**4)),
+                    "provider": draw(st.none() | TEXT),
+                    "created_at": draw(WHEN),
+                    "updated_at": draw(WHEN),
+                }
+            )
+        if draw(st.booleans()):
+            rows["ai_provider_usage"].append(
+                {
+                    "usage_id": f"{pid}-u",
+                    "project_id": draw(st.none() | st.just(pid)),
+                    "provider": draw(NAME),
+                    "model": draw(NAME),
+                    "request_type": draw(TEXT),
+                    "tokens_in": draw(st.integers(0, 10**6)),
+                    "tokens_out": draw(st.integers(0, 10**6)),
+                    "tokens_total": draw(st.integers(0, 2 * 10**6)),
+                    "cost": draw(st.floats(0, 1e3)),
+                    "latency_ms": draw(st.none() | st.floats(0, 1e5)),
+                    "success": draw(st.booleans()),
+                    "error": draw(st.none() | TEXT),
+                    "timestamp": draw(WHEN),
+                }
+            )
+    if draw(st.booleans()):
+        rows["autosaves"].append(
+            {
+                "save_id": str(draw(st.uuids())),
+                "file_path": draw(NAME),
+                "content": draw(TEXT),
+                "save_type": draw(TEXT),
+                "metadata": OBJECT_TEXT(draw(OBJECT)),
+                "size_chars": draw(st.integers(0, 10**6)),
+                "created_at": draw(WHEN),
+            }
+        )
+
+
+def OBJECT_TEXT(value: object) -> str:  # noqa: N802 - reads as the constant beside OBJECT
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _as_params(rows: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[str, object]]]:

@@ -96,12 +96,14 @@ def json_field(**kwargs: Any) -> Any:
     return attrs.field(converter=stored_json, metadata={"json": True}, **kwargs)
 
 
-def check_json(value: Any, what: str, kind: type | tuple[type, ...] = (dict, list)) -> Any:
+def check_json(
+    value: Any, what: str, kind: type[dict[str, Any]] | type[list[Any]] | tuple[type, ...] = (dict, list)
+) -> Any:
     """A caller's value for a JSON column: an object or array that JSON can write (finite
     numbers, text keys), else InvalidInput naming it."""
     if not isinstance(value, kind):
         kinds = kind if isinstance(kind, tuple) else (kind,)
-        names = " or ".join("an object" if k is dict else "an array" if k is list else k.__name__ for k in kinds)
+        names = " or ".join("an object" if k is dict else "an array" for k in kinds)
         raise InvalidInput(f"{what} must be {names} (JSON), not {type(value).__name__}")
     try:
         text = json.dumps(value, allow_nan=False)
@@ -210,7 +212,7 @@ def _params_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
     import attrs
 
     base = _params_converter().get_unstructure_hook(cls)
-    names = [f.name for f in attrs.fields(cls) if f.metadata.get("json")]
+    names = [f.name for f in attrs.fields(cls) if f.metadata.get("json")] if attrs.has(cls) else []
     if not names:
         return base
 

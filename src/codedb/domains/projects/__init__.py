@@ -37,7 +37,7 @@ DOMAIN = Domain(
             ("generations", "a project's code generations: add, list, show, finish"),
             ("files", "a project's generated files: save, list, show"),
             ("clarify", "clarification sessions: start, answer, show, complete"),
-            ("usage", "AI provider usage: record, list"),
+            ("usage", "record and list AI provider requests"),
             ("costs", "spend per provider, model, project, user, day or month; budgets"),
             ("autosaves", "autosaves of edited files: save, list, show, restore"),
             ("analyses", "project analyses: add, list (the trend), latest"),
