@@ -361,14 +361,83 @@ def test_sqlmodel_database_imports_read_only(lib: CLI, tmp_path: Path) -> None:
     assert digest(old) == before
 
 
-def test_a_projects_registry_waits_for_the_projects_tables(lib: CLI, tmp_path: Path) -> None:
-    registry = tmp_path / "projects.json"
-    registry.write_text('{"projects": {"demo": "/home/me/demo"}, "active_project": "demo"}')
-    line = lib.error("import-legacy", str(registry))
-    assert line == (
-        f"Error: {registry} is a projects registry or workflow file; codedb has no projects tables "
-        "yet (a later release adds them), so nothing was imported"
+def test_a_projects_registry_and_its_workflow_files_become_projects_and_events(
+    tmp_path: Path, target: str
+) -> None:
+    lib = CLI(target, tmp_path)
+    lib.ok("init")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / ".pygubu-workflow.json").write_text(
+        json.dumps(
+            {
+                "project": "shop",
+                "file_hashes": {"main.ui": "abc"},
+                "last_sync": "2024-02-02T10:00:00",
+                "history": [
+                    {"timestamp": "2024-02-01T09:00:00", "action": "ui_edited", "description": "main window"},
+                    {"timestamp": "not a time", "action": "synced", "description": "x"},
+                    {"description": "no action"},
+                ],
+            }
+        )
     )
+    registry = tmp_path / "projects.json"
+    doc = {
+        "projects": {
+            "oldest": "/home/me/oldest",  # the oldest shape: a plain path
+            "shop": {
+                "path": str(shop),
+                "created": "2024-01-01T08:00:00",
+                "modified": "2024-02-01T09:00:00",
+                "description": "a shop",
+                "tags": ["gui", "tk"],
+            },
+        },
+        "active_project": "shop",  # the older key
+    }
+    registry.write_text(json.dumps(doc))
+    before = digest(registry)
+    out = lib.ok("import-legacy", str(registry))
+    assert "projects registry" in out and "imported: 2 projects, 4 workflow_events" in out
+    assert "not an ISO 8601 time" in out and "history entry 3 has no action" in out
+    rows = db_snapshot(target)
+    projects = {p.name: p for p in rows["projects"]}
+    assert projects["shop"].config == {"tags": ["gui", "tk"], "active": True, "imported_from": str(registry)}
+    assert (
+        projects["shop"].created_at == datetime(2024, 1, 1, 8)
+        and projects["oldest"].path == "/home/me/oldest"
+    )
+    events = sorted(
+        (e.action, e.description)
+        for e in rows["workflow_events"]
+        if e.project_id == projects["shop"].project_id
+    )
+    assert ("ui_edited", "main window") in events and len(events) == 3
+    assert "imported: nothing new" in lib.ok("import-legacy", str(registry))  # idempotent
+    assert digest(registry) == before  # the source is untouched
+    doc["projects"]["new one"] = "/home/me/new"  # the old tool added a project since
+    registry.write_text(json.dumps(doc))
+    assert "imported: 1 projects, 1 workflow_events" in lib.ok("import-legacy", str(registry))
+    older = tmp_path / "changes.json"  # an older workflow file: changes instead of history
+    older.write_text(
+        json.dumps(
+            {"project": "legacy-ui", "changes": [{"timestamp": "2023-05-01T00:00:00", "file": "a.ui"}]}
+        )
+    )
+    assert "imported: 1 projects, 2 workflow_events" in lib.ok("import-legacy", str(older))
+    assert ("file_changed", "a.ui") in {
+        (e.action, e.description) for e in db_snapshot(target)["workflow_events"]
+    }
+    lib.ok("projects", "create", "--name=clash")
+    registry.write_text(json.dumps({"projects": {"clash": "/x"}}))
+    assert "skipped: project clash: a project of that name exists in codedb already" in lib.ok(
+        "import-legacy", str(registry)
+    )
+    registry.write_text("{broken")
+    assert "is not valid JSON" in lib.error("import-legacy", str(registry))
+    registry.write_text('{"something": "else"}')
+    assert "not a legacy format codedb knows" in lib.error("import-legacy", str(registry))
 
 
 @pytest.mark.postgres

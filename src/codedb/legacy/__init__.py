@@ -1,9 +1,9 @@
 """`codedb import-legacy FILE`: the data of the tools codedb replaces (see LEGACY.md in the
-design notes): code_db pickles of every shape, the SQLModel code_db.sqlite, and (not yet)
-the GUI-builder's project registry. The source is never modified; the import is one
-transaction, keyed on the source's ids, and reports what it imported, coerced and skipped."""
+design notes): code_db pickles of every shape, the SQLModel code_db.sqlite, and the
+GUI-builder's project registry with its workflow files. The source is never modified; the
+import is one transaction, keyed on the source's ids, and reports what it imported, coerced
+and skipped."""
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
     elif kind == "sqlmodel":
         label = _collect_sqlmodel(path, collector)
     else:
-        _refuse_registry(path)
+        return _import_registry(db, path, dry_run)
     rows = collector.finish(db.functions.ids(), db.tests.ids())
     classes = table_records()
     records = {table: [classes[table](**row) for row in found] for table, found in rows.items()}
@@ -200,14 +200,26 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
     return "code_db SQLModel database"
 
 
-def _refuse_registry(path: Path) -> None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise LegacyError(f"{path} is not valid JSON ({exc}); check the file") from None
-    if isinstance(data, dict) and ("projects" in data or "history" in data or "changes" in data):
-        raise LegacyError(
-            f"{path} is a projects registry or workflow file; codedb has no projects tables yet "
-            "(a later release adds them), so nothing was imported"
-        )
-    raise LegacyError(f"{path} is JSON, but not a legacy format codedb knows; check the file")
+def _import_registry(db: Database, path: Path, dry_run: bool) -> LegacyReport:
+    from .registry import Registry, collect, read_json_file
+
+    coerced: list[str] = []
+    skipped: list[str] = []
+    found: dict[str, int] = {}
+    registry = Registry(coerced, skipped, found)
+    label = collect(path, read_json_file(path, LegacyError), registry, LegacyError)
+    projects = []
+    for project in registry.projects.values():
+        if db.projects.q.get_project(db.conn, project_id=project.project_id) is not None:
+            projects.append(project)  # imported before: kept as it is (the load skips it)
+            continue
+        clash = [row[0] for row in db.projects.q.find_projects_named(db.conn, name=project.name)]
+        if any(db.projects.get(other).user_id is None for other in clash):
+            skipped.append(f"project {project.name}: a project of that name exists in codedb already")
+            continue
+        projects.append(project)
+    kept = {p.project_id for p in projects}
+    events = [e for e in registry.events.values() if e.project_id in kept]
+    records: dict[str, list[Any]] = {"projects": projects, "workflow_events": events}
+    added = load_all_or_nothing(db, lambda: load(db, records), dry_run)
+    return LegacyReport(str(path), label, found, added, tuple(coerced), tuple(skipped), dry_run)
