@@ -356,7 +356,7 @@ def _as_params(rows: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[
     }
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(library=libraries())
 def test_random_databases_survive_backup_restore_and_export_import(
     db: codedb.Database, tmp_path_factory: pytest.TempPathFactory, library: dict[str, list[dict[str, object]]]
