@@ -511,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
         help="sizes of the backup-vs-cp and import/restore memory figures (default: the cold size; "
         "--full adds 1M)",
     )
+    parser.add_argument(
+        "--project-sizes", help="projects in the projects workload (default 10k; --full: 10k and 100k)"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -549,6 +552,14 @@ def main(argv: list[str] | None = None) -> int:
             else [args.cold_size]
         )
         files = [row for size in file_sizes for row in file_operations(Path(tmp), size, args.reps)]
+        from .projects import run_projects
+
+        project_sizes = (
+            [int(n) for n in args.project_sizes.split(",")]
+            if args.project_sizes
+            else ([10_000, 100_000] if args.full else [10_000])
+        )
+        project_rows = [row for n in project_sizes for row in run_projects(Path(tmp), n, orm=not args.no_orm)]
         print("\nthe old tool's API (codedb.compat) against the library API it adapts:")
         compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
@@ -568,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
                     "cold_starts": cold,
                     "files": files,
                     "compat": compat_rows,
+                    "projects": project_rows,
                 },
                 indent=2,
             )

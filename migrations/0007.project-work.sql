@@ -60,7 +60,9 @@ CREATE TABLE ai_provider_usage (
     error         TEXT,
     timestamp     TIMESTAMP NOT NULL
 );
-CREATE INDEX ai_provider_usage_time_idx ON ai_provider_usage (timestamp);
+-- The cost reports read only these columns over a period: the index alone answers them.
+CREATE INDEX ai_provider_usage_time_idx
+    ON ai_provider_usage (timestamp, provider, model, tokens_total, cost, success, latency_ms);
 CREATE INDEX ai_provider_usage_project_idx ON ai_provider_usage (project_id, timestamp);
 
 CREATE TABLE autosaves (

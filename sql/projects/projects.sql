@@ -54,14 +54,19 @@ FROM workflow_events WHERE project_id = :project_id
 ORDER BY timestamp DESC, event_id DESC LIMIT :limit OFFSET :offset;
 
 -- name: get_project_overview(project_id)^
--- A project's counts: events, generations, generated files, usage rows, the cost of its usage
--- so far, and its latest analysis (health score and when).
-SELECT (SELECT COUNT(*) FROM workflow_events e WHERE e.project_id = :project_id) AS events,
-       (SELECT COUNT(*) FROM code_generations g WHERE g.project_id = :project_id) AS generations,
-       (SELECT COUNT(*) FROM generated_files f WHERE f.project_id = :project_id) AS files,
-       (SELECT COUNT(*) FROM ai_provider_usage u WHERE u.project_id = :project_id) AS usage_rows,
-       (SELECT COALESCE(SUM(u.cost), 0) FROM ai_provider_usage u WHERE u.project_id = :project_id) AS cost,
-       (SELECT a.health_score FROM project_analyses a WHERE a.project_id = :project_id
+-- A project (its columns first) with its counts: events, generations, generated files, usage
+-- rows, the cost of its usage so far, and its latest analysis (health score and when).
+SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status,
+       p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate,
+       p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message,
+       p.created_at, p.updated_at, p.started_at, p.completed_at,
+       (SELECT COUNT(*) FROM workflow_events e WHERE e.project_id = p.project_id) AS events,
+       (SELECT COUNT(*) FROM code_generations g WHERE g.project_id = p.project_id) AS generations,
+       (SELECT COUNT(*) FROM generated_files f WHERE f.project_id = p.project_id) AS files,
+       (SELECT COUNT(*) FROM ai_provider_usage u WHERE u.project_id = p.project_id) AS usage_rows,
+       (SELECT COALESCE(SUM(u.cost), 0) FROM ai_provider_usage u WHERE u.project_id = p.project_id) AS cost,
+       (SELECT a.health_score FROM project_analyses a WHERE a.project_id = p.project_id
         ORDER BY a.created_at DESC, a.analysis_id DESC LIMIT 1) AS health_score,
-       (SELECT a.created_at FROM project_analyses a WHERE a.project_id = :project_id
-        ORDER BY a.created_at DESC, a.analysis_id DESC LIMIT 1) AS analysed_at;
+       (SELECT a.created_at FROM project_analyses a WHERE a.project_id = p.project_id
+        ORDER BY a.created_at DESC, a.analysis_id DESC LIMIT 1) AS analysed_at
+FROM projects p WHERE p.project_id = :project_id;

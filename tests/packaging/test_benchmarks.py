@@ -39,6 +39,8 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "1",
             "--cold-size",
             "50",
+            "--project-sizes",
+            "300",
             "--json",
             str(out),
         ],
@@ -60,6 +62,12 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
         "stats_cold_vs_sqlite_utils",
     }
     assert all(row["seconds"]["anchor"] > 0 and row["seconds"]["codedb"] > 0 for row in data["cold_starts"])
+    projects = {row["operation"]: row for row in data["projects"]}
+    assert set(projects) == {
+        f"projects {op}"
+        for op in ("create", "get_with_counts", "page_keyset_deep", "move_with_event", "cost_report_day")
+    }
+    assert all(row["seconds"]["codedb"] > 0 and row["orm_over_codedb"] > 0 for row in projects.values())
     files = {row["operation"]: row for row in data["files"]}
     assert set(files) == {"backup_vs_cp", "import_peak_memory", "restore_peak_memory"}
     assert files["backup_vs_cp"]["seconds"]["anchor"] > 0 and files["backup_vs_cp"]["seconds"]["codedb"] > 0

@@ -28,6 +28,7 @@ from ...core.convert import (
     records,
     to_dict,
 )
+from ...core.db import is_unique_violation
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import STATUSES, Project, ProjectOverview, ProjectPage, WorkflowEvent
@@ -191,9 +192,12 @@ class Projects(DomainAPI):
 
     def overview(self, project_id: str) -> ProjectOverview:
         """A project with its counts: events, generations, files, usage and its cost, the
-        latest analysis."""
-        project = self.get(project_id)
-        return ProjectOverview(project, *self.q.get_project_overview(self.conn, project_id=project_id))
+        latest analysis (one query)."""
+        row = self.q.get_project_overview(self.conn, project_id=project_id)
+        if row is None:
+            raise NotFound(f"project {project_id} not found; {HINT}")
+        width = len(attrs.fields(Project))
+        return ProjectOverview(Project(*row[:width]), *row[width:])
 
     # --- writes -----------------------------------------------------------------------------
 
@@ -268,8 +272,14 @@ class Projects(DomainAPI):
         with self.db.transaction():
             if user_id is not None:
                 self.db.users.get(user_id)
-            self._check_name(project.name, user_id, None)
-            if self.q.load_projects(self.conn, [params(project)]) == 0:
+            try:
+                with self.db.transaction():  # a savepoint: after a refused insert the rest can go on
+                    loaded = self.q.load_projects(self.conn, [params(project)])
+            except Exception as exc:  # the unique index of (user, name), checked by the engine
+                if is_unique_violation(exc):
+                    self._check_name(project.name, user_id, None)
+                raise
+            if loaded == 0:
                 raise Conflict(f"project {project.project_id} exists already; give another id or none")
             self._event(
                 project.project_id,
@@ -345,7 +355,14 @@ class Projects(DomainAPI):
             )
             described = f"{project.status} -> {target}" + (f": {reason}" if reason else "")
             self._event(project_id, action, described, _text_or_none(actor, "actor"), stamp)
-            return self.get(project_id)
+        return attrs.evolve(
+            project,
+            status=target,
+            started_at=started,
+            completed_at=stamp if target == "completed" else None,
+            error_message=(reason or "failed") if target == "failed" else None,
+            updated_at=stamp,
+        )
 
     def add_work(
         self, project_id: str, *, files: int = 0, lines: int = 0, generations: int = 0, cost: float = 0.0
@@ -397,8 +414,9 @@ class Projects(DomainAPI):
         after: str | None = None,
     ) -> ProjectPage:
         """One page of the projects matching the filters (None leaves one out), sorted by
-        created, updated, name or cost (then id), with the total and the next page's cursor.
-        `after` (a cursor) pages by keyset: as quick at any depth; `offset` skips rows."""
+        created, updated, name or cost (then id), with the next page's cursor and (without
+        `after`) the total. `after` (a cursor) pages by keyset: as quick at any depth;
+        `offset` skips rows."""
         if status is not None and status not in STATUSES:
             raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         if sort not in SORTS:
@@ -431,7 +449,9 @@ class Projects(DomainAPI):
                 self.conn, **filters, after_value=value, after_id=after_id, limit=limit
             )
         found = records(Project, rows)
-        total = int(self.q.count_matching_projects(self.conn, **filters))
+        # The total costs a pass over every match: it comes with the first page (and offset
+        # pages), not with keyset pages, which stay as quick at any depth.
+        total = int(self.q.count_matching_projects(self.conn, **filters)) if after is None else None
         cursor = None
         if len(found) == limit:
             last = found[-1]

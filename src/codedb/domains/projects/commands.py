@@ -176,7 +176,12 @@ def cmd_projects(args: dict[str, Any]) -> int:
                 return 0
             out(render(listed.projects, PROJECT_COLUMNS, fmt(args)))
             if fmt(args) == "table":
-                shown = f"{len(listed.projects)} of {listed.total:,} projects"
+                count = len(listed.projects)
+                shown = (
+                    f"{count} of {listed.total:,} projects"
+                    if listed.total is not None
+                    else f"{count} projects"
+                )
                 out(shown + (f"; next page: --after={listed.next_cursor}" if listed.next_cursor else ""))
             return 0
         if args["create"]:

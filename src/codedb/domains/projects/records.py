@@ -158,9 +158,10 @@ class ProjectOverview:
 
 @attrs.frozen
 class ProjectPage:
-    """One page of a listing: the projects, the total that match, and the cursor of the
-    next page (None on the last)."""
+    """One page of a listing: the projects, the total that match (None on a keyset page:
+    counting them would cost a pass over every match), and the cursor of the next page
+    (None on the last)."""
 
     projects: tuple[Project, ...]
-    total: int
+    total: int | None
     next_cursor: str | None

@@ -1,0 +1,374 @@
+"""The projects workload: codedb against raw sqlite3 and the SQLAlchemy ORM written as the old
+tools wrote it (a session per call), on one SQLite file of N projects, 10 events and 10 usage
+rows a project. Operations: create a project with its event (own transaction), get one with
+its counts, a filtered page of 50 sorted by creation deep in the listing (keyset), a
+lifecycle move with its event, and the cost report per provider, model and day."""
+
+import random
+import sqlite3
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import codedb
+from codedb.core.convert import db_time, params
+from codedb.domains.projects.records import Project, ProviderUsage, WorkflowEvent
+
+from .impl_raw import PRAGMAS
+
+START = datetime(2025, 1, 1)
+PROVIDERS = [("openai", "gpt-4o"), ("openai", "gpt-4o-mini"), ("anthropic", "claude"), ("local", "llama")]
+STATUSES = ["creating", "in_progress", "executing", "paused", "completed", "failed"]
+
+
+def seed(path: Path, projects: int, per_project: int = 10) -> list[Project]:
+    """A migrated file with `projects` projects, each with `per_project` events and usage rows."""
+    rng = random.Random(11)
+    made = []
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+        tables = db.tables
+        for start in range(0, projects, 10_000):
+            batch, events, usage = [], [], []
+            for n in range(start, min(projects, start + 10_000)):
+                created = START + timedelta(seconds=37 * n)
+                pid = str(uuid.UUID(int=n * 7919 + 1))
+                project = Project(
+                    pid, None, f"project {n}", "bench", "web", None, STATUSES[n % 6], {"n": n}, None,
+                    created_at=created, updated_at=created, actual_cost=0.0,
+                )  # fmt: skip
+                batch.append(params(project))
+                made.append(project)
+                for k in range(per_project):
+                    when = created + timedelta(minutes=k)
+                    events.append(
+                        params(
+                            WorkflowEvent(
+                                str(uuid.UUID(int=(n * per_project + k) * 31 + 7)), pid, when, "note", ""
+                            )
+                        )
+                    )
+                    provider, model = PROVIDERS[(n + k) % 4]
+                    usage.append(
+                        params(
+                            ProviderUsage(
+                                str(uuid.UUID(int=(n * per_project + k) * 97 + 3)), pid, provider, model, "generate",
+                                100, 50, 150, round(rng.random() / 100, 6), rng.uniform(50, 900), True, None,
+                                START + timedelta(seconds=(n * per_project + k) * 3),
+                            )
+                        )
+                    )  # fmt: skip
+            with db.transaction():
+                tables["projects"].load(db.conn, batch)
+                tables["workflow_events"].load(db.conn, events)
+                tables["ai_provider_usage"].load(db.conn, usage)
+        for table in ("projects", "workflow_events", "ai_provider_usage"):
+            tables[table].analyze(db.conn)
+        db.queries.core.checkpoint(db.conn)
+    return made
+
+
+# --- raw sqlite3: what a careful hand-written implementation does ---------------------------
+
+RAW_CREATE = (
+    "INSERT INTO projects (project_id, user_id, name, description, project_type, path, status, config, brief, "
+    "cost_estimate, actual_cost, files_generated, lines_of_code, generations, created_at, updated_at) "
+    "VALUES (?, NULL, ?, '', 'web', NULL, 'creating', '{}', NULL, 0, 0, 0, 0, 0, ?, ?)"
+)
+RAW_EVENT = "INSERT INTO workflow_events (event_id, project_id, timestamp, action, description, actor) VALUES (?, ?, ?, ?, ?, NULL)"
+RAW_GET = "SELECT * FROM projects WHERE project_id = ?"
+RAW_COUNTS = (
+    "SELECT (SELECT COUNT(*) FROM workflow_events WHERE project_id = ?), "
+    "(SELECT COUNT(*) FROM code_generations WHERE project_id = ?), "
+    "(SELECT COUNT(*) FROM generated_files WHERE project_id = ?), "
+    "(SELECT COUNT(*) FROM ai_provider_usage WHERE project_id = ?), "
+    "(SELECT COALESCE(SUM(cost), 0) FROM ai_provider_usage WHERE project_id = ?)"
+)
+RAW_PAGE = (
+    "SELECT * FROM projects WHERE status = ? AND (created_at, project_id) > (?, ?) "
+    "ORDER BY created_at, project_id LIMIT 50"
+)
+RAW_REPORT = (
+    "SELECT substr(timestamp, 1, 10), provider, model, COUNT(*), SUM(tokens_total), SUM(cost) "
+    "FROM ai_provider_usage WHERE timestamp >= ? AND timestamp < ? "
+    "GROUP BY substr(timestamp, 1, 10), provider, model ORDER BY 1, 2, 3"
+)
+
+
+class Raw:
+    name = "raw sqlite3"
+
+    def __init__(self, path: Path):
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.executescript(PRAGMAS)  # the settings codedb's connections use
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def create(self, name: str) -> str:
+        pid, stamp = str(uuid.uuid4()), db_time(datetime.now())
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute(RAW_CREATE, (pid, name, stamp, stamp))
+        self.conn.execute(RAW_EVENT, (str(uuid.uuid4()), pid, stamp, "created", f"created project {name}"))
+        self.conn.execute("COMMIT")
+        return pid
+
+    def get(self, pid: str) -> Any:
+        row = self.conn.execute(RAW_GET, (pid,)).fetchone()
+        return row[2], self.conn.execute(RAW_COUNTS, (pid,) * 5).fetchone()[0]
+
+    def page(self, status: str, after: Project) -> list[str]:
+        rows = self.conn.execute(RAW_PAGE, (status, db_time(after.created_at), after.project_id)).fetchall()
+        return [r[0] for r in rows]
+
+    def move(self, pid: str) -> str:
+        """Pause a project in progress or executing, with its event."""
+        stamp = db_time(datetime.now())
+        self.conn.execute("BEGIN IMMEDIATE")
+        status = self.conn.execute("SELECT status FROM projects WHERE project_id = ?", (pid,)).fetchone()[0]
+        assert status in ("in_progress", "executing")
+        self.conn.execute(
+            "UPDATE projects SET status = 'paused', updated_at = ? WHERE project_id = ?", (stamp, pid)
+        )
+        self.conn.execute(RAW_EVENT, (str(uuid.uuid4()), pid, stamp, "pause", f"{status} -> paused"))
+        self.conn.execute("COMMIT")
+        return "paused"
+
+    def report(self, since: datetime, until: datetime) -> int:
+        return len(self.conn.execute(RAW_REPORT, (db_time(since), db_time(until))).fetchall())
+
+
+class Api:
+    name = "codedb"
+
+    def __init__(self, path: Path):
+        self.db = codedb.connect(path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def create(self, name: str) -> str:
+        return self.db.projects.create(name).project_id
+
+    def get(self, pid: str) -> Any:
+        found = self.db.projects.overview(pid)
+        return found.project.name, found.events
+
+    def page(self, status: str, after: Project) -> list[str]:
+        from codedb.domains.projects.api import encode_cursor
+
+        cursor = encode_cursor("created", False, db_time(after.created_at), after.project_id)
+        return [p.project_id for p in self.db.projects.list(status=status, after=cursor, limit=50).projects]
+
+    def move(self, pid: str) -> str:
+        return self.db.projects.move(pid, "pause").status
+
+    def report(self, since: datetime, until: datetime) -> int:
+        return len(self.db.usage.report("provider-day", since=since, until=until))
+
+
+def orm_class(path: Path) -> type:
+    """The ORM implementation, as the old tools wrote theirs (SQLAlchemy 2, a session per call)."""
+    from sqlalchemy import (
+        Column,
+        DateTime,
+        Float,
+        ForeignKey,
+        Integer,
+        String,
+        Text,
+        create_engine,
+        func,
+        select,
+        tuple_,
+    )
+    from sqlalchemy.orm import Session, declarative_base, relationship
+
+    base = declarative_base()
+
+    class ProjectRow(base):  # type: ignore[valid-type, misc]
+        __tablename__ = "projects"
+        project_id = Column(String, primary_key=True)
+        user_id = Column(String)
+        name = Column(String)
+        description = Column(Text, default="")
+        project_type = Column(String, default="")
+        path = Column(String)
+        status = Column(String)
+        config = Column(Text, default="{}")
+        cost_estimate = Column(Float, default=0)
+        actual_cost = Column(Float, default=0)
+        files_generated = Column(Integer, default=0)
+        lines_of_code = Column(Integer, default=0)
+        generations = Column(Integer, default=0)
+        created_at = Column(DateTime)
+        updated_at = Column(DateTime)
+        events = relationship("EventRow", back_populates="project", lazy="select")
+
+    class EventRow(base):  # type: ignore[valid-type, misc]
+        __tablename__ = "workflow_events"
+        event_id = Column(String, primary_key=True)
+        project_id = Column(String, ForeignKey("projects.project_id"))
+        timestamp = Column(DateTime)
+        action = Column(String)
+        description = Column(Text, default="")
+        actor = Column(String)
+        project = relationship("ProjectRow", back_populates="events")
+
+    class UsageRow(base):  # type: ignore[valid-type, misc]
+        __tablename__ = "ai_provider_usage"
+        usage_id = Column(String, primary_key=True)
+        project_id = Column(String)
+        provider = Column(String)
+        model = Column(String)
+        tokens_total = Column(Integer)
+        cost = Column(Float)
+        timestamp = Column(DateTime)
+
+    class Orm:
+        name = "SQLAlchemy ORM"
+
+        def __init__(self, path: Path):
+            self.engine = create_engine(f"sqlite:///{path}")
+
+        def close(self) -> None:
+            self.engine.dispose()
+
+        def create(self, name: str) -> str:
+            now = datetime.now()
+            with Session(self.engine) as session:
+                project = ProjectRow(
+                    project_id=str(uuid.uuid4()), name=name, status="creating", created_at=now, updated_at=now
+                )
+                project.events.append(
+                    EventRow(
+                        event_id=str(uuid.uuid4()),
+                        timestamp=now,
+                        action="created",
+                        description=f"created project {name}",
+                    )
+                )
+                session.add(project)
+                session.commit()
+                return str(project.project_id)
+
+        def get(self, pid: str) -> Any:
+            with Session(self.engine) as session:
+                project = session.get(ProjectRow, pid)
+                return project.name, len(project.events)
+
+        def page(self, status: str, after: Project) -> list[str]:
+            with Session(self.engine) as session:
+                query = (
+                    select(ProjectRow)
+                    .where(ProjectRow.status == status)
+                    .where(
+                        tuple_(ProjectRow.created_at, ProjectRow.project_id)
+                        > (after.created_at, after.project_id)
+                    )
+                    .order_by(ProjectRow.created_at, ProjectRow.project_id)
+                    .limit(50)
+                )
+                return [p.project_id for p in session.scalars(query)]
+
+        def move(self, pid: str) -> str:
+            with Session(self.engine) as session:
+                project = session.get(ProjectRow, pid)
+                assert project.status in ("in_progress", "executing")
+                source, project.status, project.updated_at = project.status, "paused", datetime.now()
+                project.events.append(
+                    EventRow(
+                        event_id=str(uuid.uuid4()),
+                        timestamp=datetime.now(),
+                        action="pause",
+                        description=f"{source} -> paused",
+                    )
+                )
+                session.commit()
+                return "paused"
+
+        def report(self, since: datetime, until: datetime) -> int:
+            day = func.substr(UsageRow.timestamp, 1, 10)
+            with Session(self.engine) as session:
+                query = (
+                    select(
+                        day,
+                        UsageRow.provider,
+                        UsageRow.model,
+                        func.count(),
+                        func.sum(UsageRow.tokens_total),
+                        func.sum(UsageRow.cost),
+                    )
+                    .where(UsageRow.timestamp >= since, UsageRow.timestamp < until)
+                    .group_by(day, UsageRow.provider, UsageRow.model)
+                )
+                return len(session.execute(query).all())
+
+    return Orm
+
+
+def _per_call(run: Callable[[int], Any], calls: int) -> float:
+    """The median seconds of one call over `calls` calls."""
+    samples = []
+    for n in range(calls):
+        start = time.perf_counter()
+        run(n)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def run_projects(workdir: Path, size: int, orm: bool, calls: int = 200) -> list[dict[str, Any]]:
+    """The projects operations at `size` projects (10x events and usage rows); prints a table."""
+    base = workdir / f"projects-{size}.sqlite"
+    made = seed(base, size)
+    rng = random.Random(5)
+    deep = sorted((p for p in made if p.status == "paused"), key=lambda p: (p.created_at, p.project_id))
+    after = deep[int(len(deep) * 0.9)]  # a page 90 % deep into the paused projects
+    movable = [p.project_id for p in made if p.status in ("in_progress", "executing")]
+    picks = [made[rng.randrange(len(made))].project_id for _ in range(calls)]
+    implementations: list[type] = [Raw, Api] + ([orm_class(base)] if orm else [])
+    since, until = START, START + timedelta(seconds=size * 10 * 3)
+    results: dict[str, dict[str, float]] = {}
+    answers: dict[str, dict[str, Any]] = {}
+    share = len(movable) // len(implementations)  # each implementation pauses projects of its own
+    for index, impl in enumerate(implementations):
+        bench = impl(base)
+        try:
+            answers[impl.name] = {"page": bench.page("paused", after), "report": bench.report(since, until)}
+            moves = iter(movable[index * share : (index + 1) * share])
+            b, label = bench, impl.name
+            results[impl.name] = {
+                "create": _per_call(lambda n, b=b, label=label: b.create(f"bench {label} {n}"), calls),
+                "get_with_counts": _per_call(lambda n, b=b: b.get(picks[n]), calls),
+                "page_keyset_deep": _per_call(lambda n, b=b: b.page("paused", after), calls),
+                "move_with_event": _per_call(lambda n, b=b, m=moves: b.move(next(m)), min(calls, share)),
+                "cost_report_day": _per_call(lambda n, b=b: b.report(since, until), 5),
+            }
+        finally:
+            bench.close()
+    first = next(iter(answers.values()))
+    assert all(a == first for a in answers.values()), "the implementations disagree"
+    rows = []
+    print(
+        f"\nprojects: {size:,} projects, {10 * size:,} workflow events, {10 * size:,} usage rows (per call, median)"
+    )
+    for operation in results[Raw.name]:
+        raw, ours = results[Raw.name][operation], results[Api.name][operation]
+        orm_time = results.get("SQLAlchemy ORM", {}).get(operation)
+        row = {
+            "operation": f"projects {operation}",
+            "size": size,
+            "seconds": {name: results[name][operation] for name in results},
+            "codedb_over_raw": ours / raw,
+            "orm_over_codedb": orm_time / ours if orm_time else None,
+        }
+        rows.append(row)
+        orm_text = f"{orm_time * 1000:9.3f} ms  ORM/codedb {orm_time / ours:5.1f}x" if orm_time else ""
+        print(
+            f"  {operation:<18} raw {raw * 1000:9.3f} ms  codedb {ours * 1000:9.3f} ms  codedb/raw {ours / raw:4.2f}x  {orm_text}"
+        )
+    return rows
