@@ -210,11 +210,10 @@ def _import_registry(db: Database, path: Path, dry_run: bool) -> LegacyReport:
     label = collect(path, read_json_file(path, LegacyError), registry, LegacyError)
     projects = []
     for project in registry.projects.values():
-        if db.projects.q.get_project(db.conn, project_id=project.project_id) is not None:
+        if db.projects.find(project.project_id) is not None:
             projects.append(project)  # imported before: kept as it is (the load skips it)
             continue
-        clash = [row[0] for row in db.projects.q.find_projects_named(db.conn, name=project.name)]
-        if any(db.projects.get(other).user_id is None for other in clash):
+        if any(other.user_id is None for other in db.projects.named(project.name)):
             skipped.append(f"project {project.name}: a project of that name exists in codedb already")
             continue
         projects.append(project)

@@ -190,6 +190,14 @@ class Projects(DomainAPI):
             raise NotFound(f"project {project_id} not found; {HINT}")
         return found
 
+    def find(self, project_id: str) -> Project | None:
+        """A project by id, or None."""
+        return record(Project, self.q.get_project(self.conn, project_id=project_id))
+
+    def named(self, name: str) -> builtins.list[Project]:
+        """The projects called `name` (one per user at most)."""
+        return [self.get(row[0]) for row in self.q.find_projects_named(self.conn, name=name)]
+
     def overview(self, project_id: str) -> ProjectOverview:
         """A project with its counts: events, generations, files, usage and its cost, the
         latest analysis (one query)."""
