@@ -93,6 +93,6 @@ def test_every_table_has_a_record_and_its_queries(db) -> None:  # type: ignore[n
         assert attrs.has(bound.record)
         for verb in TABLE_VERBS:
             assert callable(getattr(bound, verb))
-        with getattr(db.queries, bound.domain).__getattribute__(f"dump_{table}_cursor")(db.conn) as cursor:
+        with getattr(getattr(db.queries, bound.domain), f"dump_{table}_cursor")(db.conn) as cursor:
             columns = tuple(d[0] for d in cursor.description)
         assert columns == field_names(bound.record), table

@@ -73,14 +73,64 @@ def query_data(dialect: str, sql_dir: Path | None = None) -> dict[str, dict[str,
     }
 
 
+class DomainQueries:
+    """A domain's queries, reached as attributes (`db.queries.library.get_function`). Each
+    file of the domain is parsed when one of its queries is first asked for (tables.sql
+    first, then the others by name), so a command parses only the files it uses: `codedb
+    stats` reads the tables files alone, whatever the number of domains."""
+
+    def __init__(self, dialect: str, folder: Path):
+        self._dialect = dialect
+        self._folder = folder
+        files = sorted(folder.glob("*.sql"), key=lambda p: (p.name != "tables.sql", p.name))
+        self._pending = list(files)
+        self._loaded: list[Queries] = []
+        self._names: dict[str, Queries] = {}
+
+    def _load_next(self) -> None:
+        path = self._pending.pop(0)
+        loader = QueryLoader(_ADAPTERS[self._dialect](), None)
+        data = _read_file(loader, path)
+        override = self._folder / self._dialect / path.name
+        if override.is_file():
+            for name, datum in _read_file(loader, override).items():
+                if name not in data:
+                    raise QueryFileError(
+                        f"{override}: {name} overrides no query of {self._folder.name}/{path.name}"
+                    )
+                data[name] = datum
+        queries = Queries(_ADAPTERS[self._dialect]()).load_from_list(list(data.values()))
+        self._loaded.append(queries)
+        for name in queries.available_queries:
+            self._names.setdefault(name, queries)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        while name not in self._names and self._pending:
+            self._load_next()
+        if name not in self._names:
+            raise AttributeError(f"no query {name} in sql/{self._folder.name}/")
+        return getattr(self._names[name], name)
+
+    @property
+    def available_queries(self) -> list[str]:
+        """Every query of the domain (parsing the files not read yet)."""
+        while self._pending:
+            self._load_next()
+        return sorted(self._names)
+
+
 @cache
 def load_queries(dialect: str) -> SimpleNamespace:
-    """The queries of `dialect`: an attribute per domain, a method per query."""
-    adapter = _ADAPTERS[dialect]()
+    """The queries of `dialect`: an attribute per domain (each file parsed on first use)."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}")
+    root = resource_dir("sql")
     return SimpleNamespace(
         **{
-            domain: Queries(adapter).load_from_list(list(data.values()))
-            for domain, data in query_data(dialect).items()
+            folder.name: DomainQueries(dialect, folder)
+            for folder in sorted(p for p in root.iterdir() if p.is_dir())
         }
     )
 
