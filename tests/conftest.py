@@ -31,6 +31,36 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+# The catalogs every test run churns (each test makes and drops a schema of some 30 objects).
+# The test server may run without autovacuum (this project's does): unvacuumed, their dead
+# rows make every catalog lookup of the next runs slower (15 ms instead of 0.3 ms seen here).
+CATALOGS = (
+    "pg_class", "pg_attribute", "pg_type", "pg_depend", "pg_constraint", "pg_index", "pg_attrdef",
+    "pg_namespace", "pg_proc", "pg_trigger", "pg_rewrite", "pg_description", "pg_statistic",
+)  # fmt: skip
+
+
+def _vacuum_catalogs(config: pytest.Config) -> None:
+    url = os.environ.get(PG_ENV)
+    if not url or hasattr(config, "workerinput"):  # once per run, in the controlling process
+        return
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE) " + ", ".join(f"pg_catalog.{name}" for name in CATALOGS))
+    except psycopg.Error:
+        pass  # not the owner of the catalogs, or no server: the tests say so themselves
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _vacuum_catalogs(session.config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _vacuum_catalogs(session.config)
+
+
 def pg_base_url() -> str:
     url = os.environ.get(PG_ENV)
     if not url:
@@ -110,6 +140,26 @@ def db(backend: str, request: pytest.FixtureRequest) -> Iterator[codedb.Database
         finally:
             if database.in_transaction:
                 database.conn.rollback()
+            codedb.migrate(database)
+            database.clear_tables()
+
+
+@pytest.fixture
+def ready_target(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database of the backend under test with every migration applied, for CLI tests that
+    start from `codedb init`: a new SQLite file, or this worker's shared PostgreSQL schema
+    (emptied, and brought back to the head revision, afterwards)."""
+    if backend != "postgresql":
+        path = str(request.getfixturevalue("target"))
+        with codedb.connect(path) as database:
+            codedb.migrate(database)
+        yield path
+        return
+    url = request.getfixturevalue("pg_migrated_url")
+    try:
+        yield url
+    finally:
+        with codedb.connect(url) as database:
             codedb.migrate(database)
             database.clear_tables()
 

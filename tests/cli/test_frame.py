@@ -15,9 +15,9 @@ from conftest import CLI, ROOT, db_snapshot
 
 
 @pytest.fixture
-def lib(cli: CLI) -> CLI:
-    cli.ok("init")
-    return cli
+def lib(ready_target: str, tmp_path: Path) -> CLI:
+    """The CLI on a database `codedb init` made."""
+    return CLI(ready_target, tmp_path)
 
 
 def add(cli: CLI, name: str, *extra: str) -> str:

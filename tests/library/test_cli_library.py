@@ -12,9 +12,9 @@ from conftest import CLI, db_snapshot
 
 
 @pytest.fixture
-def lib(cli: CLI, tmp_path: Path) -> CLI:
-    cli.ok("init")
-    return cli
+def lib(ready_target: str, tmp_path: Path) -> CLI:
+    """The CLI on a database `codedb init` made."""
+    return CLI(ready_target, tmp_path)
 
 
 def add(cli: CLI, tmp_path: Path, name: str, code: str = "def f(x): return x", *extra: str) -> str:
@@ -350,7 +350,7 @@ def test_tests_results_coverage(lib: CLI, tmp_path: Path) -> None:
     assert json.loads(lib.ok("coverage-report", "--json"))[0]["tests"] == 0
 
 
-def test_export_import_function_and_module(lib: CLI, tmp_path: Path, target: str) -> None:
+def test_export_import_function_and_module(lib: CLI, tmp_path: Path) -> None:
     fid = add(lib, tmp_path, "f", "def f(s: str):\n    return '√ unicode ✓'\n", "--modules=text", "--tags=u")
     g = add(lib, tmp_path, "g", "x = 1", "--modules=text")
     (tmp_path / "t.py").write_text("assert f('')\n")
@@ -378,7 +378,7 @@ def test_export_import_function_and_module(lib: CLI, tmp_path: Path, target: str
     assert "1 function" in lib.ok("import-function", f"--file={one}")
     assert json.loads(lib.ok("show-function", f"--id={fid}", "--json"))["unit_tests"][0]["name"] == "t"
     module_id = json.loads(mod.read_text())["module_id"]
-    if target.endswith(".sqlite"):  # a new database: the module comes back with its own id
+    if lib.target.endswith(".sqlite"):  # a new database: the module comes back with its own id
         fresh = CLI(str(tmp_path / "fresh.sqlite"), tmp_path)
         fresh.ok("init")
         fresh.ok("import-module", f"--file={mod}")
