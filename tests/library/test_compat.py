@@ -21,11 +21,11 @@ ERROR_KEYS = {"success", "error_type", "message", "suggested_action"}
 
 
 @pytest.fixture
-def old(target: str) -> Iterator[code_db.CodeDatabase]:
+def old(ready_target: str) -> Iterator[code_db.CodeDatabase]:
     """The module's `_db` swapped for a fresh database of the backend under test, as the old
     tool's tests did (`code_db._db = code_db.CodeDatabase()`); put back afterwards."""
     saved = code_db._db
-    code_db._db = code_db.CodeDatabase(target)
+    code_db._db = code_db.CodeDatabase(ready_target)
     try:
         yield code_db._db
     finally:

@@ -309,8 +309,8 @@ def test_json_columns_are_jsonb_or_checked_text(db: codedb.Database) -> None:
     assert db.projects.get(pid).config == {"a": 1}
 
 
-def test_the_projects_cli(cli: CLI, tmp_path: Path) -> None:
-    cli.ok("init")
+def test_the_projects_cli(ready_target: str, tmp_path: Path) -> None:
+    cli = CLI(ready_target, tmp_path)
     cli.ok("users", "add", "--username=ada")
     pid = cli.ok(
         "projects", "create", "--name=shop", "--user=ada", "--type=web", '--config={"lang": "py"}'

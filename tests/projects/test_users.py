@@ -70,8 +70,8 @@ def test_deleting_a_user_keeps_their_projects(db: codedb.Database) -> None:
         db.users.delete(ada.user_id)
 
 
-def test_the_cli_never_prints_a_key_or_hash_but_once(cli: CLI, tmp_path: Path) -> None:
-    cli.ok("init")
+def test_the_cli_never_prints_a_key_or_hash_but_once(ready_target: str, tmp_path: Path) -> None:
+    cli = CLI(ready_target, tmp_path)
     uid = cli.ok("users", "add", "--username=ada", "--email=ada@example.com").strip()
     key = cli.ok("users", "key", "ada").strip()
     assert key.startswith("cdb_") and len(key) > 40

@@ -26,9 +26,9 @@ def digest(path: Path) -> tuple[str, float]:
 
 
 @pytest.fixture
-def lib(cli: CLI) -> CLI:
-    cli.ok("init")
-    return cli
+def lib(ready_target: str, tmp_path: Path) -> CLI:
+    """The CLI on a database `codedb init` made."""
+    return CLI(ready_target, tmp_path)
 
 
 def test_the_real_early_pickle_imports_completely(lib: CLI, tmp_path: Path) -> None:
@@ -362,10 +362,10 @@ def test_sqlmodel_database_imports_read_only(lib: CLI, tmp_path: Path) -> None:
 
 
 def test_a_projects_registry_and_its_workflow_files_become_projects_and_events(
-    tmp_path: Path, target: str
+    tmp_path: Path, ready_target: str
 ) -> None:
-    lib = CLI(target, tmp_path)
-    lib.ok("init")
+    lib = CLI(ready_target, tmp_path)
+    target = ready_target
     shop = tmp_path / "shop"
     shop.mkdir()
     (shop / ".pygubu-workflow.json").write_text(
