@@ -59,6 +59,20 @@ def open_db(args: dict[str, Any], *, readonly: bool = False, current: bool = Tru
     return db
 
 
+def json_arg(text: str | None, option: str) -> Any:
+    """A JSON option's value (None when not given); InvalidInput naming the option."""
+    import json
+
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise InvalidInput(
+            f'{option} is not valid JSON; give an object such as \'{{"key": "value"}}\''
+        ) from None
+
+
 def function_id_arg(args: dict[str, Any]) -> str:
     """--function-id, or its older spelling --id."""
     return str(args.get("--function-id") or args.get("--id"))

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .db import Database
 
 _MISSING_TABLE = ("no such table", "does not exist")
+NO_LIMIT = 2**62  # the LIMIT both backends read as "all rows"
 
 
 class DomainAPI:

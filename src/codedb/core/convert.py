@@ -65,6 +65,21 @@ def stored_time(value: Any) -> Any:
     return _fromisoformat(value) if type(value) is str else value
 
 
+def optional_time(value: Any) -> Any:
+    """A time column that may be NULL."""
+    return None if value is None else stored_time(value)
+
+
+def stored_bool(value: Any) -> bool:
+    """A boolean column: SQLite returns 0 or 1, psycopg a bool."""
+    return bool(value)
+
+
+def optional_float(value: Any) -> float | None:
+    """A DOUBLE PRECISION column that may be NULL (SQLite may hand back an int)."""
+    return None if value is None else float(value)
+
+
 def stored_names(value: Any) -> tuple[str, ...]:
     """A JSON array of names (an aggregate) as a sorted tuple. psycopg decodes json_agg; SQLite
     gives text such as ["a","b"]: without a backslash no element holds an escaped quote, so

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ...core.api import DomainAPI
+from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text as stored_text
 from ...core.convert import db_time, now, params, parse_time, record, records
 from ...core.ids import new_id, resolve_prefix
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _PARSE = object()  # add(): parse the signature from the code
-NO_LIMIT = 2**62  # LIMIT that both backends read as "all rows"
 MAX_SEARCH = 10_000
 MAX_CYCLES = 10_000  # elementary cycles can be exponentially many: list at most this many
 FUNCTION_HINT = "list ids with 'codedb list-functions'"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ...core.api import DomainAPI
+from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
     check_json,
     check_text,
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from ...core.db import Database
 
 HINT = "list projects with 'codedb projects list'"
-NO_LIMIT = 2**62
 MAX_PAGE = 10_000
 
 # action -> (the statuses it moves from, the status it moves to)
@@ -81,7 +80,7 @@ def allowed_actions(status: str) -> builtins.list[str]:
     return [action for action, (sources, _) in MOVES.items() if status in sources]
 
 
-def _number(value: Any, what: str, *, whole: bool = False, minimum: float = 0) -> Any:
+def check_number(value: Any, what: str, *, whole: bool = False, minimum: float = 0) -> Any:
     if value is None:
         return None
     kinds = (int,) if whole else (int, float)
@@ -103,7 +102,7 @@ def _name(value: Any) -> str:
     return check_text(value.strip(), "project name")
 
 
-def _text_or_none(value: Any, what: str) -> str | None:
+def optional_text(value: Any, what: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -118,20 +117,20 @@ def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
         checked["name"] = _name(checked["name"])
     for key in ("description", "project_type"):
         if key in checked:
-            checked[key] = _text_or_none(checked[key], key.replace("_", " ")) or ""
+            checked[key] = optional_text(checked[key], key.replace("_", " ")) or ""
     for key in ("path", "provider", "model"):
         if key in checked:
-            checked[key] = _text_or_none(checked[key], key)
+            checked[key] = optional_text(checked[key], key)
     if "config" in checked:
         checked["config"] = check_json({} if checked["config"] is None else checked["config"], "config", dict)
     if "brief" in checked and checked["brief"] is not None:
         checked["brief"] = check_json(checked["brief"], "brief", dict)
     if "temperature" in checked:
-        checked["temperature"] = _number(checked["temperature"], "temperature")
+        checked["temperature"] = check_number(checked["temperature"], "temperature")
     if "max_tokens" in checked:
-        checked["max_tokens"] = _number(checked["max_tokens"], "max_tokens", whole=True, minimum=1)
+        checked["max_tokens"] = check_number(checked["max_tokens"], "max_tokens", whole=True, minimum=1)
     if "cost_estimate" in checked:
-        checked["cost_estimate"] = _number(checked["cost_estimate"], "cost_estimate") or 0.0
+        checked["cost_estimate"] = check_number(checked["cost_estimate"], "cost_estimate") or 0.0
     return checked
 
 
@@ -227,7 +226,7 @@ class Projects(DomainAPI):
             now(),
             check_text(action.strip(), "action"),
             check_text(description or "", "description"),
-            _text_or_none(actor, "actor"),
+            optional_text(actor, "actor"),
         )
         with self.db.transaction():
             self.get(project_id)
@@ -293,7 +292,7 @@ class Projects(DomainAPI):
                 project.project_id,
                 "created",
                 f"created project {project.name}",
-                _text_or_none(actor, "actor"),
+                optional_text(actor, "actor"),
                 stamp,
             )
         return project
@@ -329,7 +328,7 @@ class Projects(DomainAPI):
                 updated_at=db_time(stamp),
             )
             self._event(
-                project_id, "updated", "changed " + ", ".join(changed), _text_or_none(actor, "actor"), stamp
+                project_id, "updated", "changed " + ", ".join(changed), optional_text(actor, "actor"), stamp
             )
             return self.get(project_id)
 
@@ -350,7 +349,7 @@ class Projects(DomainAPI):
                     f"project {project.name} is {project.status}: it cannot {action}; "
                     f"allowed: {', '.join(allowed) if allowed else 'none'}"
                 )
-            reason = _text_or_none(reason, "reason")
+            reason = optional_text(reason, "reason")
             started = project.started_at or (None if target == "failed" else stamp)
             self.q.move_project(
                 self.conn,
@@ -362,7 +361,7 @@ class Projects(DomainAPI):
                 updated_at=db_time(stamp),
             )
             described = f"{project.status} -> {target}" + (f": {reason}" if reason else "")
-            self._event(project_id, action, described, _text_or_none(actor, "actor"), stamp)
+            self._event(project_id, action, described, optional_text(actor, "actor"), stamp)
         return attrs.evolve(
             project,
             status=target,

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ...cli.common import fmt, open_db, out, page, whole
+from ...cli.common import fmt, json_arg, open_db, out, page, whole
 from ...cli.frame import FORMAT, PAGE, command
 from ...core.files import make_private_dir, read_text, write_output
 from ...errors import InvalidInput
@@ -22,17 +22,6 @@ PROJECT_COLUMNS = (
     "updated_at",
 )
 EVENT_COLUMNS = ("timestamp", "action", "description", "actor")
-
-
-def _json_arg(text: str | None, option: str) -> Any:
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        raise InvalidInput(
-            f'{option} is not valid JSON; give an object such as \'{{"key": "value"}}\''
-        ) from None
 
 
 def _number(text: str | None, option: str) -> float | None:
@@ -62,8 +51,8 @@ def _fields(args: dict[str, Any]) -> dict[str, Any]:
         "description": args.get("--description"),
         "project_type": args.get("--type"),
         "path": args.get("--path"),
-        "config": _json_arg(args.get("--config"), "--config"),
-        "brief": _json_arg(args.get("--brief"), "--brief"),
+        "config": json_arg(args.get("--config"), "--config"),
+        "brief": json_arg(args.get("--brief"), "--brief"),
         "provider": args.get("--provider"),
         "model": args.get("--model"),
         "temperature": _number(args.get("--temperature"), "--temperature"),
@@ -594,7 +583,7 @@ def cmd_autosaves(args: dict[str, Any]) -> int:
                 args["--file-path"],
                 content,
                 save_type=args["--type"],
-                metadata=_json_arg(args["--metadata"], "--metadata"),
+                metadata=json_arg(args["--metadata"], "--metadata"),
             )
             out(made.save_id)
         elif args["list"]:
@@ -647,7 +636,7 @@ def cmd_analyses(args: dict[str, Any]) -> int:
             made = db.analyses.add(
                 project_id,
                 _number(args["--health"], "--health"),
-                analysis=_json_arg(args["--analysis"], "--analysis"),
+                analysis=json_arg(args["--analysis"], "--analysis"),
                 issues=whole(args["--issues"], "--issues") or 0,
                 warnings=whole(args["--warnings"], "--warnings") or 0,
             )

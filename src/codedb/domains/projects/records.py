@@ -6,22 +6,10 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import json_field, stored_time
+from ...core.convert import json_field, optional_float, optional_time, stored_bool, stored_time
 
 STATUSES = ("creating", "in_progress", "executing", "paused", "completed", "failed")
 GENERATION_STATUSES = ("pending", "running", "completed", "failed")
-
-
-def _bool(value: Any) -> bool:
-    return bool(value)
-
-
-def _time(value: Any) -> datetime | None:
-    return None if value is None else stored_time(value)
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 @attrs.frozen
@@ -37,7 +25,7 @@ class Project:
     brief: Any = json_field()
     provider: str | None = None
     model: str | None = None
-    temperature: float | None = attrs.field(converter=_float, default=None)
+    temperature: float | None = attrs.field(converter=optional_float, default=None)
     max_tokens: int | None = None
     cost_estimate: float = attrs.field(converter=float, default=0.0)
     actual_cost: float = attrs.field(converter=float, default=0.0)
@@ -47,8 +35,8 @@ class Project:
     error_message: str | None = None
     created_at: datetime = attrs.field(converter=stored_time, default=None)
     updated_at: datetime = attrs.field(converter=stored_time, default=None)
-    started_at: datetime | None = attrs.field(converter=_time, default=None)
-    completed_at: datetime | None = attrs.field(converter=_time, default=None)
+    started_at: datetime | None = attrs.field(converter=optional_time, default=None)
+    completed_at: datetime | None = attrs.field(converter=optional_time, default=None)
 
 
 @attrs.frozen
@@ -98,7 +86,7 @@ class ClarificationSession:
     questions: Any = json_field()
     answers: Any = json_field()
     progress: float = attrs.field(converter=float, default=0.0)
-    completed: bool = attrs.field(converter=_bool, default=False)
+    completed: bool = attrs.field(converter=stored_bool, default=False)
     created_at: datetime = attrs.field(converter=stored_time, default=None)
     updated_at: datetime = attrs.field(converter=stored_time, default=None)
 
@@ -114,8 +102,8 @@ class ProviderUsage:
     tokens_out: int
     tokens_total: int
     cost: float = attrs.field(converter=float)
-    latency_ms: float | None = attrs.field(converter=_float, default=None)
-    success: bool = attrs.field(converter=_bool, default=True)
+    latency_ms: float | None = attrs.field(converter=optional_float, default=None)
+    success: bool = attrs.field(converter=stored_bool, default=True)
     error: str | None = None
     timestamp: datetime = attrs.field(converter=stored_time, default=None)
 
@@ -152,8 +140,8 @@ class ProjectOverview:
     files: int
     usage_rows: int
     usage_cost: float = attrs.field(converter=float)
-    health_score: float | None = attrs.field(converter=_float)
-    analysed_at: datetime | None = attrs.field(converter=_time)
+    health_score: float | None = attrs.field(converter=optional_float)
+    analysed_at: datetime | None = attrs.field(converter=optional_time)
 
 
 @attrs.frozen

@@ -10,17 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ...core.api import DomainAPI
+from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text, db_time, now, params, parse_time, records
 from ...core.ids import new_id
 from ...errors import InvalidInput
-from .api import _number, _text_or_none
+from .api import check_number, optional_text
 from .records import ProviderUsage
 
 if TYPE_CHECKING:
     from ...core.db import Database
 
-NO_LIMIT = 2**62
 GROUPS = {
     "provider": (
         "cost_by_provider_model",
@@ -98,12 +97,12 @@ class Usage(DomainAPI):
         timestamp: str | datetime | None = None,
     ) -> ProviderUsage:
         """Record one request; its cost adds to its project's actual cost."""
-        tokens_in = _number(tokens_in, "tokens_in", whole=True)
-        tokens_out = _number(tokens_out, "tokens_out", whole=True)
+        tokens_in = check_number(tokens_in, "tokens_in", whole=True)
+        tokens_out = check_number(tokens_out, "tokens_out", whole=True)
         total = (
             tokens_in + tokens_out
             if tokens_total is None
-            else _number(tokens_total, "tokens_total", whole=True)
+            else check_number(tokens_total, "tokens_total", whole=True)
         )
         if not isinstance(success, bool):
             raise InvalidInput("success must be true or false")
@@ -116,10 +115,10 @@ class Usage(DomainAPI):
             tokens_in,
             tokens_out,
             total,
-            _number(cost, "cost"),
-            _number(latency_ms, "latency_ms"),
+            check_number(cost, "cost"),
+            check_number(latency_ms, "latency_ms"),
             success,
-            _text_or_none(error, "error"),
+            optional_text(error, "error"),
             parse_time(timestamp) if timestamp is not None else now(),
         )
         with self.db.transaction():
@@ -180,7 +179,7 @@ class Usage(DomainAPI):
     def budget(self, amount: float, period: str = "month", *, at: datetime | None = None) -> Budget:
         """Spend in the current day or month against `amount`, and the thresholds crossed
         (50, 80 and 100 percent)."""
-        amount = _number(amount, "budget")
+        amount = check_number(amount, "budget")
         if not amount:
             raise InvalidInput("the budget must be above 0")
         since, until = period_bounds(period, at)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from ...core.api import DomainAPI
+from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_json, check_text, db_time, json_text, now, params, record, records
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
-from .api import _number, _text_or_none
+from .api import check_number, optional_text
 from .records import (
     GENERATION_STATUSES,
     Autosave,
@@ -22,8 +22,6 @@ from .records import (
 
 if TYPE_CHECKING:
     from ...core.db import Database
-
-NO_LIMIT = 2**62
 
 
 def _text(value: Any, what: str, *, required: bool = False) -> str:
@@ -86,7 +84,7 @@ class Generations(_Part):
             _text(framework or "", "framework"),
             _text(generated_code or "", "generated code"),
             status,
-            _number(tokens_used, "tokens_used", whole=True),
+            check_number(tokens_used, "tokens_used", whole=True),
             stamp,
             stamp,
         )
@@ -109,7 +107,7 @@ class Generations(_Part):
                 generation_id=generation_id,
                 status=status,
                 generated_code=_text(generated_code or "", "generated code"),
-                tokens_used=_number(tokens_used, "tokens_used", whole=True),
+                tokens_used=check_number(tokens_used, "tokens_used", whole=True),
                 updated_at=db_time(now()),
             )
             return self.get(generation_id)
@@ -161,7 +159,7 @@ class GeneratedFiles(_Part):
                     content,
                     len(content.encode("utf-8")),
                     lines,
-                    _text_or_none(provider, "provider"),
+                    optional_text(provider, "provider"),
                     stamp,
                     stamp,
                 )
@@ -175,7 +173,7 @@ class GeneratedFiles(_Part):
                     content=content,
                     size=len(content.encode("utf-8")),
                     lines=lines,
-                    provider=_text_or_none(provider, "provider") or old.provider,
+                    provider=optional_text(provider, "provider") or old.provider,
                     updated_at=db_time(stamp),
                 )
                 self.db.projects.add_work(project_id, lines=lines - old.lines)
@@ -354,7 +352,7 @@ class Analyses(_Part):
         issues: int = 0,
         warnings: int = 0,
     ) -> ProjectAnalysis:
-        score = _number(health_score, "health_score")
+        score = check_number(health_score, "health_score")
         if score is None or score > 100:
             raise InvalidInput("health_score must be a number from 0 to 100")
         made = ProjectAnalysis(
@@ -362,8 +360,8 @@ class Analyses(_Part):
             project_id,
             check_json({} if analysis is None else analysis, "analysis", dict),
             score,
-            _number(issues, "issues", whole=True),
-            _number(warnings, "warnings", whole=True),
+            check_number(issues, "issues", whole=True),
+            check_number(warnings, "warnings", whole=True),
             now(),
         )
         with self.db.transaction():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from ...core.api import DomainAPI
+from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_json, check_text, db_time, json_text, now, params, record, records
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from ...core.db import Database
 
 HINT = "list users with 'codedb users list'"
-NO_LIMIT = 2**62
 
 
 def _username(value: Any) -> str:

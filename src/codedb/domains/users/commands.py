@@ -4,7 +4,7 @@ import os
 import sys
 from typing import Any
 
-from ...cli.common import fmt, open_db, out, page
+from ...cli.common import fmt, json_arg, open_db, out, page
 from ...cli.frame import FORMAT, PAGE, command
 from ...errors import InvalidInput
 
@@ -18,19 +18,6 @@ COLUMNS = (
     "last_login",
     "created_at",
 )
-
-
-def _json_arg(text: str | None, option: str) -> Any:
-    import json
-
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        raise InvalidInput(
-            f'{option} is not valid JSON; give an object such as \'{{"theme": "dark"}}\''
-        ) from None
 
 
 def _read_key() -> str:
@@ -85,7 +72,7 @@ def cmd_users(args: dict[str, Any]) -> int:
                 args["--username"],
                 args["--email"],
                 args["--full-name"] or "",
-                _json_arg(args["--preferences"], "--preferences"),
+                json_arg(args["--preferences"], "--preferences"),
             )
             out(as_json(_shown(user)) if args["--json"] else user.user_id)
             return 0
@@ -102,7 +89,7 @@ def cmd_users(args: dict[str, Any]) -> int:
                 if args["--full-name"] is not None:
                     changes["full_name"] = args["--full-name"]
                 if args["--preferences"] is not None:
-                    changes["preferences"] = _json_arg(args["--preferences"], "--preferences")
+                    changes["preferences"] = json_arg(args["--preferences"], "--preferences")
                 users.update(user_id, **changes)
             user = users.get(user_id)
             if args["--json"]:

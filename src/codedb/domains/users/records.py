@@ -5,16 +5,7 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import json_field, stored_time
-
-
-def _stored_bool(value: Any) -> bool:
-    """SQLite returns 0/1, psycopg a bool."""
-    return bool(value)
-
-
-def _optional_time(value: Any) -> datetime | None:
-    return None if value is None else stored_time(value)
+from ...core.convert import json_field, optional_time, stored_bool, stored_time
 
 
 @attrs.frozen
@@ -24,10 +15,10 @@ class User:
     email: str | None
     full_name: str
     preferences: Any = json_field()
-    is_active: bool = attrs.field(converter=_stored_bool, default=True)
+    is_active: bool = attrs.field(converter=stored_bool, default=True)
     # never shown: repr, tables and --json leave it out (exports carry it, never a key)
     api_key_hash: str | None = attrs.field(default=None, repr=False)
-    last_login: datetime | None = attrs.field(converter=_optional_time, default=None)
+    last_login: datetime | None = attrs.field(converter=optional_time, default=None)
     created_at: datetime = attrs.field(converter=stored_time, default=None)
     updated_at: datetime = attrs.field(converter=stored_time, default=None)
 
