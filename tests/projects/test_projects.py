@@ -361,6 +361,13 @@ def test_the_projects_cli(ready_target: str, tmp_path: Path) -> None:
     cli.ok("projects", "export", "shop", f"--files={out_dir}")
     assert (out_dir / "src" / "app.py").read_text() == "print(1)\n"
     assert "exists already" in cli.error("projects", "export", "shop", f"--files={out_dir}")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "src").symlink_to(outside)  # a folder on the way is a link out of DIR
+    assert "is a symbolic link" in cli.error("projects", "export", "shop", f"--files={linked}")
+    assert list(outside.iterdir()) == []
     exported = tmp_path / "shop.json"
     cli.ok("projects", "export", "shop", f"--file={exported}")
     assert cli.ok("projects", "import", str(exported)).startswith("imported: 0 projects")

@@ -233,18 +233,21 @@ def _export(db: Any, project_id: str, args: dict[str, Any]) -> int:
         if args["--file"] != "-":
             out(f"wrote {args['--file']}")
         return 0
+    from .work import check_relative_path
+
     root = Path(args["--files"])
     files = db.generated_files.list(project_id)
     make_private_dir(root)
     for item in files:  # paths are checked relative when stored; check again before writing
-        from .work import check_relative_path
-
-        dest = root / check_relative_path(item.path)
+        parts = Path(check_relative_path(item.path)).parts
+        for depth in range(1, len(parts)):  # no folder on the way may be a link out of DIR
+            if (root.joinpath(*parts[:depth])).is_symlink():
+                raise InvalidInput(
+                    f"{root.joinpath(*parts[:depth])} is a symbolic link: {item.path} could be written "
+                    f"outside {root}; give an empty folder"
+                )
+        dest = root.joinpath(*parts)
         make_private_dir(dest.parent)
-        if dest.resolve().parent != (root.resolve() / Path(item.path).parent).resolve():
-            raise InvalidInput(
-                f"{item.path} would be written outside {root} (through a link); nothing more written"
-            )
         write_output(dest, item.content, force=args["--force"], protected=protected)
     out(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} under {root}")
     return 0
