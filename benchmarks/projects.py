@@ -331,7 +331,9 @@ def run_projects(workdir: Path, size: int, orm: bool, calls: int = 200) -> list[
     movable = [p.project_id for p in made if p.status in ("in_progress", "executing")]
     picks = [made[rng.randrange(len(made))].project_id for _ in range(calls)]
     implementations: list[type] = [Raw, Api] + ([orm_class(base)] if orm else [])
-    since, until = START, START + timedelta(seconds=size * 10 * 3)
+    # whole days, as budgets and daily reports ask: codedb answers them from its daily rollup
+    end = START + timedelta(seconds=size * 10 * 3)
+    since, until = START, end.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     results: dict[str, dict[str, float]] = {}
     answers: dict[str, dict[str, Any]] = {}
     share = len(movable) // len(implementations)  # each implementation pauses projects of its own

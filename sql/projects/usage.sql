@@ -87,3 +87,45 @@ SELECT provider AS provider, model AS model, COUNT(*) AS requests,
        MAX(CASE WHEN latency_ms IS NOT NULL AND rank = (95 * measured + 99) / 100 THEN latency_ms END) AS p95_ms,
        MAX(CASE WHEN latency_ms IS NOT NULL AND rank = (99 * measured + 99) / 100 THEN latency_ms END) AS p99_ms
 FROM ranked GROUP BY provider, model ORDER BY provider, model;
+
+-- The same reports over whole days, from ai_provider_usage_daily (kept by triggers): a few
+-- rows a day instead of every request. since_day and until_day are YYYY-MM-DD (NULL: open).
+
+-- name: daily_cost_by_provider_model(since_day, until_day)
+-- Spend, requests, errors and tokens per provider and model, from the daily rollup.
+SELECT provider AS provider, model AS model, SUM(requests) AS requests, SUM(errors) AS errors,
+       SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(tokens_total) AS tokens_total,
+       SUM(cost) AS cost
+FROM ai_provider_usage_daily
+WHERE COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE)
+GROUP BY provider, model ORDER BY SUM(cost) DESC, provider, model;
+
+-- name: daily_cost_by_provider_model_day(since_day, until_day)
+-- Spend, requests and tokens per provider, model and day, from the daily rollup.
+SELECT day AS period, provider AS provider, model AS model, requests AS requests,
+       tokens_total AS tokens_total, cost AS cost
+FROM ai_provider_usage_daily
+WHERE COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE)
+ORDER BY day, provider, model;
+
+-- name: daily_cost_by_day(since_day, until_day)
+-- Spend, requests and tokens per day, from the daily rollup.
+SELECT day AS period, SUM(requests) AS requests, SUM(tokens_total) AS tokens_total, SUM(cost) AS cost
+FROM ai_provider_usage_daily
+WHERE COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE)
+GROUP BY day ORDER BY day;
+
+-- name: daily_cost_by_month(since_day, until_day)
+-- Spend, requests and tokens per month, from the daily rollup.
+SELECT substr(day, 1, 7) AS period, SUM(requests) AS requests, SUM(tokens_total) AS tokens_total,
+       SUM(cost) AS cost
+FROM ai_provider_usage_daily
+WHERE COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE)
+GROUP BY substr(day, 1, 7) ORDER BY 1;
+
+-- name: daily_total_cost(since_day, until_day)^
+-- Spend, requests and tokens over whole days, from the daily rollup.
+SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(tokens_total), 0) AS tokens_total,
+       COALESCE(SUM(cost), 0) AS cost
+FROM ai_provider_usage_daily
+WHERE COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE);

@@ -28,9 +28,7 @@ def test_init_status_migrate_rollback_stats(cli: CLI, backend: str) -> None:
     assert all(m["applied_at_utc"] for m in state["applied"])
     assert state["pending"] == []
 
-    rolled = cli.ok("rollback")
-    assert rolled.startswith(f"rolled back: {IDS[-1]}\n")
-    assert "dropped: code_generations (0 rows), generated_files (0 rows)" in rolled  # 0007's tables
+    assert cli.ok("rollback").startswith(f"rolled back: {IDS[-1]}\n")
     assert cli.ok("migrate", "--dry-run") == f"would apply: {IDS[-1]}\n"
     assert json.loads(cli.ok("status", "--json"))["pending"] == [IDS[-1]]
     assert cli.ok("migrate") == f"applied: {IDS[-1]}\n"

@@ -384,3 +384,53 @@ def test_the_projects_cli(ready_target: str, tmp_path: Path) -> None:
     assert json.loads(cli.ok("projects", "show", "shop", "--json"))["brief"]["idea"] == "a shop"
     cli.ok("analyses", "add", "shop", "--health=90", "--issues=1")
     assert json.loads(cli.ok("analyses", "latest", "shop", "--json"))["health_score"] == 90
+
+
+def test_the_daily_rollup_follows_every_change_of_usage(db: codedb.Database) -> None:
+    """Reports over whole days read ai_provider_usage_daily, which triggers keep; it must
+    equal a GROUP BY over the usage rows after inserts, edits and deletes."""
+    rng = random.Random(8)
+    pid = db.projects.create("shop").project_id
+    for n in range(120):
+        db.usage.record(
+            rng.choice(["openai", "anthropic"]),
+            rng.choice(["big", "small"]),
+            project_id=pid if n % 2 else None,
+            tokens_in=rng.randrange(100),
+            cost=round(rng.uniform(0, 1), 4),
+            success=n % 7 != 0,
+            timestamp=datetime(2026, 11, 1) + timedelta(hours=5 * n),
+        )
+
+    def scanned(by: str) -> list[dict[str, object]]:
+        from codedb.domains.projects.usage import GROUPS
+
+        query, columns = GROUPS[by]
+        rows = getattr(db.queries.projects, query)(db.conn, since=None, until=None)
+        return [
+            dict(zip(columns, [float(v) if type(v).__name__ == "Decimal" else v for v in r], strict=True))
+            for r in rows
+        ]
+
+    def same() -> None:
+        for by in ("provider", "day", "month", "provider-day"):
+            daily, scan = db.usage.report(by), scanned(by)
+            assert [{k: v for k, v in d.items() if k != "cost"} for d in daily] == [
+                {k: v for k, v in s.items() if k != "cost"} for s in scan
+            ], by
+            assert [d["cost"] for d in daily] == pytest.approx([s["cost"] for s in scan]), by
+        assert db.usage.total(since="2026-11-03", until="2026-11-05")["requests"] == sum(
+            r["requests"] for r in scanned("day") if "2026-11-03" <= str(r["period"]) < "2026-11-05"
+        )
+
+    same()
+    if db.dialect == "sqlite":  # the whole-day reports read the rollup, not the usage rows
+        db.conn.execute("UPDATE ai_provider_usage_daily SET requests = requests + 1000")
+        assert db.usage.total()["requests"] == 120 + 1000 * len(scanned("provider-day"))
+        assert db.usage.total(since="2026-11-01T01:00:00")["requests"] <= 120  # not whole days: a scan
+        db.conn.execute("UPDATE ai_provider_usage_daily SET requests = requests - 1000")
+    db.projects.delete(pid)  # the usage stays, without its project: an UPDATE of each row
+    same()
+    with db.transaction():
+        db.tables["ai_provider_usage"].clear(db.conn)
+    assert db.usage.report("day") == [] and db.usage.total()["requests"] == 0

@@ -80,7 +80,7 @@ def test_a_failed_migration_run_changes_nothing(db: codedb.Database, tmp_path: P
     # the rolled-back migrations applied fine before 0099 failed; the one transaction undid them too.
     assert status(db).applied == before_status.applied
     assert "extra" not in db.table_names()
-    assert not {"users", "projects", "code_generations"} & db.table_names()  # 0006, 0007 not applied
+    assert not {"code_generations", "ai_provider_usage_daily"} & db.table_names()  # 0007, 0008 not applied
     assert snapshot(db) == before_rows
 
 

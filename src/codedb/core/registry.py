@@ -46,6 +46,9 @@ class Domain(NamedTuple):
     api: tuple[tuple[str, str], ...] = ()  # (db attribute, "module:Class")
     commands: Commands | None = None
     requires: tuple[str, ...] = ()
+    # Tables the database keeps by itself (triggers): not dumped, loaded or cleared, since
+    # they follow from the tables that are.
+    derived: tuple[str, ...] = ()
 
 
 def import_object(package: str, spec: str) -> Any:
@@ -82,6 +85,11 @@ def domains() -> tuple[Domain, ...]:
 def table_names() -> tuple[str, ...]:
     """Every table of every domain, in load order."""
     return tuple(table.name for domain in domains() for table in domain.tables)
+
+
+def derived_tables() -> frozenset[str]:
+    """Every table some domain's triggers keep (see Domain.derived)."""
+    return frozenset(name for domain in domains() for name in domain.derived)
 
 
 @cache

@@ -18,6 +18,7 @@ import attrs
 from ..core.db import Database, connect
 from ..core.files import check_input, remove_database_files, temp_path
 from ..core.progress import progress_bar
+from ..core.registry import derived_tables
 from ..errors import CodedbError, ConnectError, InvalidInput
 from ..schema.health import integrity_problems
 from ..schema.migrations import YOYO_TABLES, known_ids, migrate, status
@@ -93,7 +94,7 @@ def open_sqlite_backup(src: Path) -> Database:
 def holds_data(db: Database) -> bool:
     """Whether a restore would replace anything: rows, or tables of another application."""
     present = db.table_names()
-    if present - set(db.tables) - YOYO_TABLES:
+    if present - set(db.tables) - YOYO_TABLES - derived_tables():
         return True
     return any(db.row_counts().values())
 

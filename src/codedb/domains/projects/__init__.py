@@ -44,4 +44,5 @@ DOMAIN = Domain(
         ),
     ),
     requires=("users",),
+    derived=("ai_provider_usage_daily",),  # spend per day, provider and model (migration 0008)
 )

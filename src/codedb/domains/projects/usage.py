@@ -39,6 +39,13 @@ GROUPS = {
     ),
 }
 THRESHOLDS = (50, 80, 100)
+# The groupings the daily rollup answers when the period is whole days.
+DAILY = {
+    "provider": "daily_cost_by_provider_model",
+    "day": "daily_cost_by_day",
+    "month": "daily_cost_by_month",
+    "provider-day": "daily_cost_by_provider_model_day",
+}
 
 
 @attrs.frozen
@@ -167,13 +174,22 @@ class Usage(DomainAPI):
         if by not in GROUPS:
             raise InvalidInput(f"unknown grouping {by!r}; use one of {', '.join(GROUPS)}")
         query, columns = GROUPS[by]
-        rows = getattr(self.q, query)(self.conn, since=_when(since), until=_when(until))
+        days = _whole_days(since, until)
+        if by in DAILY and days is not None:  # whole days: the rollup answers
+            rows = getattr(self.q, DAILY[by])(self.conn, since_day=days[0], until_day=days[1])
+        else:
+            rows = getattr(self.q, query)(self.conn, since=_when(since), until=_when(until))
         return [dict(zip(columns, _plain(row), strict=True)) for row in rows]
 
     def total(
         self, *, since: str | datetime | None = None, until: str | datetime | None = None
     ) -> dict[str, Any]:
-        requests, tokens, cost = self.q.total_cost(self.conn, since=_when(since), until=_when(until))
+        days = _whole_days(since, until)
+        if days is not None:
+            found = self.q.daily_total_cost(self.conn, since_day=days[0], until_day=days[1])
+        else:
+            found = self.q.total_cost(self.conn, since=_when(since), until=_when(until))
+        requests, tokens, cost = _plain(found)
         return {"requests": int(requests), "tokens_total": int(tokens), "cost": float(cost)}
 
     def budget(self, amount: float, period: str = "month", *, at: datetime | None = None) -> Budget:
@@ -194,6 +210,19 @@ class Usage(DomainAPI):
             round(percent, 2),
             tuple(t for t in THRESHOLDS if percent >= t),
         )
+
+
+def _whole_days(
+    since: str | datetime | None, until: str | datetime | None
+) -> tuple[str | None, str | None] | None:
+    """The period as days (YYYY-MM-DD) when both ends are midnights (or open), else None."""
+    ends = []
+    for value in (since, until):
+        when = None if value is None else parse_time(value)
+        if when is not None and when != when.replace(hour=0, minute=0, second=0, microsecond=0):
+            return None
+        ends.append(None if when is None else when.date().isoformat())
+    return ends[0], ends[1]
 
 
 def _when(value: str | datetime | None) -> str | None:

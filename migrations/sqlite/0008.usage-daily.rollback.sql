@@ -1,0 +1,4 @@
+DROP TRIGGER ai_provider_usage_daily_change;
+DROP TRIGGER ai_provider_usage_daily_remove;
+DROP TRIGGER ai_provider_usage_daily_add;
+DROP TABLE ai_provider_usage_daily;
