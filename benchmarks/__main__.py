@@ -564,8 +564,10 @@ def main(argv: list[str] | None = None) -> int:
         compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
             from .impl_psycopg import run_postgres
+            from .projects import run_projects_postgres
 
             run_postgres(bench, args.postgres, sizes)
+            project_rows += [row for n in project_sizes for row in run_projects_postgres(args.postgres, n)]
     if args.json:
         Path(args.json).write_text(
             json.dumps(

@@ -25,7 +25,7 @@ PROVIDERS = [("openai", "gpt-4o"), ("openai", "gpt-4o-mini"), ("anthropic", "cla
 STATUSES = ["creating", "in_progress", "executing", "paused", "completed", "failed"]
 
 
-def seed(path: Path, projects: int, per_project: int = 10) -> list[Project]:
+def seed(path: Path | str, projects: int, per_project: int = 10) -> list[Project]:
     """A migrated file with `projects` projects, each with `per_project` events and usage rows."""
     rng = random.Random(11)
     made = []
@@ -68,7 +68,8 @@ def seed(path: Path, projects: int, per_project: int = 10) -> list[Project]:
                 tables["ai_provider_usage"].load(db.conn, usage)
         for table in ("projects", "workflow_events", "ai_provider_usage"):
             tables[table].analyze(db.conn)
-        db.queries.core.checkpoint(db.conn)
+        if db.dialect == "sqlite":
+            db.queries.core.checkpoint(db.conn)
     return made
 
 
@@ -145,7 +146,7 @@ class Raw:
 class Api:
     name = "codedb"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | str):
         self.db = codedb.connect(path)
 
     def close(self) -> None:
@@ -373,4 +374,46 @@ def run_projects(workdir: Path, size: int, orm: bool, calls: int = 200) -> list[
         print(
             f"  {operation:<18} raw {raw * 1000:9.3f} ms  codedb {ours * 1000:9.3f} ms  codedb/raw {ours / raw:4.2f}x  {orm_text}"
         )
+    return rows
+
+
+def run_projects_postgres(base_url: str, size: int, calls: int = 200) -> list[dict[str, Any]]:
+    """codedb's projects operations on PostgreSQL (a schema of its own, dropped afterwards),
+    to stand beside the SQLite figures."""
+    from urllib.parse import quote
+
+    import psycopg
+
+    schema = f"codedb_bench_{uuid.uuid4().hex[:8]}"
+    url = f"{base_url}{'&' if '?' in base_url else '?'}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(base_url, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        made = seed(url, size)
+        deep = sorted((p for p in made if p.status == "paused"), key=lambda p: (p.created_at, p.project_id))
+        after = deep[int(len(deep) * 0.9)]
+        movable = iter(p.project_id for p in made if p.status in ("in_progress", "executing"))
+        rng = random.Random(5)
+        picks = [made[rng.randrange(len(made))].project_id for _ in range(calls)]
+        end = START + timedelta(seconds=size * 10 * 3)
+        since, until = START, end.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        bench = Api(url)
+        try:
+            times = {
+                "create": _per_call(lambda n: bench.create(f"bench pg {n}"), calls),
+                "get_with_counts": _per_call(lambda n: bench.get(picks[n]), calls),
+                "page_keyset_deep": _per_call(lambda n: bench.page("paused", after), calls),
+                "move_with_event": _per_call(lambda n: bench.move(next(movable)), min(calls, size // 4)),
+                "cost_report_day": _per_call(lambda n: bench.report(since, until), 5),
+            }
+        finally:
+            bench.close()
+    finally:
+        with psycopg.connect(base_url, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print(f"\npg projects: {size:,} projects, {10 * size:,} events and usage rows (codedb, per call, median)")
+    rows = []
+    for operation, seconds in times.items():
+        rows.append({"operation": f"pg projects {operation}", "size": size, "seconds": {"codedb": seconds}})
+        print(f"  {operation:<18} codedb {seconds * 1000:9.3f} ms")
     return rows
