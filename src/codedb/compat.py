@@ -30,7 +30,13 @@ import attrs
 
 from .core.db import Database, connect
 from .core.files import write_output
-from .domains.library.files import NameCollision, function_document, import_copies, module_source
+from .domains.library.files import (
+    CopiedImport,
+    NameCollision,
+    function_document,
+    import_copies,
+    module_source,
+)
 from .domains.library.records import FunctionSummary, UnitTest
 from .errors import CodedbError, Conflict, NotFound
 from .schema.migrations import migrate
@@ -470,18 +476,27 @@ class CodeDatabase:
 
         return self._guarded(export)
 
+    def _copies(self, filepath: str | os.PathLike[str], override: bool) -> "CopiedImport | dict[str, Any]":
+        """Import a file as copies (the old tool's import), or the error dict of a missing
+        file or a name collision."""
+        if not os.path.isfile(filepath):
+            return _error(
+                "FileNotFound", f"file {filepath} does not exist", "give the path of an exported file"
+            )
+        try:
+            return import_copies(self.db, os.fspath(filepath), skip_same_names=override)
+        except NameCollision as exc:
+            kind = "ModuleNameCollision" if exc.kind == "module" else "FunctionNameCollision"
+            return _error(kind, str(exc), f"rename the {exc.kind}, or pass override=True")
+
     def import_function(self, filepath: str | os.PathLike[str], override: bool = False) -> dict[str, Any]:
         """Import a function file as a new function: {"success": True, "message",
         "function_id"}; FileNotFound; FunctionNameCollision (with `override`, a skip)."""
 
         def run() -> dict[str, Any]:
-            missing = _missing(filepath)
-            if missing:
-                return missing
-            try:
-                done = import_copies(self.db, os.fspath(filepath), skip_same_names=override)
-            except NameCollision as exc:
-                return _error("FunctionNameCollision", str(exc), "rename the function, or pass override=True")
+            done = self._copies(filepath, override)
+            if isinstance(done, dict):
+                return done
             if done.skipped:
                 return {
                     "success": True,
@@ -499,14 +514,9 @@ class CodeDatabase:
         `override`, a skip)."""
 
         def run() -> dict[str, Any]:
-            missing = _missing(filepath)
-            if missing:
-                return missing
-            try:
-                done = import_copies(self.db, os.fspath(filepath), skip_same_names=override)
-            except NameCollision as exc:
-                kind = "ModuleNameCollision" if exc.kind == "module" else "FunctionNameCollision"
-                return _error(kind, str(exc), "rename it, or pass override=True")
+            done = self._copies(filepath, override)
+            if isinstance(done, dict):
+                return done
             found: dict[str, Any] = {
                 "success": True,
                 "message": f"imported {len(done.function_ids)} functions from {filepath}",
@@ -538,12 +548,6 @@ def _json(doc: Any) -> str:
     import json
 
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def _missing(filepath: str | os.PathLike[str]) -> dict[str, Any] | None:
-    if os.path.isfile(filepath):
-        return None
-    return _error("FileNotFound", f"file {filepath} does not exist", "give the path of an exported file")
 
 
 # --- the module-level API over `_db` -------------------------------------------------------

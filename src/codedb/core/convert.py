@@ -60,6 +60,17 @@ def parse_time(value: str | datetime) -> datetime:
     return parsed
 
 
+def query_time(value: str | datetime | None) -> str | None:
+    """A caller's time (ISO text or datetime) as a query parameter; None stays None."""
+    return None if value is None else db_time(parse_time(value))
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its wildcards taken literally (ESCAPE '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def stored_time(value: Any) -> Any:
     """A time column as a datetime: SQLite returns the text db_time wrote, psycopg a datetime."""
     return _fromisoformat(value) if type(value) is str else value

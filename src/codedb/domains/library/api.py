@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text as stored_text
-from ...core.convert import db_time, now, params, parse_time, record, records
+from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time, record, records
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import (
@@ -44,12 +44,6 @@ MAX_SEARCH = 10_000
 MAX_CYCLES = 10_000  # elementary cycles can be exponentially many: list at most this many
 FUNCTION_HINT = "list ids with 'codedb list-functions'"
 TEST_HINT = "list a function's tests with 'codedb show-function --function-id ID'"
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, its wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def check_status(status: str) -> str:
@@ -330,8 +324,8 @@ class Functions(_Part):
             self.q.search_functions,
             FunctionSummary,
             pattern=like_pattern(check_text(query or "", "search text")),
-            created_after=db_time(parse_time(created_after)) if created_after else None,
-            modified_after=db_time(parse_time(modified_after)) if modified_after else None,
+            created_after=query_time(created_after or None),
+            modified_after=query_time(modified_after or None),
             test_status=check_status(test_status) if test_status else None,
             **_page(limit, offset),
         )

@@ -21,9 +21,10 @@ from ...core.convert import (
     db_time,
     from_dict,
     json_text,
+    like_pattern,
     now,
     params,
-    parse_time,
+    query_time,
     record,
     records,
     to_dict,
@@ -440,11 +441,11 @@ class Projects(DomainAPI):
             "status": status,
             "user_id": user_id,
             "project_type": project_type,
-            "pattern": None if text is None else _like(text),
-            "created_after": _when(created_after),
-            "created_before": _when(created_before),
-            "updated_after": _when(updated_after),
-            "updated_before": _when(updated_before),
+            "pattern": None if text is None else like_pattern(text),
+            "created_after": query_time(created_after),
+            "created_before": query_time(created_before),
+            "updated_after": query_time(updated_after),
+            "updated_before": query_time(updated_before),
         }
         direction = "desc" if descending else "asc"
         name = f"list_projects_by_{sort}_{direction}"
@@ -523,15 +524,6 @@ class Projects(DomainAPI):
                         self.db.tables[table].load(self.conn, [params(r) for r in rows[table]])
                     )
         return added
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _when(value: str | datetime | None) -> str | None:
-    return None if value is None else db_time(parse_time(value))
 
 
 def _sort_value(project: Project, sort: str) -> Any:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_text, db_time, now, params, parse_time, records
+from ...core.convert import check_text, now, params, parse_time, query_time, records
 from ...core.ids import new_id
 from ...errors import InvalidInput
 from .api import check_number, optional_text
@@ -154,8 +154,8 @@ class Usage(DomainAPI):
         rows = self.q.list_usage(
             self.conn,
             project_id=project_id,
-            since=_when(since),
-            until=_when(until),
+            since=query_time(since),
+            until=query_time(until),
             limit=NO_LIMIT if limit is None else limit,
             offset=offset or 0,
         )
@@ -178,7 +178,7 @@ class Usage(DomainAPI):
         if by in DAILY and days is not None:  # whole days: the rollup answers
             rows = getattr(self.q, DAILY[by])(self.conn, since_day=days[0], until_day=days[1])
         else:
-            rows = getattr(self.q, query)(self.conn, since=_when(since), until=_when(until))
+            rows = getattr(self.q, query)(self.conn, since=query_time(since), until=query_time(until))
         return [dict(zip(columns, _plain(row), strict=True)) for row in rows]
 
     def total(
@@ -188,7 +188,7 @@ class Usage(DomainAPI):
         if days is not None:
             found = self.q.daily_total_cost(self.conn, since_day=days[0], until_day=days[1])
         else:
-            found = self.q.total_cost(self.conn, since=_when(since), until=_when(until))
+            found = self.q.total_cost(self.conn, since=query_time(since), until=query_time(until))
         requests, tokens, cost = _plain(found)
         return {"requests": int(requests), "tokens_total": int(tokens), "cost": float(cost)}
 
@@ -223,10 +223,6 @@ def _whole_days(
             return None
         ends.append(None if when is None else when.date().isoformat())
     return ends[0], ends[1]
-
-
-def _when(value: str | datetime | None) -> str | None:
-    return None if value is None else db_time(parse_time(value))
 
 
 def _plain(row: Any) -> builtins.list[Any]:
