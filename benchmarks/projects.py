@@ -2,8 +2,11 @@
 tools wrote it (a session per call), on one SQLite file of N projects, 10 events and 10 usage
 rows a project. Operations: create a project with its event (own transaction), get one with
 its counts, a filtered page of 50 sorted by creation deep in the listing (keyset), a
-lifecycle move with its event, and the cost report per provider, model and day."""
+lifecycle move with its event, and the cost report per provider, model and day. Each
+implementation hands back the same values: rows with their JSON parsed and their times as
+datetimes (codedb's records, the ORM's objects, the raw layer's dicts)"""
 
+import json
 import random
 import sqlite3
 import statistics
@@ -100,6 +103,26 @@ RAW_REPORT = (
 )
 
 
+TIMES = ("created_at", "updated_at", "started_at", "completed_at")
+
+
+def typed(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """Rows as a careful hand-written layer hands them back: dicts with the JSON columns parsed
+    and times as datetimes (what codedb's records and the ORM's objects hold)."""
+    names = [column[0] for column in cursor.description]
+    rows = []
+    for values in cursor:
+        row = dict(zip(names, values))
+        row["config"] = json.loads(row["config"])
+        if row["brief"] is not None:
+            row["brief"] = json.loads(row["brief"])
+        for key in TIMES:
+            if row[key] is not None:
+                row[key] = datetime.fromisoformat(row[key])
+        rows.append(row)
+    return rows
+
+
 class Raw:
     name = "raw sqlite3"
 
@@ -119,12 +142,12 @@ class Raw:
         return pid
 
     def get(self, pid: str) -> Any:
-        row = self.conn.execute(RAW_GET, (pid,)).fetchone()
-        return row[2], self.conn.execute(RAW_COUNTS, (pid,) * 5).fetchone()[0]
+        row = typed(self.conn.execute(RAW_GET, (pid,)))[0]
+        return row["name"], self.conn.execute(RAW_COUNTS, (pid,) * 5).fetchone()[0]
 
     def page(self, status: str, after: Project) -> list[str]:
-        rows = self.conn.execute(RAW_PAGE, (status, db_time(after.created_at), after.project_id)).fetchall()
-        return [r[0] for r in rows]
+        rows = typed(self.conn.execute(RAW_PAGE, (status, db_time(after.created_at), after.project_id)))
+        return [r["project_id"] for r in rows]
 
     def move(self, pid: str) -> str:
         """Pause a project in progress or executing, with its event."""
@@ -176,6 +199,7 @@ def orm_class(path: Path) -> type:
     """The ORM implementation, as the old tools wrote theirs (SQLAlchemy 2, a session per call)."""
     from sqlalchemy import (
         Column,
+        JSON,
         DateTime,
         Float,
         ForeignKey,
@@ -200,7 +224,10 @@ def orm_class(path: Path) -> type:
         project_type = Column(String, default="")
         path = Column(String)
         status = Column(String)
-        config = Column(Text, default="{}")
+        config = Column(JSON, default=dict)
+        brief = Column(JSON)
+        started_at = Column(DateTime)
+        completed_at = Column(DateTime)
         cost_estimate = Column(Float, default=0)
         actual_cost = Column(Float, default=0)
         files_generated = Column(Integer, default=0)

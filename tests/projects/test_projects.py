@@ -124,6 +124,24 @@ def test_keyset_pages_walk_the_same_rows_as_one_listing(db: codedb.Database, sor
         assert by_offset == walked
 
 
+def test_keyset_pages_of_one_status_walk_its_projects(db: codedb.Database) -> None:
+    _fill(db, 30)
+    everything = db.projects.list(limit=100).projects
+    for status in sorted({p.status for p in everything}):
+        for descending in (False, True):
+            expected = [p.project_id for p in everything if p.status == status]
+            walked, cursor, first = [], None, None
+            while True:
+                page = db.projects.list(status=status, descending=descending, limit=2, after=cursor)
+                first = first or page
+                walked += [p.project_id for p in page.projects]
+                if page.next_cursor is None:
+                    break
+                cursor = page.next_cursor
+            assert walked == (expected[::-1] if descending else expected)
+            assert first.total == len(expected)
+
+
 def test_listing_filters(db: codedb.Database) -> None:
     _fill(db, 20)
     everything = db.projects.list(limit=100).projects
@@ -434,3 +452,24 @@ def test_the_daily_rollup_follows_every_change_of_usage(db: codedb.Database) -> 
     with db.transaction():
         db.tables["ai_provider_usage"].clear(db.conn)
     assert db.usage.report("day") == [] and db.usage.total()["requests"] == 0
+
+
+def test_a_listing_by_status_walks_the_status_index(tmp_path: Path) -> None:
+    """Regression: the optional status filter (":status IS NULL OR status = :status") kept
+    SQLite's planner off projects_status_idx, so a page of one status scanned the projects of
+    every status in creation order; each query such a listing runs must search that index."""
+    with codedb.connect(tmp_path / "plan.sqlite") as db:
+        codedb.migrate(db)
+        for n in range(12):
+            db.projects.create(f"p{n}")
+        ran: list[str] = []
+        db.conn.set_trace_callback(ran.append)
+        for descending in (False, True):
+            first = db.projects.list(status="creating", descending=descending, limit=5)
+            db.projects.list(status="creating", descending=descending, limit=5, after=first.next_cursor)
+        db.conn.set_trace_callback(None)
+        selects = [sql for sql in ran if sql.lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 6  # 4 pages and 2 totals
+        for sql in selects:
+            plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "projects_status_idx" in plan and "SCAN" not in plan, (sql, plan)

@@ -11,6 +11,7 @@ Times are naive UTC: `now()`, `db_time()` for storing, `parse_time()` for readin
 """
 
 import json
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache, partial
@@ -109,9 +110,12 @@ def stored_json(value: Any) -> Any:
     return json.loads(value) if type(value) is str else value
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
+
+
 def json_text(value: Any) -> str | None:
     """A JSON column's value as the text both backends take for it (None stays NULL)."""
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    return None if value is None else _ENCODER.encode(value)
 
 
 def json_field(**kwargs: Any) -> Any:
@@ -131,6 +135,8 @@ def check_json(
         kinds = kind if isinstance(kind, tuple) else (kind,)
         names = " or ".join("an object" if k is dict else "an array" for k in kinds)
         raise InvalidInput(f"{what} must be {names} (JSON), not {type(value).__name__}")
+    if not value:  # {} or []: nothing in it to refuse
+        return value
     try:
         text = json.dumps(value, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
@@ -234,21 +240,40 @@ def params(record: Any) -> dict[str, Any]:
     return hook(record)
 
 
+_PLAIN = (str, int, float, bool, str | None, int | None, float | None, bool | None)
+
+
+def _time_param(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(" ", "microseconds")
+
+
 def _params_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """The parameters of a record class: for fields that hold plain values, times and JSON,
+    the attributes read at once (in C) and the times and JSON converted; the few classes with
+    other fields go through cattrs."""
     import attrs
 
-    base = _params_converter().get_unstructure_hook(cls)
-    names = [f.name for f in attrs.fields(cls) if f.metadata.get("json")] if attrs.has(cls) else []
-    if not names:
-        return base
+    if not attrs.has(cls):
+        return _params_converter().get_unstructure_hook(cls)
+    names = tuple(field.name for field in attrs.fields(cls))
+    converted: list[tuple[str, Callable[[Any], Any]]] = []
+    for field in attrs.fields(cls):
+        if field.metadata.get("json"):
+            converted.append((field.name, json_text))
+        elif field.type in (datetime, datetime | None):
+            converted.append((field.name, _time_param))
+        elif field.type not in _PLAIN:
+            return _params_converter().get_unstructure_hook(cls)
+    get = operator.attrgetter(*names)
+    read = get if len(names) > 1 else lambda record: (get(record),)  # one name: the value alone
 
-    def with_json(record: Any) -> dict[str, Any]:
-        found = base(record)
-        for name in names:
-            found[name] = json_text(found[name])
+    def hook(record: Any) -> dict[str, Any]:
+        found = dict(zip(names, read(record)))
+        for name, change in converted:
+            found[name] = change(found[name])
         return found
 
-    return with_json
+    return hook
 
 
 _param_hooks: dict[type, Callable[[Any], dict[str, Any]]] = {}

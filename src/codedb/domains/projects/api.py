@@ -277,25 +277,25 @@ class Projects(DomainAPI):
             updated_at=stamp,
             **fields,
         )
-        with self.db.transaction():
-            if user_id is not None:
-                self.db.users.get(user_id)
-            try:
-                with self.db.transaction():  # a savepoint: after a refused insert the rest can go on
-                    loaded = self.q.load_projects(self.conn, [params(project)])
-            except Exception as exc:  # the unique index of (user, name), checked by the engine
-                if is_unique_violation(exc):
-                    self._check_name(project.name, user_id, None)
-                raise
-            if loaded == 0:
-                raise Conflict(f"project {project.project_id} exists already; give another id or none")
-            self._event(
-                project.project_id,
-                "created",
-                f"created project {project.name}",
-                optional_text(actor, "actor"),
-                stamp,
-            )
+        try:
+            with self.db.transaction():
+                if user_id is not None:
+                    self.db.users.get(user_id)
+                if self.q.load_projects(self.conn, [params(project)]) == 0:
+                    raise Conflict(f"project {project.project_id} exists already; give another id or none")
+                self._event(
+                    project.project_id,
+                    "created",
+                    f"created project {project.name}",
+                    optional_text(actor, "actor"),
+                    stamp,
+                )
+        except Exception as exc:
+            # The unique index of (user, name) refused it, and the transaction is rolled back
+            # (on PostgreSQL it could run no query after the error): name the project it met.
+            if is_unique_violation(exc):
+                self._check_name(project.name, user_id, None)
+            raise
         return project
 
     def _check_name(self, name: str, user_id: str | None, project_id: str | None) -> None:
@@ -447,8 +447,10 @@ class Projects(DomainAPI):
             "updated_after": query_time(updated_after),
             "updated_before": query_time(updated_before),
         }
-        direction = "desc" if descending else "asc"
-        name = f"list_projects_by_{sort}_{direction}"
+        # One status in creation order (the commonest listing) has queries of its own, which
+        # walk projects_status_idx.
+        scope = "in_status_" if status is not None and sort == "created" else ""
+        name = f"list_projects_{scope}by_{sort}_{'desc' if descending else 'asc'}"
         if after is None:
             rows = getattr(self.q, name)(self.conn, **filters, limit=limit, offset=offset)
         else:
@@ -459,7 +461,8 @@ class Projects(DomainAPI):
         found = records(Project, rows)
         # The total costs a pass over every match: it comes with the first page (and offset
         # pages), not with keyset pages, which stay as quick at any depth.
-        total = int(self.q.count_matching_projects(self.conn, **filters)) if after is None else None
+        count = self.q.count_matching_projects if status is None else self.q.count_projects_in_status
+        total = int(count(self.conn, **filters)) if after is None else None
         cursor = None
         if len(found) == limit:
             last = found[-1]
