@@ -112,7 +112,7 @@ def typed(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [column[0] for column in cursor.description]
     rows = []
     for values in cursor:
-        row = dict(zip(names, values))
+        row = dict(zip(names, values, strict=True))
         row["config"] = json.loads(row["config"])
         if row["brief"] is not None:
             row["brief"] = json.loads(row["brief"])
@@ -198,8 +198,8 @@ class Api:
 def orm_class(path: Path) -> type:
     """The ORM implementation, as the old tools wrote theirs (SQLAlchemy 2, a session per call)."""
     from sqlalchemy import (
-        Column,
         JSON,
+        Column,
         DateTime,
         Float,
         ForeignKey,

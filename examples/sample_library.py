@@ -106,24 +106,57 @@ def projects(db: codedb.Database) -> None:
     """A few users, projects with their events, generations, files, usage and an analysis."""
     ada = db.users.add("ada", "ada@example.com", "Ada Lovelace", {"theme": "dark"})
     alan = db.users.add("alan", "alan@example.com", "Alan Turing")
-    shop = db.projects.create("shop", "an online shop", user_id=ada.user_id, project_type="web",
-                              provider="openai", model="gpt-4o", temperature=0.2, cost_estimate=5.0)
+    shop = db.projects.create(
+        "shop",
+        "an online shop",
+        user_id=ada.user_id,
+        project_type="web",
+        provider="openai",
+        model="gpt-4o",
+        temperature=0.2,
+        cost_estimate=5.0,
+    )
     db.projects.move(shop.project_id, "start", actor="ada")
     db.projects.move(shop.project_id, "execute", actor="ada")
-    db.generations.add(shop.project_id, "a cart page", language="python", framework="flask",
-                       generated_code="def cart():\n    return []\n", status="completed", tokens_used=1200)
-    db.generated_files.save(shop.project_id, "app/cart.py", "def cart():\n    return []\n", file_type="python",
-                            provider="openai")
+    db.generations.add(
+        shop.project_id,
+        "a cart page",
+        language="python",
+        framework="flask",
+        generated_code="def cart():\n    return []\n",
+        status="completed",
+        tokens_used=1200,
+    )
+    db.generated_files.save(
+        shop.project_id, "app/cart.py", "def cart():\n    return []\n", file_type="python", provider="openai"
+    )
     tool = db.projects.create("enigma", "a cipher tool", user_id=alan.user_id, project_type="cli")
     db.projects.move(tool.project_id, "start", actor="alan")
     db.projects.move(tool.project_id, "complete", actor="alan")
     for day in range(5):
         when = datetime(2026, 11, 20) + timedelta(days=day, hours=day)
-        db.usage.record("openai", "gpt-4o", project_id=shop.project_id, request_type="generate",
-                        tokens_in=900 + day, tokens_out=300, cost=0.012 * (day + 1), latency_ms=800 + 40 * day,
-                        timestamp=when)
-        db.usage.record("anthropic", "claude", project_id=tool.project_id, request_type="review",
-                        tokens_in=500, tokens_out=200, cost=0.008, latency_ms=600 + 90 * day, timestamp=when)
+        db.usage.record(
+            "openai",
+            "gpt-4o",
+            project_id=shop.project_id,
+            request_type="generate",
+            tokens_in=900 + day,
+            tokens_out=300,
+            cost=0.012 * (day + 1),
+            latency_ms=800 + 40 * day,
+            timestamp=when,
+        )
+        db.usage.record(
+            "anthropic",
+            "claude",
+            project_id=tool.project_id,
+            request_type="review",
+            tokens_in=500,
+            tokens_out=200,
+            cost=0.008,
+            latency_ms=600 + 90 * day,
+            timestamp=when,
+        )
     db.analyses.add(shop.project_id, 82, issues=3, warnings=5, analysis={"lint": "3 issues"})
     print(f"sample projects: {len(db.users.list())} users, {db.projects.list().total} projects")
 

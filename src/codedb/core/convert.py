@@ -268,7 +268,7 @@ def _params_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
     read = get if len(names) > 1 else lambda record: (get(record),)  # one name: the value alone
 
     def hook(record: Any) -> dict[str, Any]:
-        found = dict(zip(names, read(record)))
+        found = dict(zip(names, read(record), strict=True))
         for name, change in converted:
             found[name] = change(found[name])
         return found
