@@ -5,6 +5,7 @@ schemas, rollback that asks before dropping rows, one vocabulary, completion."""
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -173,7 +174,7 @@ def test_rollback_asks_before_dropping_rows(lib: CLI) -> None:
     assert dry.startswith(f"would roll back: {known_ids('sqlite')[-1]}")
     assert db_snapshot(lib.target) == before
     out = lib.ok("rollback", "--to=base", "--force")
-    assert "dropped: function (1 rows)" in out
+    assert re.search(r"dropped: (.+, )?function \(1 rows\)", out), out
     assert lib.ok("migrate").startswith("applied: 0001")  # base is still a codedb database
     assert json.loads(lib.ok("list-functions", "--json")) == []
 

@@ -79,10 +79,14 @@ def test_override_replaces_only_in_its_dialect(tmp_path: Path) -> None:
 def test_a_table_without_its_queries_is_refused() -> None:
     from types import SimpleNamespace
 
-    from codedb.core.registry import bind_tables
+    from codedb.core.registry import bind_tables, domains
 
-    with pytest.raises(QueryFileError, match="sql/library/tables.sql lacks count_function, dump_function"):
-        bind_tables(SimpleNamespace(library=SimpleNamespace()))
+    first = next(d for d in domains() if d.tables)
+    table = first.tables[0].name
+    with pytest.raises(
+        QueryFileError, match=f"sql/{first.name}/tables.sql lacks count_{table}, dump_{table}"
+    ):
+        bind_tables(SimpleNamespace(**{first.name: SimpleNamespace()}))
 
 
 def test_every_table_has_a_record_and_its_queries(db) -> None:  # type: ignore[no-untyped-def]

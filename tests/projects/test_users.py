@@ -25,6 +25,8 @@ def test_add_get_update_list_and_uniqueness(db: codedb.Database) -> None:
         ({"username": "bob", "preferences": ["a"]}, "preferences must be an object"),
         ({"username": "bob", "preferences": {"x": float("nan")}}, "cannot be written as JSON"),
         ({"username": "b\x00b"}, "NUL"),
+        ({"username": "bob", "preferences": {"x": "a\x00b"}}, "NUL"),  # jsonb cannot hold \u0000
+        ({"username": "bob", "preferences": {"k\x00": 1}}, "NUL"),
     ):
         with pytest.raises(codedb.InvalidInput, match=message):
             db.users.add(**bad)  # type: ignore[arg-type]

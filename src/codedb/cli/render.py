@@ -28,8 +28,10 @@ def as_json(data: Any) -> str:
 def _cell(value: Any, width: int | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple) and all(isinstance(v, str | int | float) for v in value):
         text = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict | list | tuple):  # a JSON column: shown as JSON, not as Python
+        text = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, datetime):
         text = value.isoformat(sep=" ", timespec="seconds")
     elif isinstance(value, float):

@@ -12,8 +12,9 @@ Times are naive UTC: `now()`, `db_time()` for storing, `parse_time()` for readin
 
 import json
 import operator
+import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -59,6 +60,36 @@ def parse_time(value: str | datetime) -> datetime:
                 "year 1 and 9999"
             ) from None
     return parsed
+
+
+_AGE = re.compile(r"(\d{1,7})\s*(s|m|h|d|w)", re.IGNORECASE)
+_AGE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_age(value: str | timedelta, what: str = "--older-than") -> timedelta:
+    """An age or a window such as 90d, 12h, 30m, 2w or 45s (a timedelta passes through)."""
+    if isinstance(value, timedelta):
+        if value <= timedelta(0):
+            raise InvalidInput(f"{what} must be a positive length of time")
+        return value
+    found = _AGE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None or int(found.group(1)) == 0:
+        raise InvalidInput(
+            f"invalid {what} {value!r:.40}; give a length of time such as 90d, 12h, 30m, 2w or 45s"
+        )
+    return timedelta(**{_AGE_UNITS[found.group(2).lower()]: int(found.group(1))})
+
+
+def time_before(value: str | datetime | timedelta, what: str = "--older-than") -> datetime:
+    """A cut-off: an age back from now (90d, a timedelta) or a date (ISO 8601, a datetime)."""
+    if isinstance(value, datetime):
+        return parse_time(value)
+    if isinstance(value, str) and value.strip()[:1].isdigit() and "-" in value:
+        return parse_time(value)
+    try:
+        return now() - parse_age(value, what)
+    except OverflowError:
+        raise InvalidInput(f"{what} {value!r:.40} reaches before year 1; give a shorter time") from None
 
 
 def query_time(value: str | datetime | None) -> str | None:
@@ -126,23 +157,43 @@ def json_field(**kwargs: Any) -> Any:
     return attrs.field(converter=stored_json, metadata={"json": True}, **kwargs)
 
 
+def json_value_field(**kwargs: Any) -> Any:
+    """A record field holding any JSON value, a string or a number too (a preference): the
+    queries read the column as JSON text on both backends (CAST(col AS TEXT)), parsed here;
+    from_dict encodes a dump's value first, so a string is never taken for JSON text."""
+    import attrs
+
+    return attrs.field(converter=json.loads, metadata={"json": True, "any_json": True}, **kwargs)
+
+
 def check_json(
     value: Any, what: str, kind: type[dict[str, Any]] | type[list[Any]] | tuple[type, ...] = (dict, list)
 ) -> Any:
     """A caller's value for a JSON column: an object or array that JSON can write (finite
-    numbers, text keys), else InvalidInput naming it."""
+    numbers, text keys, no NUL), else InvalidInput naming it."""
     if not isinstance(value, kind):
         kinds = kind if isinstance(kind, tuple) else (kind,)
         names = " or ".join("an object" if k is dict else "an array" for k in kinds)
         raise InvalidInput(f"{what} must be {names} (JSON), not {type(value).__name__}")
-    if not value:  # {} or []: nothing in it to refuse
-        return value
+    return check_json_value(value, what) if value else value  # {} or []: nothing to refuse
+
+
+# A NUL escaped by JSON (an even run of backslashes before it is text, not an escape).
+_ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def check_json_value(value: Any, what: str) -> Any:
+    """Any value JSON can write (an object, array, text, number, true, false or null) with
+    finite numbers, text keys and no NUL (PostgreSQL's jsonb cannot hold \\u0000); else
+    InvalidInput naming it."""
     try:
         text = json.dumps(value, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidInput(
             f"{what} cannot be written as JSON ({exc}); give plain objects, arrays, text and numbers"
         ) from None
+    if "u0000" in text and _ESCAPED_NUL.search(text):
+        raise InvalidInput(f"{what} holds a NUL character, which codedb cannot store; remove it")
     check_text(text, what)
     return value
 
@@ -298,6 +349,9 @@ def from_dict(cls: type[T], data: Any) -> T:
     if not isinstance(data, dict):
         raise InvalidInput(f"not a valid {cls.__name__} record: expected a JSON object")
     try:
+        any_json = _any_json_fields(cls)  # type: ignore[arg-type]
+        if any_json:
+            data = {k: _ENCODER.encode(v) if k in any_json else v for k, v in data.items()}
         record = converter().structure(data, cls)
         check = getattr(record, "check_fields", None)  # what a type cannot say (JSON in text)
         if check is not None:
@@ -305,6 +359,17 @@ def from_dict(cls: type[T], data: Any) -> T:
         return record
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, InvalidInput) as exc:
         raise InvalidInput(f"not a valid {cls.__name__} record: {_first_cause(exc)}") from None
+
+
+@cache
+def _any_json_fields(cls: type) -> frozenset[str]:
+    import attrs
+
+    return (
+        frozenset(f.name for f in attrs.fields(cls) if f.metadata.get("any_json"))
+        if attrs.has(cls)
+        else frozenset()
+    )
 
 
 def _first_cause(exc: BaseException) -> str:

@@ -66,19 +66,21 @@ def domains() -> tuple[Domain, ...]:
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         declared = importlib.import_module(f"{package.__name__}.{info.name}").DOMAIN
         found[declared.name] = declared
+    # In rounds: each round takes, by name, the domains whose required domains came before
+    # (so the library, which requires nothing, keeps its tables first).
     ordered: list[Domain] = []
-
-    def visit(domain: Domain, path: tuple[str, ...]) -> None:
-        if domain in ordered:
-            return
-        if domain.name in path:
-            raise RuntimeError(f"domains require each other in a circle: {' -> '.join(path)}")
-        for name in domain.requires:
-            visit(found[name], (*path, domain.name))
-        ordered.append(domain)
-
-    for domain in found.values():
-        visit(domain, ())
+    waiting = dict(found)
+    while waiting:
+        done = {d.name for d in ordered}
+        ready = [d for d in waiting.values() if all(r in done for r in d.requires)]
+        if not ready:
+            unknown = sorted({r for d in waiting.values() for r in d.requires} - set(found))
+            if unknown:
+                raise RuntimeError(f"domains require unknown domains: {', '.join(unknown)}")
+            raise RuntimeError(f"domains require each other in a circle among: {', '.join(sorted(waiting))}")
+        for domain in ready:
+            ordered.append(domain)
+            del waiting[domain.name]
     return tuple(ordered)
 
 

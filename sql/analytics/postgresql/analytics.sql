@@ -1,0 +1,18 @@
+-- PostgreSQL's spellings of the week and of a metadata key (see ../analytics.sql).
+
+-- name: trend_by_week(metric_name, project_id, since, until)
+-- A metric per week (its Monday, YYYY-MM-DD) over [since, until).
+SELECT to_char(date_trunc('week', recorded_at), 'YYYY-MM-DD') AS period, COUNT(*) AS count, SUM(value) AS total, AVG(value) AS mean,
+       MIN(value) AS min, MAX(value) AS max
+FROM analytics
+WHERE metric_name = :metric_name AND recorded_at >= :since AND recorded_at < :until
+  AND (CAST(:project_id AS TEXT) IS NULL OR project_id = :project_id)
+GROUP BY to_char(date_trunc('week', recorded_at), 'YYYY-MM-DD') ORDER BY 1;
+
+-- name: usage_counts(key, since, until)
+-- How often each value of a metadata key (widget, feature) was recorded over [since, until),
+-- the commonest first, with the sum of the values.
+SELECT metadata ->> CAST(:key AS TEXT) AS name, COUNT(*) AS count, SUM(value) AS total
+FROM analytics
+WHERE recorded_at >= :since AND recorded_at < :until AND metadata ->> CAST(:key AS TEXT) IS NOT NULL
+GROUP BY 1 ORDER BY 2 DESC, 1;

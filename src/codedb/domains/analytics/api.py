@@ -1,0 +1,129 @@
+"""Analytics (db.analytics): record a measurement, a project's summary per metric, a
+metric's trend per day, week or month, usage counts by a metadata key, and the rows for export."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ...core.api import NO_LIMIT, DomainAPI
+from ...core.convert import check_json, check_text, db_time, now, params, parse_time, records
+from ...core.ids import new_id
+from ...errors import InvalidInput
+from ..metrics.api import window_bounds
+from .records import Measurement, MetricSummary, Trend, UsageCount
+
+if TYPE_CHECKING:
+    from ...core.db import Database
+
+PERIODS = ("day", "week", "month")
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _metric(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("empty metric name; name what is measured")
+    return check_text(value.strip(), "metric name")
+
+
+class Analytics(DomainAPI):
+    """Measurements by metric name, of a project or of none."""
+
+    def __init__(self, db: Database):
+        super().__init__(db)
+        self.q = db.queries.analytics
+
+    def record(
+        self,
+        metric_name: str,
+        value: float,
+        *,
+        project_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        at: str | datetime | None = None,
+    ) -> Measurement:
+        """Record one measurement (its own transaction); NotFound for an unknown project."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise InvalidInput(f"value must be a finite number, not {value!r:.40}")
+        measurement = Measurement(
+            new_id(),
+            project_id,
+            _metric(metric_name),
+            float(value),
+            now() if at is None else parse_time(at),
+            check_json({} if metadata is None else metadata, "metadata", dict),
+        )
+        with self.db.transaction():
+            if project_id is not None:
+                self.db.projects.get(project_id)
+            self.q.load_analytics(self.conn, [params(measurement)])
+        return measurement
+
+    def project_summary(self, project_id: str) -> builtins.list[MetricSummary]:
+        """Each metric of a project: count, latest value and time, min, max, mean."""
+        self.db.projects.get(project_id)
+        return records(MetricSummary, self.q.project_summary(self.conn, project_id=project_id))
+
+    def trends(
+        self,
+        metric_name: str,
+        period: str = "day",
+        *,
+        project_id: str | None = None,
+        window: str | timedelta | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+    ) -> builtins.list[Trend]:
+        """A metric per day, week (from Monday) or month: count, total, mean, min, max."""
+        if period not in PERIODS:
+            raise InvalidInput(f"unknown period {period!r}; use day, week or month")
+        start, end = window_bounds(window, since, until)
+        rows = getattr(self.q, f"trend_by_{period}")(
+            self.conn,
+            metric_name=_metric(metric_name),
+            project_id=project_id,
+            since=db_time(start),
+            until=db_time(end),
+        )
+        return records(Trend, rows)
+
+    def usage_counts(
+        self,
+        key: str = "widget",
+        *,
+        window: str | timedelta | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+    ) -> builtins.list[UsageCount]:
+        """How often each value of a metadata key (a widget, a feature) was recorded."""
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise InvalidInput(f"invalid metadata key {key!r:.40}; give letters, digits, _ or - (up to 64)")
+        start, end = window_bounds(window, since, until)
+        return records(
+            UsageCount, self.q.usage_counts(self.conn, key=key, since=db_time(start), until=db_time(end))
+        )
+
+    def measurements(
+        self,
+        *,
+        metric_name: str | None = None,
+        project_id: str | None = None,
+        window: str | timedelta | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[Measurement]:
+        """The measurements matching the filters (None leaves one out), oldest first."""
+        start, end = window_bounds(window, since, until)
+        rows = self.q.export_measurements(
+            self.conn,
+            metric_name=None if metric_name is None else _metric(metric_name),
+            project_id=project_id,
+            since=db_time(start),
+            until=db_time(end),
+            limit=NO_LIMIT if limit is None else limit,
+        )
+        return records(Measurement, rows)

@@ -1,0 +1,163 @@
+"""Conversation history (db.history): save a message, a session's messages (all, or its
+last N), a user's sessions, delete a session, prune by age, a session as Markdown."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ...core.api import NO_LIMIT, DomainAPI
+from ...core.convert import check_json, check_text, db_time, now, params, parse_time, records, time_before
+from ...core.ids import new_id
+from ...errors import Conflict, InvalidInput, NotFound
+from .records import ROLES, Message, SessionSummary
+
+if TYPE_CHECKING:
+    from ...core.db import Database
+
+HINT = "list a user's sessions with 'codedb history sessions USER'"
+
+
+def _optional(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
+    return check_text(value, what)
+
+
+def _session(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("empty session id; give the session's id")
+    return check_text(value.strip(), "session id")
+
+
+def _tokens(tokens: Any, extra: dict[str, Any]) -> int:
+    """The message's tokens: given, else extra's "tokens" when it is a whole number, else 0."""
+    if tokens is None:
+        found = extra.get("tokens")
+        tokens = found if isinstance(found, int) and not isinstance(found, bool) and found >= 0 else 0
+    if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens < 0:
+        raise InvalidInput(f"tokens must be a whole number of 0 or more, not {tokens!r:.40}")
+    return tokens
+
+
+class History(DomainAPI):
+    """Messages by session; a session belongs to the user who saved its first message."""
+
+    def __init__(self, db: Database):
+        super().__init__(db)
+        self.q = db.queries.history
+
+    def save(
+        self,
+        user_id: str,
+        session_id: str,
+        role: str,
+        content: str,
+        *,
+        model: str | None = None,
+        workspace_path: str | None = None,
+        tokens: int | None = None,
+        extra: dict[str, Any] | None = None,
+        at: str | datetime | None = None,
+    ) -> Message:
+        """Save one message (its own transaction); NotFound for an unknown user, Conflict
+        when the session belongs to another user."""
+        if role not in ROLES:
+            raise InvalidInput(f"unknown role {role!r:.40}; use one of {', '.join(ROLES)}")
+        if not isinstance(content, str):
+            raise InvalidInput(f"content must be text, not {type(content).__name__}")
+        extra = check_json({} if extra is None else extra, "extra", dict)
+        message = Message(
+            new_id(),
+            user_id,
+            _session(session_id),
+            role,
+            check_text(content, "content"),
+            _optional(model, "model"),
+            _optional(workspace_path, "workspace path"),
+            _tokens(tokens, extra),
+            extra,
+            now() if at is None else parse_time(at),
+        )
+        with self.db.transaction():
+            self.db.users.get(user_id)
+            owner = self.q.session_owner(self.conn, session_id=message.session_id)
+            if owner is not None and owner != user_id:
+                raise Conflict(
+                    f"session {message.session_id} belongs to user {owner}; give that user or another session"
+                )
+            self.q.load_conversation_history(self.conn, [params(message)])
+        return message
+
+    def _owner(self, session_id: str) -> str:
+        owner = self.q.session_owner(self.conn, session_id=_session(session_id))
+        if owner is None:
+            raise NotFound(f"session {session_id} not found; {HINT}")
+        return str(owner)
+
+    def messages(
+        self, session_id: str, *, last: int | None = None, limit: int | None = None, offset: int = 0
+    ) -> builtins.list[Message]:
+        """A session's messages oldest first; with `last`, only its last N (still oldest first)."""
+        self._owner(session_id)
+        if last is not None:
+            if isinstance(last, bool) or not isinstance(last, int) or last < 1:
+                raise InvalidInput("--last must be a whole number of 1 or more")
+            return records(
+                Message, self.q.last_session_messages(self.conn, session_id=session_id, count=last)
+            )
+        rows = self.q.session_messages(
+            self.conn, session_id=session_id, limit=NO_LIMIT if limit is None else limit, offset=offset
+        )
+        return records(Message, rows)
+
+    def sessions(
+        self, user_id: str, *, limit: int | None = None, offset: int = 0
+    ) -> builtins.list[SessionSummary]:
+        """A user's sessions, the latest active first (NotFound for an unknown user)."""
+        self.db.users.get(user_id)
+        rows = self.q.user_sessions(
+            self.conn, user_id=user_id, limit=NO_LIMIT if limit is None else limit, offset=offset
+        )
+        return records(SessionSummary, rows)
+
+    def delete_session(self, session_id: str) -> int:
+        """Delete a session's messages; their number (NotFound for an unknown session)."""
+        with self.db.transaction():
+            self._owner(session_id)
+            return int(self.q.delete_session(self.conn, session_id=session_id))
+
+    def prune(self, older_than: str | datetime | timedelta, *, dry_run: bool = False) -> tuple[int, datetime]:
+        """Delete the messages older than an age (90d) or a date; with `dry_run`, only count
+        them. The number and the cut-off."""
+        before = time_before(older_than)
+        with self.db.transaction():
+            if dry_run:
+                return int(self.q.count_messages_before(self.conn, before=db_time(before))), before
+            return int(self.q.prune_messages_before(self.conn, before=db_time(before))), before
+
+    def markdown(self, session_id: str) -> str:
+        """A session as Markdown: a heading, then each message under its role and time."""
+        messages = self.messages(session_id)
+        first, last = messages[0].created_at, messages[-1].created_at
+        user = self.db.users.get(messages[0].user_id).username
+        lines = [
+            f"# Session {session_id}",
+            "",
+            f"{user}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
+            f"{len(messages)} message{'' if len(messages) == 1 else 's'}",
+        ]
+        for message in messages:
+            about = ", ".join(
+                x for x in (message.model, f"{message.tokens} tokens" if message.tokens else None) if x
+            )
+            lines += [
+                "",
+                f"## {message.role} · {message.created_at:%Y-%m-%d %H:%M:%S}"
+                + (f" ({about})" if about else ""),
+            ]
+            lines += ["", message.content.rstrip("\n")]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,164 @@
+"""System metrics (db.metrics): record a timed operation, time a block or a function
+(`with db.metrics.timed("op"):` or `@db.metrics.timed("op")`), summaries per operation with
+exact p50/p95/p99, the slowest runs, pruning by age."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ...core.api import DomainAPI
+from ...core.convert import check_json, check_text, db_time, now, params, parse_time, records, time_before
+from ...core.ids import new_id
+from ...errors import CodedbError, InvalidInput
+from .records import Metric, OperationSummary
+
+if TYPE_CHECKING:
+    from ...core.db import Database
+
+EARLIEST, LATEST = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)
+
+
+def _operation(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("empty operation; name the operation timed")
+    return check_text(value.strip(), "operation")
+
+
+def _duration(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        raise InvalidInput(f"duration must be a finite number of milliseconds, 0 or more, not {value!r:.40}")
+    return float(value)
+
+
+def window_bounds(
+    window: str | timedelta | None = None,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+) -> tuple[datetime, datetime]:
+    """[since, until) from a window back from now (24h, 7d) or from dates; open ends stretch
+    to the first and last times a column can hold."""
+    if window is not None and since is not None:
+        raise InvalidInput("give a window or a start date, not both")
+    start = (
+        time_before(window, "--window")
+        if window is not None
+        else EARLIEST
+        if since is None
+        else parse_time(since)
+    )
+    end = LATEST if until is None else parse_time(until)
+    if end <= start:
+        raise InvalidInput("the window ends before it starts; give an earlier start or a later end")
+    return start, end
+
+
+class Metrics(DomainAPI):
+    """Timed operations and what they add up to."""
+
+    def __init__(self, db: Database):
+        super().__init__(db)
+        self.q = db.queries.metrics
+
+    def record(
+        self,
+        operation: str,
+        duration_ms: float,
+        *,
+        success: bool = True,
+        error: str | None = None,
+        extra: dict[str, Any] | None = None,
+        at: str | datetime | None = None,
+    ) -> Metric:
+        """Record one run of an operation (its own transaction)."""
+        if not isinstance(success, bool):
+            raise InvalidInput("success must be true or false")
+        if error is not None and not isinstance(error, str):
+            raise InvalidInput(f"error must be text, not {type(error).__name__}")
+        metric = Metric(
+            new_id(),
+            _operation(operation),
+            _duration(duration_ms),
+            success,
+            None if error is None else check_text(error, "error"),
+            check_json({} if extra is None else extra, "extra", dict),
+            now() if at is None else parse_time(at),
+        )
+        with self.db.transaction():
+            self.q.load_system_metrics(self.conn, [params(metric)])
+        return metric
+
+    @contextmanager
+    def timed(self, operation: str, extra: dict[str, Any] | None = None) -> Iterator[None]:
+        """Time a block (or, as a decorator, each call of a function) and record it: a success,
+        or on an exception a failure with its type and first line, the exception going on."""
+        operation = _operation(operation)
+        start = time.perf_counter()
+        try:
+            yield
+        except BaseException as exc:
+            elapsed = (time.perf_counter() - start) * 1000
+            first = (str(exc).splitlines() or [""])[0][:500]
+            try:
+                self.record(
+                    operation,
+                    elapsed,
+                    success=False,
+                    error=f"{type(exc).__name__}: {first}".rstrip(": "),
+                    extra=extra,
+                )
+            except CodedbError as failed:  # the block's own error is the one to report
+                exc.add_note(f"codedb could not record the metric {operation}: {failed}")
+            raise
+        self.record(operation, (time.perf_counter() - start) * 1000, extra=extra)
+
+    def summary(
+        self,
+        operation: str | None = None,
+        *,
+        window: str | timedelta | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+    ) -> builtins.list[OperationSummary]:
+        """Per operation (or for one): count, errors, error rate, mean, p50/p95/p99 and max of
+        the durations over a window (all time without one)."""
+        start, end = window_bounds(window, since, until)
+        bounds = {"since": db_time(start), "until": db_time(end)}
+        if operation is None:
+            return records(OperationSummary, self.q.summarize_operations(self.conn, **bounds))
+        rows = self.q.summarize_operation(self.conn, operation=_operation(operation), **bounds)
+        return records(OperationSummary, rows)
+
+    def slowest(
+        self,
+        operation: str | None = None,
+        *,
+        limit: int = 10,
+        window: str | timedelta | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+    ) -> builtins.list[Metric]:
+        """The slowest runs (of one operation, or of all) over a window, slowest first."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InvalidInput("--limit must be a whole number of 1 or more")
+        start, end = window_bounds(window, since, until)
+        bounds = {"since": db_time(start), "until": db_time(end), "limit": limit}
+        if operation is None:
+            return records(Metric, self.q.slowest(self.conn, **bounds))
+        return records(
+            Metric, self.q.slowest_of_operation(self.conn, operation=_operation(operation), **bounds)
+        )
+
+    def prune(self, older_than: str | datetime | timedelta, *, dry_run: bool = False) -> tuple[int, datetime]:
+        """Delete the metrics older than an age (90d) or a date; with `dry_run`, only count
+        them. The number and the cut-off."""
+        before = time_before(older_than)
+        with self.db.transaction():
+            if dry_run:
+                return int(self.q.count_metrics_before(self.conn, before=db_time(before))), before
+            return int(self.q.prune_metrics_before(self.conn, before=db_time(before))), before

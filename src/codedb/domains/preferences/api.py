@@ -1,0 +1,87 @@
+"""Preferences (db.preferences): a user's values by key, any JSON value each."""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING, Any
+
+from ...core.api import DomainAPI
+from ...core.convert import check_json_value, check_text, db_time, json_text, now, record, records
+from ...errors import InvalidInput, NotFound
+from .records import Preference
+
+if TYPE_CHECKING:
+    from ...core.db import Database
+
+MAX_KEY = 200
+
+
+def _key(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("empty preference key; give a key such as theme")
+    if len(value) > MAX_KEY:
+        raise InvalidInput(f"preference key of {len(value)} characters; keep it to {MAX_KEY}")
+    return check_text(value.strip(), "preference key")
+
+
+class Preferences(DomainAPI):
+    """One JSON value per (user, key): get with a default, set (insert or replace), delete,
+    list, and a user's whole set as one JSON object."""
+
+    def __init__(self, db: Database):
+        super().__init__(db)
+        self.q = db.queries.preferences
+
+    def find(self, user_id: str, key: str) -> Preference | None:
+        """A user's preference record, or None."""
+        return record(Preference, self.q.get_preference(self.conn, user_id=user_id, key=_key(key)))
+
+    def get(self, user_id: str, key: str, default: Any = None) -> Any:
+        """The value of a user's preference, or `default` when the user has not set it."""
+        found = self.find(user_id, key)
+        return default if found is None else found.value
+
+    def set(self, user_id: str, key: str, value: Any) -> Preference:
+        """Set a preference (insert or replace) in its own transaction; NotFound for an
+        unknown user."""
+        key = _key(key)
+        text = json_text(check_json_value(value, f"preference {key}"))
+        with self.db.transaction():
+            self.db.users.get(user_id)
+            self.q.set_preference(self.conn, user_id=user_id, key=key, value=text, stamp=db_time(now()))
+            found = self.find(user_id, key)
+        assert found is not None
+        return found
+
+    def delete(self, user_id: str, key: str) -> None:
+        """Delete a preference; NotFound when the user has no such preference."""
+        key = _key(key)
+        with self.db.transaction():
+            if self.q.delete_preference(self.conn, user_id=user_id, key=key) == 0:
+                raise NotFound(
+                    f"user {user_id} has no preference {key!r}; list them with 'codedb prefs list'"
+                )
+
+    def list(self, user_id: str) -> builtins.list[Preference]:
+        """A user's preferences by key (NotFound for an unknown user)."""
+        self.db.users.get(user_id)
+        return records(Preference, self.q.list_preferences(self.conn, user_id=user_id))
+
+    def export(self, user_id: str) -> dict[str, Any]:
+        """A user's preferences as one JSON object {key: value}."""
+        return {p.key: p.value for p in self.list(user_id)}
+
+    def import_(self, user_id: str, values: Any, *, replace: bool = False) -> int:
+        """Set every key of a JSON object, all or nothing (with `replace`, the user's other
+        preferences are deleted); the number set."""
+        if not isinstance(values, dict):
+            raise InvalidInput("preferences to import must be a JSON object of key: value")
+        checked = {_key(k): json_text(check_json_value(v, f"preference {k}")) for k, v in values.items()}
+        stamp = db_time(now())
+        with self.db.transaction():
+            self.db.users.get(user_id)
+            if replace:
+                self.q.clear_user_preferences_of(self.conn, user_id=user_id)
+            for key, text in checked.items():
+                self.q.set_preference(self.conn, user_id=user_id, key=key, value=text, stamp=stamp)
+        return len(checked)

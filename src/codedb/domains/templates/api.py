@@ -1,0 +1,222 @@
+"""The template marketplace (db.templates): publish (each publish of a name a new version),
+list and search, show, install a version to a file (counting the download), rate, versions,
+unpublish a template or one version."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...core.api import DomainAPI
+from ...core.convert import check_text, db_time, like_pattern, now, params, record, records
+from ...core.files import write_output
+from ...core.ids import new_id, resolve_prefix
+from ...errors import Conflict, InvalidInput, NotFound
+from .records import Template, TemplateDownload, TemplateListing, TemplateTag, TemplateVersion
+
+if TYPE_CHECKING:
+    from ...core.db import Database
+
+HINT = "list templates with 'codedb templates list'"
+SORTS = ("rating", "downloads", "newest", "name")
+MAX_PAGE = 1000
+
+
+def _text(value: Any, what: str, *, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
+    if required and not value.strip():
+        raise InvalidInput(f"empty {what}; give the template's {what}")
+    return check_text(value.strip() if required else value, what)
+
+
+def _tags(tags: Any) -> tuple[str, ...] | None:
+    if tags is None:
+        return None
+    if isinstance(tags, str) or not all(isinstance(t, str) for t in tags):
+        raise InvalidInput("tags must be a list of names")
+    cleaned = sorted({check_text(t.strip(), "tag") for t in tags if t.strip()})
+    return tuple(cleaned)
+
+
+class Templates(DomainAPI):
+    """Templates by unique name, their versions, ratings and downloads."""
+
+    def __init__(self, db: Database):
+        super().__init__(db)
+        self.q = db.queries.templates
+
+    def resolve(self, template: str) -> str:
+        """The id of a template given its name, its id or a unique prefix of the id."""
+        if isinstance(template, str):
+            found = self.q.get_template_by_name(self.conn, name=template.strip())
+            if found is not None:
+                return str(found[0])
+        return resolve_prefix(
+            "template",
+            template,
+            lambda v: self.q.get_template(self.conn, template_id=v) is not None,
+            lambda p: [row[0] for row in self.q.find_template_ids(self.conn, prefix=p)],
+            HINT,
+        )
+
+    def get(self, template_id: str) -> TemplateListing:
+        """A template with its latest version, tags, rating, ratings and downloads."""
+        found = record(TemplateListing, self.q.get_listing(self.conn, template_id=template_id))
+        if found is None:
+            raise NotFound(f"template {template_id} not found; {HINT}")
+        return found
+
+    def publish(
+        self,
+        name: str,
+        content: str,
+        *,
+        description: str | None = None,
+        author: str | None = None,
+        tags: builtins.list[str] | tuple[str, ...] | None = None,
+        notes: str = "",
+    ) -> TemplateVersion:
+        """Publish `content` under `name`: version 1 of a new template, or the next version of
+        an existing one (its older versions stay). Description, author and tags given replace
+        the template's; those left out stay."""
+        name = _text(name, "name", required=True)
+        if not isinstance(content, str):
+            raise InvalidInput(f"content must be text, not {type(content).__name__}")
+        content = check_text(content, "content")
+        notes = _text(notes, "notes")
+        given_tags = _tags(tags)
+        stamp = now()
+        with self.db.transaction():
+            found = record(Template, self.q.get_template_by_name(self.conn, name=name))
+            if found is None:
+                found = Template(
+                    new_id(), name, _text(description, "description"), _text(author, "author"), stamp, stamp
+                )
+                self.q.load_templates(self.conn, [params(found)])
+                version = 1
+            else:
+                self.q.update_template(
+                    self.conn,
+                    template_id=found.template_id,
+                    description=found.description
+                    if description is None
+                    else _text(description, "description"),
+                    author=found.author if author is None else _text(author, "author"),
+                    updated_at=db_time(stamp),
+                )
+                version = int(self.q.latest_version(self.conn, template_id=found.template_id) or 0) + 1
+            published = TemplateVersion(found.template_id, version, content, notes, stamp)
+            self.q.load_template_versions(self.conn, [params(published)])
+            if given_tags is not None:
+                self.q.clear_tags_of(self.conn, template_id=found.template_id)
+                self.q.load_template_tags(
+                    self.conn, [params(TemplateTag(found.template_id, tag)) for tag in given_tags]
+                )
+        return published
+
+    def list(
+        self,
+        *,
+        text: str | None = None,
+        tag: str | None = None,
+        author: str | None = None,
+        sort: str = "rating",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> builtins.list[TemplateListing]:
+        """Templates matching text (in name or description), a tag and an author (None leaves
+        one out), sorted by rating (then the number of ratings), downloads, newest or name."""
+        if sort not in SORTS:
+            raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"--limit must be a whole number from 1 to {MAX_PAGE:,}")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise InvalidInput("--offset must be a whole number of 0 or more")
+        filters = {
+            "pattern": None if text is None else like_pattern(check_text(text, "search text")),
+            "author": None if author is None else check_text(author, "author"),
+            "tag": None if tag is None else check_text(tag.strip(), "tag"),
+        }
+        rows = getattr(self.q, f"list_templates_by_{sort}")(self.conn, **filters, limit=limit, offset=offset)
+        return records(TemplateListing, rows)
+
+    def count(self, *, text: str | None = None, tag: str | None = None, author: str | None = None) -> int:
+        """How many templates match the filters of `list`."""
+        return int(
+            self.q.count_matching_templates(
+                self.conn,
+                pattern=None if text is None else like_pattern(check_text(text, "search text")),
+                author=author,
+                tag=tag,
+            )
+        )
+
+    def versions(self, template_id: str) -> builtins.list[TemplateVersion]:
+        """A template's versions, the newest first."""
+        self.get(template_id)
+        return records(TemplateVersion, self.q.list_versions(self.conn, template_id=template_id))
+
+    def version(self, template_id: str, version: int | None = None) -> TemplateVersion:
+        """One version of a template (the latest without `version`)."""
+        listing = self.get(template_id)
+        wanted = listing.latest_version if version is None else version
+        found = record(
+            TemplateVersion, self.q.get_version(self.conn, template_id=template_id, version=wanted)
+        )
+        if found is None:
+            raise NotFound(
+                f"template {listing.name} has no version {wanted}; its latest is {listing.latest_version} "
+                f"(see 'codedb templates versions {listing.name}')"
+            )
+        return found
+
+    def install(
+        self,
+        template_id: str,
+        dest: str | Path,
+        *,
+        version: int | None = None,
+        force: bool = False,
+        user_id: str | None = None,
+    ) -> TemplateVersion:
+        """Write a version's content (the latest by default) to `dest`, refusing to replace a
+        file without `force`, and count the download: both or neither."""
+        chosen = self.version(template_id, version)
+        if user_id is not None:
+            self.db.users.get(user_id)
+        download = TemplateDownload(new_id(), template_id, chosen.version, user_id, now())
+        with self.db.transaction():
+            self.q.load_template_downloads(self.conn, [params(download)])
+            write_output(dest, chosen.content, force=force, protected=[self.db.path] if self.db.path else [])
+        return chosen
+
+    def rate(self, template_id: str, user_id: str, rating: int) -> TemplateListing:
+        """A user's rating, 1 to 5 (re-rating replaces theirs); the template as it now stands."""
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise InvalidInput(f"a rating is a whole number from 1 to 5, not {rating!r:.20}")
+        with self.db.transaction():
+            self.get(template_id)
+            self.db.users.get(user_id)
+            self.q.rate_template(
+                self.conn, template_id=template_id, user_id=user_id, rating=rating, stamp=db_time(now())
+            )
+        return self.get(template_id)
+
+    def unpublish(self, template_id: str, version: int | None = None) -> None:
+        """Remove a template with all its versions, ratings and downloads, or one version of
+        it (not its only one: unpublish the template then)."""
+        with self.db.transaction():
+            listing = self.get(template_id)
+            if version is None:
+                self.q.delete_template(self.conn, template_id=template_id)
+                return
+            if self.q.delete_version(self.conn, template_id=template_id, version=version) == 0:
+                raise NotFound(f"template {listing.name} has no version {version}")
+            if int(self.q.count_versions(self.conn, template_id=template_id)) == 0:
+                raise Conflict(
+                    f"version {version} is the only version of {listing.name}; unpublish the template instead"
+                )

@@ -1,0 +1,68 @@
+"""The templates domain's records: one per table, and a template as listings show it."""
+
+from datetime import datetime
+
+import attrs
+
+from ...core.convert import optional_float, stored_names, stored_time
+
+
+@attrs.frozen
+class Template:
+    template_id: str
+    name: str
+    description: str
+    author: str
+    created_at: datetime = attrs.field(converter=stored_time)
+    updated_at: datetime = attrs.field(converter=stored_time)
+
+
+@attrs.frozen
+class TemplateVersion:
+    template_id: str
+    version: int
+    content: str
+    notes: str
+    published_at: datetime = attrs.field(converter=stored_time)
+
+
+@attrs.frozen
+class TemplateTag:
+    template_id: str
+    tag: str
+
+
+@attrs.frozen
+class TemplateRating:
+    template_id: str
+    user_id: str
+    rating: int
+    created_at: datetime = attrs.field(converter=stored_time)
+    updated_at: datetime = attrs.field(converter=stored_time)
+
+
+@attrs.frozen
+class TemplateDownload:
+    download_id: str
+    template_id: str
+    version: int
+    user_id: str | None
+    downloaded_at: datetime = attrs.field(converter=stored_time)
+
+
+@attrs.frozen
+class TemplateListing:
+    """A template with its latest version, tags, average rating (None: not rated), number of
+    ratings and downloads, all computed from their rows."""
+
+    template_id: str
+    name: str
+    description: str
+    author: str
+    latest_version: int
+    tags: tuple[str, ...] = attrs.field(converter=stored_names)
+    rating: float | None = attrs.field(converter=optional_float)
+    ratings: int = 0
+    downloads: int = 0
+    created_at: datetime = attrs.field(converter=stored_time, default=None)
+    updated_at: datetime = attrs.field(converter=stored_time, default=None)
