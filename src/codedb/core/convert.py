@@ -149,6 +149,11 @@ def json_text(value: Any) -> str | None:
     return None if value is None else _ENCODER.encode(value)
 
 
+def any_json_text(value: Any) -> str:
+    """Any JSON value as JSON text, None as null (a json_value_field's column)."""
+    return _ENCODER.encode(value)
+
+
 def json_field(**kwargs: Any) -> Any:
     """A record field holding a JSON column's parsed value (an object or an array): parsed
     from the text SQLite returns, written back as JSON text by `params`."""
@@ -309,7 +314,9 @@ def _params_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
     names = tuple(field.name for field in attrs.fields(cls))
     converted: list[tuple[str, Callable[[Any], Any]]] = []
     for field in attrs.fields(cls):
-        if field.metadata.get("json"):
+        if field.metadata.get("any_json"):
+            converted.append((field.name, any_json_text))
+        elif field.metadata.get("json"):
             converted.append((field.name, json_text))
         elif field.type in (datetime, datetime | None):
             converted.append((field.name, _time_param))
@@ -351,7 +358,7 @@ def from_dict(cls: type[T], data: Any) -> T:
     try:
         any_json = _any_json_fields(cls)  # type: ignore[arg-type]
         if any_json:
-            data = {k: _ENCODER.encode(v) if k in any_json else v for k, v in data.items()}
+            data = {k: any_json_text(v) if k in any_json else v for k, v in data.items()}
         record = converter().structure(data, cls)
         check = getattr(record, "check_fields", None)  # what a type cannot say (JSON in text)
         if check is not None:

@@ -6,7 +6,7 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import DomainAPI
-from ...core.convert import check_json_value, check_text, db_time, json_text, now, record, records
+from ...core.convert import any_json_text, check_json_value, check_text, db_time, now, record, records
 from ...errors import InvalidInput, NotFound
 from .records import Preference
 
@@ -45,7 +45,7 @@ class Preferences(DomainAPI):
         """Set a preference (insert or replace) in its own transaction; NotFound for an
         unknown user."""
         key = _key(key)
-        text = json_text(check_json_value(value, f"preference {key}"))
+        text = any_json_text(check_json_value(value, f"preference {key}"))
         with self.db.transaction():
             self.db.users.get(user_id)
             self.q.set_preference(self.conn, user_id=user_id, key=key, value=text, stamp=db_time(now()))
@@ -76,7 +76,7 @@ class Preferences(DomainAPI):
         preferences are deleted); the number set."""
         if not isinstance(values, dict):
             raise InvalidInput("preferences to import must be a JSON object of key: value")
-        checked = {_key(k): json_text(check_json_value(v, f"preference {k}")) for k, v in values.items()}
+        checked = {_key(k): any_json_text(check_json_value(v, f"preference {k}")) for k, v in values.items()}
         stamp = db_time(now())
         with self.db.transaction():
             self.db.users.get(user_id)
