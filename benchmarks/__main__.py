@@ -514,6 +514,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--project-sizes", help="projects in the projects workload (default 10k; --full: 10k and 100k)"
     )
+    parser.add_argument(
+        "--assistant-sizes",
+        help="messages and metrics in the assistant workload (default 100k; --full: 100k and 1M)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -560,6 +564,16 @@ def main(argv: list[str] | None = None) -> int:
             else ([10_000, 100_000] if args.full else [10_000])
         )
         project_rows = [row for n in project_sizes for row in run_projects(Path(tmp), n, orm=not args.no_orm)]
+        from .assistant import run_assistant
+
+        assistant_sizes = (
+            [int(n) for n in args.assistant_sizes.split(",")]
+            if args.assistant_sizes
+            else ([100_000, 1_000_000] if args.full else [100_000])
+        )
+        assistant_rows = [
+            row for n in assistant_sizes for row in run_assistant(Path(tmp), n, orm=not args.no_orm)
+        ]
         print("\nthe old tool's API (codedb.compat) against the library API it adapts:")
         compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
@@ -568,6 +582,11 @@ def main(argv: list[str] | None = None) -> int:
 
             run_postgres(bench, args.postgres, sizes)
             project_rows += [row for n in project_sizes for row in run_projects_postgres(args.postgres, n)]
+            from .assistant import run_assistant_postgres
+
+            assistant_rows += [
+                row for n in assistant_sizes for row in run_assistant_postgres(args.postgres, n)
+            ]
     if args.json:
         Path(args.json).write_text(
             json.dumps(
@@ -582,6 +601,7 @@ def main(argv: list[str] | None = None) -> int:
                     "files": files,
                     "compat": compat_rows,
                     "projects": project_rows,
+                    "assistant": assistant_rows,
                 },
                 indent=2,
             )

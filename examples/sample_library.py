@@ -100,6 +100,7 @@ def main(target: str) -> None:
         db.functions.modify(ids["fib"], "demo", "iterative instead of recursive", FUNCTIONS[0][2])
         print(f"sample library: {db.functions.count()} functions in {target}")
         projects(db)
+        assistant(db)
 
 
 def projects(db: codedb.Database) -> None:
@@ -159,6 +160,53 @@ def projects(db: codedb.Database) -> None:
         )
     db.analyses.add(shop.project_id, 82, issues=3, warnings=5, analysis={"lint": "3 issues"})
     print(f"sample projects: {len(db.users.list())} users, {db.projects.list().total} projects")
+
+
+def assistant(db: codedb.Database) -> None:
+    """Preferences, a conversation, timed operations, two templates and some analytics."""
+    ada, alan = db.users.resolve("ada"), db.users.resolve("alan")
+    db.preferences.set(ada, "editor.font_size", 14)
+    db.preferences.set(ada, "theme", "dark")
+    db.preferences.set(alan, "keybindings", {"save": "ctrl+s", "run": "f5"})
+    start = datetime(2026, 11, 24, 9, 0)
+    for n, (role, text) in enumerate(
+        [
+            ("user", "Add a cart page to the shop."),
+            ("assistant", "Here is a Flask view for the cart, with a test."),
+            ("user", "Make the total include tax."),
+            ("assistant", "Done: `total()` now adds the tax rate from the config."),
+        ]
+    ):
+        db.history.save(
+            ada, "shop-cart", role, text, model="gpt-4o", tokens=40 + 10 * n, at=start + timedelta(minutes=n)
+        )
+    for n in range(20):
+        db.metrics.record("generate", 700 + 37 * n, success=n % 9 != 0, error=None if n % 9 else "timeout")
+        db.metrics.record("lint", 40 + n)
+    db.templates.publish(
+        "flask-app",
+        "from flask import Flask\napp = Flask(__name__)\n",
+        description="A minimal Flask application",
+        author="ada",
+        tags=["web", "python"],
+    )
+    db.templates.publish(
+        "flask-app", "from flask import Flask\n\napp = Flask(__name__)\n", notes="blank line"
+    )
+    db.templates.publish("cli", "import argparse\n", description="A command line tool", tags=["python"])
+    flask = db.templates.resolve("flask-app")
+    db.templates.rate(flask, ada, 5)
+    db.templates.rate(flask, alan, 4)
+    shop = db.projects.resolve("shop")
+    for day in range(14):
+        when = datetime(2026, 11, 10) + timedelta(days=day)
+        db.analytics.record("lines_of_code", 120 + 35 * day, project_id=shop, at=when)
+        widget = ("editor", "chat", "preview")[day % 3]
+        db.analytics.record("widget_used", 1, project_id=shop, metadata={"widget": widget}, at=when)
+    print(
+        f"sample assistant data: {len(db.history.sessions(ada))} conversation, "
+        f"{len(db.metrics.summary())} timed operations, {db.templates.count()} templates"
+    )
 
 
 if __name__ == "__main__":

@@ -5,11 +5,16 @@
 SELECT user_id, key, CAST(value AS TEXT) AS value, created_at, updated_at FROM user_preferences
 WHERE user_id = :user_id AND key = :key;
 
--- name: set_preference(user_id, key, value, stamp)!
--- Set a preference: insert it, or replace its value (its created_at stays).
+-- name: get_preference_value(user_id, key)$
+-- The value of one preference of a user as JSON text (no row: not set).
+SELECT CAST(value AS TEXT) FROM user_preferences WHERE user_id = :user_id AND key = :key;
+
+-- name: set_preference(user_id, key, value, stamp)^
+-- Set a preference: insert it, or replace its value (its created_at stays); the row as set.
 INSERT INTO user_preferences (user_id, key, value, created_at, updated_at)
 VALUES (:user_id, :key, :value, :stamp, :stamp)
-ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at;
+ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+RETURNING user_id, key, CAST(value AS TEXT) AS value, created_at, updated_at;
 
 -- name: delete_preference(user_id, key)!
 -- Delete one preference of a user.

@@ -55,7 +55,12 @@ def test_trends_match_python(db: codedb.Database, period: str) -> None:
     assert [t.period for t in trends] == sorted(groups)
     for trend in trends:
         values = groups[trend.period]
-        assert (trend.count, trend.total, trend.min, trend.max) == (len(values), sum(values), min(values), max(values))
+        assert (trend.count, trend.total, trend.min, trend.max) == (
+            len(values),
+            sum(values),
+            min(values),
+            max(values),
+        )
     everything = db.analytics.trends("score", period)  # of every project and none
     assert sum(t.count for t in everything) == 41
 

@@ -95,7 +95,10 @@ def test_the_history_cli(ready_target: str, tmp_path: Path) -> None:
     for args, message in (
         (("history", "save", "ada", "s1", "--role=bot", "--content=x"), "unknown role"),
         (("history", "save", "bob", "s1", "--role=user", "--content=x"), "user bob not found"),
-        (("history", "save", "ada", "s1", "--role=user", "--content=x", "--extra=[1"), "--extra is not valid JSON"),
+        (
+            ("history", "save", "ada", "s1", "--role=user", "--content=x", "--extra=[1"),
+            "--extra is not valid JSON",
+        ),
         (("history", "save", "ada", "s1", "--role=user", "--content=x", "--tokens=-2"), "--tokens must be"),
         (("history", "show", "nope"), "session nope not found"),
         (("history", "prune", "--older-than=ninety"), "invalid --older-than"),

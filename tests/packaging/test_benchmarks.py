@@ -41,6 +41,8 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "50",
             "--project-sizes",
             "300",
+            "--assistant-sizes",
+            "400",
             "--json",
             str(out),
         ],
@@ -68,6 +70,23 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
         for op in ("create", "get_with_counts", "page_keyset_deep", "move_with_event", "cost_report_day")
     }
     assert all(row["seconds"]["codedb"] > 0 and row["orm_over_codedb"] > 0 for row in projects.values())
+    assistant = {row["operation"]: row for row in data["assistant"] if "seconds" in row}
+    assert set(assistant) == {
+        f"assistant {op}"
+        for op in (
+            "preference_set",
+            "preference_get",
+            "last_50_messages",
+            "user_sessions",
+            "metric_summary_one_op",
+            "template_search_top20",
+            "analytics_trend_day_year",
+        )
+    }
+    assert all(row["seconds"]["codedb"] > 0 and row["orm_over_codedb"] > 0 for row in assistant.values())
+    (sizes,) = [row["bytes"] for row in data["assistant"] if "bytes" in row]
+    assert set(sizes) == {"conversation_history", "system_metrics", "templates", "analytics"}
+    assert all(size > 0 for size in sizes.values())
     files = {row["operation"]: row for row in data["files"]}
     assert set(files) == {"backup_vs_cp", "import_peak_memory", "restore_peak_memory"}
     assert files["backup_vs_cp"]["seconds"]["anchor"] > 0 and files["backup_vs_cp"]["seconds"]["codedb"] > 0

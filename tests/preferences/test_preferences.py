@@ -27,7 +27,11 @@ def test_one_value_per_user_and_key(db: codedb.Database) -> None:
     ada, bob = db.users.add("ada").user_id, db.users.add("bob").user_id
     first = db.preferences.set(ada, "theme", "dark")
     again = db.preferences.set(ada, "theme", "light")  # an upsert: one row, created_at kept
-    assert again.value == "light" and again.created_at == first.created_at and again.updated_at >= first.updated_at
+    assert (
+        again.value == "light"
+        and again.created_at == first.created_at
+        and again.updated_at >= first.updated_at
+    )
     db.preferences.set(ada, "font", 12)  # the old tool allowed one preference per user
     db.preferences.set(bob, "theme", "solarized")
     assert [(p.key, p.value) for p in db.preferences.list(ada)] == [("font", 12), ("theme", "light")]
@@ -98,5 +102,7 @@ def test_the_prefs_cli(ready_target: str, tmp_path: Path) -> None:
     ):
         assert message in cli.error(*args), args
     assert db_snapshot(ready_target) == before
-    assert cli.ok("prefs", "import", "ada", "-", "--replace", input='{"size": 14}') == "imported 1 preference\n"
+    assert (
+        cli.ok("prefs", "import", "ada", "-", "--replace", input='{"size": 14}') == "imported 1 preference\n"
+    )
     assert json.loads(cli.ok("prefs", "export", "ada")) == {"size": 14}

@@ -25,7 +25,12 @@ def test_versions_ratings_and_downloads_come_from_rows(db: codedb.Database, tmp_
     users = _market(db)
     app = db.templates.resolve("fastapi-app")
     listing = db.templates.get(app)
-    assert (listing.latest_version, listing.tags, listing.rating, listing.ratings) == (2, ("python", "web"), None, 0)
+    assert (listing.latest_version, listing.tags, listing.rating, listing.ratings) == (
+        2,
+        ("python", "web"),
+        None,
+        0,
+    )
     assert listing.description == "A web API" and listing.author == "ada"  # kept by the second publish
     assert [v.version for v in db.templates.versions(app)] == [2, 1]
     db.templates.rate(app, users["ada"], 5)
@@ -120,12 +125,17 @@ def test_the_templates_cli(ready_target: str, tmp_path: Path) -> None:
     cli = CLI(ready_target, tmp_path)
     cli.ok("users", "add", "--username=ada")
     (tmp_path / "app.py").write_text("print('v1')\n")
-    assert cli.ok(
-        "templates", "publish", "app", "--content-file=app.py", "--tags=web,python", "--author=ada"
-    ) == "published app version 1\n"
-    assert cli.ok("templates", "publish", "app", "--content-file=-", input="v2\n") == "published app version 2\n"
+    assert (
+        cli.ok("templates", "publish", "app", "--content-file=app.py", "--tags=web,python", "--author=ada")
+        == "published app version 1\n"
+    )
+    assert (
+        cli.ok("templates", "publish", "app", "--content-file=-", input="v2\n") == "published app version 2\n"
+    )
     assert cli.ok("templates", "rate", "app", "ada", "4") == "app: 4.00 from 1 rating\n"
-    assert cli.ok("templates", "install", "app", "out.py", "--release=1", "--user=ada").startswith("installed")
+    assert cli.ok("templates", "install", "app", "out.py", "--release=1", "--user=ada").startswith(
+        "installed"
+    )
     assert (tmp_path / "out.py").read_text() == "print('v1')\n"
     (found,) = json.loads(cli.ok("templates", "search", "ap", "--tag=web", "--json"))
     assert (found["name"], found["latest_version"], found["rating"], found["downloads"]) == ("app", 2, 4.0, 1)

@@ -32,6 +32,13 @@ def is_unique_violation(exc: BaseException) -> bool:
     return type(exc).__name__ == "UniqueViolation"  # psycopg.errors.UniqueViolation
 
 
+def is_missing_reference(exc: BaseException) -> bool:
+    """Whether a driver error says a row refers to a row that does not exist (a foreign key)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "FOREIGN KEY constraint failed" in str(exc)
+    return type(exc).__name__ == "ForeignKeyViolation"  # psycopg.errors.ForeignKeyViolation
+
+
 class Database:
     """An open codedb database. Use it as a context manager, or call close()."""
 

@@ -101,28 +101,33 @@ class History(DomainAPI):
     def messages(
         self, session_id: str, *, last: int | None = None, limit: int | None = None, offset: int = 0
     ) -> builtins.list[Message]:
-        """A session's messages oldest first; with `last`, only its last N (still oldest first)."""
-        self._owner(session_id)
+        """A session's messages oldest first; with `last`, only its last N (still oldest first).
+        NotFound for a session with no message."""
+        session_id = _session(session_id)
         if last is not None:
             if isinstance(last, bool) or not isinstance(last, int) or last < 1:
                 raise InvalidInput("--last must be a whole number of 1 or more")
-            return records(
-                Message, self.q.last_session_messages(self.conn, session_id=session_id, count=last)
+            rows = self.q.last_session_messages(self.conn, session_id=session_id, count=last)
+        else:
+            rows = self.q.session_messages(
+                self.conn, session_id=session_id, limit=NO_LIMIT if limit is None else limit, offset=offset
             )
-        rows = self.q.session_messages(
-            self.conn, session_id=session_id, limit=NO_LIMIT if limit is None else limit, offset=offset
-        )
-        return records(Message, rows)
+        found = records(Message, rows)
+        if not found:
+            self._owner(session_id)  # NotFound, unless only the offset went past the end
+        return found
 
     def sessions(
         self, user_id: str, *, limit: int | None = None, offset: int = 0
     ) -> builtins.list[SessionSummary]:
         """A user's sessions, the latest active first (NotFound for an unknown user)."""
-        self.db.users.get(user_id)
         rows = self.q.user_sessions(
             self.conn, user_id=user_id, limit=NO_LIMIT if limit is None else limit, offset=offset
         )
-        return records(SessionSummary, rows)
+        found = records(SessionSummary, rows)
+        if not found:
+            self.db.users.get(user_id)
+        return found
 
     def delete_session(self, session_id: str) -> int:
         """Delete a session's messages; their number (NotFound for an unknown session)."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ...core.db import Database
 
 EARLIEST, LATEST = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)
+PERCENTILES = (50, 95, 99)
 
 
 def _operation(value: Any) -> str:
@@ -126,13 +127,27 @@ class Metrics(DomainAPI):
         until: str | datetime | None = None,
     ) -> builtins.list[OperationSummary]:
         """Per operation (or for one): count, errors, error rate, mean, p50/p95/p99 and max of
-        the durations over a window (all time without one)."""
+        the durations over a window (all time without one), read from one snapshot."""
         start, end = window_bounds(window, since, until)
         bounds = {"since": db_time(start), "until": db_time(end)}
-        if operation is None:
-            return records(OperationSummary, self.q.summarize_operations(self.conn, **bounds))
-        rows = self.q.summarize_operation(self.conn, operation=_operation(operation), **bounds)
-        return records(OperationSummary, rows)
+        with self.db.snapshot():
+            if operation is None:
+                counts = builtins.list(self.q.operation_counts(self.conn, **bounds))
+            else:
+                counts = builtins.list(self.q.operation_count(self.conn, operation=_operation(operation), **bounds))
+            return [self._summary(row, bounds) for row in counts]
+
+    def _summary(self, row: Any, bounds: dict[str, str]) -> OperationSummary:
+        name, count, errors, mean, longest = row
+        ranks = []
+        for percent in PERCENTILES:
+            rank = (percent * count + 99) // 100  # ceil(p * n), 1-based
+            if rank <= count - rank:
+                found = self.q.duration_from_shortest(self.conn, operation=name, skip=rank - 1, **bounds)
+            else:
+                found = self.q.duration_from_longest(self.conn, operation=name, skip=count - rank, **bounds)
+            ranks.append(found)
+        return OperationSummary(name, count, errors, errors / count, mean, *ranks, longest)
 
     def slowest(
         self,

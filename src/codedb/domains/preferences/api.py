@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import json
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import DomainAPI
+from ...core.db import is_missing_reference
 from ...core.convert import any_json_text, check_json_value, check_text, db_time, now, record, records
 from ...errors import InvalidInput, NotFound
 from .records import Preference
@@ -38,20 +40,22 @@ class Preferences(DomainAPI):
 
     def get(self, user_id: str, key: str, default: Any = None) -> Any:
         """The value of a user's preference, or `default` when the user has not set it."""
-        found = self.find(user_id, key)
-        return default if found is None else found.value
+        text = self.q.get_preference_value(self.conn, user_id=user_id, key=_key(key))
+        return default if text is None else json.loads(text)
 
     def set(self, user_id: str, key: str, value: Any) -> Preference:
         """Set a preference (insert or replace) in its own transaction; NotFound for an
         unknown user."""
         key = _key(key)
         text = any_json_text(check_json_value(value, f"preference {key}"))
-        with self.db.transaction():
-            self.db.users.get(user_id)
-            self.q.set_preference(self.conn, user_id=user_id, key=key, value=text, stamp=db_time(now()))
-            found = self.find(user_id, key)
-        assert found is not None
-        return found
+        try:
+            with self.db.transaction():
+                row = self.q.set_preference(self.conn, user_id=user_id, key=key, value=text, stamp=db_time(now()))
+        except Exception as exc:
+            if is_missing_reference(exc):
+                self.db.users.get(user_id)  # NotFound naming the user
+            raise
+        return Preference(*row)
 
     def delete(self, user_id: str, key: str) -> None:
         """Delete a preference; NotFound when the user has no such preference."""
