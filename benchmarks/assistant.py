@@ -28,7 +28,23 @@ START = datetime(2025, 6, 1)
 USERS = 1000
 SESSIONS_PER_USER = 20
 OPERATIONS = ("generate", "lint", "test", "deploy")
-WORDS = "cart shop flask react api auth billing search chart table form login page queue cache".split()
+WORDS = [
+    "cart",
+    "shop",
+    "flask",
+    "react",
+    "api",
+    "auth",
+    "billing",
+    "search",
+    "chart",
+    "table",
+    "form",
+    "login",
+    "page",
+    "queue",
+    "cache",
+]
 TABLES = ("conversation_history", "system_metrics", "templates", "analytics")
 
 

@@ -54,3 +54,34 @@ WHERE (CAST(:metric_name AS TEXT) IS NULL OR metric_name = :metric_name)
   AND recorded_at >= :since AND recorded_at < :until
 ORDER BY recorded_at, record_id
 LIMIT :limit;
+
+-- The same trends over whole days, from analytics_daily (kept by triggers): a row per metric,
+-- project and day instead of every measurement. since_day and until_day are YYYY-MM-DD
+-- (NULL: open); project_id NULL sums every project and none.
+
+-- name: daily_trend_by_day(metric_name, project_id, since_day, until_day)
+-- A metric per day, from the daily rollup.
+SELECT day AS period, CAST(SUM(count) AS BIGINT) AS count, SUM(total) AS total,
+       SUM(total) / SUM(count) AS mean, MIN(min) AS min, MAX(max) AS max
+FROM analytics_daily
+WHERE metric_name = :metric_name AND (CAST(:project_id AS TEXT) IS NULL OR project_key = :project_id)
+  AND COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE)
+GROUP BY day ORDER BY 1;
+
+-- name: daily_trend_by_week(metric_name, project_id, since_day, until_day)
+-- A metric per week (its Monday), from the daily rollup.
+SELECT date(day, 'weekday 0', '-6 days') AS period, CAST(SUM(count) AS BIGINT) AS count, SUM(total) AS total,
+       SUM(total) / SUM(count) AS mean, MIN(min) AS min, MAX(max) AS max
+FROM analytics_daily
+WHERE metric_name = :metric_name AND (CAST(:project_id AS TEXT) IS NULL OR project_key = :project_id)
+  AND COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE)
+GROUP BY date(day, 'weekday 0', '-6 days') ORDER BY 1;
+
+-- name: daily_trend_by_month(metric_name, project_id, since_day, until_day)
+-- A metric per month, from the daily rollup.
+SELECT substr(day, 1, 7) AS period, CAST(SUM(count) AS BIGINT) AS count, SUM(total) AS total,
+       SUM(total) / SUM(count) AS mean, MIN(min) AS min, MAX(max) AS max
+FROM analytics_daily
+WHERE metric_name = :metric_name AND (CAST(:project_id AS TEXT) IS NULL OR project_key = :project_id)
+  AND COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE)
+GROUP BY substr(day, 1, 7) ORDER BY 1;

@@ -131,3 +131,39 @@ def test_sparkline() -> None:
     assert sparkline([1, 2, 3, 4, 5, 6, 7, 8]) == "▁▂▃▄▅▆▇█"
     assert sparkline([3, 3]) == "▅▅" and sparkline([]) == ""
     assert sparkline([0, 10, 5])[0] == "▁" and sparkline([0, 10, 5])[1] == "█"
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+def test_the_daily_rollup_follows_every_write(db: codedb.Database, period: str) -> None:
+    """Trends over whole days read analytics_daily (migration 0014), kept by triggers: after
+    inserts, a project's deletion (its rows' project_id set NULL), edits and deletes by plain
+    SQL it answers what the measurements themselves give (a window that is not whole days)."""
+    shop, _ = _measure(db)
+    other = db.projects.create("other").project_id
+    db.analytics.record("score", -3.0, project_id=other, at=START + timedelta(days=1))
+    exact = {"since": "2000-01-01T00:00:01", "until": "2100-01-01T00:00:01"}  # not midnights: base rows
+
+    def same() -> None:
+        for project in (shop, other, None):
+            rolled = db.analytics.trends("score", period, project_id=project)
+            direct = db.analytics.trends("score", period, project_id=project, **exact)
+            assert [(t.period, t.count, t.min, t.max) for t in rolled] == [
+                (t.period, t.count, t.min, t.max) for t in direct
+            ]
+            assert [t.total for t in rolled] == pytest.approx([t.total for t in direct])
+            assert [t.mean for t in rolled] == pytest.approx([t.mean for t in direct])
+
+    same()
+    db.projects.delete(other)  # ON DELETE SET NULL: an update of the measurement
+    same()
+    with db.transaction():  # writes that bypass the API
+        db.conn.execute("UPDATE analytics SET value = value + 10 WHERE value = 6")
+        db.conn.execute("DELETE FROM analytics WHERE value = 0")
+        db.conn.execute("UPDATE analytics SET recorded_at = '2026-03-01 10:00:00' WHERE value = 2")
+    same()
+    if db.dialect == "sqlite":
+        ran: list[str] = []
+        db.conn.set_trace_callback(ran.append)
+        db.analytics.trends("score", period, since="2025-12-01", until="2026-02-01")
+        db.conn.set_trace_callback(None)
+        assert any("FROM analytics_daily" in sql for sql in ran) and not any("FROM analytics\n" in sql for sql in ran)

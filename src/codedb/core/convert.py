@@ -92,6 +92,20 @@ def time_before(value: str | datetime | timedelta, what: str = "--older-than") -
         raise InvalidInput(f"{what} {value!r:.40} reaches before year 1; give a shorter time") from None
 
 
+def whole_days(
+    since: str | datetime | None, until: str | datetime | None
+) -> tuple[str | None, str | None] | None:
+    """A period as days (YYYY-MM-DD, None for an open end) when both ends are midnights or
+    open, else None: what the daily rollups can answer."""
+    ends = []
+    for value in (since, until):
+        when = None if value is None else parse_time(value)
+        if when is not None and when != when.replace(hour=0, minute=0, second=0, microsecond=0):
+            return None
+        ends.append(None if when is None else when.date().isoformat())
+    return ends[0], ends[1]
+
+
 def query_time(value: str | datetime | None) -> str | None:
     """A caller's time (ISO text or datetime) as a query parameter; None stays None."""
     return None if value is None else db_time(parse_time(value))

@@ -14,4 +14,5 @@ DOMAIN = Domain(
         summaries=(("analytics", "measurements: record, project summary, trends, widget usage, export"),),
     ),
     requires=("projects",),
+    derived=("analytics_daily",),  # per metric, project and day (migration 0014)
 )

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_json, check_text, db_time, now, params, parse_time, records
+from ...core.convert import check_json, check_text, db_time, now, params, parse_time, records, whole_days
 from ...core.ids import new_id
 from ...errors import InvalidInput
 from ..metrics.api import window_bounds
@@ -77,13 +77,25 @@ class Analytics(DomainAPI):
         since: str | datetime | None = None,
         until: str | datetime | None = None,
     ) -> builtins.list[Trend]:
-        """A metric per day, week (from Monday) or month: count, total, mean, min, max."""
+        """A metric per day, week (from Monday) or month: count, total, mean, min, max. Over
+        whole days (dates alone, or no bounds) it reads the daily rollup."""
         if period not in PERIODS:
             raise InvalidInput(f"unknown period {period!r}; use day, week or month")
+        metric_name = _metric(metric_name)
+        days = None if window is not None else whole_days(since, until)
+        if days is not None:  # whole days: the rollup that triggers keep (analytics_daily)
+            rows = getattr(self.q, f"daily_trend_by_{period}")(
+                self.conn,
+                metric_name=metric_name,
+                project_id=project_id,
+                since_day=days[0],
+                until_day=days[1],
+            )
+            return records(Trend, rows)
         start, end = window_bounds(window, since, until)
         rows = getattr(self.q, f"trend_by_{period}")(
             self.conn,
-            metric_name=_metric(metric_name),
+            metric_name=metric_name,
             project_id=project_id,
             since=db_time(start),
             until=db_time(end),

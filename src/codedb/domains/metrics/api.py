@@ -134,12 +134,14 @@ class Metrics(DomainAPI):
             if operation is None:
                 counts = builtins.list(self.q.operation_counts(self.conn, **bounds))
             else:
-                counts = builtins.list(self.q.operation_count(self.conn, operation=_operation(operation), **bounds))
+                counts = builtins.list(
+                    self.q.operation_count(self.conn, operation=_operation(operation), **bounds)
+                )
             return [self._summary(row, bounds) for row in counts]
 
     def _summary(self, row: Any, bounds: dict[str, str]) -> OperationSummary:
         name, count, errors, mean, longest = row
-        ranks = []
+        ranks: builtins.list[float] = []
         for percent in PERCENTILES:
             rank = (percent * count + 99) // 100  # ceil(p * n), 1-based
             if rank <= count - rank:
@@ -147,7 +149,8 @@ class Metrics(DomainAPI):
             else:
                 found = self.q.duration_from_longest(self.conn, operation=name, skip=count - rank, **bounds)
             ranks.append(found)
-        return OperationSummary(name, count, errors, errors / count, mean, *ranks, longest)
+        p50, p95, p99 = ranks
+        return OperationSummary(name, count, errors, errors / count, mean, p50, p95, p99, longest)
 
     def slowest(
         self,

@@ -7,8 +7,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import DomainAPI
-from ...core.db import is_missing_reference
 from ...core.convert import any_json_text, check_json_value, check_text, db_time, now, record, records
+from ...core.db import is_missing_reference
 from ...errors import InvalidInput, NotFound
 from .records import Preference
 
@@ -50,7 +50,9 @@ class Preferences(DomainAPI):
         text = any_json_text(check_json_value(value, f"preference {key}"))
         try:
             with self.db.transaction():
-                row = self.q.set_preference(self.conn, user_id=user_id, key=key, value=text, stamp=db_time(now()))
+                row = self.q.set_preference(
+                    self.conn, user_id=user_id, key=key, value=text, stamp=db_time(now())
+                )
         except Exception as exc:
             if is_missing_reference(exc):
                 self.db.users.get(user_id)  # NotFound naming the user

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_text, now, params, parse_time, query_time, records
+from ...core.convert import check_text, now, params, parse_time, query_time, records, whole_days
 from ...core.ids import new_id
 from ...errors import InvalidInput
 from .api import check_number, optional_text
@@ -174,7 +174,7 @@ class Usage(DomainAPI):
         if by not in GROUPS:
             raise InvalidInput(f"unknown grouping {by!r}; use one of {', '.join(GROUPS)}")
         query, columns = GROUPS[by]
-        days = _whole_days(since, until)
+        days = whole_days(since, until)
         if by in DAILY and days is not None:  # whole days: the rollup answers
             rows = getattr(self.q, DAILY[by])(self.conn, since_day=days[0], until_day=days[1])
         else:
@@ -184,7 +184,7 @@ class Usage(DomainAPI):
     def total(
         self, *, since: str | datetime | None = None, until: str | datetime | None = None
     ) -> dict[str, Any]:
-        days = _whole_days(since, until)
+        days = whole_days(since, until)
         if days is not None:
             found = self.q.daily_total_cost(self.conn, since_day=days[0], until_day=days[1])
         else:
@@ -210,19 +210,6 @@ class Usage(DomainAPI):
             round(percent, 2),
             tuple(t for t in THRESHOLDS if percent >= t),
         )
-
-
-def _whole_days(
-    since: str | datetime | None, until: str | datetime | None
-) -> tuple[str | None, str | None] | None:
-    """The period as days (YYYY-MM-DD) when both ends are midnights (or open), else None."""
-    ends = []
-    for value in (since, until):
-        when = None if value is None else parse_time(value)
-        if when is not None and when != when.replace(hour=0, minute=0, second=0, microsecond=0):
-            return None
-        ends.append(None if when is None else when.date().isoformat())
-    return ends[0], ends[1]
 
 
 def _plain(row: Any) -> builtins.list[Any]:
