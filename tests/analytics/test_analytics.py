@@ -166,4 +166,6 @@ def test_the_daily_rollup_follows_every_write(db: codedb.Database, period: str) 
         db.conn.set_trace_callback(ran.append)
         db.analytics.trends("score", period, since="2025-12-01", until="2026-02-01")
         db.conn.set_trace_callback(None)
-        assert any("FROM analytics_daily" in sql for sql in ran) and not any("FROM analytics\n" in sql for sql in ran)
+        assert any("FROM analytics_daily" in sql for sql in ran) and not any(
+            "FROM analytics\n" in sql for sql in ran
+        )

@@ -81,3 +81,16 @@ def function_id_arg(args: dict[str, Any]) -> str:
 def split_names(values: Sequence[str] | None) -> list[str]:
     """--modules=a,b --modules=c -> [a, b, c]."""
     return [name.strip() for value in values or () for name in value.split(",") if name.strip()]
+
+
+def emit(db: Any, text: str, dest: str | None, force: bool, what: str | None = None) -> None:
+    """Print `text`, or write it to the file `dest` (not "-") by the rules of every writer,
+    never over the database's own files, and say so (`what`: what was written)."""
+    from ..core.files import write_output
+
+    text = text if text.endswith("\n") else text + "\n"
+    if not dest or dest == "-":
+        sys.stdout.write(text)
+        return
+    write_output(dest, text, force=force, protected=[db.path] if db.path else [])
+    out(f"wrote {what + ' to ' if what else ''}{dest}")

@@ -1,12 +1,10 @@
 """The analytics commands: `codedb analytics record|project|trends|widgets|export`."""
 
-import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ...cli.common import fmt, json_arg, open_db, out
+from ...cli.common import emit, fmt, json_arg, open_db, out
 from ...cli.frame import FORMAT, command
-from ...core.files import write_output
 from ...errors import InvalidInput
 
 SUMMARY_COLUMNS = ("metric_name", "count", "latest", "latest_at", "min", "max", "mean")
@@ -105,11 +103,6 @@ def cmd_analytics(args: dict[str, Any]) -> int:
         else:
             rows = analytics.measurements(metric_name=args["--metric"], project_id=project_id, **window)
             text = render(rows, EXPORT_COLUMNS, args["--format"], width=None)
-            if args["--file"] and args["--file"] != "-":
-                write_output(
-                    args["--file"], text + "\n", force=args["--force"], protected=[db.path] if db.path else []
-                )
-                out(f"wrote {len(rows)} measurement{'' if len(rows) == 1 else 's'} to {args['--file']}")
-            else:
-                sys.stdout.write(text + "\n")
+            plural = "" if len(rows) == 1 else "s"
+            emit(db, text, args["--file"], args["--force"], f"{len(rows)} measurement{plural}")
     return 0

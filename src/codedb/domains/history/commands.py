@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from ...cli.common import fmt, json_arg, open_db, out, page, whole
+from ...cli.common import emit, fmt, json_arg, open_db, out, page, whole
 from ...cli.frame import FORMAT, PAGE, command
-from ...core.files import read_text, write_output
+from ...core.files import read_text
 from ...errors import InvalidInput
 
 MESSAGE_COLUMNS = ("created_at", "role", "model", "tokens", "content")
@@ -95,11 +95,5 @@ def cmd_history(args: dict[str, Any]) -> int:
                 text = as_json(history.messages(args["SESSION"])) + "\n"
             else:
                 text = history.markdown(args["SESSION"])
-            if args["--file"] and args["--file"] != "-":
-                write_output(
-                    args["--file"], text, force=args["--force"], protected=[db.path] if db.path else []
-                )
-                out(f"wrote {args['--file']}")
-            else:
-                out(text)
+            emit(db, text, args["--file"], args["--force"])
     return 0

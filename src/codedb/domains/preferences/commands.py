@@ -3,9 +3,9 @@
 import json
 from typing import Any
 
-from ...cli.common import fmt, open_db, out
+from ...cli.common import emit, fmt, open_db, out
 from ...cli.frame import FORMAT, command
-from ...core.files import read_text, write_output
+from ...core.files import read_text
 from ...errors import InvalidInput
 
 COLUMNS = ("key", "value", "updated_at")
@@ -75,14 +75,7 @@ def cmd_prefs(args: dict[str, Any]) -> int:
         elif args["list"]:
             out(render(prefs.list(user_id), COLUMNS, fmt(args)))
         elif args["export"]:
-            text = as_json(prefs.export(user_id)) + "\n"
-            if args["--file"] and args["--file"] != "-":
-                write_output(
-                    args["--file"], text, force=args["--force"], protected=[db.path] if db.path else []
-                )
-                out(f"wrote {args['--file']}")
-            else:
-                out(text)
+            emit(db, as_json(prefs.export(user_id)), args["--file"], args["--force"])
         else:
             count = prefs.import_(user_id, imported, replace=args["--replace"])
             out(f"imported {count} preference{'' if count == 1 else 's'}")
