@@ -435,10 +435,10 @@ def _as_params(rows: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[
 
 def test_the_random_databases_reach_every_table() -> None:
     """A table no strategy fills would pass the round trips untested (a domain that forgot its
-    tests/<domain>/strategies.py). Over 40 draws each table gets rows many times over."""
+    tests/<domain>/strategies.py). Over 25 draws each table gets rows many times over."""
     filled: dict[str, int] = dict.fromkeys(selected_tables(None), 0)
 
-    @settings(max_examples=40, database=None, deadline=None, derandomize=True)
+    @settings(max_examples=25, database=None, deadline=None, derandomize=True)
     @given(rows=libraries())
     def tally(rows: dict[str, list[dict[str, object]]]) -> None:
         for table, found in rows.items():
