@@ -118,3 +118,8 @@ SELECT CAST(:key AS INTEGER) IS NOT NULL;
 -- name: clear_migration_locks()!
 -- Delete yoyo's lock rows (called while holding codedb's own lock: they are stale).
 DELETE FROM yoyo_lock;
+
+-- name: table_columns(table_name)
+-- The columns of a table in their stored order (SQLite; recover maps a damaged file's
+-- records onto them).
+SELECT name FROM pragma_table_info(:table_name) ORDER BY cid;

@@ -1,4 +1,4 @@
-"""Backup and transfer commands: backup, restore, export, import, import-legacy."""
+"""Backup and transfer commands: backup, restore, export, import, import-legacy, recover."""
 
 import sys
 from pathlib import Path
@@ -193,4 +193,47 @@ def cmd_import_legacy(args: dict[str, Any]) -> int:
         out(f"coerced: {note}")
     for note in report.skipped:
         out(f"skipped: {note}")
+    return 0
+
+
+@command("""
+Usage: codedb recover DAMAGED OUT [--force] [--json] [options]
+
+Salvage what can be read from a damaged SQLite file (overwritten pages, a truncated file, a
+lost -wal, a zeroed header) into OUT, a new codedb database at DAMAGED's revision, checked
+before it is put in place. DAMAGED is never written: codedb reads a copy of it page by page,
+as the sqlite3 shell's .recover does. It prints per table the rows read, the rows recovered
+and the rows DAMAGED's statistics claim (from its last ANALYZE); a row whose parent row was
+lost, or that the schema refuses, is left out. Then put OUT in place with 'codedb restore'.
+
+Options:
+  --force  replace OUT if it exists
+  --json   print the figures as JSON
+
+Example:
+  codedb recover code_db.sqlite rescued.sqlite && codedb restore rescued.sqlite
+""")
+def cmd_recover(args: dict[str, Any]) -> int:
+    from ..transfer.recover import recover, totals
+
+    result = recover(args["DAMAGED"], args["OUT"], force=args["--force"])
+    if args["--json"]:
+        import attrs
+
+        from .render import as_json
+
+        out(as_json({"out": str(result.out), "revision": result.revision,
+                     "tables": [attrs.asdict(t) for t in result.tables]}))  # fmt: skip
+        return 0
+    width = max(len(t.table) for t in result.tables)
+    lines = [f"{'table':<{width}}  {'read':>9}  {'recovered':>9}  {'claimed':>9}  damaged pages"]
+    for t in result.tables:
+        claimed = "lost" if t.schema_lost else "-" if t.claimed is None else f"{t.claimed:,}"
+        lines.append(f"{t.table:<{width}}  {t.read:>9,}  {t.recovered:>9,}  {claimed:>9}  {t.damaged_pages}")
+    read, recovered = totals(result.tables)
+    header = "; its header was damaged (page size guessed)" if result.header_damaged else ""
+    into = f"{result.out} (revision {result.revision})"
+    lines.append(f"recovered {recovered:,} of the {read:,} rows read into {into}{header}")
+    lines.append(f"next: check it (codedb --db {result.out} check), then 'codedb restore {result.out}'")
+    out("\n".join(lines))
     return 0
