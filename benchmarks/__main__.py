@@ -402,6 +402,75 @@ def file_operations(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]
             f"{operation:<27} {size:>9,}  {megabytes:,.0f} MB JSON in {format_seconds(seconds)}: "
             f"peak {peak:,.0f} MB resident (goal < 150 MB)"
         )
+    rows += encrypted_backups(workdir, path, size, runs)
+    return rows
+
+
+def encrypted_backups(workdir: Path, path: Path, size: int, runs: int) -> list[dict[str, Any]]:
+    """`backup --encrypt` and the restore of its file against the plain ones (goal: within
+    1.5x), for the SQLite and the JSON format, with the peak memory of the encrypted ones."""
+    from codedb.transfer.backup import backup
+    from codedb.transfer.restore import restore
+
+    passphrase = "benchmark passphrase"
+    rows = []
+    for fmt in ("sqlite", "json"):
+        times: dict[str, float] = {}
+        for label, secret in (("plain", None), ("encrypted", passphrase)):
+            dest = workdir / f"b-{label}.{fmt}"
+
+            def make(dest: Path = dest, secret: str | None = secret, fmt: str = fmt) -> None:
+                dest.unlink(missing_ok=True)
+                with codedb.connect(path) as db:
+                    backup(db, dest, fmt=fmt, quiet=True, passphrase=secret)
+
+            def back(dest: Path = dest, secret: str | None = secret) -> None:
+                target = workdir / "back.sqlite"
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{target}{suffix}").unlink(missing_ok=True)
+                with codedb.connect(target) as db:
+                    restore(db, dest, passphrase=secret)
+
+            times[f"backup {label}"] = statistics.median(timed(make)[0] for _ in range(runs))
+            times[f"restore {label}"] = statistics.median(timed(back)[0] for _ in range(runs))
+        os.environ["CODEDB_BACKUP_PASSPHRASE"] = passphrase
+        try:
+            _, backup_peak = peak_memory(
+                [
+                    "--db",
+                    str(path),
+                    "backup",
+                    str(workdir / f"peak.{fmt}.enc"),
+                    f"--format={fmt}",
+                    "--encrypt",
+                    "--force",
+                    "--quiet",
+                ]
+            )
+            target = workdir / "peak-restore.sqlite"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            _, restore_peak = peak_memory(
+                ["--db", str(target), "restore", str(workdir / f"peak.{fmt}.enc"), "--quiet"]
+            )
+        finally:
+            del os.environ["CODEDB_BACKUP_PASSPHRASE"]
+        rows.append(
+            {
+                "operation": f"encrypted_{fmt}_backup",
+                "size": size,
+                "seconds": times,
+                "backup_over_plain": times["backup encrypted"] / times["backup plain"],
+                "restore_over_plain": times["restore encrypted"] / times["restore plain"],
+                "peak_mb": {"backup": backup_peak, "restore": restore_peak},
+            }
+        )
+        print(
+            f"{'encrypted ' + fmt:<27} {size:>9,}  backup {format_seconds(times['backup encrypted'])} "
+            f"({times['backup encrypted'] / times['backup plain']:.2f}x plain), restore "
+            f"{format_seconds(times['restore encrypted'])} ({times['restore encrypted'] / times['restore plain']:.2f}x plain); "
+            f"peak {backup_peak:,.0f} MB backing up, {restore_peak:,.0f} MB restoring"
+        )
     return rows
 
 

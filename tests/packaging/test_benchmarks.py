@@ -88,7 +88,17 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert set(sizes) == {"conversation_history", "system_metrics", "templates", "analytics"}
     assert all(size > 0 for size in sizes.values())
     files = {row["operation"]: row for row in data["files"]}
-    assert set(files) == {"backup_vs_cp", "import_peak_memory", "restore_peak_memory"}
+    assert set(files) == {
+        "backup_vs_cp",
+        "import_peak_memory",
+        "restore_peak_memory",
+        "encrypted_sqlite_backup",
+        "encrypted_json_backup",
+    }
+    for fmt in ("sqlite", "json"):
+        sealed = files[f"encrypted_{fmt}_backup"]
+        assert sealed["backup_over_plain"] > 0 and sealed["restore_over_plain"] > 0
+        assert sealed["peak_mb"]["backup"] > 0 and sealed["peak_mb"]["restore"] > 0
     assert files["backup_vs_cp"]["seconds"]["anchor"] > 0 and files["backup_vs_cp"]["seconds"]["codedb"] > 0
     assert all(files[op]["peak_mb"] > 0 for op in ("import_peak_memory", "restore_peak_memory"))
     with_orm = {r["operation"] for r in data["results"] if r["orm_over_codedb"]}

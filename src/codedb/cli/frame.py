@@ -46,6 +46,7 @@ BUILTIN_GROUPS = (
             ("import", "read a JSON or JSON-lines export, keyed on ids"),
             ("import-legacy", "import a code_db pickle or SQLModel database"),
             ("recover", "salvage a damaged SQLite file into a new database"),
+            ("check-backup", "check a backup (encrypted or not) without restoring it"),
         ),
     ),
 )

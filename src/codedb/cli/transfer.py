@@ -1,5 +1,7 @@
-"""Backup and transfer commands: backup, restore, export, import, import-legacy, recover."""
+"""Backup and transfer commands: backup, restore, export, import, import-legacy, recover,
+check-backup."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,15 +12,19 @@ from .frame import command
 
 
 @command("""
-Usage: codedb backup DEST [--format=FORMAT] [--compact] [--verify=LEVEL] [--force] [--quiet] [options]
-       codedb backup --to-dir=DIR [--keep=N] [--format=FORMAT] [--compact] [--verify=LEVEL]
-                     [--quiet] [options]
+Usage: codedb backup DEST [--format=FORMAT] [--compact | --encrypt [--passphrase-file=FILE]]
+                          [--verify=LEVEL] [--force] [--quiet] [options]
+       codedb backup --to-dir=DIR [--keep=N] [--format=FORMAT]
+                     [--compact | --encrypt [--passphrase-file=FILE]] [--verify=LEVEL] [--quiet] [options]
 
 Back up the database while it stays in use. sqlite (the default) copies the file with the
 online backup API (progress on a terminal) or, with --compact, VACUUM INTO; the copy is
 checked before it is put in place. json is a logical dump of every table that restores
 exactly, on either backend; sql is a plain SQL dump (SQLite). Backups are readable by their
-owner only; DEST is never the database itself, a link or a device.
+owner only; DEST is never the database itself, a link or a device. --encrypt seals the
+backup with AES-256-GCM in chunks as it is written (a key from the passphrase by scrypt), so
+no plain copy reaches the disk; the passphrase comes from $CODEDB_BACKUP_PASSPHRASE or the
+first line of --passphrase-file, never from the command line.
 
 Options:
   --format=FORMAT  sqlite, json or sql [default: sqlite]
@@ -28,6 +34,8 @@ Options:
   --to-dir=DIR     write a timestamped file into DIR (created 0700 if missing)
   --keep=N         with --to-dir: keep this database's N newest backups there
   --quiet          no progress bar
+  --encrypt        encrypt the backup (restore and check-backup need its passphrase)
+  --passphrase-file=FILE  read the passphrase from the first line of FILE
 
 Examples:
   codedb backup nightly.sqlite
@@ -35,6 +43,7 @@ Examples:
 """)
 def cmd_backup(args: dict[str, Any]) -> int:
     from ..transfer.backup import backup
+    from ..transfer.crypto import passphrase_from
 
     keep = whole(args["--keep"], "--keep", minimum=-(2**63))
     with open_db(args, current=False) as db:
@@ -48,6 +57,7 @@ def cmd_backup(args: dict[str, Any]) -> int:
             keep=keep,
             quiet=args["--quiet"],
             verify=args["--verify"],
+            passphrase=passphrase_from(args["--passphrase-file"]) if args["--encrypt"] else None,
         )
     out(f"backed up to {result.path} ({result.format}, {result.size_bytes:,} bytes)")
     for path in result.removed:
@@ -56,27 +66,43 @@ def cmd_backup(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb restore SRC [--force] [--quiet] [options]
+Usage: codedb restore SRC [--force] [--quiet] [--passphrase-file=FILE] [options]
 
 Replace the database's content with a backup: a codedb SQLite backup or a JSON dump. SRC is
 checked first (SQLite header, integrity, a codedb schema at a revision this version knows;
 JSON that parses and matches the schema). The restored database is built and checked beside
 the target, then copied into it in one transaction, so programs that have it open see the
-restored data and a failure leaves the old. An older backup is migrated.
+restored data and a failure leaves the old. An older backup is migrated. An encrypted
+backup is decrypted and authenticated whole first (its passphrase from
+$CODEDB_BACKUP_PASSPHRASE or --passphrase-file): a wrong passphrase or a changed byte
+restores nothing.
 
 Options:
   --force       replace a database that holds data
   --quiet       no progress bar
+  --passphrase-file=FILE  read an encrypted backup's passphrase from the first line of FILE
 
 Example:
   codedb restore nightly.sqlite --force
 """)
 def cmd_restore(args: dict[str, Any]) -> int:
     from ..core.db import connect
+    from ..core.files import remove_database_files
+    from ..core.target import resolve_target
     from ..transfer.restore import restore
 
-    with connect(args["--db"], create=True) as db:
-        result = restore(db, Path(args["SRC"]), force=args["--force"], quiet=args["--quiet"])
+    passphrase = _passphrase_for(Path(args["SRC"]), args["--passphrase-file"])
+    path = resolve_target(args["--db"]).path
+    created = path is not None and not os.path.lexists(path)
+    try:
+        with connect(args["--db"], create=True) as db:
+            result = restore(
+                db, Path(args["SRC"]), force=args["--force"], quiet=args["--quiet"], passphrase=passphrase
+            )
+    except BaseException:
+        if created and path is not None:  # the file this restore made, and only that
+            remove_database_files(path)
+        raise
     rows = sum(result.rows.values())
     migrated = f"; migrated {', '.join(result.migrated)}" if result.migrated else ""
     out(
@@ -236,4 +262,52 @@ def cmd_recover(args: dict[str, Any]) -> int:
     lines.append(f"recovered {recovered:,} of the {read:,} rows read into {into}{header}")
     lines.append(f"next: check it (codedb --db {result.out} check), then 'codedb restore {result.out}'")
     out("\n".join(lines))
+    return 0
+
+
+def _passphrase_for(src: Path, file: str | None) -> str | None:
+    """The passphrase of an encrypted backup (None for a plain one)."""
+    from ..core.files import check_input
+    from ..transfer.crypto import is_encrypted, passphrase_from
+
+    if not is_encrypted(check_input(src, "backup")):
+        return None
+    try:
+        return passphrase_from(file)
+    except InvalidInput:
+        raise InvalidInput(
+            f"{src} is encrypted; give its passphrase in $CODEDB_BACKUP_PASSPHRASE or with --passphrase-file"
+        ) from None
+
+
+@command("""
+Usage: codedb check-backup FILE [--passphrase-file=FILE2] [--json] [options]
+
+Check a backup without restoring it: an encrypted one is decrypted and authenticated whole
+(into a private temporary folder, removed afterwards); then a SQLite copy must pass the
+integrity check and hold a codedb schema this codedb knows, a JSON dump must parse and match
+the schema. Exit 0 when it would restore, 1 (with the reason) when not.
+
+Options:
+  --passphrase-file=FILE2  an encrypted backup's passphrase (else $CODEDB_BACKUP_PASSPHRASE)
+  --json                   print the result as JSON
+
+Example:
+  codedb check-backup nightly.sqlite.enc
+""")
+def cmd_check_backup(args: dict[str, Any]) -> int:
+    from ..transfer.restore import check_backup
+
+    src = Path(args["FILE"])
+    result = check_backup(src, _passphrase_for(src, args["--passphrase-file"]))
+    if args["--json"]:
+        import attrs
+
+        from .render import as_json
+
+        out(as_json({"file": str(src), "ok": True, **attrs.asdict(result)}))
+    else:
+        sealed = "encrypted " if result.encrypted else ""
+        at = f"revision {result.revision}, {result.rows:,} rows"
+        out(f"ok: {src} is a sound {sealed}{result.kind} backup at {at}")
     return 0

@@ -38,6 +38,12 @@ def private_open(path: Path, newline: str | None = None) -> IO[str]:
     return os.fdopen(fd, "w", encoding="utf-8", newline=newline)
 
 
+def private_binary(path: Path) -> IO[bytes]:
+    """Create a new file for writing bytes, readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    return os.fdopen(fd, "wb")
+
+
 def check_path(path: Path) -> Path:
     """A path the operating system can take: one holding a NUL character names no file."""
     if "\x00" in str(path):

@@ -7,18 +7,21 @@ It never writes over the database's own files, through a link, or onto anything 
 regular file (see core.files).
 """
 
+import io
 import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, Any
 
 import attrs
 
 from ..core.db import Database
-from ..core.files import create_private_file, make_private_dir, private_open, staged
+from ..core.files import create_private_file, make_private_dir, private_binary, private_open, staged
 from ..core.progress import progress_bar
 from ..errors import CodedbError, InvalidInput
 from ..schema.migrations import require_schema
+from .crypto import CHUNK, EncryptingWriter, check_passphrase
 
 FORMATS = ("sqlite", "json", "sql")
 VERIFY_LEVELS = ("quick", "full", "none")
@@ -36,10 +39,12 @@ class BackupResult:
     removed: tuple[Path, ...] = ()
 
 
-def rotated_name(directory: Path, db: Database, fmt: str) -> Path:
-    """A timestamped file name in `directory` for a nightly backup."""
+def rotated_name(directory: Path, db: Database, fmt: str, encrypted: bool = False) -> Path:
+    """A timestamped file name in `directory` for a nightly backup (.enc after the format's
+    suffix when encrypted)."""
     stem = db.path.stem if db.path else "codedb"
-    return directory / f"{stem}-{datetime.now(UTC).strftime(STAMP_FORMAT)}{SUFFIXES[fmt]}"
+    suffix = SUFFIXES[fmt] + (".enc" if encrypted else "")
+    return directory / f"{stem}-{datetime.now(UTC).strftime(STAMP_FORMAT)}{suffix}"
 
 
 def rotate(directory: Path, newest: Path, keep: int) -> tuple[Path, ...]:
@@ -47,7 +52,10 @@ def rotate(directory: Path, newest: Path, keep: int) -> tuple[Path, ...]:
     whose whole name is codedb's pattern for this database and format count (STEM-<UTC
     stamp>.SUFFIX: never `STEM-notes.SUFFIX`, nor another database's `STEM-staging-...`);
     the backup just written is never deleted."""
-    stem, suffix = newest.name[: -len("-00000000T000000000000Z" + newest.suffix)], newest.suffix
+    named = re.fullmatch(r"(.+)-\d{8}T\d{12}Z(\.[a-z]+(?:\.enc)?)", newest.name)
+    if named is None:
+        return ()
+    stem, suffix = named.groups()
     pattern = re.compile(re.escape(stem) + r"-\d{8}T\d{12}Z" + re.escape(suffix))
     ours = sorted(
         p for p in directory.iterdir() if pattern.fullmatch(p.name) and p.is_file() and not p.is_symlink()
@@ -69,11 +77,13 @@ def backup(
     keep: int | None = None,
     quiet: bool = False,
     verify: str = "quick",
+    passphrase: str | None = None,
 ) -> BackupResult:
     """Back up `db` to `dest` (or a timestamped file in `to_dir`, keeping the `keep` newest).
 
     A SQLite copy is checked before it is put in place: `verify` is quick (PRAGMA
-    quick_check, the default), full (integrity_check) or none."""
+    quick_check, the default), full (integrity_check) or none. With a `passphrase` the backup
+    is encrypted (transfer.crypto) as it is written: no plain copy reaches the disk."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown backup format {fmt!r}; use one of {', '.join(FORMATS)}")
     if verify not in VERIFY_LEVELS:
@@ -84,19 +94,26 @@ def backup(
         raise InvalidInput("an in-memory database has no file to copy; back it up with --format=json")
     if compact and fmt != "sqlite":
         raise InvalidInput("--compact goes with --format=sqlite")
+    if compact and passphrase is not None:
+        raise InvalidInput("--compact writes a plain file (VACUUM INTO); encrypt without --compact")
+    if passphrase is not None:
+        check_passphrase(passphrase)
     if keep is not None and (to_dir is None or keep < 1):
         raise InvalidInput("--keep=N needs --to-dir and N of 1 or more")
     if db.in_transaction:
         raise CodedbError("cannot back up inside an open transaction; commit it first")
     if to_dir is not None:
         make_private_dir(to_dir)
-        dest = rotated_name(to_dir, db, fmt)
+        dest = rotated_name(to_dir, db, fmt, encrypted=passphrase is not None)
     if dest is None:
         raise InvalidInput("give a destination file, or --to-dir=DIR")
     require_schema(db)
     protected = [db.path] if db.path else []
     with staged(dest, force=force, protected=protected) as temp:
-        if fmt == "json":
+        if passphrase is not None:
+            with private_binary(temp) as raw:
+                _encrypted(db, fmt, raw, passphrase, verify, quiet)
+        elif fmt == "json":
             from .dump import write_json
 
             with private_open(temp) as out:
@@ -116,6 +133,54 @@ def backup(
             finish_copy(temp, verify)
     removed = rotate(to_dir, dest, keep) if to_dir is not None and keep else ()
     return BackupResult(dest, fmt, dest.stat().st_size, removed)
+
+
+def _encrypted(db: Database, fmt: str, raw: IO[bytes], passphrase: str, verify: str, quiet: bool) -> None:
+    """Write an encrypted backup to `raw`. JSON and SQL dumps are encrypted as they stream
+    (memory stays flat); a SQLite copy is made in memory with the online backup API, checked
+    there, and encrypted from memory (it takes the database's size in memory)."""
+    writer = EncryptingWriter(raw, passphrase)
+    if fmt == "sqlite":
+        copy = sqlite3.connect(":memory:")
+        try:
+            db.conn.backup(copy)
+            if verify != "none":
+                core = db.queries.core
+                check = core.integrity_check if verify == "full" else core.quick_check
+                problems = [row[0] for row in check(copy)]
+                if problems != ["ok"]:
+                    raise CodedbError(
+                        f"the backup failed its integrity check ({problems[0]}); nothing was written"
+                    )
+            image = copy.serialize()
+        finally:
+            copy.close()  # the copy's pages go before the image is encrypted
+        writer.write(image)
+    else:
+        text = io.TextIOWrapper(io.BufferedWriter(_Sink(writer), CHUNK), encoding="utf-8", newline="")
+        if fmt == "json":
+            from .dump import write_json
+
+            write_json(db, text, list(db.tables), progress_bar(sum(db.row_counts().values()), "rows", quiet))
+        else:
+            for line in db.conn.iterdump():
+                text.write(line + "\n")
+        text.flush()
+        text.detach()
+    writer.close()
+
+
+class _Sink(io.RawIOBase):
+    """A raw binary stream that hands what it is given to an EncryptingWriter."""
+
+    def __init__(self, writer: EncryptingWriter):
+        self.writer = writer
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return self.writer.write(bytes(data))
 
 
 class _TooManyRestarts(Exception):

@@ -9,7 +9,9 @@ a killed process leaves the old content. PostgreSQL: the rows are replaced in on
 """
 
 import sqlite3
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -99,10 +101,67 @@ def holds_data(db: Database) -> bool:
     return any(db.row_counts().values())
 
 
-def restore(db: Database, src: Path, *, force: bool = False, quiet: bool = True) -> RestoreResult:
-    """Replace the content of `db` with the backup `src` (see the module docstring); with
-    `quiet` false, rows loaded from a dump show a progress bar on a terminal."""
+@contextmanager
+def plain_backup(src: Path, passphrase: str | None, near: Path | None = None) -> Iterator[Path]:
+    """`src` itself, or for an encrypted backup its plaintext, decrypted and authenticated
+    whole into a private folder (beside `near`, else the system's temporary folder) that is
+    removed afterwards."""
+    from .crypto import decrypt_to, is_encrypted
+
+    check_input(src, "backup")
+    if not is_encrypted(src):
+        yield src
+        return
+    if passphrase is None:
+        raise InvalidInput(
+            f"{src} is encrypted; give its passphrase in $CODEDB_BACKUP_PASSPHRASE or with --passphrase-file"
+        )
+    with tempfile.TemporaryDirectory(prefix=".codedb-decrypted-", dir=near) as work:
+        plain = Path(work) / src.name.removesuffix(".enc")
+        decrypt_to(src, plain, passphrase)
+        yield plain
+
+
+@attrs.frozen
+class BackupCheck:
+    kind: str  # "sqlite" or "json"
+    encrypted: bool
+    revision: str | None
+    rows: int
+
+
+def check_backup(src: Path, passphrase: str | None = None) -> BackupCheck:
+    """Check a backup without restoring it: an encrypted one decrypts and authenticates
+    whole; then a SQLite copy passes the integrity check and holds a codedb schema this codedb
+    knows, and a JSON dump parses and matches the schema."""
     src = Path(src)
+    with plain_backup(src, passphrase) as plain:
+        kind = source_kind(plain)
+        if kind == "json":
+            dump = read_dump(plain)
+            _check_revision(src, dump.revision, "sqlite")
+            return BackupCheck(kind, plain != src, dump.revision, dump.total)
+        backup_db = open_sqlite_backup(plain)
+        try:
+            return BackupCheck(
+                kind, plain != src, status(backup_db).current, sum(backup_db.row_counts().values())
+            )
+        finally:
+            backup_db.close()
+
+
+def restore(
+    db: Database, src: Path, *, force: bool = False, quiet: bool = True, passphrase: str | None = None
+) -> RestoreResult:
+    """Replace the content of `db` with the backup `src` (see the module docstring); with
+    `quiet` false, rows loaded from a dump show a progress bar on a terminal. An encrypted
+    backup is decrypted and authenticated whole, with `passphrase`, before anything else."""
+    src = Path(src)
+    with plain_backup(src, passphrase, db.path.parent if db.path else None) as plain:
+        return _restore(db, plain, force=force, quiet=quiet)
+
+
+def _restore(db: Database, src: Path, *, force: bool, quiet: bool) -> RestoreResult:
     kind = source_kind(src)
     if db.in_transaction:
         raise CodedbError("cannot restore inside an open transaction; commit it first")

@@ -1,0 +1,142 @@
+"""Encrypted backups: AES-GCM in chunks, the passphrase from the environment or a file (never
+the command line, never printed); restore and check-backup refuse a wrong passphrase, a
+flipped byte, a cut-short or lengthened file in one line, restoring nothing."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import codedb
+from conftest import CLI, snapshot
+
+PASS = "correct horse battery staple"
+ENV = {"CODEDB_BACKUP_PASSPHRASE": PASS}
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> CLI:
+    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
+    cli.ok("init")
+    for n in range(5):
+        cli.ok("add-function", f"--name=secret_{n}", f"--code=def secret_{n}(): return 'SECRET-{n}'")
+    cli.ok("users", "add", "--username=ada")
+    cli.ok("prefs", "set", "ada", "theme", '"dark"')
+    return cli
+
+
+def _rows(target: Path) -> dict[str, list[object]]:
+    with codedb.connect(target) as db:
+        return snapshot(db)
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "json"])
+def test_encrypted_backups_round_trip(source: CLI, tmp_path: Path, fmt: str) -> None:
+    printed = source.ok("backup", f"b.{fmt}.enc", f"--format={fmt}", "--encrypt", env=ENV)
+    sealed = tmp_path / f"b.{fmt}.enc"
+    assert PASS not in printed and sealed.stat().st_mode & 0o777 == 0o600
+    data = sealed.read_bytes()
+    assert b"SECRET-1" not in data and b"secret_1" not in data and b"SQLite format" not in data
+    assert f"sound encrypted {fmt} backup" in source.ok("check-backup", sealed.name, env=ENV, db=False)
+    restored = CLI(str(tmp_path / "restored.sqlite"), tmp_path)
+    assert "restored" in restored.ok("restore", sealed.name, env=ENV)
+    assert _rows(tmp_path / "restored.sqlite") == _rows(Path(source.target))
+    assert not [p for p in os.listdir(tmp_path) if "decrypted" in p]  # the plaintext is gone
+
+
+def test_a_passphrase_file_and_no_passphrase(source: CLI, tmp_path: Path) -> None:
+    (tmp_path / "pass.txt").write_text(PASS + "\n")
+    source.ok("backup", "b.enc", "--encrypt", "--passphrase-file=pass.txt")
+    assert "sound encrypted" in source.ok("check-backup", "b.enc", "--passphrase-file=pass.txt", db=False)
+    assert "sound encrypted" in source.ok("check-backup", "b.enc", env=ENV, db=False)  # the same key
+    assert "no backup passphrase" in source.error("backup", "c.enc", "--encrypt")
+    assert "is encrypted; give its passphrase" in source.error("check-backup", "b.enc", db=False)
+    assert "shorter than 8" in source.error(
+        "backup", "c.enc", "--encrypt", env={"CODEDB_BACKUP_PASSPHRASE": "short"}
+    )
+    assert not (tmp_path / "c.enc").exists()
+    assert (
+        source("backup", "c.enc", "--encrypt", "--compact", env=ENV).returncode == 2
+    )  # no plain VACUUM INTO
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["wrong passphrase", "flipped byte", "flipped header", "cut short", "a chunk dropped", "lengthened"],
+)
+def test_damage_restores_nothing(source: CLI, tmp_path: Path, damage: str) -> None:
+    source.ok("backup", "b.enc", "--format=json", "--encrypt", env=ENV)
+    sealed = tmp_path / "b.enc"
+    data = bytearray(sealed.read_bytes())
+    env = dict(ENV)
+    if damage == "wrong passphrase":
+        env = {"CODEDB_BACKUP_PASSPHRASE": "correct horse battery stapler"}
+    elif damage == "flipped byte":
+        data[len(data) // 2] ^= 0x01
+    elif damage == "flipped header":
+        data[30] ^= 0x01  # inside the salt
+    elif damage == "cut short":
+        del data[-100:]
+    elif damage == "a chunk dropped":  # the one chunk of this small dump: only the header is left
+        del data[24 + 9 + 24 :]
+    else:
+        data += b"more"
+    sealed.write_bytes(bytes(data))
+    assert "Error:" in source.error("check-backup", "b.enc", env=env, db=False)
+    target = CLI(str(tmp_path / "target.sqlite"), tmp_path)
+    target.ok("init")
+    target.ok("add-function", "--name=kept", "--code=pass")
+    before = _rows(tmp_path / "target.sqlite")
+    target.error("restore", "b.enc", "--force", env=env)
+    assert _rows(tmp_path / "target.sqlite") == before
+    fresh = CLI(str(tmp_path / "fresh.sqlite"), tmp_path)
+    fresh.error("restore", "b.enc", env=env)
+    assert not (tmp_path / "fresh.sqlite").exists()  # a failed restore leaves no new file behind
+
+
+def test_a_failed_restore_into_a_new_file_leaves_no_file(tmp_path: Path) -> None:
+    """Regression: the target was created (empty) before the backup was looked at."""
+    (tmp_path / "junk.sqlite").write_text("not a backup")
+    cli = CLI(str(tmp_path / "new.sqlite"), tmp_path)
+    assert "neither a SQLite backup" in cli.error("restore", "junk.sqlite")
+    assert sorted(os.listdir(tmp_path)) == ["junk.sqlite"]
+
+
+def test_rotated_encrypted_backups(source: CLI, tmp_path: Path) -> None:
+    for _ in range(3):
+        source.ok("backup", "--to-dir=nightly", "--keep=2", "--encrypt", env=ENV)
+    kept = sorted(os.listdir(tmp_path / "nightly"))
+    assert len(kept) == 2 and all(name.endswith(".sqlite.enc") for name in kept)
+    (tmp_path / "nightly" / "notes.sqlite.enc").write_text("mine")  # not codedb's: never rotated
+    source.ok("backup", "--to-dir=nightly", "--keep=1", "--encrypt", env=ENV)
+    assert sorted(os.listdir(tmp_path / "nightly"))[-1] == "notes.sqlite.enc"
+    assert len(os.listdir(tmp_path / "nightly")) == 2
+    newest = [n for n in sorted(os.listdir(tmp_path / "nightly")) if n.startswith("code_db-")][-1]
+    checked = json.loads(source.ok("check-backup", f"nightly/{newest}", "--json", env=ENV, db=False))
+    assert checked["ok"] is True and checked["encrypted"] is True
+
+
+def test_chunks_cannot_be_swapped_dropped_or_cut(tmp_path: Path) -> None:
+    import io
+    import random
+
+    from codedb.transfer.crypto import CHUNK, decrypt, encrypt_chunks
+
+    plain = random.Random(3).randbytes(CHUNK * 2 + 1000)  # three chunks
+    buffer = io.BytesIO()
+    encrypt_chunks(buffer, PASS, [plain[:700_000], plain[700_000:]])
+    sealed = buffer.getvalue()
+    head, size = 57, 5 + CHUNK + 16
+    chunks = [sealed[head + k * size : head + (k + 1) * size] for k in range(3)]
+    assert b"".join(chunks) == sealed[head:] and len(chunks[2]) == 5 + 1000 + 16
+    (tmp_path / "whole").write_bytes(sealed)
+    assert b"".join(decrypt(tmp_path / "whole", PASS)) == plain
+    for name, body, message in (
+        ("swapped", chunks[1] + chunks[0] + chunks[2], "passphrase is wrong, or the file was changed"),
+        ("dropped", chunks[0] + chunks[2], "passphrase is wrong, or the file was changed"),
+        ("cut", chunks[0] + chunks[1], "cut short"),
+    ):
+        (tmp_path / name).write_bytes(sealed[:head] + body)
+        with pytest.raises(codedb.InvalidInput, match=message):
+            b"".join(decrypt(tmp_path / name, PASS))
