@@ -123,3 +123,20 @@ DELETE FROM yoyo_lock;
 -- The columns of a table in their stored order (SQLite; recover maps a damaged file's
 -- records onto them).
 SELECT name FROM pragma_table_info(:table_name) ORDER BY cid;
+
+-- name: checkpoint_passive()^
+-- Copy what the write-ahead log holds into the database file without waiting for anyone:
+-- (busy, frames in the log, frames copied); all copied when the last two are equal.
+PRAGMA wal_checkpoint(PASSIVE);
+
+-- name: begin_write()!
+-- Take the write lock (writers wait until it is released).
+BEGIN IMMEDIATE;
+
+-- name: begin_read()!
+-- Open a read transaction (its snapshot starts at its first read).
+BEGIN;
+
+-- name: end_transaction()!
+-- End a transaction that changed nothing.
+ROLLBACK;

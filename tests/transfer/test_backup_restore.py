@@ -52,10 +52,17 @@ def test_backup_while_another_process_writes(tmp_path: Path) -> None:
     backups = []
     try:
         time.sleep(0.5)
-        for index in range(4):
+        for index in range(6):  # plain, compact (VACUUM INTO), encrypted (the file's bytes of a snapshot)
             dest = tmp_path / f"hot{index}.sqlite"
-            args = ["backup", str(dest), "--quiet"] + (["--compact"] if index % 2 else [])
-            assert "backed up to" in cli.ok(*args)
+            extra = [[], ["--compact"], ["--encrypt"]][index % 3]
+            args = ["backup", str(dest), "--quiet", *extra]
+            assert "backed up to" in cli.ok(*args, env={"CODEDB_BACKUP_PASSPHRASE": "hot backup pass"})
+            if extra == ["--encrypt"]:
+                from codedb.transfer.crypto import decrypt_to
+
+                plain = tmp_path / f"hot{index}.plain.sqlite"
+                decrypt_to(dest, plain, "hot backup pass")
+                dest = plain
             backups.append(dest)
     finally:
         batches = int(writer.communicate(timeout=60)[0])

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import attrs
 
-from ..core.db import Database
+from ..core.db import BUSY_TIMEOUT_SECONDS, Database
 from ..core.files import create_private_file, make_private_dir, private_binary, private_open, staged
 from ..core.progress import progress_bar
 from ..errors import CodedbError, InvalidInput
@@ -136,26 +136,12 @@ def backup(
 
 
 def _encrypted(db: Database, fmt: str, raw: IO[bytes], passphrase: str, verify: str, quiet: bool) -> None:
-    """Write an encrypted backup to `raw`. JSON and SQL dumps are encrypted as they stream
-    (memory stays flat); a SQLite copy is made in memory with the online backup API, checked
-    there, and encrypted from memory (it takes the database's size in memory)."""
+    """Write an encrypted backup to `raw`, streamed: JSON and SQL dumps as they are written, a
+    SQLite copy as the database file's bytes of one snapshot (_stream_file). Memory stays flat
+    and no plain copy reaches the disk."""
     writer = EncryptingWriter(raw, passphrase)
     if fmt == "sqlite":
-        copy = sqlite3.connect(":memory:")
-        try:
-            db.conn.backup(copy)
-            if verify != "none":
-                core = db.queries.core
-                check = core.integrity_check if verify == "full" else core.quick_check
-                problems = [row[0] for row in check(copy)]
-                if problems != ["ok"]:
-                    raise CodedbError(
-                        f"the backup failed its integrity check ({problems[0]}); nothing was written"
-                    )
-            image = copy.serialize()
-        finally:
-            copy.close()  # the copy's pages go before the image is encrypted
-        writer.write(image)
+        _stream_file(db, writer, verify)
     else:
         text = io.TextIOWrapper(io.BufferedWriter(_Sink(writer), CHUNK), encoding="utf-8", newline="")
         if fmt == "json":
@@ -168,6 +154,70 @@ def _encrypted(db: Database, fmt: str, raw: IO[bytes], passphrase: str, verify: 
         text.flush()
         text.detach()
     writer.close()
+
+
+SNAPSHOT_TRIES = 20
+
+
+def _stream_file(db: Database, writer: EncryptingWriter, verify: str) -> None:
+    """Encrypt the database file's bytes as one consistent snapshot, without copying it.
+
+    Under the write lock (held for a moment) everything the write-ahead log holds is copied
+    into the file, and a read transaction opens on that state; the lock is then let go. While
+    that reader is open no checkpoint may write past its snapshot into the file, so the file
+    holds exactly the snapshot however writers go on (they append to the log). It is checked
+    through the same snapshot, then read in chunks. Readers of older snapshots can keep the
+    log from being copied whole: then it tries again, up to SNAPSHOT_TRIES times."""
+    import time
+
+    assert db.path is not None
+    core = db.queries.core
+    wal = core.journal_mode(db.conn) == "wal"
+    reader = sqlite3.connect(db.path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+    locker = sqlite3.connect(db.path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        for attempt in range(SNAPSHOT_TRIES):
+            core.begin_write(locker)
+            try:
+                if wal:
+                    _busy, frames, copied = core.checkpoint_passive(db.conn)
+                    if frames != copied:
+                        continue  # an older reader holds frames back: try again
+                core.begin_read(reader)
+                size = int(core.database_size(reader))  # the read opens the snapshot
+                break
+            finally:
+                core.end_transaction(locker)
+                if attempt + 1 < SNAPSHOT_TRIES and not reader.in_transaction:
+                    time.sleep(0.05 * (attempt + 1))
+        else:
+            raise CodedbError(
+                "long-running readers kept the write-ahead log from being copied into the file; "
+                "try again when they are done, or back up without --encrypt"
+            )
+        try:
+            if verify != "none":
+                check = core.integrity_check if verify == "full" else core.quick_check
+                problems = [row[0] for row in check(reader)]
+                if problems != ["ok"]:
+                    raise CodedbError(
+                        f"the database fails its integrity check ({problems[0]}); nothing was written"
+                    )
+            with open(db.path, "rb") as stream:
+                left = size
+                while left > 0:
+                    chunk = stream.read(min(CHUNK, left))
+                    if not chunk:
+                        raise CodedbError(
+                            "the database file is shorter than its header says; nothing was written"
+                        )
+                    writer.write(chunk)
+                    left -= len(chunk)
+        finally:
+            core.end_transaction(reader)
+    finally:
+        reader.close()
+        locker.close()
 
 
 class _Sink(io.RawIOBase):
