@@ -140,3 +140,20 @@ def test_chunks_cannot_be_swapped_dropped_or_cut(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(sealed[:head] + body)
         with pytest.raises(codedb.InvalidInput, match=message):
             b"".join(decrypt(tmp_path / name, PASS))
+
+
+def test_a_killed_restores_plaintext_is_removed_by_the_next(source: CLI, tmp_path: Path) -> None:
+    """A restore decrypts into a private folder named with its process id; one left by a
+    process that was killed is removed by the next restore, one of a running process is not."""
+    import subprocess
+    import sys
+
+    source.ok("backup", "b.enc", "--encrypt", env=ENV)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".codedb-decrypted-{int(gone.stdout)}-abc"
+    stale.mkdir()
+    (stale / "b").write_text("plaintext of a killed restore")
+    running = tmp_path / f".codedb-decrypted-{os.getppid()}-abc"
+    running.mkdir()
+    CLI(str(tmp_path / "restored.sqlite"), tmp_path).ok("restore", "b.enc", env=ENV)
+    assert not stale.exists() and running.exists()

@@ -13,8 +13,10 @@
 
 import os
 import re
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,6 +149,25 @@ def clean_stale_temps(dest: Path) -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+@contextmanager
+def private_workdir(near: Path | None, purpose: str) -> Iterator[Path]:
+    """A new private folder (mode 0700) for work in progress, beside `near` (else in the
+    system's temporary folder), removed with all it holds afterwards. Its name carries this
+    process's id: folders of `purpose` left by processes that no longer run (killed) are
+    removed first, so no copy outlives a kill -9 for long."""
+    parent = Path(tempfile.gettempdir()) if near is None else near
+    prefix = f".codedb-{purpose}-"
+    for stale in parent.glob(prefix + "*"):
+        pid = stale.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

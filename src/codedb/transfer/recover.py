@@ -11,7 +11,6 @@ counted), and the copy is checked before it is renamed onto the destination.
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import attrs
 
 from ..core.convert import params
 from ..core.db import Database, connect
-from ..core.files import check_destination, check_input, staged
+from ..core.files import check_destination, check_input, private_workdir, staged
 from ..errors import InvalidInput
 from ..schema.health import check
 from ..schema.migrations import known_ids, migrate
@@ -54,8 +53,8 @@ def recover(damaged: str | Path, out: str | Path, *, force: bool = False) -> Rec
     source = check_input(damaged, "damaged database")
     dest = Path(out)
     check_destination(dest, force=force, protected=[source])
-    with tempfile.TemporaryDirectory(prefix=".codedb-recover-", dir=dest.parent) as work:
-        copy = Path(work) / "damaged.copy"
+    with private_workdir(dest.parent, "recover") as work:
+        copy = work / "damaged.copy"
         shutil.copyfile(source, copy)  # from here on only the copy is read
         with open(copy, "rb") as stream:
             pages = PageFile(stream, os.path.getsize(copy))

@@ -9,7 +9,6 @@ a killed process leaves the old content. PostgreSQL: the rows are replaced in on
 """
 
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 import attrs
 
 from ..core.db import Database, connect
-from ..core.files import check_input, remove_database_files, temp_path
+from ..core.files import check_input, private_workdir, remove_database_files, temp_path
 from ..core.progress import progress_bar
 from ..core.registry import derived_tables
 from ..errors import CodedbError, ConnectError, InvalidInput
@@ -116,8 +115,8 @@ def plain_backup(src: Path, passphrase: str | None, near: Path | None = None) ->
         raise InvalidInput(
             f"{src} is encrypted; give its passphrase in $CODEDB_BACKUP_PASSPHRASE or with --passphrase-file"
         )
-    with tempfile.TemporaryDirectory(prefix=".codedb-decrypted-", dir=near) as work:
-        plain = Path(work) / src.name.removesuffix(".enc")
+    with private_workdir(near, "decrypted") as work:
+        plain = work / src.name.removesuffix(".enc")
         decrypt_to(src, plain, passphrase)
         yield plain
 
