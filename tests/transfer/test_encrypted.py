@@ -149,7 +149,9 @@ def test_a_killed_restores_plaintext_is_removed_by_the_next(source: CLI, tmp_pat
     import sys
 
     source.ok("backup", "b.enc", "--encrypt", env=ENV)
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     stale = tmp_path / f".codedb-decrypted-{int(gone.stdout)}-abc"
     stale.mkdir()
     (stale / "b").write_text("plaintext of a killed restore")
