@@ -155,3 +155,47 @@ def test_the_templates_cli(ready_target: str, tmp_path: Path) -> None:
         assert message in cli.error(*args), args
     assert db_snapshot(ready_target) == before
     assert cli.ok("templates", "unpublish", "app") == "unpublished app\n"
+
+
+def test_the_rating_order_follows_every_write(db: codedb.Database, tmp_path: Path) -> None:
+    """The listing by rating reads template_stats (migration 0015), kept by triggers; after
+    ratings, re-ratings, a user's deletion, downloads, plain SQL deletes and an unpublish it
+    gives what the rows themselves give (the template_listing view computes from them)."""
+    users = _market(db)
+    ids = {t.name: t.template_id for t in db.templates.list(sort="name")}
+
+    def same() -> None:
+        listed = db.templates.list(sort="rating", limit=100)
+        for t in listed:
+            assert (t.rating, t.ratings, t.downloads) == (
+                db.templates.get(t.template_id).rating,
+                db.templates.get(t.template_id).ratings,
+                db.templates.get(t.template_id).downloads,
+            ), t.name
+        keys = [(-(t.rating or 0), -t.ratings, t.template_id) for t in listed]
+        assert keys == sorted(keys)
+
+    for name, user, stars in (("cli-tool", "ada", 5), ("cli-tool", "bob", 2), ("react-page", "cy", 4)):
+        db.templates.rate(ids[name], users[user], stars)
+    same()
+    db.templates.rate(ids["cli-tool"], users["bob"], 5)  # re-rating replaces bob's
+    db.templates.install(ids["react-page"], tmp_path / "a")
+    db.templates.install(ids["react-page"], tmp_path / "b")
+    same()
+    db.users.delete(users["ada"])  # her rating goes with her
+    with db.transaction():
+        db.conn.execute(
+            "DELETE FROM template_downloads"
+            " WHERE download_id = (SELECT MIN(download_id) FROM template_downloads)"
+        )
+    same()
+    db.templates.unpublish(ids["cli-tool"])
+    same()
+    assert [t.name for t in db.templates.list(sort="rating")] == ["react-page", "fastapi-app"]
+    if db.dialect == "sqlite":
+        ran: list[str] = []
+        db.conn.set_trace_callback(ran.append)
+        db.templates.list(text="a", sort="rating")
+        db.conn.set_trace_callback(None)
+        plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {ran[-1]}"))
+        assert "template_stats_rating_idx" in plan and "TEMP B-TREE" not in plan, plan

@@ -26,4 +26,5 @@ DOMAIN = Domain(
         ),
     ),
     requires=("users",),
+    derived=("template_stats",),  # ratings, their average and downloads per template (migration 0015)
 )
