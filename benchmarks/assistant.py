@@ -120,7 +120,7 @@ def seed(target: str | Path, size: int) -> dict[str, Any]:
                     Template(
                         tid,
                         f"{words[0]}-{words[1]}-{t}",
-                        f"A {words[2]} template",
+                        f"A {words[2]} template" + (" quantum" if t % 1000 == 0 else ""),
                         f"user{t % USERS}",
                         START,
                         START,
@@ -203,7 +203,7 @@ SELECT t.template_id, t.name,
        (SELECT AVG(rating) FROM template_ratings r WHERE r.template_id = t.template_id) AS rating,
        (SELECT COUNT(*) FROM template_ratings r WHERE r.template_id = t.template_id) AS ratings
 FROM templates t WHERE lower(t.name) LIKE ? OR lower(t.description) LIKE ?
-ORDER BY COALESCE(rating, 0) DESC, ratings DESC, t.name LIMIT 20"""
+ORDER BY COALESCE(rating, 0) DESC, ratings DESC, t.template_id LIMIT 20"""
 RAW_TREND = (
     "SELECT substr(recorded_at, 1, 10), COUNT(*), SUM(value), AVG(value), MIN(value), MAX(value) FROM analytics "
     "WHERE metric_name = ? AND recorded_at >= ? AND recorded_at < ? GROUP BY 1 ORDER BY 1"
@@ -436,7 +436,7 @@ def orm_class() -> type:
                     .order_by(
                         func.coalesce(rating.scalar_subquery(), 0).desc(),
                         count.scalar_subquery().desc(),
-                        TemplateRow.name,
+                        TemplateRow.template_id,
                     )
                     .limit(20)
                 )
@@ -479,6 +479,7 @@ def _operations(bench: Any, seeded: dict[str, Any], calls: int, tag: str) -> dic
         "user_sessions": _per_call(lambda n: bench.sessions(user), slow),
         "metric_summary_one_op": _per_call(lambda n: bench.summary("lint", since, until), 3),
         "template_search_top20": _per_call(lambda n: bench.search(WORDS[n % len(WORDS)]), slow),
+        "template_search_rare": _per_call(lambda n: bench.search("quantum"), slow),
         "analytics_trend_day_year": _per_call(lambda n: bench.trend(since, until), slow),
     }
 

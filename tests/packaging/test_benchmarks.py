@@ -80,6 +80,7 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "user_sessions",
             "metric_summary_one_op",
             "template_search_top20",
+            "template_search_rare",
             "analytics_trend_day_year",
         )
     }
