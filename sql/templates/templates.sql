@@ -73,18 +73,40 @@ WHERE (CAST(:pattern AS TEXT) IS NULL OR lower(name) LIKE lower(:pattern) ESCAPE
 
 -- name: list_templates_by_rating(pattern, author, tag, limit, offset)
 -- The templates matching the filters (text in name or description, author, tag), the best
--- rated first (then the most rated): a walk of template_stats_rating_idx that stops at the
--- page's end, so a common word costs a few rows, not every match.
-SELECT t.template_id, t.name, t.description, t.author,
-       (SELECT MAX(v.version) FROM template_versions v WHERE v.template_id = t.template_id) AS latest_version,
-       (SELECT json_group_array(g.tag) FROM template_tags g WHERE g.template_id = t.template_id) AS tags,
-       s.rating, s.ratings, s.downloads, t.created_at, t.updated_at
-FROM template_stats s CROSS JOIN templates t ON t.template_id = s.template_id
-WHERE (CAST(:pattern AS TEXT) IS NULL OR lower(t.name) LIKE lower(:pattern) ESCAPE '\'
-       OR lower(t.description) LIKE lower(:pattern) ESCAPE '\')
-  AND (CAST(:author AS TEXT) IS NULL OR t.author = :author)
+-- rated first, then the most rated, then by id: every match ranked (see rated_template_ids).
+SELECT template_id, name, description, author, latest_version, tags, rating, ratings, downloads, created_at, updated_at
+FROM template_listing
+WHERE (CAST(:pattern AS TEXT) IS NULL OR lower(name) LIKE lower(:pattern) ESCAPE '\'
+       OR lower(description) LIKE lower(:pattern) ESCAPE '\')
+  AND (CAST(:author AS TEXT) IS NULL OR author = :author)
   AND (CAST(:tag AS TEXT) IS NULL
-       OR t.template_id IN (SELECT g.template_id FROM template_tags g WHERE g.tag = :tag))
+       OR template_id IN (SELECT g.template_id FROM template_tags g WHERE g.tag = :tag))
+ORDER BY COALESCE(rating, 0) DESC, ratings DESC, template_id
+LIMIT :limit OFFSET :offset;
+
+-- name: best_rated_template_ids(limit, offset)
+-- The ids of a page of every template by rating: a walk of template_stats_rating_idx that
+-- stops at the page's end.
+SELECT template_id FROM template_stats
+ORDER BY COALESCE(rating, 0) DESC, ratings DESC, template_id
+LIMIT :limit OFFSET :offset;
+
+-- name: rated_template_ids(pattern, author, tag, head, limit, offset)
+-- The ids of a page of the listing by rating among the `head` best rated templates: a walk of
+-- template_stats_rating_idx that stops at the page's end (a common word costs a few rows).
+-- When the head holds the whole page it is the page of every match; else the caller ranks
+-- every match (list_templates_by_rating).
+SELECT s.template_id
+FROM (SELECT template_id, rating, ratings FROM template_stats
+      ORDER BY COALESCE(rating, 0) DESC, ratings DESC, template_id LIMIT :head) AS s
+WHERE EXISTS (
+    SELECT 1 FROM templates t
+    WHERE t.template_id = s.template_id
+      AND (CAST(:pattern AS TEXT) IS NULL OR lower(t.name) LIKE lower(:pattern) ESCAPE '\'
+           OR lower(t.description) LIKE lower(:pattern) ESCAPE '\')
+      AND (CAST(:author AS TEXT) IS NULL OR t.author = :author)
+      AND (CAST(:tag AS TEXT) IS NULL
+           OR t.template_id IN (SELECT g.template_id FROM template_tags g WHERE g.tag = :tag)))
 ORDER BY COALESCE(s.rating, 0) DESC, s.ratings DESC, s.template_id
 LIMIT :limit OFFSET :offset;
 

@@ -192,10 +192,23 @@ def test_the_rating_order_follows_every_write(db: codedb.Database, tmp_path: Pat
     db.templates.unpublish(ids["cli-tool"])
     same()
     assert [t.name for t in db.templates.list(sort="rating")] == ["react-page", "fastapi-app"]
+    # a page the walk of the best rated holds, and one it does not (every match ranked): one order
+    whole = db.templates.list(text="a", sort="rating")
+    assert len(whole) == 2 and db.templates.list(text="a", sort="rating", limit=1) == whole[:1]
+    assert db.templates.list(text="a", sort="rating", limit=1, offset=1) == whole[1:]
     if db.dialect == "sqlite":
         ran: list[str] = []
         db.conn.set_trace_callback(ran.append)
         db.templates.list(text="a", sort="rating")
         db.conn.set_trace_callback(None)
-        plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {ran[-1]}"))
-        assert "template_stats_rating_idx" in plan and "TEMP B-TREE" not in plan, plan
+        walk = next(sql for sql in ran if "FROM template_stats" in sql)  # the bounded walk
+        plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {walk}"))
+        assert "SCAN template_stats USING INDEX template_stats_rating_idx" in plan, plan
+        ran.clear()
+        db.conn.set_trace_callback(ran.append)
+        db.templates.list(sort="rating")
+        db.conn.set_trace_callback(None)
+        plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {ran[0]}"))
+        assert "template_stats_rating_idx" in plan and "TEMP B-TREE" not in plan, (
+            plan
+        )  # stops at the page's end

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 HINT = "list templates with 'codedb templates list'"
 SORTS = ("rating", "downloads", "newest", "name")
 MAX_PAGE = 1000
+HEAD = 500  # the best rated templates a filtered listing by rating looks among first
 
 
 def _text(value: Any, what: str, *, required: bool = False) -> str:
@@ -141,8 +142,28 @@ class Templates(DomainAPI):
             "author": None if author is None else check_text(author, "author"),
             "tag": None if tag is None else check_text(tag.strip(), "tag"),
         }
+        if sort == "rating":
+            found = self._by_rating(filters, limit, offset)
+            if found is not None:
+                return found
         rows = getattr(self.q, f"list_templates_by_{sort}")(self.conn, **filters, limit=limit, offset=offset)
         return records(TemplateListing, rows)
+
+    def _by_rating(
+        self, filters: dict[str, Any], limit: int, offset: int
+    ) -> builtins.list[TemplateListing] | None:
+        """A page by rating from a walk of template_stats in rating order, when the best rated
+        templates hold it (HEAD of them, or 25 a row of the page, when filtered; all when not);
+        None when they do not."""
+        if all(value is None for value in filters.values()):
+            ids = [row[0] for row in self.q.best_rated_template_ids(self.conn, limit=limit, offset=offset)]
+        else:
+            head = max(HEAD, 25 * (offset + limit))
+            rows = self.q.rated_template_ids(self.conn, **filters, head=head, limit=limit, offset=offset)
+            ids = [row[0] for row in rows]
+            if len(ids) < limit:
+                return None  # a rarer match: rank every match instead
+        return [self.get(template_id) for template_id in ids]
 
     def count(self, *, text: str | None = None, tag: str | None = None, author: str | None = None) -> int:
         """How many templates match the filters of `list`."""
