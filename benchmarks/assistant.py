@@ -6,10 +6,7 @@ PostgreSQL beside it; and how many bytes each table takes per million rows on ea
 
 import random
 import sqlite3
-import statistics
-import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from codedb.domains.templates.records import Template, TemplateRating, TemplateT
 from codedb.domains.users.records import User
 
 from .impl_raw import PRAGMAS
+from .projects import per_call as _per_call
 
 START = datetime(2025, 6, 1)
 USERS = 1000
@@ -457,15 +455,6 @@ def orm_class() -> type:
                 return len(session.execute(query).all())
 
     return Orm
-
-
-def _per_call(run: Callable[[int], Any], calls: int) -> float:
-    samples = []
-    for n in range(calls):
-        start = time.perf_counter()
-        run(n)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def _operations(bench: Any, seeded: dict[str, Any], calls: int, tag: str) -> dict[str, float]:

@@ -339,7 +339,7 @@ def orm_class(path: Path) -> type:
     return Orm
 
 
-def _per_call(run: Callable[[int], Any], calls: int) -> float:
+def per_call(run: Callable[[int], Any], calls: int) -> float:
     """The median seconds of one call over `calls` calls."""
     samples = []
     for n in range(calls):
@@ -372,11 +372,11 @@ def run_projects(workdir: Path, size: int, orm: bool, calls: int = 200) -> list[
             moves = iter(movable[index * share : (index + 1) * share])
             b, label = bench, impl.name
             results[impl.name] = {
-                "create": _per_call(lambda n, b=b, label=label: b.create(f"bench {label} {n}"), calls),
-                "get_with_counts": _per_call(lambda n, b=b: b.get(picks[n]), calls),
-                "page_keyset_deep": _per_call(lambda n, b=b: b.page("paused", after), calls),
-                "move_with_event": _per_call(lambda n, b=b, m=moves: b.move(next(m)), min(calls, share)),
-                "cost_report_day": _per_call(lambda n, b=b: b.report(since, until), 5),
+                "create": per_call(lambda n, b=b, label=label: b.create(f"bench {label} {n}"), calls),
+                "get_with_counts": per_call(lambda n, b=b: b.get(picks[n]), calls),
+                "page_keyset_deep": per_call(lambda n, b=b: b.page("paused", after), calls),
+                "move_with_event": per_call(lambda n, b=b, m=moves: b.move(next(m)), min(calls, share)),
+                "cost_report_day": per_call(lambda n, b=b: b.report(since, until), 5),
             }
         finally:
             bench.close()
@@ -427,11 +427,11 @@ def run_projects_postgres(base_url: str, size: int, calls: int = 200) -> list[di
         bench = Api(url)
         try:
             times = {
-                "create": _per_call(lambda n: bench.create(f"bench pg {n}"), calls),
-                "get_with_counts": _per_call(lambda n: bench.get(picks[n]), calls),
-                "page_keyset_deep": _per_call(lambda n: bench.page("paused", after), calls),
-                "move_with_event": _per_call(lambda n: bench.move(next(movable)), min(calls, size // 4)),
-                "cost_report_day": _per_call(lambda n: bench.report(since, until), 5),
+                "create": per_call(lambda n: bench.create(f"bench pg {n}"), calls),
+                "get_with_counts": per_call(lambda n: bench.get(picks[n]), calls),
+                "page_keyset_deep": per_call(lambda n: bench.page("paused", after), calls),
+                "move_with_event": per_call(lambda n: bench.move(next(movable)), min(calls, size // 4)),
+                "cost_report_day": per_call(lambda n: bench.report(since, until), 5),
             }
         finally:
             bench.close()
