@@ -92,6 +92,31 @@ def time_before(value: str | datetime | timedelta, what: str = "--older-than") -
         raise InvalidInput(f"{what} {value!r:.40} reaches before year 1; give a shorter time") from None
 
 
+EARLIEST, LATEST = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)
+
+
+def window_bounds(
+    window: str | timedelta | None = None,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+) -> tuple[datetime, datetime]:
+    """[since, until) from a window back from now (24h, 7d) or from dates; open ends stretch
+    to the first and last times a column can hold."""
+    if window is not None and since is not None:
+        raise InvalidInput("give a window or a start date, not both")
+    start = (
+        time_before(window, "--window")
+        if window is not None
+        else EARLIEST
+        if since is None
+        else parse_time(since)
+    )
+    end = LATEST if until is None else parse_time(until)
+    if end <= start:
+        raise InvalidInput("the window ends before it starts; give an earlier start or a later end")
+    return start, end
+
+
 def whole_days(
     since: str | datetime | None, until: str | datetime | None
 ) -> tuple[str | None, str | None] | None:
@@ -239,6 +264,40 @@ def check_text(value: str, what: str) -> str:
         raise InvalidInput(
             f"{what} is not valid Unicode (it holds a lone surrogate); give UTF-8 text"
         ) from None
+    return value
+
+
+def required_text(value: Any, what: str, hint: str) -> str:
+    """Text that may not be empty (stripped, checked as check_text); InvalidInput "empty
+    <what>; <hint>" otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"empty {what}; {hint}")
+    return check_text(value.strip(), what)
+
+
+def optional_text(value: Any, what: str) -> str | None:
+    """Text or None (checked as check_text); InvalidInput for anything else."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
+    return check_text(value, what)
+
+
+def check_number(value: Any, what: str, *, whole: bool = False, minimum: float = 0) -> Any:
+    """A finite number (a whole one with `whole`) of `minimum` or more, or None; never a bool."""
+    if value is None:
+        return None
+    kinds = (int,) if whole else (int, float)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, kinds)
+        or value != value
+        or value in (float("inf"), -float("inf"))
+    ):
+        raise InvalidInput(f"{what} must be {'a whole number' if whole else 'a number'}, not {value!r:.40}")
+    if value < minimum:
+        raise InvalidInput(f"{what} must be {minimum} or more, not {value}")
     return value
 
 

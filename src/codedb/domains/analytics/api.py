@@ -10,10 +10,19 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_json, check_text, db_time, now, params, parse_time, records, whole_days
+from ...core.convert import (
+    check_json,
+    db_time,
+    now,
+    params,
+    parse_time,
+    records,
+    required_text,
+    whole_days,
+    window_bounds,
+)
 from ...core.ids import new_id
 from ...errors import InvalidInput
-from ..metrics.api import window_bounds
 from .records import Measurement, MetricSummary, Trend, UsageCount
 
 if TYPE_CHECKING:
@@ -24,9 +33,7 @@ _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _metric(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("empty metric name; name what is measured")
-    return check_text(value.strip(), "metric name")
+    return required_text(value, "metric name", "name what is measured")
 
 
 class Analytics(DomainAPI):

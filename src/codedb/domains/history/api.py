@@ -8,7 +8,18 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_json, check_text, db_time, now, params, parse_time, records, time_before
+from ...core.convert import (
+    check_json,
+    check_text,
+    db_time,
+    now,
+    optional_text,
+    params,
+    parse_time,
+    records,
+    required_text,
+    time_before,
+)
 from ...core.ids import new_id
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import ROLES, Message, SessionSummary
@@ -19,18 +30,8 @@ if TYPE_CHECKING:
 HINT = "list a user's sessions with 'codedb history sessions USER'"
 
 
-def _optional(value: Any, what: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
-    return check_text(value, what)
-
-
 def _session(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("empty session id; give the session's id")
-    return check_text(value.strip(), "session id")
+    return required_text(value, "session id", "give the session's id")
 
 
 def _tokens(tokens: Any, extra: dict[str, Any]) -> int:
@@ -76,8 +77,8 @@ class History(DomainAPI):
             _session(session_id),
             role,
             check_text(content, "content"),
-            _optional(model, "model"),
-            _optional(workspace_path, "workspace path"),
+            optional_text(model, "model"),
+            optional_text(workspace_path, "workspace path"),
             _tokens(tokens, extra),
             extra,
             now() if at is None else parse_time(at),

@@ -13,7 +13,18 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import DomainAPI
-from ...core.convert import check_json, check_text, db_time, now, params, parse_time, records, time_before
+from ...core.convert import (
+    check_json,
+    check_text,
+    db_time,
+    now,
+    params,
+    parse_time,
+    records,
+    required_text,
+    time_before,
+    window_bounds,
+)
 from ...core.ids import new_id
 from ...errors import CodedbError, InvalidInput
 from .records import Metric, OperationSummary
@@ -21,42 +32,17 @@ from .records import Metric, OperationSummary
 if TYPE_CHECKING:
     from ...core.db import Database
 
-EARLIEST, LATEST = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)
 PERCENTILES = (50, 95, 99)
 
 
 def _operation(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("empty operation; name the operation timed")
-    return check_text(value.strip(), "operation")
+    return required_text(value, "operation", "name the operation timed")
 
 
 def _duration(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
         raise InvalidInput(f"duration must be a finite number of milliseconds, 0 or more, not {value!r:.40}")
     return float(value)
-
-
-def window_bounds(
-    window: str | timedelta | None = None,
-    since: str | datetime | None = None,
-    until: str | datetime | None = None,
-) -> tuple[datetime, datetime]:
-    """[since, until) from a window back from now (24h, 7d) or from dates; open ends stretch
-    to the first and last times a column can hold."""
-    if window is not None and since is not None:
-        raise InvalidInput("give a window or a start date, not both")
-    start = (
-        time_before(window, "--window")
-        if window is not None
-        else EARLIEST
-        if since is None
-        else parse_time(since)
-    )
-    end = LATEST if until is None else parse_time(until)
-    if end <= start:
-        raise InvalidInput("the window ends before it starts; give an earlier start or a later end")
-    return start, end
 
 
 class Metrics(DomainAPI):

@@ -17,16 +17,19 @@ import attrs
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
     check_json,
+    check_number,
     check_text,
     db_time,
     from_dict,
     json_text,
     like_pattern,
     now,
+    optional_text,
     params,
     query_time,
     record,
     records,
+    required_text,
     to_dict,
 )
 from ...core.db import is_unique_violation
@@ -81,34 +84,8 @@ def allowed_actions(status: str) -> builtins.list[str]:
     return [action for action, (sources, _) in MOVES.items() if status in sources]
 
 
-def check_number(value: Any, what: str, *, whole: bool = False, minimum: float = 0) -> Any:
-    if value is None:
-        return None
-    kinds = (int,) if whole else (int, float)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, kinds)
-        or value != value
-        or value in (float("inf"), -float("inf"))
-    ):
-        raise InvalidInput(f"{what} must be {'a whole number' if whole else 'a number'}, not {value!r:.40}")
-    if value < minimum:
-        raise InvalidInput(f"{what} must be {minimum} or more, not {value}")
-    return value
-
-
 def _name(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("empty project name; give the project a name")
-    return check_text(value.strip(), "project name")
-
-
-def optional_text(value: Any, what: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
-    return check_text(value, what)
+    return required_text(value, "project name", "give the project a name")
 
 
 def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:

@@ -11,10 +11,20 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_text, now, params, parse_time, query_time, records, whole_days
+from ...core.convert import (
+    check_number,
+    check_text,
+    now,
+    optional_text,
+    params,
+    parse_time,
+    query_time,
+    records,
+    required_text,
+    whole_days,
+)
 from ...core.ids import new_id
 from ...errors import InvalidInput
-from .api import check_number, optional_text
 from .records import ProviderUsage
 
 if TYPE_CHECKING:
@@ -62,9 +72,7 @@ class Budget:
 
 
 def _name(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"empty {what}; give the {what}")
-    return check_text(value.strip(), what)
+    return required_text(value, what, f"give the {what}")
 
 
 def period_bounds(period: str, at: datetime | None = None) -> tuple[datetime, datetime]:

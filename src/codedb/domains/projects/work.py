@@ -7,10 +7,20 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_json, check_text, db_time, json_text, now, params, record, records
+from ...core.convert import (
+    check_json,
+    check_number,
+    check_text,
+    db_time,
+    json_text,
+    now,
+    optional_text,
+    params,
+    record,
+    records,
+)
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
-from .api import check_number, optional_text
 from .records import (
     GENERATION_STATUSES,
     Autosave,

@@ -7,7 +7,17 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_json, check_text, db_time, json_text, now, params, record, records
+from ...core.convert import (
+    check_json,
+    check_text,
+    db_time,
+    json_text,
+    now,
+    params,
+    record,
+    records,
+    required_text,
+)
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
 from . import keys
@@ -20,9 +30,7 @@ HINT = "list users with 'codedb users list'"
 
 
 def _username(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("empty username; give the user a name")
-    return check_text(value.strip(), "username")
+    return required_text(value, "username", "give the user a name")
 
 
 def _email(value: Any) -> str | None:
