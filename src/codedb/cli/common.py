@@ -59,8 +59,22 @@ def open_db(args: dict[str, Any], *, readonly: bool = False, current: bool = Tru
     return db
 
 
-def json_arg(text: str | None, option: str) -> Any:
-    """A JSON option's value (None when not given); InvalidInput naming the option."""
+def number_arg(text: str | None, option: str) -> float | None:
+    """A number option's value (None when not given): finite; InvalidInput naming the option."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidInput(f"invalid {option} {text!r}; give a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidInput(f"invalid {option} {text!r}; give a finite number")
+    return value
+
+
+def json_arg(text: str | None, option: str, like: str = 'an object such as \'{"key": "value"}\'') -> Any:
+    """A JSON option's value (None when not given); InvalidInput naming the option and what to
+    give (`like`)."""
     import json
 
     if text is None:
@@ -68,9 +82,7 @@ def json_arg(text: str | None, option: str) -> Any:
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
-        raise InvalidInput(
-            f'{option} is not valid JSON; give an object such as \'{{"key": "value"}}\''
-        ) from None
+        raise InvalidInput(f"{option} is not valid JSON; give {like}") from None
 
 
 def function_id_arg(args: dict[str, Any]) -> str:

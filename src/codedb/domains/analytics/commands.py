@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from ...cli.common import emit, fmt, json_arg, open_db, out
+from ...cli.common import emit, fmt, json_arg, number_arg, open_db, out
 from ...cli.frame import FORMAT, command
 from ...errors import InvalidInput
 
@@ -22,13 +22,6 @@ def sparkline(values: Sequence[float]) -> str:
     if high == low:
         return BARS[len(BARS) // 2] * len(values)
     return "".join(BARS[round((v - low) / (high - low) * (len(BARS) - 1))] for v in values)
-
-
-def _value(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise InvalidInput(f"invalid VALUE {text!r:.40}; give a number") from None
 
 
 @command(
@@ -79,7 +72,7 @@ def cmd_analytics(args: dict[str, Any]) -> int:
         if args["record"]:
             found = analytics.record(
                 args["METRIC"],
-                _value(args["VALUE"]),
+                number_arg(args["VALUE"], "VALUE"),
                 project_id=project_id,
                 metadata=json_arg(args["--metadata"], "--metadata"),
             )

@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from ...cli.common import fmt, json_arg, open_db, out, whole
+from ...cli.common import fmt, json_arg, number_arg, open_db, out, whole
 from ...cli.frame import FORMAT, command
-from ...errors import InvalidInput
 
 SUMMARY_COLUMNS = (
     "operation",
@@ -18,13 +17,6 @@ SUMMARY_COLUMNS = (
     "max_ms",
 )
 METRIC_COLUMNS = ("created_at", "operation", "duration_ms", "success", "error")
-
-
-def _milliseconds(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise InvalidInput(f"invalid DURATION_MS {text!r:.40}; give milliseconds, e.g. 12.5") from None
 
 
 @command(
@@ -68,7 +60,7 @@ def cmd_metrics(args: dict[str, Any]) -> int:
         if args["record"]:
             metric = metrics.record(
                 args["OPERATION"],
-                _milliseconds(args["DURATION_MS"]),
+                number_arg(args["DURATION_MS"], "DURATION_MS"),
                 success=not args["--failed"],
                 error=args["--error"],
                 extra=json_arg(args["--extra"], "--extra"),

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from ...cli.common import emit, fmt, open_db, out
+from ...cli.common import emit, fmt, json_arg, open_db, out
 from ...cli.frame import FORMAT, command
 from ...core.files import read_text
 from ...errors import InvalidInput
@@ -11,14 +11,7 @@ from ...errors import InvalidInput
 COLUMNS = ("key", "value", "updated_at")
 
 
-def json_value(text: str, what: str) -> Any:
-    """A JSON value given on the command line; InvalidInput naming it."""
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        raise InvalidInput(
-            f"{what} is not valid JSON; give JSON such as '\"dark\"', 14, true or '{{\"a\": 1}}'"
-        ) from None
+LIKE = "JSON such as '\"dark\"', 14, true or '{\"a\": 1}'"
 
 
 @command(
@@ -51,11 +44,13 @@ Example:
 def cmd_prefs(args: dict[str, Any]) -> int:
     from ...cli.render import as_json, render
 
-    default = None if args["--default"] is None else json_value(args["--default"], "--default")
-    value = None if args["VALUE"] is None else json_value(args["VALUE"], "VALUE")
+    default = None if args["--default"] is None else json_arg(args["--default"], "--default", LIKE)
+    value = None if args["VALUE"] is None else json_arg(args["VALUE"], "VALUE", LIKE)
     imported = None
     if args["import"]:
-        imported = json_value(read_text(args["FILE"], "preferences file"), f"preferences file {args['FILE']}")
+        imported = json_arg(
+            read_text(args["FILE"], "preferences file"), f"preferences file {args['FILE']}", LIKE
+        )
     with open_db(args) as db:
         prefs = db.preferences
         user_id = db.users.resolve(args["USER"])

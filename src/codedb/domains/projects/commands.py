@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ...cli.common import fmt, json_arg, open_db, out, page, whole
+from ...cli.common import fmt, json_arg, number_arg, open_db, out, page, whole
 from ...cli.frame import FORMAT, PAGE, command
 from ...core.files import make_private_dir, read_text, write_output
 from ...errors import InvalidInput
@@ -22,18 +22,6 @@ PROJECT_COLUMNS = (
     "updated_at",
 )
 EVENT_COLUMNS = ("timestamp", "action", "description", "actor")
-
-
-def _number(text: str | None, option: str) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise InvalidInput(f"invalid {option} {text!r}; give a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InvalidInput(f"invalid {option} {text!r}; give a finite number")
-    return value
 
 
 def _show(fields: dict[str, Any]) -> str:
@@ -55,9 +43,9 @@ def _fields(args: dict[str, Any]) -> dict[str, Any]:
         "brief": json_arg(args.get("--brief"), "--brief"),
         "provider": args.get("--provider"),
         "model": args.get("--model"),
-        "temperature": _number(args.get("--temperature"), "--temperature"),
+        "temperature": number_arg(args.get("--temperature"), "--temperature"),
         "max_tokens": whole(args.get("--max-tokens"), "--max-tokens", 1),
-        "cost_estimate": _number(args.get("--cost-estimate"), "--cost-estimate"),
+        "cost_estimate": number_arg(args.get("--cost-estimate"), "--cost-estimate"),
     }
     return {key: value for key, value in given.items() if value is not None}
 
@@ -484,8 +472,8 @@ def cmd_usage(args: dict[str, Any]) -> int:
                 request_type=args["--request-type"],
                 tokens_in=whole(args["--tokens-in"], "--tokens-in") or 0,
                 tokens_out=whole(args["--tokens-out"], "--tokens-out") or 0,
-                cost=_number(args["--cost"], "--cost") or 0.0,
-                latency_ms=_number(args["--latency-ms"], "--latency-ms"),
+                cost=number_arg(args["--cost"], "--cost") or 0.0,
+                latency_ms=number_arg(args["--latency-ms"], "--latency-ms"),
                 success=not args["--failed"],
                 error=args["--error"],
             )
@@ -527,7 +515,7 @@ def cmd_costs(args: dict[str, Any]) -> int:
 
     with open_db(args) as db:
         if args["--budget"] is not None:
-            found = db.usage.budget(_number(args["--budget"], "--budget") or 0.0, args["--period"])
+            found = db.usage.budget(number_arg(args["--budget"], "--budget") or 0.0, args["--period"])
             if args["--json"]:
                 out(as_json(found))
             else:
@@ -638,7 +626,7 @@ def cmd_analyses(args: dict[str, Any]) -> int:
         if args["add"]:
             made = db.analyses.add(
                 project_id,
-                _number(args["--health"], "--health"),
+                number_arg(args["--health"], "--health"),
                 analysis=json_arg(args["--analysis"], "--analysis"),
                 issues=whole(args["--issues"], "--issues") or 0,
                 warnings=whole(args["--warnings"], "--warnings") or 0,
