@@ -121,11 +121,14 @@ def test_chunks_cannot_be_swapped_dropped_or_cut(tmp_path: Path) -> None:
     import io
     import random
 
-    from codedb.transfer.crypto import CHUNK, decrypt, encrypt_chunks
+    from codedb.transfer.crypto import CHUNK, EncryptingWriter, decrypt
 
     plain = random.Random(3).randbytes(CHUNK * 2 + 1000)  # three chunks
     buffer = io.BytesIO()
-    encrypt_chunks(buffer, PASS, [plain[:700_000], plain[700_000:]])
+    writer = EncryptingWriter(buffer, PASS)
+    writer.write(plain[:700_000])
+    writer.write(plain[700_000:])
+    writer.close()
     sealed = buffer.getvalue()
     head, size = 57, 5 + CHUNK + 16
     chunks = [sealed[head + k * size : head + (k + 1) * size] for k in range(3)]

@@ -113,17 +113,9 @@ def backup(
         if passphrase is not None:
             with private_binary(temp) as raw:
                 _encrypted(db, fmt, raw, passphrase, verify, quiet)
-        elif fmt == "json":
-            from .dump import write_json
-
+        elif fmt in ("json", "sql"):
             with private_open(temp) as out:
-                write_json(
-                    db, out, list(db.tables), progress_bar(sum(db.row_counts().values()), "rows", quiet)
-                )
-        elif fmt == "sql":
-            with private_open(temp) as out:
-                for line in db.conn.iterdump():
-                    out.write(line + "\n")
+                _write_dump(db, fmt, out, quiet)
         else:
             create_private_file(temp)
             if compact:  # VACUUM INTO fills an empty file, keeping its mode
@@ -135,6 +127,17 @@ def backup(
     return BackupResult(dest, fmt, dest.stat().st_size, removed)
 
 
+def _write_dump(db: Database, fmt: str, out: IO[str], quiet: bool) -> None:
+    """A logical dump of every table (json), or SQLite's plain SQL dump (sql), to `out`."""
+    if fmt == "json":
+        from .dump import write_json
+
+        write_json(db, out, list(db.tables), progress_bar(sum(db.row_counts().values()), "rows", quiet))
+    else:
+        for line in db.conn.iterdump():
+            out.write(line + "\n")
+
+
 def _encrypted(db: Database, fmt: str, raw: IO[bytes], passphrase: str, verify: str, quiet: bool) -> None:
     """Write an encrypted backup to `raw`, streamed: JSON and SQL dumps as they are written, a
     SQLite copy as the database file's bytes of one snapshot (_stream_file). Memory stays flat
@@ -144,13 +147,7 @@ def _encrypted(db: Database, fmt: str, raw: IO[bytes], passphrase: str, verify: 
         _stream_file(db, writer, verify)
     else:
         text = io.TextIOWrapper(io.BufferedWriter(_Sink(writer), CHUNK), encoding="utf-8", newline="")
-        if fmt == "json":
-            from .dump import write_json
-
-            write_json(db, text, list(db.tables), progress_bar(sum(db.row_counts().values()), "rows", quiet))
-        else:
-            for line in db.conn.iterdump():
-                text.write(line + "\n")
+        _write_dump(db, fmt, text, quiet)
         text.flush()
         text.detach()
     writer.close()
@@ -196,13 +193,7 @@ def _stream_file(db: Database, writer: EncryptingWriter, verify: str) -> None:
                 "try again when they are done, or back up without --encrypt"
             )
         try:
-            if verify != "none":
-                check = core.integrity_check if verify == "full" else core.quick_check
-                problems = [row[0] for row in check(reader)]
-                if problems != ["ok"]:
-                    raise CodedbError(
-                        f"the database fails its integrity check ({problems[0]}); nothing was written"
-                    )
+            _check_copy(core, reader, verify, "the database")
             with open(db.path, "rb") as stream:
                 left = size
                 while left > 0:
@@ -275,11 +266,17 @@ def finish_copy(path: Path, verify: str = "quick") -> None:
     conn = sqlite3.connect(path)
     try:
         core.use_rollback_journal(conn)
-        if verify == "none":
-            return
-        check = core.integrity_check if verify == "full" else core.quick_check
-        problems = [row[0] for row in check(conn)]
+        _check_copy(core, conn, verify, "the backup")
     finally:
         conn.close()
+
+
+def _check_copy(core: Any, conn: Any, verify: str, what: str) -> None:
+    """Run the `verify` level's check (quick_check, integrity_check, or none) on `conn`;
+    CodedbError naming `what` and the first problem when it fails."""
+    if verify == "none":
+        return
+    check = core.integrity_check if verify == "full" else core.quick_check
+    problems = [row[0] for row in check(conn)]
     if problems != ["ok"]:
-        raise CodedbError(f"the backup failed its integrity check ({problems[0]}); nothing was written")
+        raise CodedbError(f"{what} failed its integrity check ({problems[0]}); nothing was written")

@@ -13,7 +13,7 @@ import hashlib
 import os
 import secrets
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -126,13 +126,6 @@ def decrypt(path: Path, passphrase: str) -> Iterator[bytes]:
                 if stream.read(1):
                     raise InvalidInput(f"{path} has data after its last chunk; it was changed")
                 return
-
-
-def encrypt_chunks(out: IO[bytes], passphrase: str, chunks: Iterable[bytes | memoryview]) -> None:
-    writer = EncryptingWriter(out, passphrase)
-    for chunk in chunks:
-        writer.write(chunk)
-    writer.close()
 
 
 def decrypt_to(src: Path, dest: Path, passphrase: str) -> None:
