@@ -21,6 +21,7 @@ from codedb.domains.users.records import User
 
 from .impl_raw import PRAGMAS
 from .projects import per_call as _per_call
+from .projects import scratch_schema
 
 START = datetime(2025, 6, 1)
 USERS = 1000
@@ -544,15 +545,7 @@ def run_assistant(workdir: Path, size: int, orm: bool, calls: int = 200) -> list
 
 def run_assistant_postgres(base_url: str, size: int, calls: int = 200) -> list[dict[str, Any]]:
     """codedb's assistant operations on PostgreSQL, in a schema of its own dropped afterwards."""
-    from urllib.parse import quote
-
-    import psycopg
-
-    schema = f"codedb_bench_{uuid.uuid4().hex[:8]}"
-    url = f"{base_url}{'&' if '?' in base_url else '?'}options={quote(f'-csearch_path={schema}')}"
-    with psycopg.connect(base_url, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    try:
+    with scratch_schema(base_url) as url:
         seeded = seed(url, size)
         bench = Api(url)
         try:
@@ -560,9 +553,6 @@ def run_assistant_postgres(base_url: str, size: int, calls: int = 200) -> list[d
             sizes = table_bytes(bench.db)
         finally:
             bench.close()
-    finally:
-        with psycopg.connect(base_url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
     print(f"\npg assistant: {size:,} messages and metrics (codedb, per call, median)")
     rows = []
     for operation, seconds in times.items():

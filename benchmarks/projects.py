@@ -12,7 +12,8 @@ import sqlite3
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -404,18 +405,27 @@ def run_projects(workdir: Path, size: int, orm: bool, calls: int = 200) -> list[
     return rows
 
 
-def run_projects_postgres(base_url: str, size: int, calls: int = 200) -> list[dict[str, Any]]:
-    """codedb's projects operations on PostgreSQL (a schema of its own, dropped afterwards),
-    to stand beside the SQLite figures."""
+@contextmanager
+def scratch_schema(base_url: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL schema of the server at `base_url`, dropped afterwards."""
     from urllib.parse import quote
 
     import psycopg
 
     schema = f"codedb_bench_{uuid.uuid4().hex[:8]}"
-    url = f"{base_url}{'&' if '?' in base_url else '?'}options={quote(f'-csearch_path={schema}')}"
     with psycopg.connect(base_url, autocommit=True) as admin:
         admin.execute(f'CREATE SCHEMA "{schema}"')
     try:
+        yield f"{base_url}{'&' if '?' in base_url else '?'}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(base_url, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def run_projects_postgres(base_url: str, size: int, calls: int = 200) -> list[dict[str, Any]]:
+    """codedb's projects operations on PostgreSQL (a schema of its own, dropped afterwards),
+    to stand beside the SQLite figures."""
+    with scratch_schema(base_url) as url:
         made = seed(url, size)
         deep = sorted((p for p in made if p.status == "paused"), key=lambda p: (p.created_at, p.project_id))
         after = deep[int(len(deep) * 0.9)]
@@ -435,9 +445,6 @@ def run_projects_postgres(base_url: str, size: int, calls: int = 200) -> list[di
             }
         finally:
             bench.close()
-    finally:
-        with psycopg.connect(base_url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
     print(f"\npg projects: {size:,} projects, {10 * size:,} events and usage rows (codedb, per call, median)")
     rows = []
     for operation, seconds in times.items():
