@@ -11,6 +11,7 @@ counted), and the copy is checked before it is renamed onto the destination.
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,6 @@ class RecoveryResult:
     out: Path
     revision: str
     tables: tuple[TableRecovery, ...]
-    findings: tuple[str, ...]  # what `check` finds in the new database ([] when sound)
     header_damaged: bool
 
 
@@ -78,7 +78,7 @@ def recover(damaged: str | Path, out: str | Path, *, force: bool = False) -> Rec
                 raise InvalidInput(
                     f"the recovered database fails its check ({findings[0]}); nothing was written to {dest}"
                 )
-    return RecoveryResult(dest, revision, tables, findings, header_damaged)
+    return RecoveryResult(dest, revision, tables, header_damaged)
 
 
 def _revision(pages: PageFile, schema: dict[str, Any]) -> str:
@@ -130,24 +130,16 @@ def _insert(db: Database, bound: Any, rows: Sequence[dict[str, Any]]) -> int:
     try:
         with db.transaction():
             return int(bound.load(db.conn, rows))
-    except Exception as exc:
-        if not _refused(exc):
-            raise
+    except sqlite3.IntegrityError:
+        pass
     loaded = 0
     for row in rows:
         try:
             with db.transaction():
                 loaded += int(bound.load(db.conn, [row]))
-        except Exception as exc:
-            if not _refused(exc):
-                raise
+        except sqlite3.IntegrityError:
+            continue
     return loaded
-
-
-def _refused(exc: BaseException) -> bool:
-    import sqlite3
-
-    return isinstance(exc, sqlite3.IntegrityError)
 
 
 def totals(tables: Iterable[TableRecovery]) -> tuple[int, int]:
