@@ -15,7 +15,7 @@ import secrets
 import struct
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from ..errors import InvalidInput
 
@@ -142,7 +142,7 @@ def decrypt_to(src: Path, dest: Path, passphrase: str) -> None:
         raise
 
 
-def passphrase_from(file: str | None, environ: Any = os.environ) -> str:
+def passphrase_from(file: str | None) -> str:
     """The passphrase: the first line of `file`, else $CODEDB_BACKUP_PASSPHRASE (never a
     command-line argument, which other users could read in the process list)."""
     if file is not None:
@@ -150,7 +150,7 @@ def passphrase_from(file: str | None, environ: Any = os.environ) -> str:
 
         lines = read_text(file, "passphrase file").splitlines()
         return lines[0] if lines else ""
-    found = environ.get("CODEDB_BACKUP_PASSPHRASE")
+    found = os.environ.get("CODEDB_BACKUP_PASSPHRASE")
     if not found:
         raise InvalidInput(
             "no backup passphrase: set $CODEDB_BACKUP_PASSPHRASE or give --passphrase-file=FILE"
