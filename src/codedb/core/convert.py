@@ -301,6 +301,14 @@ def check_number(value: Any, what: str, *, whole: bool = False, minimum: float =
     return value
 
 
+def check_page(limit: Any, offset: Any, most: int) -> None:
+    """A page's --limit (1 to `most`) and --offset (0 or more): whole numbers, never bools."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
+        raise InvalidInput(f"--limit must be a whole number from 1 to {most:,}")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InvalidInput("--offset must be a whole number of 0 or more")
+
+
 def _structure_text(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")

@@ -18,6 +18,7 @@ from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
     check_json,
     check_number,
+    check_page,
     check_text,
     db_time,
     from_dict,
@@ -406,10 +407,7 @@ class Projects(DomainAPI):
             raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         if sort not in SORTS:
             raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-            raise InvalidInput(f"--limit must be a whole number from 1 to {MAX_PAGE:,}")
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            raise InvalidInput("--offset must be a whole number of 0 or more")
+        check_page(limit, offset, MAX_PAGE)
         if after is not None and offset:
             raise InvalidInput("--after and --offset cannot be given together; a cursor already says where")
         if text is not None:

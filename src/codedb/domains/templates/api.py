@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import DomainAPI
-from ...core.convert import check_text, db_time, like_pattern, now, params, record, records
+from ...core.convert import check_page, check_text, db_time, like_pattern, now, params, record, records
 from ...core.files import write_output
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
@@ -41,6 +41,15 @@ def _tags(tags: Any) -> tuple[str, ...] | None:
         raise InvalidInput("tags must be a list of names")
     cleaned = sorted({check_text(t.strip(), "tag") for t in tags if t.strip()})
     return tuple(cleaned)
+
+
+def _filters(text: str | None, tag: str | None, author: str | None) -> dict[str, str | None]:
+    """The listing's filters as query parameters (None leaves one out)."""
+    return {
+        "pattern": None if text is None else like_pattern(check_text(text, "search text")),
+        "author": None if author is None else check_text(author, "author"),
+        "tag": None if tag is None else check_text(tag.strip(), "tag"),
+    }
 
 
 class Templates(DomainAPI):
@@ -133,15 +142,8 @@ class Templates(DomainAPI):
         one out), sorted by rating (then the number of ratings), downloads, newest or name."""
         if sort not in SORTS:
             raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-            raise InvalidInput(f"--limit must be a whole number from 1 to {MAX_PAGE:,}")
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            raise InvalidInput("--offset must be a whole number of 0 or more")
-        filters = {
-            "pattern": None if text is None else like_pattern(check_text(text, "search text")),
-            "author": None if author is None else check_text(author, "author"),
-            "tag": None if tag is None else check_text(tag.strip(), "tag"),
-        }
+        check_page(limit, offset, MAX_PAGE)
+        filters = _filters(text, tag, author)
         if sort == "rating":
             found = self._by_rating(filters, limit, offset)
             if found is not None:
@@ -167,14 +169,7 @@ class Templates(DomainAPI):
 
     def count(self, *, text: str | None = None, tag: str | None = None, author: str | None = None) -> int:
         """How many templates match the filters of `list`."""
-        return int(
-            self.q.count_matching_templates(
-                self.conn,
-                pattern=None if text is None else like_pattern(check_text(text, "search text")),
-                author=author,
-                tag=tag,
-            )
-        )
+        return int(self.q.count_matching_templates(self.conn, **_filters(text, tag, author)))
 
     def versions(self, template_id: str) -> builtins.list[TemplateVersion]:
         """A template's versions, the newest first."""
