@@ -62,6 +62,11 @@ SELECT "table", rowid, parent FROM pragma_foreign_key_check();
 -- Make the current transaction one consistent snapshot (SQLite's deferred transactions are).
 SELECT 1;
 
+-- name: defer_references()!
+-- Check foreign keys at commit, not at each statement, for the rest of this transaction (a
+-- bulk add writes a function's links before the function).
+PRAGMA defer_foreign_keys = ON;
+
 -- name: vacuum()#
 -- Rebuild the database file, returning free pages to the file system.
 VACUUM;

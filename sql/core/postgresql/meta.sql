@@ -71,6 +71,11 @@ SELECT CAST(NULL AS TEXT), CAST(NULL AS BIGINT), CAST(NULL AS TEXT) WHERE FALSE;
 -- Make the current transaction one consistent, read-only snapshot.
 SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
 
+-- name: defer_references()!
+-- Check the deferrable foreign keys at commit, not at each statement, for the rest of this
+-- transaction (a bulk add writes a function's links before the function).
+SET CONSTRAINTS ALL DEFERRED;
+
 -- name: vacuum()#
 -- Reclaim space and refresh the planner's statistics (every table the user may vacuum).
 VACUUM (ANALYZE);

@@ -10,10 +10,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
+
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text as stored_text
 from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time, record, records
 from ...core.ids import new_id, resolve_prefix
+from ...core.textsearch import TextQuery, parse, snippet
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import (
     TEST_STATUSES,
@@ -21,6 +24,7 @@ from .records import (
     DependencyEntry,
     Function,
     FunctionDependency,
+    FunctionHit,
     FunctionModule,
     FunctionSummary,
     FunctionTag,
@@ -41,6 +45,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _PARSE = object()  # add(): parse the signature from the code
 MAX_SEARCH = 10_000
+SEARCH_CANDIDATES = 2_000  # a ranked search ranks at most this many newest matches (and name matches)
+TSQUERY_WEIGHTS = {"name": "A", "labels": "B", "description": "C", "code": "D"}  # migration 0016
 MAX_CYCLES = 10_000  # elementary cycles can be exponentially many: list at most this many
 FUNCTION_HINT = "list ids with 'codedb list-functions'"
 TEST_HINT = "list a function's tests with 'codedb show-function --function-id ID'"
@@ -84,6 +90,11 @@ def _page(limit: int | None, offset: int | None) -> dict[str, int]:
         if value is not None and (not isinstance(value, int) or value < 0):
             raise InvalidInput(f"--{option} must be a whole number of 0 or more")
     return {"limit": NO_LIMIT if limit is None else limit, "offset": offset or 0}
+
+
+def _snippet_texts(hit: FunctionHit) -> tuple[str, ...]:
+    """Where a hit's snippet comes from, in order: its description, code, labels, name."""
+    return (hit.description, hit.code_snippet, " ".join(hit.tags + hit.modules), hit.name)
 
 
 class _Part(DomainAPI):
@@ -181,10 +192,18 @@ class Functions(_Part):
         )
         module_names, tag_names = _names(modules, "module"), _names(tags, "tag")
         with self.db.transaction():
+            self._link_first(function.function_id, module_names, tag_names)
             if self.q.load_function(self.conn, [params(function)]) == 0:
                 raise Conflict(f"function {function.function_id} exists already; give another id or none")
-            self._link(function.function_id, module_names, tag_names)
         return function
+
+    def _link_first(self, function_id: str, modules: Sequence[str], tags: Sequence[str]) -> None:
+        """A new function's links, written before the function (its references checked at
+        commit), so that the search index reads the function with its links once instead of
+        once per link."""
+        if modules or tags:
+            self.db.queries.core.defer_references(self.conn)
+            self._link(function_id, modules, tags)
 
     def add_many(self, functions: Iterable[Mapping[str, Any]]) -> builtins.list[str]:
         """Add many functions in one transaction with executemany; return their ids.
@@ -225,14 +244,17 @@ class Functions(_Part):
                     tags[tag] = Tag(tag)
                 links_t.append(params(FunctionTag(fid, tag)))
         with self.db.transaction():
-            if self.q.load_function(self.conn, rows) != len(rows):
-                raise Conflict("some of the functions exist already (same ids); give other ids or none")
+            # Links first (see _link_first): the index reads each function once.
+            if modules or tags:
+                self.db.queries.core.defer_references(self.conn)
             if modules:
                 self.q.load_module(self.conn, [params(m) for m in modules.values()])
                 self.q.load_function_modules(self.conn, links_m)
             if tags:
                 self.q.load_tag(self.conn, [params(t) for t in tags.values()])
                 self.q.load_function_tags(self.conn, links_t)
+            if self.q.load_function(self.conn, rows) != len(rows):
+                raise Conflict("some of the functions exist already (same ids); give other ids or none")
         return [row["function_id"] for row in rows]
 
     def _link(self, function_id: str, modules: Sequence[str], tags: Sequence[str]) -> None:
@@ -329,6 +351,66 @@ class Functions(_Part):
             test_status=check_status(test_status) if test_status else None,
             **_page(limit, offset),
         )
+
+    def search_text(
+        self,
+        query: str | TextQuery,
+        *,
+        created_after: datetime | str | None = None,
+        modified_after: datetime | str | None = None,
+        test_status: str | None = None,
+        module: str | None = None,
+        tag: str | None = None,
+        limit: int | None = 20,
+        offset: int | None = None,
+    ) -> builtins.list[FunctionHit]:
+        """The functions that best match a ranked full-text search (see
+        codedb.core.textsearch for the query forms), best first, each with its score and a
+        snippet; optionally only those created or modified after the given times, whose
+        latest result has `test_status`, in `module`, with `tag`. InvalidInput names a search
+        that cannot be read. A search matching more than SEARCH_CANDIDATES functions ranks the
+        newest of them (count_text_matches tells)."""
+        parsed = query if isinstance(query, TextQuery) else parse(query)
+        rows = self._all(
+            self.q.search_functions_ranked,
+            FunctionHit,
+            **self._match(parsed),
+            cap=SEARCH_CANDIDATES,
+            created_after=query_time(created_after or None),
+            modified_after=query_time(modified_after or None),
+            test_status=check_status(test_status) if test_status else None,
+            module=module,
+            tag=tag,
+            **_page(limit, offset),
+        )
+        return [attrs.evolve(hit, snippet=snippet(parsed, _snippet_texts(hit))) for hit in rows]
+
+    def count_text_matches(self, query: str | TextQuery, at_most: int = SEARCH_CANDIDATES + 1) -> int:
+        """How many functions match a full-text search, counting up to `at_most`."""
+        parsed = query if isinstance(query, TextQuery) else parse(query)
+        return int(self.q.count_function_matches(self.conn, match=self._match(parsed)["match"], cap=at_most))
+
+    def _match(self, parsed: TextQuery) -> dict[str, str]:
+        # name_match: the search and its name part, so a name match ranks above the rest.
+        names = parsed.in_column("name")
+        if self.db.dialect == "postgresql":
+            query = parsed.tsquery(TSQUERY_WEIGHTS)
+            return {"match": query, "name_match": f"({names.tsquery(TSQUERY_WEIGHTS)}) & ({query})"}
+        return {"match": parsed.fts5(), "name_match": f"({names.fts5()}) AND ({parsed.fts5()})"}
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the functions, in one transaction, and optimise it;
+        returns the number of functions indexed."""
+        with self.db.transaction():
+            self.q.clear_function_search(self.conn)
+            self.q.fill_function_search(self.conn)
+            self.q.optimize_function_search(self.conn)
+            return int(self.q.count_function_search(self.conn))
+
+    def stale_in_index(self) -> int:
+        """Functions the search index does not hold as they are (0 unless its triggers were
+        bypassed); reindex repairs them."""
+        return int(self.q.count_stale_function_search(self.conn))
 
     def count(self) -> int:
         return int(self.q.count_function(self.conn))

@@ -64,6 +64,27 @@ class FunctionSummary:
 
 
 @attrs.frozen
+class FunctionHit:
+    """A function found by a ranked search: its listing fields, its score (higher is better;
+    comparable within one search and one backend) and a snippet of its description or code
+    with each match between « and »."""
+
+    function_id: str
+    name: str
+    description: str
+    code_snippet: str
+    creation_date: datetime = attrs.field(converter=stored_time)
+    last_modified_date: datetime = attrs.field(converter=stored_time)
+    signature_json: str | None = attrs.field()
+    modules: tuple[str, ...] = attrs.field(converter=stored_names)
+    tags: tuple[str, ...] = attrs.field(converter=stored_names)
+    score: float = attrs.field(converter=float)
+    snippet: str = ""
+
+    signature = Function.signature
+
+
+@attrs.frozen
 class Module:
     name: str
     module_id: str

@@ -1,0 +1,180 @@
+"""Ranked full-text search (migration 0016) against the LIKE scan, in the same run.
+
+Functions of made-up identifiers (snake_case and camelCase, three words each from a
+vocabulary of 6,000), a description of eight words and five lines of code: a common word
+("sort") stands in the names of a fifth of them, selective words in a few. Measured per size:
+bulk add with and without the index (the index dropped by rolling back 0016), the index
+rebuilt by `reindex`, and per search the median of repeated calls: a selective word, the top
+20 of a word in 20 % of the functions, a prefix, each beside the substring (LIKE) scan of the
+same word.
+
+    python -m benchmarks.search --sizes 10000,100000 [--postgres URL]
+"""
+
+import argparse
+import os
+import random
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import codedb
+
+from .projects import per_call, scratch_schema
+
+SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "po", "qua", "dri", "ble", "fen", "gor", "hal")
+COMMON = "sort"  # in the names of 20 % of the functions
+BATCH = 10_000
+
+
+def vocabulary() -> list[str]:
+    rng = random.Random(1)
+    words = {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))) for _ in range(6500)}
+    return sorted(words)[:6000]
+
+
+def camel(parts: list[str]) -> str:
+    return parts[0] + "".join(p.capitalize() for p in parts[1:])
+
+
+def functions(start: int, count: int, vocab: list[str]) -> list[dict[str, Any]]:
+    rng = random.Random(start)
+    made = []
+    for i in range(start, start + count):
+        parts = [rng.choice(vocab) for _ in range(3)]
+        if i % 5 == 0:
+            parts[i % 3] = COMMON
+        name = "_".join(parts) if i % 2 else camel(parts)
+        ids = [camel([rng.choice(vocab), rng.choice(vocab)]) for _ in range(6)]
+        code = (
+            f"def {name}(x, y):\n    {ids[0]} = {ids[1]}(x) + {i % 97}\n"
+            f"    for item in {ids[2]}.{ids[3]}(y):\n        {ids[0]} += {ids[4]}(item)\n"
+            f"    return {ids[5]}({ids[0]})\n"
+        )
+        made.append(
+            {
+                "function_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "name": name,
+                "description": " ".join(rng.choice(vocab) for _ in range(8)),
+                "code": code,
+                "modules": [f"module_{i % 50}"],
+                "tags": [f"tag_{i % 20}", f"group_{i % 7}"],
+                "signature_json": None,
+            }
+        )
+    return made
+
+
+def bulk_add(db: codedb.Database, size: int, vocab: list[str]) -> float:
+    """Seconds to add `size` functions with add_many, in batches (the data made beforehand)."""
+    batches = [functions(s, min(BATCH, size - s), vocab) for s in range(0, size, BATCH)]
+    start = time.perf_counter()
+    for batch in batches:
+        db.functions.add_many(batch)
+    return time.perf_counter() - start
+
+
+def fresh(target: str, without_index: bool) -> codedb.Database:
+    db = codedb.connect(target)
+    codedb.migrate(db)
+    if without_index:
+        codedb.rollback(db, steps=1)  # 0016.function-search
+        assert "function_search" not in db.table_names()
+    return db
+
+
+def words_of(size: int, vocab: list[str]) -> dict[str, list[str]]:
+    """Searches: selective words (from names of the data), prefixes of three letters."""
+    sample = functions(size // 2, 200, vocab)
+    rng = random.Random(3)
+    selective = [rng.choice([p for p in sample[i]["description"].split()]) for i in range(100)]
+    prefixes = [w[:4] + "*" for w in selective]
+    return {"selective": selective, "prefix": prefixes}
+
+
+def measure(target: str, size: int, calls: int, label: str, reset: Callable[[str], None]) -> list[dict[str, Any]]:
+    vocab = vocabulary()
+    rows: list[dict[str, Any]] = []
+    reset(target)
+    with fresh(target, without_index=True) as db:
+        plain = bulk_add(db, size, vocab)
+    reset(target)
+    with fresh(target, without_index=False) as db:
+        indexed = bulk_add(db, size, vocab)
+        start = time.perf_counter()
+        db.functions.reindex()
+        build = time.perf_counter() - start
+        rows.append({"backend": label, "size": size, "operation": "bulk add", "like": plain, "search": indexed})
+        rows.append({"backend": label, "size": size, "operation": "index build (reindex)", "search": build})
+        searches = words_of(size, vocab)
+        f = db.functions
+        for operation, terms, substring in (
+            ("selective word", searches["selective"], searches["selective"]),
+            (f"top 20, a word in 20 % ({COMMON})", [COMMON], [COMMON]),
+            ("prefix (4 letters*)", searches["prefix"], [w[:-1] for w in searches["prefix"]]),
+        ):
+            ranked = per_call(lambda n, t=terms: f.search_text(t[n % len(t)], limit=20), calls)
+            like_calls = max(3, calls // 20)  # a scan takes long; fewer calls suffice
+            like = per_call(lambda n, t=substring: f.search(t[n % len(t)], limit=20), like_calls)
+            rows.append({"backend": label, "size": size, "operation": operation, "like": like, "search": ranked})
+    for row in rows:
+        print(format_row(row))
+    return rows
+
+
+HEADER = f"{'backend':<8} {'size':>9}  {'operation':<34} {'LIKE scan':>11} {'ranked':>11} {'LIKE/ranked':>12}"
+
+
+def format_row(row: dict[str, Any]) -> str:
+    def ms(value: float | None) -> str:
+        if value is None:
+            return ""
+        return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.3f} ms"
+
+    like, search = row.get("like"), row["search"]
+    ratio = f"{like / search:.2f}x" if like else ""
+    return f"{row['backend']:<8} {row['size']:>9,}  {row['operation']:<34} {ms(like):>11} {ms(search):>11} {ratio:>12}"
+
+
+def remove_sqlite(target: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(target + suffix).unlink(missing_ok=True)
+
+
+def run_search(workdir: Path, sizes: list[int], postgres: str | None, calls: int = 50) -> list[dict[str, Any]]:
+    """The search figures at each size on SQLite (and PostgreSQL when given); prints a table.
+    'bulk add' compares add_many without the index (LIKE column) and with it (ranked)."""
+    print("\nranked full-text search against the LIKE scan (bulk add: without the index / with it):")
+    print(HEADER)
+    rows = []
+    for size in sizes:
+        rows += measure(str(workdir / f"search-{size}.sqlite"), size, calls, "sqlite", remove_sqlite)
+        if postgres:
+            with scratch_schema(postgres) as url:
+                rows += measure(url, size, calls, "pg", reset_schema)
+    return rows
+
+
+def reset_schema(url: str) -> None:
+    with codedb.connect(url) as db:
+        if db.applied_migrations():
+            codedb.rollback(db, to="base", force=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.search", description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated sizes (default 10k,100k)")
+    parser.add_argument("--calls", type=int, default=50, help="calls per search (median reported)")
+    parser.add_argument("--postgres", metavar="URL", default=os.environ.get("CODEDB_BENCH_POSTGRES_URL"))
+    args = parser.parse_args(argv)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="codedb-bench-search-") as tmp:
+        run_search(Path(tmp), [int(s) for s in args.sizes.split(",")], args.postgres, args.calls)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,11 @@
+DROP TRIGGER function_modules_search_update;
+DROP TRIGGER function_modules_search_delete;
+DROP TRIGGER function_modules_search_insert;
+DROP TRIGGER function_tags_search_update;
+DROP TRIGGER function_tags_search_delete;
+DROP TRIGGER function_tags_search_insert;
+DROP TRIGGER function_search_delete;
+DROP TRIGGER function_search_update;
+DROP TRIGGER function_search_insert;
+DROP TABLE function_search;
+DROP VIEW function_search_source;

@@ -1,0 +1,77 @@
+-- Ranked full-text search over the function library (migration 0016). :match is a search in
+-- the index's own syntax, made by codedb.core.textsearch from the user's text (never the text
+-- itself); :name_match the same search restricted to names.
+--
+-- Ranking every match of a word found in a fifth of a million functions costs more than a
+-- scan, so a search ranks a bounded set of candidates: the :cap newest functions whose name
+-- matches and the :cap newest that match at all. When fewer than :cap functions match, that
+-- is every match and the ranking is exact (count_function_matches tells).
+
+-- name: search_functions_ranked(match, name_match, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- The best-ranked functions matching a search, best first, with their modules and tags. The
+-- score is bm25 (weights name 10, tags and modules 5, description 2, code 1), plus, for a
+-- function whose name matches, the bm25 of :name_match (the search and its name part); a
+-- higher score is better. Candidates are read by rowid alone (reading the index's stored id
+-- of every candidate would cost more than ranking it); the page's rows are checked against
+-- the id the index keeps.
+WITH ranked AS (
+    SELECT * FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
+                   FROM function_search WHERE function_search MATCH :name_match
+                   ORDER BY rowid DESC LIMIT :cap)
+    UNION ALL
+    SELECT * FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
+                   FROM function_search WHERE function_search MATCH :match
+                   ORDER BY rowid DESC LIMIT :cap)
+),
+best AS (SELECT search_rowid, MIN(rank) AS rank FROM ranked GROUP BY search_rowid),
+page AS (
+    SELECT f.function_id, b.search_rowid, b.rank
+    FROM best b JOIN function f ON f.rowid = b.search_rowid
+    WHERE COALESCE(f.creation_date > :created_after, TRUE)
+      AND COALESCE(f.last_modified_date > :modified_after, TRUE)
+      AND (CAST(:module AS TEXT) IS NULL OR EXISTS (
+              SELECT 1 FROM function_modules m WHERE m.function_id = f.function_id AND m.module_name = :module))
+      AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
+              SELECT 1 FROM function_tags t WHERE t.function_id = f.function_id AND t.tag = :tag))
+      AND (CAST(:test_status AS TEXT) IS NULL OR (
+              SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
+              ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status)
+    ORDER BY b.rank, f.function_id
+    LIMIT :limit OFFSET :offset
+)
+SELECT l.*, -p.rank AS score
+FROM page p
+JOIN function_search s ON s.rowid = p.search_rowid AND s.function_id = p.function_id
+JOIN function_listing l ON l.function_id = p.function_id
+ORDER BY p.rank, l.function_id;
+
+-- name: count_function_matches(match, cap)$
+-- How many functions match a search, counting up to :cap.
+SELECT COUNT(*) FROM (SELECT 1 FROM function_search WHERE function_search MATCH :match LIMIT :cap) AS m;
+
+-- name: count_function_search()$
+-- Number of functions in the search index.
+SELECT COUNT(*) FROM function_search;
+
+-- name: clear_function_search()!
+-- Empty the search index (reindex fills it again in the same transaction).
+DELETE FROM function_search;
+
+-- name: fill_function_search()!
+-- Index every function (after clear_function_search).
+INSERT INTO function_search (rowid, function_id, name, labels, description, code)
+SELECT search_rowid, function_id, name, labels, description, code FROM function_search_source;
+
+-- name: optimize_function_search()!
+-- Merge the index's segments into one: quicker searches after many writes.
+INSERT INTO function_search (function_search) VALUES ('optimize');
+
+-- name: count_stale_function_search()$
+-- Functions the index does not hold as they are (none, unless a trigger was dropped or the
+-- file was rebuilt outside codedb); reindex repairs them.
+SELECT (SELECT COUNT(*) FROM function f
+        WHERE NOT EXISTS (SELECT 1 FROM function_search s
+                          WHERE s.rowid = f.rowid AND s.function_id = f.function_id))
+     + (SELECT COUNT(*) FROM function_search s
+        WHERE NOT EXISTS (SELECT 1 FROM function f
+                          WHERE f.rowid = s.rowid AND f.function_id = s.function_id));

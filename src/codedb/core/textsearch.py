@@ -1,0 +1,309 @@
+"""Full-text search queries, the same on both backends.
+
+A search box's text is parsed here into words, prefixes (`fib*`), phrases (`"binary
+search"`), column filters (`name:fib`, `tag:sort`) and AND / OR / NOT with parentheses, then
+compiled into SQLite FTS5 syntax or a PostgreSQL tsquery. The compiled text is a bound
+parameter of a fixed query: the user's text never reaches either syntax unchecked, because
+every word is rebuilt from letters and digits only.
+
+Words are code-aware. An index holds a text as its *words*: a space goes before every ASCII
+capital and every digit, then every run of letters and digits is a word, lower-cased. So
+`mergeSortedArrays`, `merge_sorted_arrays` and `arrays.merge_sorted` all hold the words
+merge, sorted, arrays, and `sha256` holds sha, 2, 5, 6. A term of the query is split the
+same way and becomes the phrase of its words, so an identifier matches exactly where its words
+stand together. The SQL side makes the same split with nested `replace()` calls (SQLite) or
+`regexp_replace` (PostgreSQL), inside the database, so rows written by plain SQL are indexed
+alike. A run of capitals is split letter by letter: `HTTPServer` is found by `server`, by
+`HTTPServer` and by `HTTP` in capitals, not by `http`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from ..errors import InvalidInput
+
+MAX_QUERY = 1_000  # characters of a search: longer ones are refused
+MAX_NODES = 64  # words, phrases and operators of one search
+MARK_START, MARK_END = "\u00ab", "\u00bb"  # « and »: a match in a snippet
+
+# A column a query may name, and what each name means (tags and modules are one column).
+COLUMNS = {
+    "name": "name",
+    "tag": "labels",
+    "tags": "labels",
+    "module": "labels",
+    "modules": "labels",
+    "label": "labels",
+    "labels": "labels",
+    "description": "description",
+    "desc": "description",
+    "code": "code",
+}
+_OPERATORS = ("AND", "OR", "NOT")
+_CONTROL = frozenset({"Cc", "Cf", "Cs", "Cn"})  # Co (private use) is a word character
+_CAPITAL_OR_DIGIT = re.compile(r"([A-Z0-9])")
+
+
+def _is_word_char(ch: str) -> bool:
+    # What SQLite's unicode61 tokenizer keeps: letters, numbers and private-use characters.
+    category = unicodedata.category(ch)
+    return category[0] in "LN" or category == "Co"
+
+
+def words(text: str) -> list[str]:
+    """The words an index holds for `text` (see the module's docstring), in order."""
+    spaced = _CAPITAL_OR_DIGIT.sub(r" \1", text)
+    found: list[str] = []
+    current: list[str] = []
+    for ch in spaced:
+        if _is_word_char(ch):
+            current.append(ch)
+        elif current:
+            found.append("".join(current).lower())
+            current = []
+    if current:
+        found.append("".join(current).lower())
+    return found
+
+
+# The parsed query: a tree of these.
+class Term(NamedTuple):
+    """A phrase of one or more words, the last a prefix when `prefix`, in `column` or any."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+    column: str | None = None
+
+
+class Op(NamedTuple):
+    """AND / OR of its parts, or NOT: the first part without the second."""
+
+    op: str
+    parts: tuple[Term | Op, ...]
+
+
+Node = Term | Op
+
+
+class TextQuery(NamedTuple):
+    """A parsed search: its tree, and the text it came from (for messages)."""
+
+    text: str
+    tree: Node
+
+    def terms(self) -> list[Term]:
+        """The terms a match must or may hold (not those under NOT), to mark in snippets."""
+        found: list[Term] = []
+
+        def walk(node: Node) -> None:
+            if isinstance(node, Term):
+                found.append(node)
+            elif node.op == "NOT":
+                walk(node.parts[0])
+            else:
+                for part in node.parts:
+                    walk(part)
+
+        walk(self.tree)
+        return found
+
+    def in_column(self, column: str) -> TextQuery:
+        """The same search, every term restricted to `column` (the name tier of a ranking)."""
+
+        def move(node: Node) -> Node:
+            if isinstance(node, Term):
+                return node._replace(column=column)
+            return Op(node.op, tuple(move(p) for p in node.parts))
+
+        return TextQuery(self.text, move(self.tree))
+
+    def fts5(self) -> str:
+        """The query in SQLite FTS5 syntax (for `MATCH`)."""
+        return _fts5(self.tree)
+
+    def tsquery(self, weights: dict[str, str]) -> str:
+        """The query in PostgreSQL tsquery syntax (for `to_tsquery('simple', ...)`); a
+        column filter becomes the weight `weights` gives its column."""
+        return _tsquery(self.tree, weights)
+
+
+def _error(text: str, problem: str, fix: str) -> InvalidInput:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return InvalidInput(f"search {shown!r}: {problem}; {fix}")
+
+
+_TOKEN = re.compile(r'\s+|"[^"]*"?\*?|[()]|[^\s()"]+')
+
+
+def parse(text: str) -> TextQuery:
+    """Parse a search box's text; InvalidInput with the problem and the fix when it cannot be
+    read. Quotes that are not closed end at the end of the text."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"search text must be text, not {type(text).__name__}")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput(f"search text of {len(text):,} characters; give at most {MAX_QUERY:,}")
+    # Control characters separate words, as any other character that is not a letter or digit.
+    clean = "".join(" " if unicodedata.category(ch) in _CONTROL else ch for ch in text)
+    tokens = [t for t in _TOKEN.findall(clean) if not t.isspace()]
+    if not tokens:
+        raise _error(text, "nothing to search for", "give a word, e.g. 'codedb search fib'")
+    parser = _Parser(text, tokens)
+    tree = parser.expression()
+    if parser.pos < len(tokens):  # only a ')' without its '(' stops an expression early
+        raise _error(text, "a ')' without its '('", "remove it or put the text in quotes")
+    if parser.nodes > MAX_NODES:
+        raise _error(text, f"more than {MAX_NODES} words and operators", "search for fewer words")
+    return TextQuery(text, tree)
+
+
+class _Parser:
+    """Recursive descent: or := and (OR and)*; and := not ([AND] not)*; not := unit (NOT unit)*;
+    unit := '(' or ')' | [column ':'] word ['*'] | [column ':'] '"' phrase '"' ['*']."""
+
+    def __init__(self, text: str, tokens: Sequence[str]):
+        self.text, self.tokens, self.pos, self.nodes = text, tokens, 0, 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def expression(self) -> Node:
+        parts = [self.conjunction()]
+        while self.peek() == "OR":
+            self.pos += 1
+            parts.append(self.conjunction())
+        return self.combine("OR", parts)
+
+    def conjunction(self) -> Node:
+        parts = [self.negation()]
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":
+                self.pos += 1
+            parts.append(self.negation())
+        return self.combine("AND", parts)
+
+    def negation(self) -> Node:
+        node = self.unit()
+        while self.peek() == "NOT":
+            self.pos += 1
+            node = Op("NOT", (node, self.unit()))
+            self.nodes += 1
+        return node
+
+    def unit(self) -> Node:
+        piece = self.peek()
+        if piece is None or piece == ")":
+            raise _error(self.text, "an operator without a term after it", "put a word after it")
+        if piece in _OPERATORS:
+            raise _error(
+                self.text,
+                f"{piece} needs a term on each side (as in 'fib {piece} slow')",
+                f'search the word itself in quotes: "{piece.lower()}"',
+            )
+        self.pos += 1
+        if piece == "(":
+            if self.peek() in (None, ")"):
+                problem = "a '(' without its ')'" if self.peek() is None else "empty parentheses"
+                raise _error(self.text, problem, "put words inside, or put the text in quotes")
+            node = self.expression()
+            if self.peek() != ")":
+                raise _error(self.text, "a '(' without its ')'", "close it or put the text in quotes")
+            self.pos += 1
+            return node
+        name, colon, rest = piece.partition(":")
+        column = COLUMNS.get(name.lower()) if colon else None
+        if column is None:
+            return self.term(piece, None)
+        if not rest:  # "name: fib" or 'name:"binary search"': the column's term follows
+            following = self.peek()
+            if following is None or following in _OPERATORS or following in ("(", ")"):
+                raise _error(self.text, f"nothing after {piece}", f"give a word, as in {name}:fib")
+            self.pos += 1
+            rest = following
+        return self.term(rest, column)
+
+    def term(self, piece: str, column: str | None) -> Term:
+        prefix = piece.endswith("*")
+        body = piece.rstrip("*")
+        if body.startswith('"'):
+            body = body[1:].removesuffix('"')
+        found = words(body)
+        if not found:
+            if prefix and not body.strip():
+                raise _error(self.text, "a '*' alone", "put it right after a word, as in fib*")
+            raise _error(
+                self.text, f"{piece!r} holds no letters or digits", "search for words, identifiers or numbers"
+            )
+        self.nodes += len(found)
+        return Term(tuple(found), prefix, column)
+
+    def combine(self, op: str, parts: list[Node]) -> Node:
+        if len(parts) == 1:
+            return parts[0]
+        self.nodes += 1
+        return Op(op, tuple(parts))
+
+
+def _fts5(node: Node) -> str:
+    if isinstance(node, Term):
+        # Words are letters and digits only, so quoting them cannot break out of the string.
+        phrase = '"' + " ".join(node.words) + '"' + (" *" if node.prefix else "")
+        return f"{node.column} : {phrase}" if node.column else phrase
+    if node.op == "NOT":
+        return f"({_fts5(node.parts[0])} NOT {_fts5(node.parts[1])})"
+    return "(" + f" {node.op} ".join(_fts5(p) for p in node.parts) + ")"
+
+
+def _tsquery(node: Node, weights: dict[str, str]) -> str:
+    if isinstance(node, Term):
+        weight = weights[node.column] if node.column else ""
+        lexemes = [f"'{w}'" + (f":{weight}" if weight else "") for w in node.words]
+        if node.prefix:
+            lexemes[-1] = f"'{node.words[-1]}':*{weight}"
+        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+    if node.op == "NOT":
+        return f"({_tsquery(node.parts[0], weights)} & !{_tsquery(node.parts[1], weights)})"
+    joiner = " & " if node.op == "AND" else " | "
+    return "(" + joiner.join(_tsquery(p, weights) for p in node.parts) + ")"
+
+
+# Snippets: made here from the stored text, the same on both backends.
+SNIPPET_WORDS = 16
+_SPAN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _matches(span: str, terms: Iterable[Term]) -> bool:
+    inner = words(span)
+    for term in terms:
+        for i, word in enumerate(term.words):
+            last = i == len(term.words) - 1
+            if any(w == word or (last and term.prefix and w.startswith(word)) for w in inner):
+                return True
+    return False
+
+
+def snippet(query: TextQuery, texts: Sequence[str], width: int = SNIPPET_WORDS) -> str:
+    """A window of about `width` words of the first of `texts` holding a match, each match
+    between « and »; '' when none holds one."""
+    terms = query.terms()
+    for text in texts:
+        spans = list(_SPAN.finditer(text))
+        hits = [i for i, span in enumerate(spans) if _matches(span.group(), terms)]
+        if not hits:
+            continue
+        start = max(0, hits[0] - width // 4)
+        end = min(len(spans), start + width)
+        marked = set(hits)
+        pieces: list[str] = []
+        cursor = spans[start].start()
+        for i in range(start, end):
+            span = spans[i]
+            pieces.append(text[cursor : span.start()])
+            pieces.append(f"{MARK_START}{span.group()}{MARK_END}" if i in marked else span.group())
+            cursor = span.end()
+        body = " ".join("".join(pieces).split())  # one line: code's newlines and indents folded
+        return ("..." if start > 0 else "") + body + ("..." if end < len(spans) else "")
+    return ""
