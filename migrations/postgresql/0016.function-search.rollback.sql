@@ -6,4 +6,5 @@ DROP TRIGGER function_search_written ON function;
 DROP FUNCTION function_search_keep();
 DROP TABLE function_search;
 DROP FUNCTION function_search_document(TEXT);
+DROP FUNCTION codedb_words_and_whole(TEXT);
 DROP FUNCTION codedb_words(TEXT);

@@ -1,8 +1,8 @@
 -- Full-text search over the function library: per function a tsvector of its name (weight A),
 -- its tags and modules (B), its description (C) and its code (D), as code-aware words: a space
--- goes before every capital and digit and every other character that is not a letter or digit
--- becomes a space, so mergeSortedArrays is indexed as merge sorted arrays and sha256 as sha 2
--- 5 6 ('simple' configuration: no stemming, no stop words). codedb splits the words of a search
+-- goes before every capital and around every digit, and every other character that is not a
+-- letter or digit becomes a space, so mergeSortedArrays is indexed as merge sorted arrays and
+-- sha256sum as sha 2 5 6 sum ('simple' configuration: no stemming, no stop words). codedb splits the words of a search
 -- the same way (codedb.core.textsearch). A GIN index finds the matches.
 --
 -- Triggers keep the vector in the same transaction as every write, whoever makes it: codedb,
@@ -11,19 +11,27 @@
 
 CREATE FUNCTION codedb_words(t TEXT) RETURNS TEXT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN regexp_replace(regexp_replace(left(t, 100000), '([A-Z0-9])', ' \1', 'g'), '[^[:alnum:]]+', ' ', 'g');
+RETURN regexp_replace(regexp_replace(regexp_replace(left(t, 100000), '([A-Z])', ' \1', 'g'), '([0-9])', ' \1 ', 'g'),
+                      '[^[:alnum:]]+', ' ', 'g');
+
+-- Each text is indexed split, and whole as well where a capital or digit splits it (so
+-- JavaScript is found by javascript, and MAX_SIZE, split letter by letter, by max).
+CREATE FUNCTION codedb_words_and_whole(t TEXT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN t ~ '[A-Z0-9]' THEN regexp_replace(left(t, 100000), '[^[:alnum:]]+', ' ', 'g') || ' ' ELSE '' END
+       || codedb_words(t);
 
 CREATE FUNCTION function_search_document(fid TEXT) RETURNS tsvector
 LANGUAGE sql STABLE AS $$
-    SELECT setweight(to_tsvector('simple', codedb_words(f.name)), 'A')
-        || setweight(to_tsvector('simple', codedb_words(COALESCE(
+    SELECT setweight(to_tsvector('simple', codedb_words_and_whole(f.name)), 'A')
+        || setweight(to_tsvector('simple', codedb_words_and_whole(COALESCE(
                (SELECT string_agg(label, ' ') FROM (
                     SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
                     UNION ALL
                     SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l),
                ''))), 'B')
-        || setweight(to_tsvector('simple', codedb_words(f.description)), 'C')
-        || setweight(to_tsvector('simple', codedb_words(f.code_snippet)), 'D')
+        || setweight(to_tsvector('simple', codedb_words_and_whole(f.description)), 'C')
+        || setweight(to_tsvector('simple', codedb_words_and_whole(f.code_snippet)), 'D')
     FROM function f WHERE f.function_id = fid
 $$;
 

@@ -1,7 +1,7 @@
 -- Full-text search over the function library: an FTS5 index of each function's name, its
 -- tags and modules (one column, labels), its description and its code, as code-aware words:
--- a space goes before every capital and digit, so mergeSortedArrays is indexed as merge
--- Sorted Arrays and sha256 as sha 2 5 6 (the unicode61 tokenizer then splits on '_', '.' and
+-- a space goes before every capital and around every digit, so mergeSortedArrays is indexed
+-- as merge Sorted Arrays and sha256sum as sha 2 5 6 sum (the unicode61 tokenizer then splits on '_', '.' and
 -- every other character that is not a letter or digit, and folds case). codedb splits the
 -- words of a search the same way (codedb.core.textsearch).
 --
@@ -11,15 +11,18 @@
 -- told the exact text it held when a tag goes). Its rowid is the function's rowid, and it
 -- keeps the function's id to check the pair on every search. 'codedb reindex' rebuilds it.
 
--- The words of every function, as the index holds them. The split is two levels of replace()
--- because SQLite's parser refuses deeper nesting.
+-- The words of every function, as the index holds them: each text split, and whole as well
+-- where a capital or digit splits it (so JavaScript is found by javascript, and MAX_SIZE,
+-- split letter by letter, by max). The split is two levels of replace() because SQLite's
+-- parser refuses deeper nesting.
 CREATE VIEW function_search_source AS
 SELECT search_rowid, function_id,
-       replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(n1, 'S', ' S'), 'T', ' T'), 'U', ' U'), 'V', ' V'), 'W', ' W'), 'X', ' X'), 'Y', ' Y'), 'Z', ' Z'), '0', ' 0'), '1', ' 1'), '2', ' 2'), '3', ' 3'), '4', ' 4'), '5', ' 5'), '6', ' 6'), '7', ' 7'), '8', ' 8'), '9', ' 9') AS name,
-       replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(l1, 'S', ' S'), 'T', ' T'), 'U', ' U'), 'V', ' V'), 'W', ' W'), 'X', ' X'), 'Y', ' Y'), 'Z', ' Z'), '0', ' 0'), '1', ' 1'), '2', ' 2'), '3', ' 3'), '4', ' 4'), '5', ' 5'), '6', ' 6'), '7', ' 7'), '8', ' 8'), '9', ' 9') AS labels,
-       replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(d1, 'S', ' S'), 'T', ' T'), 'U', ' U'), 'V', ' V'), 'W', ' W'), 'X', ' X'), 'Y', ' Y'), 'Z', ' Z'), '0', ' 0'), '1', ' 1'), '2', ' 2'), '3', ' 3'), '4', ' 4'), '5', ' 5'), '6', ' 6'), '7', ' 7'), '8', ' 8'), '9', ' 9') AS description,
-       replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(c1, 'S', ' S'), 'T', ' T'), 'U', ' U'), 'V', ' V'), 'W', ' W'), 'X', ' X'), 'Y', ' Y'), 'Z', ' Z'), '0', ' 0'), '1', ' 1'), '2', ' 2'), '3', ' 3'), '4', ' 4'), '5', ' 5'), '6', ' 6'), '7', ' 7'), '8', ' 8'), '9', ' 9') AS code
-FROM (SELECT search_rowid, function_id,
+       CASE WHEN raw_name GLOB '*[A-Z0-9]*' THEN raw_name || ' ' ELSE '' END || replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(n1, 'S', ' S'), 'T', ' T'), 'U', ' U'), 'V', ' V'), 'W', ' W'), 'X', ' X'), 'Y', ' Y'), 'Z', ' Z'), '0', ' 0 '), '1', ' 1 '), '2', ' 2 '), '3', ' 3 '), '4', ' 4 '), '5', ' 5 '), '6', ' 6 '), '7', ' 7 '), '8', ' 8 '), '9', ' 9 ') AS name,
+       CASE WHEN raw_labels GLOB '*[A-Z0-9]*' THEN raw_labels || ' ' ELSE '' END || replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(l1, 'S', ' S'), 'T', ' T'), 'U', ' U'), 'V', ' V'), 'W', ' W'), 'X', ' X'), 'Y', ' Y'), 'Z', ' Z'), '0', ' 0 '), '1', ' 1 '), '2', ' 2 '), '3', ' 3 '), '4', ' 4 '), '5', ' 5 '), '6', ' 6 '), '7', ' 7 '), '8', ' 8 '), '9', ' 9 ') AS labels,
+       CASE WHEN raw_description GLOB '*[A-Z0-9]*' THEN raw_description || ' ' ELSE '' END || replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(d1, 'S', ' S'), 'T', ' T'), 'U', ' U'), 'V', ' V'), 'W', ' W'), 'X', ' X'), 'Y', ' Y'), 'Z', ' Z'), '0', ' 0 '), '1', ' 1 '), '2', ' 2 '), '3', ' 3 '), '4', ' 4 '), '5', ' 5 '), '6', ' 6 '), '7', ' 7 '), '8', ' 8 '), '9', ' 9 ') AS description,
+       CASE WHEN raw_code GLOB '*[A-Z0-9]*' THEN raw_code || ' ' ELSE '' END || replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(c1, 'S', ' S'), 'T', ' T'), 'U', ' U'), 'V', ' V'), 'W', ' W'), 'X', ' X'), 'Y', ' Y'), 'Z', ' Z'), '0', ' 0 '), '1', ' 1 '), '2', ' 2 '), '3', ' 3 '), '4', ' 4 '), '5', ' 5 '), '6', ' 6 '), '7', ' 7 '), '8', ' 8 '), '9', ' 9 ') AS code
+FROM (SELECT search_rowid, function_id, name AS raw_name, labels AS raw_labels, description AS raw_description,
+             code_snippet AS raw_code,
              replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(name, 'A', ' A'), 'B', ' B'), 'C', ' C'), 'D', ' D'), 'E', ' E'), 'F', ' F'), 'G', ' G'), 'H', ' H'), 'I', ' I'), 'J', ' J'), 'K', ' K'), 'L', ' L'), 'M', ' M'), 'N', ' N'), 'O', ' O'), 'P', ' P'), 'Q', ' Q'), 'R', ' R') AS n1,
              replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(labels, 'A', ' A'), 'B', ' B'), 'C', ' C'), 'D', ' D'), 'E', ' E'), 'F', ' F'), 'G', ' G'), 'H', ' H'), 'I', ' I'), 'J', ' J'), 'K', ' K'), 'L', ' L'), 'M', ' M'), 'N', ' N'), 'O', ' O'), 'P', ' P'), 'Q', ' Q'), 'R', ' R') AS l1,
              replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(description, 'A', ' A'), 'B', ' B'), 'C', ' C'), 'D', ' D'), 'E', ' E'), 'F', ' F'), 'G', ' G'), 'H', ' H'), 'I', ' I'), 'J', ' J'), 'K', ' K'), 'L', ' L'), 'M', ' M'), 'N', ' N'), 'O', ' O'), 'P', ' P'), 'Q', ' Q'), 'R', ' R') AS d1,

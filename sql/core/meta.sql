@@ -14,9 +14,15 @@ PRAGMA busy_timeout = 5000;
 PRAGMA schema_version;
 
 -- name: list_tables()
--- Names of the tables of the database, views and internal tables excluded.
-SELECT name FROM sqlite_master
-WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'
+-- Names of the tables of the database: views, virtual tables (a full-text index) and their
+-- shadow tables, and SQLite's internal tables excluded.
+SELECT name FROM pragma_table_list
+WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'
+ORDER BY name;
+
+-- name: list_virtual_tables()
+-- Virtual tables (full-text indexes) with the statement that creates them.
+SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'
 ORDER BY name;
 
 -- name: list_views()

@@ -140,6 +140,8 @@ def test_search(lib: CLI, tmp_path: Path) -> None:
     add(lib, tmp_path, "other", "# uses a MATRIX\n")
     found = json.loads(lib.ok("search-functions", "--query=matrix", "--json"))
     assert sorted(f["name"] for f in found) == ["MatrixMul", "other"]
+    found = json.loads(lib.ok("search-functions", "--query=trixMu", "--substring", "--json"))
+    assert [f["name"] for f in found] == ["MatrixMul"]
     assert (
         json.loads(lib.ok("search-functions", "--query=matrix", "--created-after=2999-01-01", "--json")) == []
     )

@@ -49,6 +49,14 @@ BUILTIN_GROUPS = (
             ("check-backup", "check a backup (encrypted or not) without restoring it"),
         ),
     ),
+    Commands(
+        "Search",
+        "codedb.cli.search",
+        (
+            ("search", "ranked full-text search of every domain with an index"),
+            ("reindex", "rebuild and optimise the full-text indexes"),
+        ),
+    ),
 )
 
 # The old code_db tool's spellings, so its shell scripts and cron lines run unchanged.

@@ -49,6 +49,9 @@ class Domain(NamedTuple):
     # Tables the database keeps by itself (triggers): not dumped, loaded or cleared, since
     # they follow from the tables that are.
     derived: tuple[str, ...] = ()
+    # db attributes whose API has a full-text index: `text_hits(query, limit)` (SearchHit
+    # records, best first) and `reindex()`; `codedb search` and `codedb reindex` walk them.
+    search: tuple[str, ...] = ()
 
 
 def import_object(package: str, spec: str) -> Any:
@@ -92,6 +95,11 @@ def table_names() -> tuple[str, ...]:
 def derived_tables() -> frozenset[str]:
     """Every table some domain's triggers keep (see Domain.derived)."""
     return frozenset(name for domain in domains() for name in domain.derived)
+
+
+def searchable() -> tuple[tuple[str, str], ...]:
+    """(domain name, db attribute) of every full-text index, in domain order."""
+    return tuple((d.name, attr) for d in domains() for attr in d.search)
 
 
 @cache

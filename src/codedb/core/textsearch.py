@@ -7,9 +7,9 @@ parameter of a fixed query: the user's text never reaches either syntax unchecke
 every word is rebuilt from letters and digits only.
 
 Words are code-aware. An index holds a text as its *words*: a space goes before every ASCII
-capital and every digit, then every run of letters and digits is a word, lower-cased. So
-`mergeSortedArrays`, `merge_sorted_arrays` and `arrays.merge_sorted` all hold the words
-merge, sorted, arrays, and `sha256` holds sha, 2, 5, 6. A term of the query is split the
+capital and around every digit, then every run of letters and digits is a word, lower-cased.
+So `mergeSortedArrays`, `merge_sorted_arrays` and `arrays.merge_sorted` all hold the words
+merge, sorted, arrays, and `sha256sum` holds sha, 2, 5, 6, sum. A term of the query is split the
 same way and becomes the phrase of its words, so an identifier matches exactly where its words
 stand together. The SQL side makes the same split with nested `replace()` calls (SQLite) or
 `regexp_replace` (PostgreSQL), inside the database, so rows written by plain SQL are indexed
@@ -45,7 +45,8 @@ COLUMNS = {
 }
 _OPERATORS = ("AND", "OR", "NOT")
 _CONTROL = frozenset({"Cc", "Cf", "Cs", "Cn"})  # Co (private use) is a word character
-_CAPITAL_OR_DIGIT = re.compile(r"([A-Z0-9])")
+_CAPITAL = re.compile(r"([A-Z])")
+_DIGIT = re.compile(r"([0-9])")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -56,7 +57,7 @@ def _is_word_char(ch: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The words an index holds for `text` (see the module's docstring), in order."""
-    spaced = _CAPITAL_OR_DIGIT.sub(r" \1", text)
+    spaced = _DIGIT.sub(r" \1 ", _CAPITAL.sub(r" \1", text))
     found: list[str] = []
     current: list[str] = []
     for ch in spaced:
@@ -68,6 +69,17 @@ def words(text: str) -> list[str]:
     if current:
         found.append("".join(current).lower())
     return found
+
+
+class SearchHit(NamedTuple):
+    """One result of `codedb search`, whatever its domain: what it is (`kind`), its id, a
+    title, its score within its own index (higher is better) and a snippet."""
+
+    kind: str
+    id: str
+    title: str
+    score: float
+    snippet: str
 
 
 # The parsed query: a tree of these.

@@ -134,7 +134,26 @@ def _write_dump(db: Database, fmt: str, out: IO[str], quiet: bool) -> None:
 
         write_json(db, out, list(db.tables), progress_bar(sum(db.row_counts().values()), "rows", quiet))
     else:
+        # iterdump writes a virtual table (a full-text index) into sqlite_master by hand and
+        # its rows without their rowids, which the sqlite3 shell cannot load: the dump creates
+        # the index empty instead ('codedb reindex' fills it after the dump is loaded).
+        virtual = dict(db.queries.core.list_virtual_tables(db.conn))
+        starts = tuple(
+            start
+            for name in virtual
+            for start in (
+                f'INSERT INTO "{name}"',  # its rows
+                f'INSERT INTO "{name}_',  # its shadow tables' rows
+                f"CREATE TABLE '{name}_",
+                f'CREATE TABLE "{name}_',
+                f"INSERT INTO sqlite_master(type,name,tbl_name,rootpage,sql)VALUES('table','{name}',",
+            )
+        )
         for line in db.conn.iterdump():
+            if line == "COMMIT;":
+                out.writelines(f"{sql};\n" for sql in virtual.values())
+            elif line.startswith(starts):
+                continue
             out.write(line + "\n")
 
 

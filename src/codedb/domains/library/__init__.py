@@ -34,7 +34,7 @@ DOMAIN = Domain(
             ("modify-function", "replace a function's code, recording the change"),
             ("delete-function", "delete a function and what belongs to it"),
             ("list-functions", "list functions, by module and/or tag"),
-            ("search-functions", "search name, description and code"),
+            ("search-functions", "ranked full-text search of functions (or --substring)"),
             ("list-modules", "list modules"),
             ("add-function-to-module", "put a function in a module"),
             ("list-tags", "list tags"),
@@ -58,4 +58,6 @@ DOMAIN = Domain(
             ("generate-module-file", "write a module's functions as one Julia file"),
         ),
     ),
+    derived=("function_search",),  # the full-text index (migration 0016), kept by triggers
+    search=("functions",),
 )

@@ -16,7 +16,7 @@ from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text as stored_text
 from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time, record, records
 from ...core.ids import new_id, resolve_prefix
-from ...core.textsearch import TextQuery, parse, snippet
+from ...core.textsearch import SearchHit, TextQuery, parse, snippet
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import (
     TEST_STATUSES,
@@ -335,11 +335,14 @@ class Functions(_Part):
         created_after: datetime | str | None = None,
         modified_after: datetime | str | None = None,
         test_status: str | None = None,
+        module: str | None = None,
+        tag: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
     ) -> builtins.list[FunctionSummary]:
         """Functions whose name, description or code contains `query` (ignoring case), created
-        or modified after the given times, whose latest test result has `test_status`."""
+        or modified after the given times, whose latest test result has `test_status`, in
+        `module`, with `tag`, by name (the old tool's search; search_text ranks)."""
         if isinstance(query, str) and len(query) > MAX_SEARCH:  # SQLite's LIKE stops at 50,000 bytes
             raise InvalidInput(f"search text of {len(query):,} characters; give at most {MAX_SEARCH:,}")
         return self._all(
@@ -349,6 +352,8 @@ class Functions(_Part):
             created_after=query_time(created_after or None),
             modified_after=query_time(modified_after or None),
             test_status=check_status(test_status) if test_status else None,
+            module=module,
+            tag=tag,
             **_page(limit, offset),
         )
 
@@ -384,6 +389,13 @@ class Functions(_Part):
             **_page(limit, offset),
         )
         return [attrs.evolve(hit, snippet=snippet(parsed, _snippet_texts(hit))) for hit in rows]
+
+    def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
+        """The best `limit` functions for `codedb search`."""
+        return [
+            SearchHit("function", h.function_id, h.name, h.score, h.snippet)
+            for h in self.search_text(query, limit=limit)
+        ]
 
     def count_text_matches(self, query: str | TextQuery, at_most: int = SEARCH_CANDIDATES + 1) -> int:
         """How many functions match a full-text search, counting up to `at_most`."""

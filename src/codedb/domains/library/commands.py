@@ -1,10 +1,14 @@
 """The function library's commands (the old code_db tool's, with its names)."""
 
+import sys
 from typing import Any
+
+import attrs
 
 from ...cli.common import fmt, function_id_arg, open_db, out, page, split_names
 from ...cli.frame import FORMAT, PAGE, command
 from ...core.files import read_text, write_output
+from .api import SEARCH_CANDIDATES
 
 FUNCTION_COLUMNS = ("function_id", "name", "description", "modules", "tags", "last_modified_date")
 ALL_FUNCTION_COLUMNS = (
@@ -172,15 +176,23 @@ def cmd_list_functions(args: dict[str, Any]) -> int:
 
 @command(
     """
-Usage: codedb search-functions --query=TEXT [--created-after=DATE] [--modified-after=DATE]
-                               [--test-status=STATUS] [--limit=N] [--offset=N] [--json | --csv] [options]
+Usage: codedb search-functions --query=TEXT [--substring] [--module=NAME] [--tag=TAG]
+                               [--created-after=DATE] [--modified-after=DATE] [--test-status=STATUS]
+                               [--limit=N] [--offset=N] [--json | --csv] [options]
 
-Functions whose name, description or code contains TEXT, ignoring case (on SQLite, the case
-of ASCII letters only), optionally created or modified after a date (ISO 8601) and whose
-latest test result has STATUS (passed, failed, pending, running).
+Ranked full-text search of functions (name, tags and modules, description, code), best first,
+with a score and a snippet whose matches are highlighted on a terminal (see the help of
+'codedb search' for what TEXT may hold). With --substring, the functions whose name,
+description or code contains TEXT, ignoring case (on SQLite, the case of ASCII letters only),
+by name, as codedb did before. Either keeps only the functions in a module, with a tag,
+created or modified after a date (ISO 8601) and whose latest test result has STATUS (passed,
+failed, pending, running).
 
 Options:
-  --query=TEXT           the text to look for
+  --query=TEXT           the search
+  --substring            a case-insensitive substring search, unranked
+  --module=NAME          only functions in this module
+  --tag=TAG              only functions with this tag
   --created-after=DATE   only functions created after DATE
   --modified-after=DATE  only functions modified after DATE
   --test-status=STATUS   only functions whose latest result has STATUS
@@ -189,21 +201,41 @@ Options:
     + FORMAT
     + """
 Example:
-  codedb search-functions --query=prime --created-after=2024-01-01
+  codedb search-functions --query='sort* tag:classic' --created-after=2024-01-01
 """
 )
 def cmd_search_functions(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
+    filters = {
+        "created_after": args["--created-after"],
+        "modified_after": args["--modified-after"],
+        "test_status": args["--test-status"],
+        "module": args["--module"],
+        "tag": args["--tag"],
+    }
     with open_db(args) as db:
-        rows = db.functions.search(
-            args["--query"],
-            created_after=args["--created-after"],
-            modified_after=args["--modified-after"],
-            test_status=args["--test-status"],
-            **page(args),
+        if args["--substring"] or not args["--query"].strip():  # no words: every function, filtered
+            rows = db.functions.search(args["--query"], **filters, **page(args))
+            out(render(rows, _columns(args), fmt(args)))
+            return 0
+        limits = page(args)
+        hits = db.functions.search_text(
+            args["--query"], **filters, limit=limits["limit"] or 20, offset=limits["offset"]
         )
-    out(render(rows, _columns(args), fmt(args)))
+        if hits and db.functions.count_text_matches(args["--query"]) > SEARCH_CANDIDATES:
+            print(
+                f"note: more than {SEARCH_CANDIDATES:,} functions match; the newest {SEARCH_CANDIDATES:,} "
+                "(and the newest whose name matches) were ranked; narrow the search for a full ranking",
+                file=sys.stderr,
+            )
+    if fmt(args) == "table":
+        from ...cli.search import highlighted
+
+        hits = [attrs.evolve(h, snippet=highlighted(h.snippet)) for h in hits]
+        out(render(hits, ("function_id", "name", "score", "snippet", "modules", "tags"), "table", width=None))
+    else:
+        out(render(hits, (*_columns(args), "score", "snippet"), fmt(args)))
     return 0
 
 

@@ -1,0 +1,98 @@
+"""The search commands: `codedb search` over every domain's full-text index (the registry's
+`search` entries) and `codedb reindex`."""
+
+import sys
+from typing import Any
+
+from ..core.registry import searchable
+from ..core.textsearch import MARK_END, MARK_START, parse
+from .common import fmt, open_db, out, whole
+from .frame import FORMAT, command
+
+BOLD, RESET = "\x1b[1;7m", "\x1b[0m"
+
+
+def highlighted(text: str) -> str:
+    """A snippet's marks as reverse video on a terminal; left as « » otherwise."""
+    if not sys.stdout.isatty():
+        return text
+    return text.replace(MARK_START, BOLD).replace(MARK_END, RESET)
+
+
+@command(
+    """
+Usage: codedb search TEXT [--limit=N] [--json | --csv] [options]
+
+Ranked full-text search of every domain with an index (the function library: name, tags and
+modules, description, code), best first, each with its score and a snippet whose matches are
+highlighted on a terminal. TEXT takes words (identifiers are split: merge_sorted_arrays,
+mergeSortedArrays and arrays.merge_sorted hold merge, sorted and arrays), prefixes (fib*),
+phrases ("binary search"), columns (name:fib, tag:sort, module:math, description:, code:)
+and AND, OR, NOT (in capitals) with parentheses.
+
+Options:
+  --limit=N     show at most N results per domain [default: 20]
+"""
+    + FORMAT
+    + """
+Example:
+  codedb search 'name:fib* OR "binary search"'
+"""
+)
+def cmd_search(args: dict[str, Any]) -> int:
+    from .render import render
+
+    query = parse(args["TEXT"])
+    limit = whole(args["--limit"], "--limit", 1) or 20
+    with open_db(args, readonly=True) as db:
+        hits = [hit for _, attr in searchable() for hit in getattr(db, attr).text_hits(query, limit)]
+    if fmt(args) == "table":
+        hits = [hit._replace(snippet=highlighted(hit.snippet)) for hit in hits]
+    out(
+        render(
+            [hit._asdict() for hit in hits],
+            ("kind", "id", "title", "score", "snippet"),
+            fmt(args),
+            width=None,
+        )
+    )
+    return 0
+
+
+@command("""
+Usage: codedb reindex [--check] [--json] [options]
+
+Rebuild every full-text index from its tables and optimise it, in one transaction (the
+triggers keep the indexes in step with every write, so this is for a database whose triggers
+were bypassed, or to merge an index's segments after many writes). --check counts the rows an
+index does not hold as they are, without writing.
+
+Options:
+  --check       count stale rows only; exit 1 when there are some
+  --json        write JSON
+
+Example:
+  codedb reindex --check
+""")
+def cmd_reindex(args: dict[str, Any]) -> int:
+    with open_db(args, readonly=bool(args["--check"])) as db:
+        if args["--check"]:
+            counts = {attr: getattr(db, attr).stale_in_index() for _, attr in searchable()}
+        else:
+            with db.transaction():
+                counts = {attr: getattr(db, attr).reindex() for _, attr in searchable()}
+    if args["--json"]:
+        from .render import as_json
+
+        out(as_json({"stale" if args["--check"] else "indexed": counts}))
+    else:
+        verb = "stale in the index of" if args["--check"] else "indexed:"
+        for attr, count in counts.items():
+            out(f"{count:,} {verb} {attr}" if args["--check"] else f"{verb} {count:,} {attr}")
+    if args["--check"] and any(counts.values()):
+        print(
+            f"Error: {sum(counts.values()):,} stale index rows; rebuild with 'codedb reindex'",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

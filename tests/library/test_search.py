@@ -1,0 +1,268 @@
+"""Ranked full-text search (migration 0016) on both backends: code-aware words, every query
+form, weights, snippets, the index kept right by every kind of write, reindex, the CLI, and
+hostile search text."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import codedb
+from codedb.core.textsearch import MARK_END, MARK_START, parse, words
+from codedb.errors import InvalidInput
+from conftest import CLI
+
+
+def names(hits: list) -> list[str]:
+    return [h.name for h in hits]
+
+
+@pytest.fixture
+def library(db: codedb.Database) -> codedb.Database:
+    f = db.functions
+    code = "def merge_sorted_arrays(a, b):\n    return a + b\n"
+    f.add("merge_sorted_arrays", "merge two sorted lists", code, modules=["arrays"], tags=["sort"])
+    f.add(
+        "mergeSortedArrays",
+        "the same in JavaScript",
+        "function mergeSortedArrays(a, b) { return a; }",
+        tags=["js"],
+    )
+    f.add("helper", "calls another module", "x = arrays.merge_sorted(a, b)\n")
+    f.add("fib", "Fibonacci numbers", "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n",
+          modules=["math"], tags=["recursion"])  # fmt: skip
+    f.add("binary_search", "find an item in a sorted list by binary search", "def binary_search(xs, x): ...",
+          tags=["search"])  # fmt: skip
+    f.add("HTTPServer", "serves the sha256 of files", "class HTTPServer: pass")
+    return db
+
+
+def test_words_split_identifiers_like_the_index() -> None:
+    assert words("merge_sorted_arrays") == ["merge", "sorted", "arrays"]
+    assert words("mergeSortedArrays") == ["merge", "sorted", "arrays"]
+    assert words("arrays.merge_sorted") == ["arrays", "merge", "sorted"]
+    assert words("sha256sum") == ["sha", "2", "5", "6", "sum"]
+    assert words("vec3d") == ["vec", "3", "d"]
+    assert words("HTTPServer") == ["h", "t", "t", "p", "server"]
+    assert words("café naïve") == ["café", "naïve"]
+    assert words("+-*/ ()") == []
+
+
+@pytest.mark.parametrize(
+    "query", ["merge", "sorted", "arrays", "merge_sorted", "mergeSorted", "merge sorted arrays"]
+)
+def test_identifier_forms_find_each_other(library: codedb.Database, query: str) -> None:
+    found = set(names(library.functions.search_text(query)))
+    assert {"merge_sorted_arrays", "mergeSortedArrays", "helper"} <= found
+    assert "fib" not in found
+
+
+def test_a_dotted_name_is_a_phrase(library: codedb.Database) -> None:
+    assert names(library.functions.search_text("arrays.merge_sorted")) == ["helper"]
+    assert names(library.functions.search_text("arrays.mergeSorted")) == ["helper"]
+
+
+def test_whole_identifier_ranks_its_function_first(library: codedb.Database) -> None:
+    for query in ("merge_sorted_arrays", "mergeSortedArrays"):
+        hits = library.functions.search_text(query)
+        assert names(hits)[:2] in (
+            ["merge_sorted_arrays", "mergeSortedArrays"],
+            ["mergeSortedArrays", "merge_sorted_arrays"],
+        )
+        assert "helper" not in names(hits)  # its code holds arrays merge sorted, not the phrase
+
+
+def test_query_forms(library: codedb.Database) -> None:
+    search = library.functions.search_text
+    assert names(search("fib*")) == ["fib"]  # Fibonacci too, in the same function
+    assert names(search('"binary search"')) == ["binary_search"]
+    assert names(search('"search binary"')) == []  # a phrase keeps its order
+    assert names(search("name:fib")) == ["fib"]
+    assert set(names(search("tag:sort"))) == {"merge_sorted_arrays"}
+    assert set(names(search("module:arrays"))) == {"merge_sorted_arrays"}
+    assert set(names(search("code:merge_sorted"))) == {"merge_sorted_arrays", "mergeSortedArrays", "helper"}
+    assert set(names(search("description:JavaScript"))) == {"mergeSortedArrays"}
+    assert names(search("code:javascript")) == []
+    assert set(names(search("description:javascript"))) == {"mergeSortedArrays"}
+    assert set(names(search("fib OR binary"))) == {"fib", "binary_search"}
+    assert set(names(search("merge AND js"))) == {"mergeSortedArrays"}
+    assert set(names(search("merge js"))) == {"mergeSortedArrays"}  # AND is implied
+    assert set(names(search("merge NOT js"))) == {"merge_sorted_arrays", "helper"}
+    assert set(names(search("(fib OR merge) AND tag:recursion"))) == {"fib"}
+    assert names(search("HTTP")) == ["HTTPServer"]  # capitals split letter by letter
+    assert names(search("server")) == ["HTTPServer"]
+    assert names(search("sha256")) == ["HTTPServer"]
+    assert names(search("nothing_like_this")) == []
+
+
+def test_filters_and_pages(library: codedb.Database) -> None:
+    search = library.functions.search_text
+    assert names(search("merge", tag="js")) == ["mergeSortedArrays"]
+    assert names(search("merge", module="arrays")) == ["merge_sorted_arrays"]
+    assert names(search("merge", module="nowhere")) == []
+    everything = names(search("merge OR fib OR binary OR server"))
+    assert len(everything) == 6
+    assert names(search("merge OR fib OR binary OR server", limit=2, offset=2)) == everything[2:4]
+    assert search("merge", created_after="2999-01-01") == []
+
+
+def test_a_name_match_outranks_code_and_description_matches(db: codedb.Database) -> None:
+    f = db.functions
+    f.add("parser", "a quick parser", "def quick(): quick(); quick(); quick()")
+    f.add("quick", "a parser", "def parse(): pass")
+    f.add("tagged", "nothing", "pass", tags=["quick"])
+    hits = f.search_text("quick")
+    assert names(hits) == ["quick", "tagged", "parser"]
+    assert hits[0].score > hits[1].score > hits[2].score
+
+
+def test_snippets_mark_the_matches(library: codedb.Database) -> None:
+    snippets = {h.name: h.snippet for h in library.functions.search_text("sorted")}
+    assert snippets["merge_sorted_arrays"] == f"merge two {MARK_START}sorted{MARK_END} lists"
+    assert f"{MARK_START}mergeSortedArrays{MARK_END}" in snippets["mergeSortedArrays"]
+    prefix = library.functions.search_text("fibo*")[0]
+    assert f"{MARK_START}Fibonacci{MARK_END}" in prefix.snippet
+    assert "\n" not in library.functions.search_text("fib")[0].snippet
+
+
+def test_index_follows_add_modify_delete_and_links(library: codedb.Database) -> None:
+    f = library.functions
+    fib = f.search_text("name:fib")[0].function_id
+    f.modify(fib, "ada", "renamed", "def fibonacci_fast(n): pass")
+    assert names(f.search_text("fibonacci_fast")) == ["fib"]
+    assert f.search_text("code:else") == []  # the old code is gone from the index
+    library.tags.add(fib, "memoized")
+    library.modules.add_function(fib, "numbers")
+    assert names(f.search_text("tag:memoized")) == ["fib"]
+    assert names(f.search_text("module:numbers")) == ["fib"]
+    f.delete(fib)
+    assert f.search_text("fibonacci_fast") == []
+    assert f.stale_in_index() == 0
+
+
+def test_index_follows_direct_sql(db: codedb.Database) -> None:
+    fid = "00000000-0000-4000-8000-000000000001"
+    db.conn.execute(
+        "INSERT INTO function (function_id, name, description, code_snippet, creation_date, "
+        "last_modified_date) VALUES ('00000000-0000-4000-8000-000000000001', 'plainSql', '', 'x', "
+        "'2024-01-01', '2024-01-01')"
+    )
+    db.conn.execute("INSERT INTO tag (name) VALUES ('handmade')")
+    db.conn.execute(f"INSERT INTO function_tags (function_id, tag) VALUES ('{fid}', 'handmade')")
+    assert names(db.functions.search_text("plain sql tag:handmade")) == ["plainSql"]
+    db.conn.execute(f"UPDATE function SET name = 'renamedByHand' WHERE function_id = '{fid}'")
+    assert names(db.functions.search_text("renamed")) == ["renamedByHand"]
+    db.conn.execute("UPDATE tag SET name = 'crafted' WHERE name = 'handmade'")  # cascades to the link
+    assert names(db.functions.search_text("tag:crafted")) == ["renamedByHand"]
+    assert db.functions.search_text("tag:handmade") == []
+    db.conn.execute(f"DELETE FROM function WHERE function_id = '{fid}'")
+    assert db.functions.search_text("renamed") == []
+    assert db.functions.stale_in_index() == 0
+
+
+def test_reindex_gives_the_same_answers(library: codedb.Database) -> None:
+    f = library.functions
+    queries = ["merge", "fib*", '"binary search"', "tag:sort OR name:fib", "server"]
+    before = {q: [(h.function_id, round(h.score, 9), h.snippet) for h in f.search_text(q)] for q in queries}
+    assert f.reindex() == 6
+    after = {q: [(h.function_id, round(h.score, 9), h.snippet) for h in f.search_text(q)] for q in queries}
+    assert after == before
+    assert f.stale_in_index() == 0
+
+
+def test_bulk_add_is_indexed_with_its_links(db: codedb.Database) -> None:
+    ids = db.functions.add_many(
+        [
+            {"name": f"bulkItem{i}", "code": "pass", "modules": ["bulkmod"], "tags": [f"t{i % 2}"]}
+            for i in range(50)
+        ]
+    )
+    assert len(db.functions.search_text("module:bulkmod", limit=100)) == 50
+    assert len(db.functions.search_text("bulk item tag:t1", limit=100)) == 25
+    assert db.functions.count_text_matches("bulk") == 50
+    assert db.functions.stale_in_index() == 0
+    assert len(ids) == 50
+
+
+def test_a_failed_add_leaves_no_index_rows(db: codedb.Database) -> None:
+    first = db.functions.add("keeper", "", "pass", tags=["a"])
+    with pytest.raises(codedb.errors.Conflict):
+        db.functions.add("intruder", "", "pass", tags=["b"], function_id=first.function_id)
+    assert names(db.functions.search_text("intruder OR keeper OR tag:b")) == ["keeper"]
+    assert db.functions.stale_in_index() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("AND", "search 'AND': AND needs a term on each side"),
+        ("fib OR", "search 'fib OR': an operator without a term after it"),
+        ("NOT fib", "search 'NOT fib': NOT needs a term on each side"),
+        ("*", "search '*': a '*' alone"),
+        ("NEAR(", "search 'NEAR(': a '(' without its ')'"),
+        ("fib)", "search 'fib)': a ')' without its '('"),
+        ("()", "search '()': empty parentheses"),
+        ("+++", "search '+++': '+++' holds no letters or digits"),
+        ("   ", "search '   ': nothing to search for"),
+        ("name:", "search 'name:': nothing after name:"),
+    ],
+)
+def test_bad_searches_are_one_clear_message(library: codedb.Database, text: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        library.functions.search_text(text)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text", ['"unbalanced', "fib\x00\x07slow", "NEAR(a b)", 'a "b c', "x:y", "std::vector"]
+)
+def test_odd_searches_run_literally(library: codedb.Database, text: str) -> None:
+    library.functions.search_text(text)  # no error: searched as words
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=40))
+def test_any_text_searches_or_gives_the_documented_error(library: codedb.Database, text: str) -> None:
+    try:
+        parsed = parse(text)
+    except InvalidInput as exc:
+        assert str(exc).startswith("search ") and "\n" not in str(exc)
+        return
+    library.functions.search_text(parsed)  # never a driver error
+
+
+def test_search_and_reindex_commands(ready_target: str, tmp_path: Path) -> None:
+    cli = CLI(ready_target, tmp_path)
+    fid = cli.ok("add-function", "--name=mergeSortedArrays", "--code=return a", "--tags=sort").strip()
+    cli.ok("add-function", "--name=fib", "--code=return fib(n - 1)")
+    table = cli.ok("search-functions", "--query=sorted")
+    assert fid in table and f"{MARK_START}mergeSortedArrays{MARK_END}" in table  # not a terminal: marks kept
+    import json
+
+    hits = json.loads(cli.ok("search-functions", "--query=sorted OR fib", "--json"))
+    assert {h["name"] for h in hits} == {"mergeSortedArrays", "fib"} and {"score", "snippet"} <= set(hits[0])
+    assert hits[0]["score"] >= hits[1]["score"]
+    assert json.loads(cli.ok("search-functions", "--query=fib", "--tag=sort", "--json")) == []
+    substring = json.loads(cli.ok("search-functions", "--query=ib", "--substring", "--json"))
+    assert [h["name"] for h in substring] == ["fib"] and "score" not in substring[0]
+    everywhere = json.loads(cli.ok("search", "fib", "--json"))
+    assert [(h["kind"], h["title"]) for h in everywhere] == [("function", "fib")]
+    assert cli.error("search", "AND").startswith("Error: search 'AND': AND needs a term on each side")
+    assert cli.error("search-functions", "--query=(").startswith("Error: search '(': a '(' without its ')'")
+    assert json.loads(cli.ok("reindex", "--json")) == {"indexed": {"functions": 2}}
+    assert json.loads(cli.ok("reindex", "--check", "--json")) == {"stale": {"functions": 0}}
+
+
+def test_migration_indexes_existing_functions_and_rolls_back(db: codedb.Database) -> None:
+    db.functions.add("olderFunction", "", "pass", tags=["kept"])
+    codedb.rollback(db, steps=1)
+    assert "function_search" not in db.table_names()
+    db.functions.add("addedWithoutIndex", "", "pass")
+    codedb.migrate(db)
+    assert names(db.functions.search_text("older OR added")) == ["addedWithoutIndex", "olderFunction"] or set(
+        names(db.functions.search_text("older OR added"))
+    ) == {"addedWithoutIndex", "olderFunction"}
+    assert names(db.functions.search_text("tag:kept")) == ["olderFunction"]
+    assert db.functions.stale_in_index() == 0
