@@ -245,6 +245,7 @@ def test_search_and_reindex_commands(ready_target: str, tmp_path: Path) -> None:
     assert {h["name"] for h in hits} == {"mergeSortedArrays", "fib"} and {"score", "snippet"} <= set(hits[0])
     assert hits[0]["score"] >= hits[1]["score"]
     assert json.loads(cli.ok("search-functions", "--query=fib", "--tag=sort", "--json")) == []
+    assert json.loads(cli.ok("search-functions", "--query=fib", "--limit=0", "--json")) == []
     substring = json.loads(cli.ok("search-functions", "--query=ib", "--substring", "--json"))
     assert [h["name"] for h in substring] == ["fib"] and "score" not in substring[0]
     everywhere = json.loads(cli.ok("search", "fib", "--json"))

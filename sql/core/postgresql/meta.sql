@@ -15,10 +15,6 @@ SELECT table_name FROM information_schema.tables
 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
 ORDER BY table_name;
 
--- name: list_virtual_tables()
--- Virtual tables: PostgreSQL has none.
-SELECT NULL AS name, NULL AS sql WHERE FALSE;
-
 -- name: list_views()
 -- Names of the views of the current schema.
 SELECT table_name FROM information_schema.views

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..core.registry import searchable
 from ..core.textsearch import MARK_END, MARK_START, parse
+from ..errors import Conflict
 from .common import fmt, open_db, out, whole
 from .frame import FORMAT, command
 
@@ -86,13 +87,9 @@ def cmd_reindex(args: dict[str, Any]) -> int:
 
         out(as_json({"stale" if args["--check"] else "indexed": counts}))
     else:
-        verb = "stale in the index of" if args["--check"] else "indexed:"
+        line = "{count:,} stale in the index of {attr}" if args["--check"] else "indexed: {count:,} {attr}"
         for attr, count in counts.items():
-            out(f"{count:,} {verb} {attr}" if args["--check"] else f"{verb} {count:,} {attr}")
+            out(line.format(count=count, attr=attr))
     if args["--check"] and any(counts.values()):
-        print(
-            f"Error: {sum(counts.values()):,} stale index rows; rebuild with 'codedb reindex'",
-            file=sys.stderr,
-        )
-        return 1
+        raise Conflict(f"{sum(counts.values()):,} stale index rows; rebuild with 'codedb reindex'")
     return 0

@@ -408,7 +408,8 @@ class Functions(_Part):
         if self.db.dialect == "postgresql":
             query = parsed.tsquery(TSQUERY_WEIGHTS)
             return {"match": query, "name_match": f"({names.tsquery(TSQUERY_WEIGHTS)}) & ({query})"}
-        return {"match": parsed.fts5(), "name_match": f"({names.fts5()}) AND ({parsed.fts5()})"}
+        query = parsed.fts5()
+        return {"match": query, "name_match": f"({names.fts5()}) AND ({query})"}
 
     def reindex(self) -> int:
         """Rebuild the search index from the functions, in one transaction, and optimise it;

@@ -8,6 +8,7 @@ import attrs
 from ...cli.common import fmt, function_id_arg, open_db, out, page, split_names
 from ...cli.frame import FORMAT, PAGE, command
 from ...core.files import read_text, write_output
+from ...core.textsearch import parse
 from .api import SEARCH_CANDIDATES
 
 FUNCTION_COLUMNS = ("function_id", "name", "description", "modules", "tags", "last_modified_date")
@@ -220,10 +221,10 @@ def cmd_search_functions(args: dict[str, Any]) -> int:
             out(render(rows, _columns(args), fmt(args)))
             return 0
         limits = page(args)
-        hits = db.functions.search_text(
-            args["--query"], **filters, limit=limits["limit"] or 20, offset=limits["offset"]
-        )
-        if hits and db.functions.count_text_matches(args["--query"]) > SEARCH_CANDIDATES:
+        query = parse(args["--query"])  # once, for the search and the count
+        limit = 20 if limits["limit"] is None else limits["limit"]
+        hits = db.functions.search_text(query, **filters, limit=limit, offset=limits["offset"])
+        if hits and db.functions.count_text_matches(query) > SEARCH_CANDIDATES:
             print(
                 f"note: more than {SEARCH_CANDIDATES:,} functions match; the newest {SEARCH_CANDIDATES:,} "
                 "(and the newest whose name matches) were ranked; narrow the search for a full ranking",
