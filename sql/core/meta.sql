@@ -137,7 +137,8 @@ SELECT name FROM pragma_table_info(:table_name) ORDER BY cid;
 
 -- name: checkpoint_passive()^
 -- Copy what the write-ahead log holds into the database file without waiting for anyone:
--- (busy, frames in the log, frames copied); all copied when the last two are equal.
+-- (busy, frames in the log, frames copied); all copied when busy is 0 and the last two are
+-- equal (another connection's running checkpoint gives busy 1 and -1, -1).
 PRAGMA wal_checkpoint(PASSIVE);
 
 -- name: begin_write()!

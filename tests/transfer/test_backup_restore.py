@@ -89,6 +89,47 @@ def test_backup_while_another_process_writes(tmp_path: Path) -> None:
     assert db_snapshot(str(restored)) == db_snapshot(str(backups[-1]))
 
 
+CHECKPOINT_HOLDER = """
+import fcntl, sys, time
+with open(sys.argv[1], "r+b") as shm:
+    fcntl.lockf(shm, fcntl.LOCK_EX, 1, 121)  # WAL_CKPT_LOCK: byte 120 + 1 of the -shm file
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_an_encrypted_backup_waits_for_another_checkpoint(tmp_path: Path) -> None:
+    # Regression: another process's checkpoint (a writer's automatic one) made the passive
+    # checkpoint report busy with -1 frames logged and -1 copied; equal counts were taken for
+    # "all copied" and the file's bytes were encrypted without what the log still held.
+    source = tmp_path / "busy.sqlite"
+    make_db(source, 10)
+    writer = sqlite3.connect(source, isolation_level=None)
+    writer.execute("SELECT COUNT(*) FROM function").fetchone()  # open: closing codedb's keeps the log
+    with codedb.connect(source) as db:
+        db.functions.add_many({"name": f"late{i}", "code": "x = 1"} for i in range(300))
+    assert (tmp_path / "busy.sqlite-wal").stat().st_size > 0  # the late rows are in the log only
+    holder = subprocess.Popen(
+        [sys.executable, "-c", CHECKPOINT_HOLDER, f"{source}-shm", "1.0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        dest = tmp_path / "snap.sqlite"
+        CLI(str(source), tmp_path).ok(
+            "backup", str(dest), "--quiet", "--encrypt", env={"CODEDB_BACKUP_PASSPHRASE": "checkpoint pass"}
+        )
+    finally:
+        holder.wait(timeout=30)
+        writer.close()
+    from codedb.transfer.crypto import decrypt_to
+
+    plain = tmp_path / "snap.plain.sqlite"
+    decrypt_to(dest, plain, "checkpoint pass")
+    with sqlite3.connect(plain) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT COUNT(*) FROM function").fetchone()[0] == 310
+
+
 def test_backup_formats_and_refusals(tmp_path: Path) -> None:
     source = tmp_path / "src.sqlite"
     make_db(source)

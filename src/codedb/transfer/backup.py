@@ -196,9 +196,11 @@ def _stream_file(db: Database, writer: EncryptingWriter, verify: str) -> None:
             core.begin_write(locker)
             try:
                 if wal:
-                    _busy, frames, copied = core.checkpoint_passive(db.conn)
-                    if frames != copied:
-                        continue  # an older reader holds frames back: try again
+                    busy, frames, copied = core.checkpoint_passive(db.conn)
+                    if busy or frames != copied:
+                        # another checkpoint is running (it reports -1 frames, -1 copied) or
+                        # an older reader holds frames back: try again
+                        continue
                 core.begin_read(reader)
                 size = int(core.database_size(reader))  # the read opens the snapshot
                 break
@@ -208,8 +210,8 @@ def _stream_file(db: Database, writer: EncryptingWriter, verify: str) -> None:
                     time.sleep(0.05 * (attempt + 1))
         else:
             raise CodedbError(
-                "long-running readers kept the write-ahead log from being copied into the file; "
-                "try again when they are done, or back up without --encrypt"
+                "long-running readers or checkpoints kept the write-ahead log from being copied into "
+                "the file; try again when they are done, or back up without --encrypt"
             )
         try:
             _check_copy(core, reader, verify, "the database")
