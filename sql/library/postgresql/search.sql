@@ -5,13 +5,16 @@
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is ts_rank (weights name 1.0, tags and modules 0.4, description 0.2, code 0.1), plus,
 -- for a function whose name matches, the ts_rank of :name_match; a higher score is better.
-WITH q AS (SELECT to_tsquery('simple', :match) AS query, to_tsquery('simple', :name_match) AS names),
-ranked AS (
-    (SELECT s.function_id, ts_rank(s.document, q.names) + ts_rank(s.document, q.query) AS score
-     FROM function_search s, q WHERE s.document @@ q.names LIMIT :cap)
+-- Each tsquery is written where it is used, not in a CTE: a constant there is what lets the
+-- planner see the GIN index.
+WITH ranked AS (
+    (SELECT s.function_id,
+            ts_rank(s.document, to_tsquery('simple', :name_match))
+            + ts_rank(s.document, to_tsquery('simple', :match)) AS score
+     FROM function_search s WHERE s.document @@ to_tsquery('simple', :name_match) LIMIT :cap)
     UNION ALL
-    (SELECT s.function_id, ts_rank(s.document, q.query) AS score
-     FROM function_search s, q WHERE s.document @@ q.query LIMIT :cap)
+    (SELECT s.function_id, ts_rank(s.document, to_tsquery('simple', :match)) AS score
+     FROM function_search s WHERE s.document @@ to_tsquery('simple', :match) LIMIT :cap)
 ),
 best AS (SELECT function_id, MAX(score) AS score FROM ranked GROUP BY function_id),
 page AS (
@@ -57,3 +60,44 @@ SELECT COUNT(*) FROM function f
 WHERE NOT EXISTS (SELECT 1 FROM function_search s
                   WHERE s.function_id = f.function_id
                     AND s.document = function_search_document(f.function_id));
+
+-- name: pause_function_search_trigger()!
+-- Pause the trigger of function for the rest of this transaction (migration 0017).
+SELECT set_config('codedb.pause_function_search', 'on', true);
+
+-- name: pause_function_tags_search_trigger()!
+-- Pause the trigger of function_tags for the rest of this transaction (migration 0017).
+SELECT set_config('codedb.pause_function_tags_search', 'on', true);
+
+-- name: pause_function_modules_search_trigger()!
+-- Pause the trigger of function_modules for the rest of this transaction (migration 0017).
+SELECT set_config('codedb.pause_function_modules_search', 'on', true);
+
+-- name: resume_function_search_trigger()!
+-- Let the trigger of function index rows again.
+SELECT set_config('codedb.pause_function_search', 'off', true);
+
+-- name: resume_function_tags_search_trigger()!
+-- Let the trigger of function_tags index rows again.
+SELECT set_config('codedb.pause_function_tags_search', 'off', true);
+
+-- name: resume_function_modules_search_trigger()!
+-- Let the trigger of function_modules index rows again.
+SELECT set_config('codedb.pause_function_modules_search', 'off', true);
+
+-- name: index_added_functions*!
+-- Index functions added while the triggers were paused (only :function_id is read here). The
+-- body of function_search_document, written out: a call to it is planned anew at every row,
+-- this statement once (count_stale_function_search compares the two).
+INSERT INTO function_search (function_id, document)
+SELECT f.function_id,
+       setweight(to_tsvector('simple', codedb_words_and_whole(f.name)), 'A')
+       || setweight(to_tsvector('simple', codedb_words_and_whole(COALESCE(
+              (SELECT string_agg(label, ' ') FROM (
+                   SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
+                   UNION ALL
+                   SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l),
+              ''))), 'B')
+       || setweight(to_tsvector('simple', codedb_words_and_whole(f.description)), 'C')
+       || setweight(to_tsvector('simple', codedb_words_and_whole(f.code_snippet)), 'D')
+FROM function f WHERE f.function_id = :function_id;

@@ -47,6 +47,8 @@ _OPERATORS = ("AND", "OR", "NOT")
 _CONTROL = frozenset({"Cc", "Cf", "Cs", "Cn"})  # Co (private use) is a word character
 _CAPITAL = re.compile(r"([A-Z])")
 _DIGIT = re.compile(r"([0-9])")
+# The SQL side's split, character for character: a space before a capital, around a digit.
+_SPLIT = {ord(c): f" {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"} | {ord(c): f" {c} " for c in "0123456789"}
 
 
 def _is_word_char(ch: str) -> bool:
@@ -69,6 +71,14 @@ def words(text: str) -> list[str]:
     if current:
         found.append("".join(current).lower())
     return found
+
+
+def index_text(text: str) -> str:
+    """The text SQLite's index holds for `text`, exactly as migration 0016's
+    function_search_source makes it: the split text, after the text whole where a capital or
+    digit splits it. codedb's bulk adds index with it (migration 0017)."""
+    split = text.translate(_SPLIT)
+    return f"{text} {split}" if split != text else split
 
 
 class SearchHit(NamedTuple):

@@ -16,7 +16,7 @@ from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text as stored_text
 from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time, record, records
 from ...core.ids import new_id, resolve_prefix
-from ...core.textsearch import SearchHit, TextQuery, parse, snippet
+from ...core.textsearch import SearchHit, TextQuery, index_text, parse, snippet
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import (
     TEST_STATUSES,
@@ -47,6 +47,11 @@ _PARSE = object()  # add(): parse the signature from the code
 MAX_SEARCH = 10_000
 SEARCH_CANDIDATES = 2_000  # a ranked search ranks at most this many newest matches (and name matches)
 TSQUERY_WEIGHTS = {"name": "A", "labels": "B", "description": "C", "code": "D"}  # migration 0016
+# add_many indexes this many functions or more itself, its insert triggers set aside (migration
+# 0017); fewer are indexed by the triggers (setting them aside changes SQLite's schema, which
+# makes every other connection read the schema again).
+BULK_INDEX_AT = 100
+_INDEXED_TABLES = ("function", "function_tags", "function_modules")
 MAX_CYCLES = 10_000  # elementary cycles can be exponentially many: list at most this many
 FUNCTION_HINT = "list ids with 'codedb list-functions'"
 TEST_HINT = "list a function's tests with 'codedb show-function --function-id ID'"
@@ -217,6 +222,7 @@ class Functions(_Part):
         tags: dict[str, Tag] = {}
         links_m: builtins.list[dict[str, Any]] = []
         links_t: builtins.list[dict[str, Any]] = []
+        labelled: builtins.list[tuple[Function, builtins.list[str], builtins.list[str]]] = []
         for item in functions:
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
@@ -235,17 +241,23 @@ class Functions(_Part):
             )
             rows.append(params(function))
             fid = function.function_id
-            for module in _names(item.get("modules"), "module"):
+            module_names, tag_names = _names(item.get("modules"), "module"), _names(item.get("tags"), "tag")
+            for module in module_names:
                 if module not in modules:  # not setdefault: it would make an id every time
                     modules[module] = Module(module, new_id())
                 links_m.append(params(FunctionModule(fid, module)))
-            for tag in _names(item.get("tags"), "tag"):
+            for tag in tag_names:
                 if tag not in tags:
                     tags[tag] = Tag(tag)
                 links_t.append(params(FunctionTag(fid, tag)))
+            labelled.append((function, tag_names, module_names))
+        bulk = len(rows) >= BULK_INDEX_AT
         with self.db.transaction():
-            # Links first (see _link_first): the index reads each function once.
-            if modules or tags:
+            if bulk:  # the index's insert triggers wait; one statement indexes the lot
+                for pause in self._search_triggers("pause"):
+                    pause(self.conn)
+                self._load_functions(rows)
+            elif modules or tags:  # links first (see _link_first): each function indexed once
                 self.db.queries.core.defer_references(self.conn)
             if modules:
                 self.q.load_module(self.conn, [params(m) for m in modules.values()])
@@ -253,9 +265,36 @@ class Functions(_Part):
             if tags:
                 self.q.load_tag(self.conn, [params(t) for t in tags.values()])
                 self.q.load_function_tags(self.conn, links_t)
-            if self.q.load_function(self.conn, rows) != len(rows):
-                raise Conflict("some of the functions exist already (same ids); give other ids or none")
+            if bulk:
+                self.q.index_added_functions(self.conn, [self._search_texts(*entry) for entry in labelled])
+                for resume in self._search_triggers("resume"):
+                    resume(self.conn)
+            else:
+                self._load_functions(rows)
         return [row["function_id"] for row in rows]
+
+    def _load_functions(self, rows: builtins.list[dict[str, Any]]) -> None:
+        if self.q.load_function(self.conn, rows) != len(rows):
+            raise Conflict("some of the functions exist already (same ids); give other ids or none")
+
+    def _search_triggers(self, verb: str) -> builtins.list[Callable[..., Any]]:
+        return [getattr(self.q, f"{verb}_{table}_search_trigger") for table in _INDEXED_TABLES]
+
+    def _search_texts(
+        self, function: Function, tags: Sequence[str], modules: Sequence[str]
+    ) -> dict[str, str]:
+        """What index_added_functions needs for a new function: on SQLite its texts as the
+        index's triggers would make them (labels: tags then modules, each in name order, as
+        the triggers read them from their keys); PostgreSQL reads the function itself."""
+        if self.db.dialect != "sqlite":
+            return {"function_id": function.function_id}
+        return {
+            "function_id": function.function_id,
+            "name": index_text(function.name),
+            "labels": index_text(" ".join([*sorted(tags), *sorted(modules)])),
+            "description": index_text(function.description),
+            "code": index_text(function.code_snippet),
+        }
 
     def _link(self, function_id: str, modules: Sequence[str], tags: Sequence[str]) -> None:
         if modules:

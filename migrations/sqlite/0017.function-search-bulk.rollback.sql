@@ -1,0 +1,1 @@
+-- Nothing to undo on SQLite (see 0017.function-search-bulk.sql).

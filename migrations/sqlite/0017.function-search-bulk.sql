@@ -1,0 +1,5 @@
+-- SQLite's schema does not change here: its bulk adds (Functions.add_many) set the three
+-- insert triggers of migration 0016 aside inside their own transaction and create them again,
+-- word for word, before it ends (queries pause_*_trigger and resume_*_trigger of
+-- sql/library/search.sql); no other connection ever sees them missing. This migration keeps
+-- the two backends' revisions the same (PostgreSQL's triggers gain a pause here).
