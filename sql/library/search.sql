@@ -54,13 +54,32 @@ SELECT COUNT(*) FROM (SELECT 1 FROM function_search WHERE function_search MATCH 
 SELECT COUNT(*) FROM function_search;
 
 -- name: clear_function_search()!
--- Empty the search index (reindex fills it again in the same transaction).
-DELETE FROM function_search;
+-- Drop the search index (reindex creates it again in the same transaction): a DELETE would
+-- read every row's words again to take them out.
+DROP TABLE function_search;
 
--- name: fill_function_search()!
--- Index every function (after clear_function_search).
-INSERT INTO function_search (rowid, function_id, name, labels, description, code)
-SELECT search_rowid, function_id, name, labels, description, code FROM function_search_source;
+-- name: create_function_search()!
+-- Create the search index empty, word for word as migration 0017 made it.
+CREATE VIRTUAL TABLE function_search USING fts5(
+    function_id UNINDEXED, name, labels, description, code,
+    tokenize = 'unicode61 remove_diacritics 0', prefix = '3 4'
+);
+
+-- name: functions_to_index(after, batch)
+-- The next :batch functions after the key :after (NULL: from the first), in the order the index
+-- takes them fastest (rowid), each with its key, id, name, labels (tags then modules, as
+-- function_search_source joins them), description and code; reindex splits their words
+-- (codedb.core.textsearch.index_text) and writes them with index_added_functions.
+SELECT f.rowid, f.function_id, f.name,
+       COALESCE((SELECT group_concat(label, ' ') FROM (
+           SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
+           UNION ALL
+           SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id)), ''),
+       f.description, f.code_snippet
+FROM function f
+WHERE f.rowid > COALESCE(:after, 0)
+ORDER BY f.rowid
+LIMIT :batch;
 
 -- name: optimize_function_search()!
 -- Merge the index's segments into one: quicker searches after many writes.

@@ -45,10 +45,14 @@ SELECT COUNT(*) FROM (SELECT 1 FROM function_search
 -- Empty the search index (reindex fills it again in the same transaction).
 DELETE FROM function_search;
 
--- name: fill_function_search()!
--- Index every function (after clear_function_search).
-INSERT INTO function_search (function_id, document)
-SELECT function_id, function_search_document(function_id) FROM function;
+-- name: functions_to_index(after, batch)
+-- The next :batch functions after the key :after (NULL: from the first), by id; only the key
+-- and the id are read (index_added_functions reads the rest itself).
+SELECT function_id, function_id, NULL, NULL, NULL, NULL
+FROM function
+WHERE function_id > COALESCE(CAST(:after AS TEXT), '')
+ORDER BY function_id
+LIMIT :batch;
 
 -- name: optimize_function_search()!
 -- Refresh the planner's statistics of the index after a rebuild.

@@ -52,6 +52,7 @@ TSQUERY_WEIGHTS = {"name": "A", "labels": "B", "description": "C", "code": "D"} 
 # makes every other connection read the schema again).
 BULK_INDEX_AT = 100
 _INDEXED_TABLES = ("function", "function_tags", "function_modules")
+REINDEX_BATCH = 5_000  # functions read and indexed at a time by reindex
 MAX_CYCLES = 10_000  # elementary cycles can be exponentially many: list at most this many
 FUNCTION_HINT = "list ids with 'codedb list-functions'"
 TEST_HINT = "list a function's tests with 'codedb show-function --function-id ID'"
@@ -266,7 +267,14 @@ class Functions(_Part):
                 self.q.load_tag(self.conn, [params(t) for t in tags.values()])
                 self.q.load_function_tags(self.conn, links_t)
             if bulk:
-                self.q.index_added_functions(self.conn, [self._search_texts(*entry) for entry in labelled])
+                self.q.index_added_functions(
+                    self.conn,
+                    [
+                        self._search_entry(f.function_id, f.name, " ".join([*sorted(t), *sorted(m)]),
+                                           f.description, f.code_snippet)
+                        for f, t, m in labelled
+                    ],
+                )  # fmt: skip
                 for resume in self._search_triggers("resume"):
                     resume(self.conn)
             else:
@@ -280,20 +288,20 @@ class Functions(_Part):
     def _search_triggers(self, verb: str) -> builtins.list[Callable[..., Any]]:
         return [getattr(self.q, f"{verb}_{table}_search_trigger") for table in _INDEXED_TABLES]
 
-    def _search_texts(
-        self, function: Function, tags: Sequence[str], modules: Sequence[str]
+    def _search_entry(
+        self, function_id: str, name: str, labels: str, description: str, code: str
     ) -> dict[str, str]:
-        """What index_added_functions needs for a new function: on SQLite its texts as the
-        index's triggers would make them (labels: tags then modules, each in name order, as
-        the triggers read them from their keys); PostgreSQL reads the function itself."""
+        """What index_added_functions takes for a function: on SQLite its texts as the index's
+        triggers make them (labels: its tags then its modules, each in name order, as the
+        triggers read them from their keys); PostgreSQL reads the function itself."""
         if self.db.dialect != "sqlite":
-            return {"function_id": function.function_id}
+            return {"function_id": function_id}
         return {
-            "function_id": function.function_id,
-            "name": index_text(function.name),
-            "labels": index_text(" ".join([*sorted(tags), *sorted(modules)])),
-            "description": index_text(function.description),
-            "code": index_text(function.code_snippet),
+            "function_id": function_id,
+            "name": index_text(name),
+            "labels": index_text(labels),
+            "description": index_text(description),
+            "code": index_text(code),
         }
 
     def _link(self, function_id: str, modules: Sequence[str], tags: Sequence[str]) -> None:
@@ -455,7 +463,12 @@ class Functions(_Part):
         returns the number of functions indexed."""
         with self.db.transaction():
             self.q.clear_function_search(self.conn)
-            self.q.fill_function_search(self.conn)
+            if self.db.dialect == "sqlite":  # cleared by dropping it
+                self.q.create_function_search(self.conn)
+            after = None
+            while rows := list(self.q.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
+                self.q.index_added_functions(self.conn, [self._search_entry(*row[1:]) for row in rows])
+                after = rows[-1][0]
             self.q.optimize_function_search(self.conn)
             return int(self.q.count_function_search(self.conn))
 
