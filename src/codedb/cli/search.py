@@ -24,10 +24,12 @@ def highlighted(text: str) -> str:
     """
 Usage: codedb search TEXT [--limit=N] [--json | --csv] [options]
 
-Ranked full-text search of every domain with an index (the function library: name, tags and
-modules, description, code), best first, each with its score and a snippet whose matches are
-highlighted on a terminal. TEXT takes words (identifiers are split: merge_sorted_arrays,
-mergeSortedArrays and arrays.merge_sorted hold merge, sorted and arrays), prefixes (fib*),
+Ranked full-text search of every domain with an index, best first per domain, each with its
+score and a snippet whose matches are highlighted on a terminal: functions (name, tags and
+modules, description, code), templates (name, tags, description, latest content as code) and
+conversation history (message content; not searched when TEXT names a column). TEXT takes
+words (identifiers are split: merge_sorted_arrays, mergeSortedArrays and arrays.merge_sorted
+hold merge, sorted and arrays), prefixes (fib*),
 phrases ("binary search"), columns (name:fib, tag:sort, module:math, description:, code:)
 and AND, OR, NOT (in capitals) with parentheses.
 

@@ -43,6 +43,11 @@ COLUMNS = {
     "desc": "description",
     "code": "code",
 }
+# The weight of each column in PostgreSQL's tsvectors (the migrations' setweight calls).
+WEIGHTS = {"name": "A", "labels": "B", "description": "C", "code": "D"}
+# A ranked search ranks at most this many of the newest matches (and of the newest name
+# matches): ranking every match of a common word costs more than a scan.
+SEARCH_CANDIDATES = 2_000
 _OPERATORS = ("AND", "OR", "NOT")
 _CONTROL = frozenset({"Cc", "Cf", "Cs", "Cn"})  # Co (private use) is a word character
 _CAPITAL = re.compile(r"([A-Z])")
@@ -142,6 +147,26 @@ class TextQuery(NamedTuple):
             return Op(node.op, tuple(move(p) for p in node.parts))
 
         return TextQuery(self.text, move(self.tree))
+
+    def columns(self) -> set[str]:
+        """The index columns the search names (name:, tag:, ...), under NOT too."""
+        found: set[str] = set()
+
+        def walk(node: Node) -> None:
+            if isinstance(node, Term):
+                if node.column:
+                    found.add(node.column)
+            else:
+                for part in node.parts:
+                    walk(part)
+
+        walk(self.tree)
+        return found
+
+    def compiled(self, dialect: str) -> str:
+        """The query in the syntax of `dialect`'s index: FTS5, or a tsquery whose column
+        filters are the weights of WEIGHTS."""
+        return self.tsquery(WEIGHTS) if dialect == "postgresql" else self.fts5()
 
     def fts5(self) -> str:
         """The query in SQLite FTS5 syntax (for `MATCH`)."""

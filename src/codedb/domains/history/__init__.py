@@ -14,4 +14,6 @@ DOMAIN = Domain(
         summaries=(("history", "conversation history: save, show, sessions, delete, prune, export"),),
     ),
     requires=("users",),
+    derived=("message_search",),  # the full-text index of the messages (migration 0019)
+    search=("history",),
 )

@@ -21,6 +21,7 @@ from ...core.convert import (
     time_before,
 )
 from ...core.ids import new_id
+from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import ROLES, Message, SessionSummary
 
@@ -50,6 +51,33 @@ class History(DomainAPI):
     def __init__(self, db: Database):
         super().__init__(db)
         self.q = db.queries.history
+
+    def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
+        """The `limit` messages that best match a ranked full-text search of their content
+        (migration 0019), best first, for `codedb search`; none for a search that names a
+        column (name:, tag:, ...: messages have none of them)."""
+        if query.columns():
+            return []
+        rows = self.q.search_messages_ranked(
+            self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
+        )
+        return [
+            SearchHit("message", mid, f"{session} ({role})", float(score), snippet(query, (content,)))
+            for mid, session, role, score, content in rows
+        ]
+
+    def reindex(self) -> int:
+        """Rebuild the message search index in one transaction; the number of messages."""
+        with self.db.transaction():
+            self.q.clear_message_search(self.conn)
+            self.q.fill_message_search(self.conn)
+            self.q.optimize_message_search(self.conn)
+            return int(self.q.count_message_search(self.conn))
+
+    def stale_in_index(self) -> int:
+        """Messages the search index does not hold as they are (0 unless its trigger was
+        bypassed); reindex repairs it."""
+        return int(self.q.count_stale_message_search(self.conn))
 
     def save(
         self,

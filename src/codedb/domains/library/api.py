@@ -16,7 +16,7 @@ from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text as stored_text
 from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time, record, records
 from ...core.ids import new_id, resolve_prefix
-from ...core.textsearch import SearchHit, TextQuery, index_text, parse, snippet
+from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, index_text, parse, snippet
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import (
     TEST_STATUSES,
@@ -45,8 +45,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _PARSE = object()  # add(): parse the signature from the code
 MAX_SEARCH = 10_000
-SEARCH_CANDIDATES = 2_000  # a ranked search ranks at most this many newest matches (and name matches)
-TSQUERY_WEIGHTS = {"name": "A", "labels": "B", "description": "C", "code": "D"}  # migration 0016
 # add_many indexes this many functions or more itself, its insert triggers set aside (migration
 # 0017); fewer are indexed by the triggers (setting them aside changes SQLite's schema, which
 # makes every other connection read the schema again).
@@ -451,12 +449,9 @@ class Functions(_Part):
 
     def _match(self, parsed: TextQuery) -> dict[str, str]:
         # name_match: the search and its name part, so a name match ranks above the rest.
-        names = parsed.in_column("name")
-        if self.db.dialect == "postgresql":
-            query = parsed.tsquery(TSQUERY_WEIGHTS)
-            return {"match": query, "name_match": f"({names.tsquery(TSQUERY_WEIGHTS)}) & ({query})"}
-        query = parsed.fts5()
-        return {"match": query, "name_match": f"({names.fts5()}) AND ({query})"}
+        query, names = parsed.compiled(self.db.dialect), parsed.in_column("name").compiled(self.db.dialect)
+        both = "&" if self.db.dialect == "postgresql" else "AND"
+        return {"match": query, "name_match": f"({names}) {both} ({query})"}
 
     def reindex(self) -> int:
         """Rebuild the search index from the functions, in one transaction, and optimise it;

@@ -8,8 +8,7 @@ import attrs
 from ...cli.common import fmt, function_id_arg, open_db, out, page, split_names
 from ...cli.frame import FORMAT, PAGE, command
 from ...core.files import read_text, write_output
-from ...core.textsearch import parse
-from .api import SEARCH_CANDIDATES
+from ...core.textsearch import SEARCH_CANDIDATES, parse
 
 FUNCTION_COLUMNS = ("function_id", "name", "description", "modules", "tags", "last_modified_date")
 ALL_FUNCTION_COLUMNS = (

@@ -26,5 +26,7 @@ DOMAIN = Domain(
         ),
     ),
     requires=("users",),
-    derived=("template_stats",),  # ratings, their average and downloads per template (migration 0015)
+    # ratings, their average and downloads per template (migration 0015); the search index (0018)
+    derived=("template_stats", "template_search"),
+    search=("templates",),
 )

@@ -12,6 +12,7 @@ from ...core.api import DomainAPI
 from ...core.convert import check_page, check_text, db_time, like_pattern, now, params, record, records
 from ...core.files import write_output
 from ...core.ids import new_id, resolve_prefix
+from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import Template, TemplateDownload, TemplateListing, TemplateTag, TemplateVersion
 
@@ -58,6 +59,31 @@ class Templates(DomainAPI):
     def __init__(self, db: Database):
         super().__init__(db)
         self.q = db.queries.templates
+
+    def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
+        """The `limit` templates that best match a ranked full-text search (migration 0018:
+        name, tags, description and the latest version's content, the columns name:, tag:,
+        description: and code:), best first, for `codedb search`."""
+        rows = self.q.search_templates_ranked(
+            self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
+        )
+        return [
+            SearchHit("template", tid, name, float(score), snippet(query, (description, content, tags, name)))
+            for tid, name, score, description, content, tags in rows
+        ]
+
+    def reindex(self) -> int:
+        """Rebuild the template search index in one transaction; the number of templates."""
+        with self.db.transaction():
+            self.q.clear_template_search(self.conn)
+            self.q.fill_template_search(self.conn)
+            self.q.optimize_template_search(self.conn)
+            return int(self.q.count_template_search(self.conn))
+
+    def stale_in_index(self) -> int:
+        """Templates the search index does not hold as they are (0 unless its triggers were
+        bypassed); reindex repairs them."""
+        return int(self.q.count_stale_template_search(self.conn))
 
     def resolve(self, template: str) -> str:
         """The id of a template given its name, its id or a unique prefix of the id."""

@@ -1,0 +1,11 @@
+DROP TRIGGER template_versions_search_update;
+DROP TRIGGER template_versions_search_delete;
+DROP TRIGGER template_versions_search_insert;
+DROP TRIGGER template_tags_search_update;
+DROP TRIGGER template_tags_search_delete;
+DROP TRIGGER template_tags_search_insert;
+DROP TRIGGER templates_search_delete;
+DROP TRIGGER templates_search_update;
+DROP TRIGGER templates_search_insert;
+DROP TABLE template_search;
+DROP VIEW template_search_source;

@@ -1,0 +1,5 @@
+DROP TRIGGER conversation_history_search_delete;
+DROP TRIGGER conversation_history_search_update;
+DROP TRIGGER conversation_history_search_insert;
+DROP TABLE message_search;
+DROP VIEW message_search_source;
