@@ -588,6 +588,10 @@ def main(argv: list[str] | None = None) -> int:
         "--assistant-sizes",
         help="messages and metrics in the assistant workload (default 100k; --full: 100k and 1M)",
     )
+    parser.add_argument(
+        "--search-sizes",
+        help="functions in the full-text search workload (default 10k,100k; --full: 10k,100k,1M)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -644,6 +648,14 @@ def main(argv: list[str] | None = None) -> int:
         assistant_rows = [
             row for n in assistant_sizes for row in run_assistant(Path(tmp), n, orm=not args.no_orm)
         ]
+        from .search import run_search
+
+        search_sizes = (
+            [int(n) for n in args.search_sizes.split(",")]
+            if args.search_sizes
+            else ([10_000, 100_000, 1_000_000] if args.full else [10_000, 100_000])
+        )
+        search_rows = run_search(Path(tmp), search_sizes, args.postgres)
         print("\nthe old tool's API (codedb.compat) against the library API it adapts:")
         compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
@@ -672,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
                     "compat": compat_rows,
                     "projects": project_rows,
                     "assistant": assistant_rows,
+                    "search": search_rows,
                 },
                 indent=2,
             )

@@ -3,47 +3,56 @@
 -- itself); :name_match the same search restricted to names.
 --
 -- Ranking every match of a word found in a fifth of a million functions costs more than a
--- scan, so a search ranks a bounded set of candidates: the :cap newest functions whose name
--- matches and the :cap newest that match at all. When fewer than :cap functions match, that
--- is every match and the ranking is exact (count_function_matches tells).
+-- scan, so a search ranks a bounded set of candidates: the :name_cap newest functions whose
+-- name matches and the :cap newest that match at all. When fewer than :name_cap names and
+-- :cap functions match, that is every match and the ranking is exact (count_function_matches
+-- tells).
 
--- name: search_functions_ranked(match, name_match, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is bm25 (weights name 10, tags and modules 5, description 2, code 1), plus, for a
 -- function whose name matches, the bm25 of :name_match (the search and its name part); a
--- higher score is better. Candidates are read by rowid alone (reading the index's stored id
--- of every candidate would cost more than ranking it); the page's rows are checked against
--- the id the index keeps.
+-- higher score is better; ties go to the function added first. Candidates are read by rowid
+-- alone (reading the index's stored id of every candidate would cost more than ranking it);
+-- the page's rows are checked against the id the index keeps.
 WITH ranked AS (
     SELECT * FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
                    FROM function_search WHERE function_search MATCH :name_match
-                   ORDER BY rowid DESC LIMIT :cap)
+                   ORDER BY rowid DESC LIMIT :name_cap)
     UNION ALL
     SELECT * FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
                    FROM function_search WHERE function_search MATCH :match
                    ORDER BY rowid DESC LIMIT :cap)
 ),
 best AS (SELECT search_rowid, MIN(rank) AS rank FROM ranked GROUP BY search_rowid),
+-- The page is taken in rank order before any function is read: the filters (when there are
+-- some) look a candidate's function up one at a time until the page is full.
 page AS (
-    SELECT f.function_id, b.search_rowid, b.rank
-    FROM best b JOIN function f ON f.rowid = b.search_rowid
-    WHERE COALESCE(f.creation_date > :created_after, TRUE)
-      AND COALESCE(f.last_modified_date > :modified_after, TRUE)
-      AND (CAST(:module AS TEXT) IS NULL OR EXISTS (
-              SELECT 1 FROM function_modules m WHERE m.function_id = f.function_id AND m.module_name = :module))
-      AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
-              SELECT 1 FROM function_tags t WHERE t.function_id = f.function_id AND t.tag = :tag))
-      AND (CAST(:test_status AS TEXT) IS NULL OR (
-              SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
-              ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status)
-    ORDER BY b.rank, f.function_id
+    SELECT b.search_rowid, b.rank
+    FROM best b
+    WHERE COALESCE(:created_after, :modified_after, :module, :tag, :test_status) IS NULL
+       OR EXISTS (
+           SELECT 1 FROM function f
+           WHERE f.rowid = b.search_rowid
+             AND COALESCE(f.creation_date > :created_after, TRUE)
+             AND COALESCE(f.last_modified_date > :modified_after, TRUE)
+             AND (CAST(:module AS TEXT) IS NULL OR EXISTS (
+                     SELECT 1 FROM function_modules m
+                     WHERE m.function_id = f.function_id AND m.module_name = :module))
+             AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
+                     SELECT 1 FROM function_tags t WHERE t.function_id = f.function_id AND t.tag = :tag))
+             AND (CAST(:test_status AS TEXT) IS NULL OR (
+                     SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
+                     ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status))
+    ORDER BY b.rank, b.search_rowid
     LIMIT :limit OFFSET :offset
 )
 SELECT l.*, -p.rank AS score
 FROM page p
-JOIN function_search s ON s.rowid = p.search_rowid AND s.function_id = p.function_id
-JOIN function_listing l ON l.function_id = p.function_id
-ORDER BY p.rank, l.function_id;
+JOIN function f ON f.rowid = p.search_rowid
+JOIN function_search s ON s.rowid = p.search_rowid AND s.function_id = f.function_id
+JOIN function_listing l ON l.function_id = f.function_id
+ORDER BY p.rank, p.search_rowid;
 
 -- name: count_function_matches(match, cap)$
 -- How many functions match a search, counting up to :cap.
@@ -142,6 +151,16 @@ END;
 -- Index functions added while the triggers were set aside, their texts made by
 -- codedb.core.textsearch.index_text as function_search_source makes them. (VALUES, not
 -- INSERT ... SELECT, which goes through a temporary table for a virtual table: twice the time.)
+-- :rowid is the function's rowid when the caller knows it (reindex), else NULL (looked up).
 INSERT INTO function_search (rowid, function_id, name, labels, description, code)
-VALUES ((SELECT rowid FROM function WHERE function_id = :function_id), :function_id, :name, :labels,
-        :description, :code);
+VALUES (COALESCE(:rowid, (SELECT rowid FROM function WHERE function_id = :function_id)), :function_id,
+        :name, :labels, :description, :code);
+
+-- name: stop_function_search_merges()!
+-- Let the index's segments pile up instead of merging them as they are written (reindex
+-- merges them all once, with optimize_function_search, and then restarts the merges).
+INSERT INTO function_search (function_search, rank) VALUES ('automerge', 0);
+
+-- name: restart_function_search_merges()!
+-- Merge the index's segments as they are written again (FTS5's default).
+INSERT INTO function_search (function_search, rank) VALUES ('automerge', 4);

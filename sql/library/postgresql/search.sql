@@ -1,7 +1,7 @@
 -- PostgreSQL's ranked search (migration 0016): the tsvector function_search.document with its
 -- GIN index; :match and :name_match are tsquery texts made by codedb.core.textsearch.
 
--- name: search_functions_ranked(match, name_match, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is ts_rank (weights name 1.0, tags and modules 0.4, description 0.2, code 0.1), plus,
 -- for a function whose name matches, the ts_rank of :name_match; a higher score is better.
@@ -11,7 +11,7 @@ WITH ranked AS (
     (SELECT s.function_id,
             ts_rank(s.document, to_tsquery('simple', :name_match))
             + ts_rank(s.document, to_tsquery('simple', :match)) AS score
-     FROM function_search s WHERE s.document @@ to_tsquery('simple', :name_match) LIMIT :cap)
+     FROM function_search s WHERE s.document @@ to_tsquery('simple', :name_match) LIMIT :name_cap)
     UNION ALL
     (SELECT s.function_id, ts_rank(s.document, to_tsquery('simple', :match)) AS score
      FROM function_search s WHERE s.document @@ to_tsquery('simple', :match) LIMIT :cap)

@@ -163,6 +163,17 @@ class TextQuery(NamedTuple):
         walk(self.tree)
         return found
 
+    def plain(self) -> bool:
+        """True when the search names no column and has no NOT: then the same search in one
+        column (in_column) matches only where the search itself matches."""
+
+        def walk(node: Node) -> bool:
+            if isinstance(node, Term):
+                return node.column is None
+            return node.op != "NOT" and all(walk(part) for part in node.parts)
+
+        return walk(self.tree)
+
     def compiled(self, dialect: str) -> str:
         """The query in the syntax of `dialect`'s index: FTS5, or a tsquery whose column
         filters are the weights of WEIGHTS."""

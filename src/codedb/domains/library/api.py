@@ -50,6 +50,9 @@ MAX_SEARCH = 10_000
 # makes every other connection read the schema again).
 BULK_INDEX_AT = 100
 _INDEXED_TABLES = ("function", "function_tags", "function_modules")
+# The newest functions whose name matches that a ranked search ranks besides its newest
+# SEARCH_CANDIDATES matches: enough to fill a page with the best names, a quarter of the time.
+NAME_CANDIDATES = 500
 REINDEX_BATCH = 5_000  # functions read and indexed at a time by reindex
 MAX_CYCLES = 10_000  # elementary cycles can be exponentially many: list at most this many
 FUNCTION_HINT = "list ids with 'codedb list-functions'"
@@ -268,7 +271,7 @@ class Functions(_Part):
                 self.q.index_added_functions(
                     self.conn,
                     [
-                        self._search_entry(f.function_id, f.name, " ".join([*sorted(t), *sorted(m)]),
+                        self._search_entry(None, f.function_id, f.name, " ".join([*sorted(t), *sorted(m)]),
                                            f.description, f.code_snippet)
                         for f, t, m in labelled
                     ],
@@ -287,14 +290,16 @@ class Functions(_Part):
         return [getattr(self.q, f"{verb}_{table}_search_trigger") for table in _INDEXED_TABLES]
 
     def _search_entry(
-        self, function_id: str, name: str, labels: str, description: str, code: str
-    ) -> dict[str, str]:
-        """What index_added_functions takes for a function: on SQLite its texts as the index's
-        triggers make them (labels: its tags then its modules, each in name order, as the
-        triggers read them from their keys); PostgreSQL reads the function itself."""
+        self, rowid: int | None, function_id: str, name: str, labels: str, description: str, code: str
+    ) -> dict[str, Any]:
+        """What index_added_functions takes for a function (its SQLite rowid when known): on
+        SQLite its texts as the index's triggers make them (labels: its tags then its modules,
+        each in name order, as the triggers read them from their keys); PostgreSQL reads the
+        function itself."""
         if self.db.dialect != "sqlite":
             return {"function_id": function_id}
         return {
+            "rowid": rowid,
             "function_id": function_id,
             "name": index_text(name),
             "labels": index_text(labels),
@@ -426,6 +431,7 @@ class Functions(_Part):
             FunctionHit,
             **self._match(parsed),
             cap=SEARCH_CANDIDATES,
+            name_cap=NAME_CANDIDATES,
             created_after=query_time(created_after or None),
             modified_after=query_time(modified_after or None),
             test_status=check_status(test_status) if test_status else None,
@@ -450,6 +456,8 @@ class Functions(_Part):
     def _match(self, parsed: TextQuery) -> dict[str, str]:
         # name_match: the search and its name part, so a name match ranks above the rest.
         query, names = parsed.compiled(self.db.dialect), parsed.in_column("name").compiled(self.db.dialect)
+        if parsed.plain():  # the name part alone implies the search: not evaluated twice
+            return {"match": query, "name_match": names}
         both = "&" if self.db.dialect == "postgresql" else "AND"
         return {"match": query, "name_match": f"({names}) {both} ({query})"}
 
@@ -458,13 +466,17 @@ class Functions(_Part):
         returns the number of functions indexed."""
         with self.db.transaction():
             self.q.clear_function_search(self.conn)
-            if self.db.dialect == "sqlite":  # cleared by dropping it
+            sqlite = self.db.dialect == "sqlite"
+            if sqlite:  # cleared by dropping it; its segments merged once, at the end
                 self.q.create_function_search(self.conn)
+                self.q.stop_function_search_merges(self.conn)
             after = None
             while rows := list(self.q.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
-                self.q.index_added_functions(self.conn, [self._search_entry(*row[1:]) for row in rows])
+                self.q.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
                 after = rows[-1][0]
             self.q.optimize_function_search(self.conn)
+            if sqlite:
+                self.q.restart_function_search_merges(self.conn)
             return int(self.q.count_function_search(self.conn))
 
     def stale_in_index(self) -> int:
