@@ -93,7 +93,11 @@ def test_query_forms(library: codedb.Database) -> None:
     assert names(search("HTTP")) == ["HTTPServer"]  # capitals split letter by letter
     assert names(search("server")) == ["HTTPServer"]
     assert names(search("sha256")) == ["HTTPServer"]
+    assert names(search("httpserver")) == ["HTTPServer"]  # the identifier whole
+    assert names(search("http")) == []  # the documented limit
     assert names(search("nothing_like_this")) == []
+    library.functions.add("limits", "", "if n > MAX_SIZE:\n    raise ValueError(n)\n")
+    assert names(search("code:max")) == ["limits"]  # a constant, split letter by letter, whole too
 
 
 def test_filters_and_pages(library: codedb.Database) -> None:
