@@ -45,6 +45,7 @@ BUILTIN_GROUPS = (
             ("export", "write tables as JSON, JSON lines or CSV"),
             ("import", "read a JSON or JSON-lines export, keyed on ids"),
             ("import-legacy", "import a code_db pickle or SQLModel database"),
+            ("copy", "copy every table between SQLite and PostgreSQL, checked"),
             ("recover", "salvage a damaged SQLite file into a new database"),
             ("check-backup", "check a backup (encrypted or not) without restoring it"),
         ),

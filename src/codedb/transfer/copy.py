@@ -1,0 +1,198 @@
+"""`codedb copy SRC DST`: every row of every codedb table from one database into another,
+SQLite or PostgreSQL on either side (and same to same).
+
+SRC is read in one snapshot, table by table in the registry's load order (a table after the
+tables it references), in batches. DST is written in one transaction, so a failed copy
+leaves it as it was; a SQLite DST that does not exist yet is built beside its path and
+renamed into place only when complete. DST is first migrated to SRC's revision, and SRC must
+be at this codedb's latest (the fix for an older one: migrate it). Tables that triggers keep
+(search indexes, daily sums) are not copied: DST's triggers make them from the rows.
+
+Before DST's transaction commits, every table is read back from DST and compared with what
+was read from SRC: the number of rows, and a checksum computed the same way on both sides
+(each row as its record's JSON, with sorted keys: the same on both backends), summed per row
+so that the order rows come back in does not matter."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any, NamedTuple
+
+from ..core.convert import params, to_dict
+from ..core.db import Database, connect
+from ..core.files import staged
+from ..core.progress import progress_bar
+from ..core.registry import derived_tables
+from ..core.target import Target, resolve_target
+from ..errors import CodedbError, Conflict, InvalidInput, describe_driver_error, first_line
+from ..schema.migrations import known_ids, migrate, status
+from .dump import analyze, iter_records
+from .restore import holds_data
+
+BATCH = 5_000
+_MODULUS = 2**128
+
+
+class TableCopy(NamedTuple):
+    """One table's copy: its rows and their checksum (equal on both sides)."""
+
+    table: str
+    rows: int
+    checksum: str
+
+
+class CopyResult(NamedTuple):
+    src: str
+    dst: str
+    revision: str
+    tables: tuple[TableCopy, ...]
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+
+def row_hash(record: Any) -> int:
+    """A row's share of its table's checksum."""
+    text = json.dumps(to_dict(record), sort_keys=True, ensure_ascii=False, default=str)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=16).digest(), "big")
+
+
+def copy(
+    src: str | Target, dst: str | Target, *, batch: int = BATCH, force: bool = False, quiet: bool = True
+) -> CopyResult:
+    """Copy every table of `src` into `dst` (see the module docstring); `force` replaces
+    what `dst` holds. With `quiet` false, a progress bar shows on a terminal."""
+    if not isinstance(batch, int) or batch < 1:
+        raise InvalidInput(f"--batch must be a positive whole number, not {batch!r}")
+    source, dest = resolve_target(src), resolve_target(dst)
+    if source.memory or dest.memory:
+        raise InvalidInput("cannot copy from or into an in-memory database; give files or PostgreSQL URLs")
+    if _same(source, dest):
+        raise InvalidInput(f"SRC and DST are the same database ({dest.display}); give another DST")
+    with connect(source, create=False, readonly=True) as sdb:
+        revision = _source_revision(sdb)
+        with _destination(dest, source, force) as (ddb, fresh):
+            tables = _copy_into(sdb, ddb, revision, batch, force or fresh, quiet)
+    return CopyResult(source.display, dest.display, revision, tables)
+
+
+def _same(a: Target, b: Target) -> bool:
+    if a.dialect != b.dialect:
+        return False
+    if a.path is not None and b.path is not None:
+        return a.path.resolve() == b.path.resolve()
+    return a.conninfo == b.conninfo if a.dialect == "postgresql" else False
+
+
+def _source_revision(db: Database) -> str:
+    state = status(db)
+    if state.unknown:
+        raise InvalidInput(
+            f"{db.target.display} has migrations of a newer codedb ({', '.join(state.unknown)}); "
+            "copy it with that codedb, or upgrade this one"
+        )
+    if state.current is None:
+        raise InvalidInput(f"{db.target.display} holds no codedb schema; give a codedb database as SRC")
+    if state.pending:
+        raise InvalidInput(
+            f"{db.target.display} is at revision {state.current}, older than this codedb's "
+            f"{known_ids(db.dialect)[-1]}; migrate it first: codedb --db {db.target.display} migrate"
+        )
+    return state.current
+
+
+@contextmanager
+def _destination(dest: Target, source: Target, force: bool) -> Iterator[tuple[Database, bool]]:
+    """DST open for writing, and whether it is new; a new SQLite file is built at a temporary
+    path and renamed onto DST's only when the block succeeds."""
+    if dest.path is not None and not dest.path.exists():
+        protected = [source.path] if source.path is not None else []
+        with staged(dest.path, protected=protected) as temp, connect(temp) as db:
+            yield db, True
+            db.queries.core.checkpoint(db.conn)
+        return
+    with connect(dest, create=False) as db:
+        yield db, False
+
+
+def _copy_into(
+    sdb: Database, ddb: Database, revision: str, batch: int, force: bool, quiet: bool
+) -> tuple[TableCopy, ...]:
+    state = status(ddb)
+    if state.unknown or (state.current is not None and state.current > revision):
+        raise InvalidInput(
+            f"{ddb.target.display} is at a newer revision ({state.current}) than SRC ({revision}); "
+            f"migrate SRC first: codedb --db {sdb.target.display} migrate"
+        )
+    migrate(ddb, to=revision)
+    if not force and holds_data(ddb):
+        raise Conflict(
+            f"{ddb.target.display} holds data; copying would replace it: back it up first, "
+            "then copy with --force"
+        )
+    derived = derived_tables()
+    present = sdb.table_names()
+    names = [name for name in sdb.tables if name in present and name not in derived]
+    counts = sdb.row_counts()
+    tick = progress_bar(sum(counts.get(name, 0) for name in names), "rows", quiet)
+    copied: list[TableCopy] = []
+    with sdb.snapshot(), ddb.transaction():
+        if force:
+            for bound in reversed(list(ddb.tables.values())):
+                bound.clear(ddb.conn)
+        for name in names:
+            try:
+                rows, checksum = _copy_table(sdb, ddb, name, batch, tick)
+            except CodedbError:
+                raise
+            except Exception as exc:
+                described = describe_driver_error(exc)
+                if described is None or isinstance(exc, OSError):
+                    raise
+                raise CodedbError(
+                    f"DST refused a row of {name} ({first_line(exc)}); nothing was written to "
+                    f"{ddb.target.display}: fix that row in SRC, then copy again"
+                ) from exc
+            copied.append(TableCopy(name, rows, f"{checksum:032x}"))
+        for table in copied:  # read back before the commit: a mismatch rolls everything back
+            rows, checksum = _summary(iter_records(ddb, table.table))
+            if (rows, f"{checksum:032x}") != (table.rows, table.checksum):
+                raise CodedbError(
+                    f"the copy of {table.table} does not match SRC ({rows:,} rows read back, "
+                    f"{table.rows:,} copied); nothing was written to {ddb.target.display}"
+                )
+    analyze(ddb, [t.table for t in copied if t.rows])
+    return tuple(copied)
+
+
+def _copy_table(
+    sdb: Database, ddb: Database, name: str, batch: int, tick: Callable[[int], None]
+) -> tuple[int, int]:
+    """Stream `name` from SRC into DST in batches; (rows, checksum) of what was read."""
+    load = ddb.tables[name].load
+    stream = iter_records(sdb, name)
+    rows = checksum = 0
+    while records := list(islice(stream, batch)):
+        checksum = (checksum + sum(row_hash(r) for r in records)) % _MODULUS
+        added = int(load(ddb.conn, [params(r) for r in records]))
+        if added != len(records):
+            raise Conflict(
+                f"{len(records) - added:,} rows of {name} were there already in {ddb.target.display}; "
+                "copy into an empty database, or with --force"
+            )
+        rows += added
+        tick(added)
+    return rows, checksum
+
+
+def _summary(records: Iterator[Any]) -> tuple[int, int]:
+    rows = checksum = 0
+    for record in records:
+        rows += 1
+        checksum = (checksum + row_hash(record)) % _MODULUS
+    return rows, checksum

@@ -1,0 +1,119 @@
+"""`codedb copy SRC DST` on real files and a real PostgreSQL server: SQLite to PostgreSQL and
+back with equal checksums, a DST left as it was by every failure (a refused row, a read-back
+mismatch, a refusal), the revision rules, and the CLI."""
+
+import hashlib
+import json
+import runpy
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+import codedb
+from codedb.errors import CodedbError, Conflict, InvalidInput
+from codedb.transfer.copy import copy
+from conftest import CLI, ROOT, db_snapshot
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A SQLite database holding the demo's sample data (every domain has rows)."""
+    path = tmp_path / "sample.sqlite"
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+    runpy.run_path(str(ROOT / "examples" / "sample_library.py"), run_name="sample").get("main")(str(path))
+    return path
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_sqlite_to_postgresql_and_back(sample: Path, pg_schema_url: str, tmp_path: Path) -> None:
+    there = copy(sample, pg_schema_url, batch=3)  # small batches: several per table
+    back = tmp_path / "back.sqlite"
+    again = copy(pg_schema_url, back)
+    assert [t.table for t in there.tables] == [t.table for t in again.tables]
+    assert there.tables == again.tables  # the same rows and checksums on both sides
+    assert {t.table for t in there.tables if t.rows} >= {"function", "users", "projects", "templates"}
+    assert db_snapshot(str(sample)) == db_snapshot(pg_schema_url) == db_snapshot(str(back))
+    assert stat.S_IMODE(back.stat().st_mode) == 0o600
+    for target in (pg_schema_url, str(back)):  # the triggers made the derived tables
+        with codedb.connect(target) as db:
+            assert [h.name for h in db.functions.search_text("fib")][:1] == ["fib"]
+            assert db.functions.stale_in_index() == db.templates.stale_in_index() == 0
+            assert db.history.stale_in_index() == 0
+
+
+def test_a_refused_row_leaves_dst_as_it_was(sample: Path, pg_schema_url: str, tmp_path: Path) -> None:
+    copy(sample, pg_schema_url)
+    conn = sqlite3.connect(sample)  # plain SQL: a link to a function that is not there
+    conn.execute("INSERT INTO function_tags (function_id, tag) VALUES ('no-such-function', 'classic')")
+    conn.commit()
+    conn.close()
+    before = db_snapshot(pg_schema_url)
+    with pytest.raises(CodedbError, match="DST refused a row of function_tags .*; nothing was written"):
+        copy(sample, pg_schema_url, force=True)
+    assert db_snapshot(pg_schema_url) == before
+    new = tmp_path / "new.sqlite"
+    with pytest.raises(CodedbError, match="DST refused a row of function_tags"):
+        copy(sample, new)
+    assert not [p.name for p in tmp_path.iterdir() if not p.name.startswith("sample.sqlite")]  # no DST
+
+
+def test_a_read_back_mismatch_rolls_the_copy_back(sample: Path, tmp_path: Path) -> None:
+    dst = tmp_path / "dst.sqlite"
+    with codedb.connect(dst) as db:
+        codedb.migrate(db)
+        db.functions.add("kept", "", "pass")
+    conn = sqlite3.connect(dst)  # DST changes what it is given: the check must see it
+    conn.execute(
+        "CREATE TRIGGER meddle AFTER INSERT ON module BEGIN "
+        "UPDATE module SET module_id = 'x' || NEW.module_id WHERE name = NEW.name; END"
+    )
+    conn.close()
+    before = file_hash(dst)
+    with pytest.raises(CodedbError, match="the copy of module does not match SRC"):
+        copy(sample, dst, force=True)
+    assert file_hash(dst) == before
+
+
+def test_refusals(sample: Path, tmp_path: Path) -> None:
+    dst = tmp_path / "dst.sqlite"
+    copy(sample, dst)
+    before = file_hash(dst)
+    with pytest.raises(Conflict, match="holds data; copying would replace it"):
+        copy(sample, dst)
+    with pytest.raises(InvalidInput, match="the same database"):
+        copy(sample, tmp_path / ".." / tmp_path.name / "sample.sqlite")
+    with pytest.raises(InvalidInput, match="--batch must be a positive"):
+        copy(sample, tmp_path / "other.sqlite", batch=0)
+    old = tmp_path / "old.sqlite"
+    with codedb.connect(old) as db:
+        codedb.migrate(db, to="0015.template-stats")
+    with pytest.raises(InvalidInput, match=r"older than this codedb's .*; migrate it first: codedb --db"):
+        copy(old, dst, force=True)
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).close()
+    with pytest.raises(InvalidInput, match="holds no codedb schema"):
+        copy(empty, dst, force=True)
+    assert file_hash(dst) == before
+    # --force replaces: a function only DST had is gone
+    with codedb.connect(dst) as db:
+        db.functions.add("onlyInDst", "", "pass")
+    copy(sample, dst, force=True)
+    assert db_snapshot(str(dst)) == db_snapshot(str(sample))
+
+
+def test_copy_command(sample: Path, tmp_path: Path) -> None:
+    cli = CLI(str(sample), tmp_path)
+    dst = tmp_path / "copied.sqlite"
+    text = cli.ok("copy", str(sample), str(dst), "--quiet", db=False)
+    assert text.splitlines()[-1].startswith("copied ") and f"to {dst} (revision " in text
+    shown = json.loads(cli.ok("copy", str(sample), str(dst), "--force", "--json", db=False))
+    assert {t["table"]: t["rows"] for t in shown["tables"]}["function"] == 10
+    refused = cli.error("copy", str(sample), str(dst), db=False)
+    assert refused.startswith("Error: ") and refused.endswith("then copy with --force")
+    assert "give a whole number" in cli.error("copy", str(sample), str(dst), "--batch=x", db=False)
