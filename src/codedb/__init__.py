@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the names below load on first use, so that `codedb --version` starts at once
     from .core.db import Database, connect
+    from .core.pool import Pool, pool
     from .errors import (
         AmbiguousId,
         CodedbError,
@@ -52,6 +53,8 @@ _LAZY = {
     **{name: "codedb.errors" for name in _ERRORS},
     "Database": "codedb.core.db",
     "connect": "codedb.core.db",
+    "Pool": "codedb.core.pool",
+    "pool": "codedb.core.pool",
     "init": "codedb.schema.migrations",
     "migrate": "codedb.schema.migrations",
     "rollback": "codedb.schema.migrations",
@@ -86,6 +89,7 @@ __all__ = [
     "MigrationError",
     "NotFound",
     "NotInitialised",
+    "Pool",
     "QueryFileError",
     "UnknownRevision",
     "__version__",
@@ -95,6 +99,7 @@ __all__ = [
     "import_legacy",
     "init",
     "migrate",
+    "pool",
     "restore",
     "rollback",
     "status",
