@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -290,9 +289,6 @@ class Functions(_Part):
     def _search_triggers(self, verb: str) -> builtins.list[Callable[..., Any]]:
         return [getattr(self.q, f"{verb}_{table}_search_trigger") for table in _INDEXED_TABLES]
 
-    def _search_entries(self, rows: Sequence[Sequence[Any]]) -> builtins.list[dict[str, Any]]:
-        return [self._search_entry(*row) for row in rows]
-
     def _search_entry(
         self, rowid: int | None, function_id: str, name: str, labels: str, description: str, code: str
     ) -> dict[str, Any]:
@@ -474,18 +470,10 @@ class Functions(_Part):
             if sqlite:  # cleared by dropping it; its segments merged once, at the end
                 self.q.create_function_search(self.conn)
                 self.q.stop_function_search_merges(self.conn)
-            # The words of a batch are split in a second thread while the previous batch is
-            # written: SQLite lets go of the interpreter while it writes.
-            with ThreadPoolExecutor(max_workers=1) as splitter:
-                after, written = None, None
-                while rows := list(self.q.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
-                    after = rows[-1][0]
-                    split = splitter.submit(self._search_entries, rows)
-                    if written is not None:
-                        self.q.index_added_functions(self.conn, written.result())
-                    written = split
-                if written is not None:
-                    self.q.index_added_functions(self.conn, written.result())
+            after = None
+            while rows := list(self.q.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
+                self.q.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
+                after = rows[-1][0]
             self.q.optimize_function_search(self.conn)
             if sqlite:
                 self.q.restart_function_search_merges(self.conn)
