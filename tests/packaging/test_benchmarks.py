@@ -43,6 +43,8 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "300",
             "--assistant-sizes",
             "400",
+            "--search-sizes",
+            "500",
             "--json",
             str(out),
         ],
@@ -85,6 +87,17 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
         )
     }
     assert all(row["seconds"]["codedb"] > 0 and row["orm_over_codedb"] > 0 for row in assistant.values())
+    search = {row["operation"]: row for row in data["search"]}
+    assert set(search) == {
+        "bulk add",
+        "index build (reindex)",
+        "selective (a word of 1 function)",
+        "identifier (3 words, 1 common)",
+        "top 20, a word in 20 % (sort)",
+        "prefix (4 letters*)",
+    }
+    assert all(row["search"] > 0 for row in search.values())
+    assert all(row["like"] > 0 for name, row in search.items() if name != "index build (reindex)")
     (sizes,) = [row["bytes"] for row in data["assistant"] if "bytes" in row]
     assert set(sizes) == {"conversation_history", "system_metrics", "templates", "analytics"}
     assert all(size > 0 for size in sizes.values())
