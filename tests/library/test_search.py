@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import codedb
 from codedb.core.textsearch import MARK_END, MARK_START, parse, words
 from codedb.errors import InvalidInput
-from conftest import CLI
+from conftest import CLI, ROOT
 
 
 def names(hits: list) -> list[str]:
@@ -299,6 +299,54 @@ def test_index_text_is_what_the_sqlite_triggers_index() -> None:
             assert row == (index_text(added.name), index_text("T1"), index_text(added.description))
 
         same_words()
+
+
+def test_the_index_follows_restores_imports_and_legacy_imports(
+    library: codedb.Database, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from codedb.transfer.restore import restore
+
+    queries = ["merge", "fib*", '"binary search"', "tag:sort OR name:fib", "server"]
+
+    def answers(db: codedb.Database) -> dict[str, list[str]]:
+        return {q: sorted(names(db.functions.search_text(q))) for q in queries}
+
+    expected = answers(library)
+    dump = tmp_path / "dump.json"
+    codedb.backup(library, dump, fmt="json", quiet=True)
+    targets = [str(tmp_path / "restored.sqlite")]
+    if library.dialect == "postgresql":
+        targets.append(request.getfixturevalue("pg_schema_url"))
+    for target in targets:
+        with codedb.connect(target) as db:
+            restore(db, dump)
+            assert answers(db) == expected and db.functions.stale_in_index() == 0
+    imported = tmp_path / "imported.sqlite"
+    cli = CLI(str(imported), tmp_path)
+    cli.ok("init")
+    cli.ok("import", str(dump))  # keyed on ids, into an existing database
+    with codedb.connect(imported) as db:
+        assert answers(db) == expected and db.functions.stale_in_index() == 0
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "legacy_pickles", ROOT / "tests" / "transfer" / "test_legacy.py"
+    )
+    assert spec is not None and spec.loader is not None
+    pickles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pickles)
+    legacy = tmp_path / "legacy.pkl"
+    legacy.write_bytes(pickles.build_pickle("code_db", 4))
+    with codedb.connect(imported) as db:
+        before = {f.function_id for f in db.functions.list()}
+    cli.ok("import-legacy", str(legacy))
+    with codedb.connect(imported) as db:
+        added = [f for f in db.functions.list() if f.function_id not in before]
+        assert added and db.functions.stale_in_index() == 0
+        for function in added:
+            assert function.function_id in {
+                h.function_id for h in db.functions.search_text(f"name:{function.name}")
+            }
 
 
 def test_a_failed_add_leaves_no_index_rows(db: codedb.Database) -> None:
