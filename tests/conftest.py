@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 PG_ENV = "CODEDB_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+# The library's tests also run through PgBouncer (tests/library/test_library.py).
+WITH_PGBOUNCER = [*BACKENDS, pytest.param("pgbouncer", marks=pytest.mark.postgres)]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -123,11 +125,45 @@ def pg_migrated_url() -> Iterator[str]:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+@pytest.fixture(scope="session")
+def pgbouncer_url() -> Iterator[str]:
+    """A URL through a real PgBouncer in transaction pooling mode (tests/pgbouncer.py) to a
+    schema of the test server with every migration applied (migrated directly: yoyo's lock
+    and DDL want a session), shared by this worker's `db` tests, dropped at the end."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    from pgbouncer import pgbouncer
+
+    base = pg_base_url()
+    schema = f"codedb_bouncer_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        with codedb.connect(schema_url(base, schema)) as database:
+            codedb.migrate(database)
+        server = {key: str(value) for key, value in conninfo_to_dict(base).items()}
+        with pgbouncer(server, schema) as url:
+            yield url
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 @pytest.fixture
 def db(backend: str, request: pytest.FixtureRequest) -> Iterator[codedb.Database]:
     """An open, empty database with every migration applied. On PostgreSQL it is this worker's
     shared schema: emptied afterwards, and brought back to the head revision if the test
     rolled migrations back."""
+    if backend == "pgbouncer":
+        with codedb.connect(request.getfixturevalue("pgbouncer_url")) as database:
+            try:
+                yield database
+            finally:
+                if database.in_transaction:
+                    database.conn.rollback()
+                database.clear_tables()
+        return
     if backend != "postgresql":
         with codedb.connect(str(request.getfixturevalue("target"))) as database:
             codedb.migrate(database)

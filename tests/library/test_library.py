@@ -9,7 +9,17 @@ import pytest
 import codedb
 from codedb.domains.library.records import Function, FunctionSummary
 from codedb.errors import AmbiguousId, Conflict, InvalidInput, NotFound
-from conftest import snapshot
+from conftest import WITH_PGBOUNCER, snapshot
+
+
+@pytest.fixture(params=WITH_PGBOUNCER)
+def backend(request: pytest.FixtureRequest) -> str:
+    """These tests run on SQLite, on PostgreSQL, and on PostgreSQL through PgBouncer in
+    transaction pooling mode."""
+    if request.param == "pgbouncer" and "db" not in request.fixturenames:
+        pytest.skip("this test needs a database of its own; through PgBouncer the schema is shared")
+    return str(request.param)
+
 
 OLD_TOOL_SQL = """
 SELECT f.name, COUNT(ut.test_id) AS test_count, MAX(tr.execution_date) AS last_test_run

@@ -233,13 +233,30 @@ def _connect_sqlite(target: Target, create: bool, readonly: bool) -> Database:
     return db
 
 
+def postgres_options(target: Target) -> dict[str, Any]:
+    """psycopg.connect's options for `target`: through PgBouncer in transaction pooling mode,
+    no server-side prepared statements (the next transaction may run on another server
+    connection, which does not have them)."""
+    return {"prepare_threshold": None} if target.pgbouncer else {}
+
+
+def configure_postgres(core: Any, target: Target, readonly: bool) -> Any:
+    """The query that sets a new connection up. Read-only makes the session's transactions
+    read-only, except through PgBouncer, which would hand that session setting to other
+    clients with the server connection: there codedb's read-only commands only read, and
+    `codedb query` makes its own transaction read-only."""
+    return (
+        core.configure_readonly_connection if readonly and not target.pgbouncer else core.configure_connection
+    )
+
+
 def _connect_postgres(target: Target, readonly: bool) -> Database:
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
     conninfo = target.conninfo
     try:
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = postgres_options(target)
         if "connect_timeout" not in conninfo_to_dict(conninfo):
             options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
         conn = psycopg.connect(conninfo, autocommit=True, **options)
@@ -251,10 +268,7 @@ def _connect_postgres(target: Target, readonly: bool) -> Database:
             "check the URL and that the server is running"
         ) from None
     db = Database(target, conn, readonly)
-    if readonly:
-        db.queries.core.configure_readonly_connection(conn)
-    else:
-        db.queries.core.configure_connection(conn)
+    configure_postgres(db.queries.core, target, readonly)(conn)
     if db.queries.core.current_schema(conn) is None:
         path = db.queries.core.search_path(conn)
         conn.close()

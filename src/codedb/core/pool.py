@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import ConnectError, InvalidInput, first_line
-from .db import CONNECT_TIMEOUT_SECONDS, Database
+from .db import CONNECT_TIMEOUT_SECONDS, Database, configure_postgres, postgres_options
 from .queries import load_queries
 from .target import Target, mask, resolve_target
 
@@ -34,13 +34,16 @@ class Pool:
         self.target = target
         self.readonly = readonly
         self.timeout = timeout
-        core = load_queries("postgresql").core
-        self._configure = core.configure_readonly_connection if readonly else core.configure_connection
+        self._configure = configure_postgres(load_queries("postgresql").core, target, readonly)
         self._pool = ConnectionPool(
             target.conninfo,
             min_size=1,
             max_size=size,
-            kwargs={"autocommit": True, "connect_timeout": int(CONNECT_TIMEOUT_SECONDS)},
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": int(CONNECT_TIMEOUT_SECONDS),
+                **postgres_options(target),
+            },
             configure=self._configure,
             check=ConnectionPool.check_connection,
             name="codedb",

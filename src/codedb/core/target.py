@@ -19,6 +19,14 @@ _KEYWORDS = re.compile(r"(?:^|\s)(host|hostaddr|port|dbname|user|password|sslmod
 _PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|[^\s&]*)", re.I)
 
 
+_PGBOUNCER = re.compile(r"([?&])pgbouncer=([^&#]*)&?", re.I)
+
+
+def _without_pgbouncer(url: str) -> str:
+    cleaned = _PGBOUNCER.sub(lambda m: m.group(1), url)
+    return cleaned[:-1] if cleaned.endswith(("?", "&")) else cleaned
+
+
 def mask(text: str) -> str:
     """`text` with every password it holds replaced by ***: a URL's user:password@, a
     ?password= parameter, a password=... keyword."""
@@ -47,14 +55,22 @@ class Target(NamedTuple):  # a NamedTuple, not attrs: `codedb stats` starts with
 
     @property
     def conninfo(self) -> str:
-        """A PostgreSQL URL as libpq takes it."""
+        """A PostgreSQL URL as libpq takes it (without codedb's own pgbouncer= parameter)."""
         scheme, rest = self.raw.split("://", 1)
-        return f"postgresql://{rest}"
+        return _without_pgbouncer(f"postgresql://{rest}")
+
+    @property
+    def pgbouncer(self) -> bool:
+        """Whether the URL says it goes through PgBouncer in transaction pooling mode
+        (?pgbouncer=1): then no connection keeps server-side state between transactions
+        (no prepared statements, no session settings but those PgBouncer tracks)."""
+        found = _PGBOUNCER.search(self.raw) if self.dialect == "postgresql" else None
+        return found is not None and found.group(2).lower() in ("1", "true", "yes", "on")
 
     @property
     def yoyo_url(self) -> str:
         if self.dialect == "postgresql":
-            return f"postgresql+psycopg://{self.raw.split('://', 1)[1]}"
+            return f"postgresql+psycopg://{self.conninfo.split('://', 1)[1]}"
         assert self.path is not None
         return f"sqlite:///{self.path.resolve()}"
 

@@ -17,8 +17,12 @@ def run_query(db: Database, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]
     try:
         if db.dialect == "postgresql":
             with db.conn.transaction(), db.conn.cursor() as cursor:
+                cursor.execute("SET TRANSACTION READ ONLY")
                 cursor.execute(sql, prepare=True)  # the user's own statement, as psql would run it
-                return _result(cursor)
+                result = _result(cursor)
+                if db.target.pgbouncer:  # leave no prepared statement on the shared server connection
+                    db.conn.execute("DEALLOCATE ALL")
+                return result
         cursor = db.conn.execute(sql)  # the user's own statement, on a read-only connection
         try:
             return _result(cursor)
