@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the names below load on first use, so that `codedb --version` starts at once
-    from .core.db import Database, connect
+    from .core.db import Database, connect, reader
     from .core.pool import Pool, pool
     from .errors import (
         AmbiguousId,
@@ -53,6 +53,7 @@ _LAZY = {
     **{name: "codedb.errors" for name in _ERRORS},
     "Database": "codedb.core.db",
     "connect": "codedb.core.db",
+    "reader": "codedb.core.db",
     "Pool": "codedb.core.pool",
     "pool": "codedb.core.pool",
     "init": "codedb.schema.migrations",
@@ -100,6 +101,7 @@ __all__ = [
     "init",
     "migrate",
     "pool",
+    "reader",
     "restore",
     "rollback",
     "status",

@@ -1,5 +1,6 @@
 """What the command modules share: printing, output formats, pages, opening the database."""
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -43,14 +44,21 @@ def seconds(value: str, option: str = "--lock-timeout") -> float:
     return number
 
 
-def open_db(args: dict[str, Any], *, readonly: bool = False, current: bool = True) -> Any:
+def open_db(
+    args: dict[str, Any], *, readonly: bool = False, current: bool = True, replica: bool = False
+) -> Any:
     """The user's codedb database, which must exist and be initialised; with `current`, at
     this codedb's revision (commands that only read its state, back it up or migrate it take
-    an older one too)."""
+    an older one too). A command that only reads (`replica`) reads the replica of --read-db or
+    $CODEDB_READ_URL when one is given, read-only."""
     from ..core.db import connect
     from ..schema.migrations import require_schema
 
-    db = connect(args.get("--db"), create=False, readonly=readonly)
+    read_url = (args.get("--read-db") or os.environ.get("CODEDB_READ_URL")) if replica else None
+    if read_url:
+        db = connect(read_url, create=False, readonly=True)
+    else:
+        db = connect(args.get("--db"), create=False, readonly=readonly)
     try:
         require_schema(db, current=current)
     except BaseException:

@@ -192,7 +192,7 @@ Example:
 def cmd_stats(args: dict[str, Any]) -> int:
     from ..schema.stats import stats
 
-    with open_db(args, readonly=True, current=False) as db:
+    with open_db(args, readonly=True, current=False, replica=True) as db:
         data = stats(db)
     if args["--json"]:
         from .render import as_json
@@ -283,7 +283,7 @@ def cmd_query(args: dict[str, Any]) -> int:
     from ..schema.query import run_query
     from .render import render
 
-    with open_db(args, readonly=True, current=False) as db:
+    with open_db(args, readonly=True, current=False, replica=True) as db:
         columns, rows = run_query(db, args["SQL"])
     out(render([dict(zip(columns, row, strict=True)) for row in rows], columns, fmt(args), width=None))
     return 0

@@ -66,6 +66,7 @@ ALIASES = {"init-db": "init", "status-db": "status", "vacuum-db": "vacuum"}
 COMMON = """
 Common options:
   --db=URL      the database (default: $CODEDB_URL, else ./code_db.sqlite)
+  --read-db=URL  a replica for the commands that only read (default: $CODEDB_READ_URL)
   -h --help     show this help
   --version     show the version
 """
@@ -106,7 +107,7 @@ def program_doc() -> str:
         "codedb: a code-knowledge database (SQLite or PostgreSQL).",
         "",
         "Usage:",
-        "  codedb [--db=URL] <command> [<args>...]",
+        "  codedb [--db=URL] [--read-db=URL] <command> [<args>...]",
         "  codedb (-h | --help)",
         "  codedb --version",
     ]
@@ -118,6 +119,9 @@ def program_doc() -> str:
         "Options:",
         "  --db=URL      the database: a file path, sqlite:///path or postgresql://...",
         "                (default: $CODEDB_URL, else ./code_db.sqlite)",
+        "  --read-db=URL  a streaming replica that the commands which only read (stats,",
+        "                list, show, search, export, coverage, query) read instead",
+        "                (default: $CODEDB_READ_URL)",
         "  -h --help     show this help; 'codedb COMMAND --help' shows a command's",
         "  --version     show the version",
         "",
@@ -247,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rest = [name, *rest]
     if top["--db"]:
         rest.append(f"--db={top['--db']}")
+    if top["--read-db"]:
+        rest.append(f"--read-db={top['--read-db']}")
     args = parse(usage, rest)
     if isinstance(args, int):
         return args

@@ -47,7 +47,7 @@ def cmd_search(args: dict[str, Any]) -> int:
 
     query = parse(args["TEXT"])
     limit = whole(args["--limit"], "--limit", 1) or 20
-    with open_db(args, readonly=True) as db:
+    with open_db(args, readonly=True, replica=True) as db:
         hits = [hit for _, attr in searchable() for hit in getattr(db, attr).text_hits(query, limit)]
     if fmt(args) == "table":
         hits = [hit._replace(snippet=highlighted(hit.snippet)) for hit in hits]

@@ -140,7 +140,7 @@ def cmd_export(args: dict[str, Any]) -> int:
         raise InvalidInput(f"unknown export format {fmt_name!r}; use json, jsonl or csv")
     tables = selected_tables(args["--table"])
     output = args["--output"] or "-"
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         protected = [db.path] if db.path else []
         if fmt_name == "csv":
             if output == "-":

@@ -189,6 +189,17 @@ def connect(
     return _connect_sqlite(resolved, create, readonly)
 
 
+def reader(
+    target: "str | os.PathLike[str] | Target | None" = None, *, read_url: str | None = None
+) -> Database:
+    """A read-only Database for reads that may come from a replica: `read_url`, else
+    $CODEDB_READ_URL, else `target` itself (None: $CODEDB_URL). What a streaming replica
+    returns lags the primary by the time its replay takes: write through codedb.connect and
+    read your own writes there when they must be seen at once."""
+    url = read_url or os.environ.get("CODEDB_READ_URL")
+    return connect(url or target, create=False, readonly=True)
+
+
 def _sqlite_connection(target: Target, readonly: bool) -> sqlite3.Connection:
     options: dict[str, Any] = {"isolation_level": None, "check_same_thread": False}
     if target.path is None:

@@ -82,7 +82,7 @@ Example:
 def cmd_show_function(args: dict[str, Any]) -> int:
     from .files import function_document
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         doc = function_document(db, db.functions.resolve(function_id_arg(args)), signature=True)
     if args["--json"]:
         from ...cli.render import as_json
@@ -168,7 +168,7 @@ Example:
 def cmd_list_functions(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         rows = db.functions.list(module=args["--module"], tag=args["--tag"], **page(args))
     out(render(rows, _columns(args), fmt(args)))
     return 0
@@ -214,7 +214,7 @@ def cmd_search_functions(args: dict[str, Any]) -> int:
         "module": args["--module"],
         "tag": args["--tag"],
     }
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         if args["--substring"] or not args["--query"].strip():  # no words: every function, filtered
             rows = db.functions.search(args["--query"], **filters, **page(args))
             out(render(rows, _columns(args), fmt(args)))
@@ -256,7 +256,7 @@ Example:
 def cmd_list_modules(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         out(render(db.modules.list(), ("name", "module_id", "functions"), fmt(args)))
     return 0
 
@@ -297,7 +297,7 @@ Example:
 def cmd_list_tags(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         out(render(db.tags.list(), ("name", "functions"), fmt(args)))
     return 0
 
@@ -384,7 +384,7 @@ Example:
 def cmd_list_dependencies(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         rows = db.dependencies.list(
             db.functions.resolve(args["--function-id"]), transitive=args["--transitive"]
         )
@@ -410,7 +410,7 @@ Example:
 def cmd_detect_cycles(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         cycles = db.dependencies.cycles()
     rows = [
         {"cycle": number, "function_id": entry.function_id, "name": entry.name}
@@ -441,7 +441,7 @@ Example:
   codedb visualize-dependencies --file=- | dot -Tpng -o deps.png
 """)
 def cmd_visualize_dependencies(args: dict[str, Any]) -> int:
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         dot = db.dependencies.to_dot()
         write_output(args["--file"], dot, force=args["--force"], protected=_protected(db))
     if args["--file"] != "-":
@@ -513,7 +513,7 @@ Example:
 def cmd_show_results(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         function_id = db.functions.resolve(args["--function-id"]) if args["--function-id"] else None
         rows = db.tests.results(function_id)
     columns = ("result_id", "test_id", "function_id", "execution_date", "status", "actual_result")
@@ -558,7 +558,7 @@ Example:
 def cmd_list_modifications(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         rows = db.modifications.list(db.functions.resolve(args["--function-id"]))
     out(render(rows, ("modification_id", "modification_date", "modifier", "description"), fmt(args)))
     return 0
@@ -582,7 +582,7 @@ Example:
 def cmd_coverage_report(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         rows = db.tests.coverage()
     out(render(rows, ("function_id", "name", "tests", "passed", "failed", "coverage_percent"), fmt(args)))
     return 0
@@ -606,7 +606,7 @@ def cmd_export_function(args: dict[str, Any]) -> int:
     from ...cli.render import as_json
     from .files import function_document
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         doc = function_document(db, db.functions.resolve(function_id_arg(args)))
         write_output(args["--file"], as_json(doc) + "\n", force=args["--force"], protected=_protected(db))
     if args["--file"] != "-":
@@ -631,7 +631,7 @@ def cmd_export_module(args: dict[str, Any]) -> int:
     from ...cli.render import as_json
     from .files import module_document
 
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         doc = module_document(db, args["--module"])
         write_output(args["--file"], as_json(doc) + "\n", force=args["--force"], protected=_protected(db))
     if args["--file"] != "-":
@@ -719,7 +719,7 @@ Example:
   codedb detect-recursion --function-id=3f2a
 """)
 def cmd_detect_recursion(args: dict[str, Any]) -> int:
-    with open_db(args) as db:
+    with open_db(args, replica=True) as db:
         found = db.functions.recursion(db.functions.resolve(function_id_arg(args)))
         names = db.functions.names()
     if args["--json"]:
