@@ -7,6 +7,7 @@ repetitions), and the ratios codedb/raw and ORM/codedb, all measured in this run
 """
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -328,7 +329,7 @@ def peak_memory(args: list[str]) -> tuple[float, float]:
     return seconds, int(kib) / 1024
 
 
-def file_operations(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]:
+def file_operations(workdir: Path, size: int, reps: int, postgres: str | None = None) -> list[dict[str, Any]]:
     """At `size` functions: `codedb backup` (online copy, quick_check, rename) against `cp` of
     the same file, and the peak memory of `codedb import` and `codedb restore` of a JSON export
     (streamed: the goal is under 150 MB at any size) beside the export's size."""
@@ -403,7 +404,43 @@ def file_operations(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]
             f"peak {peak:,.0f} MB resident (goal < 150 MB)"
         )
     rows += encrypted_backups(workdir, path, size, runs)
+    rows += copies(workdir, path, size, postgres)
     return rows
+
+
+def copies(workdir: Path, path: Path, size: int, postgres: str | None) -> list[dict[str, Any]]:
+    """`codedb copy` of the file into a new SQLite file and, with `postgres` (--postgres),
+    into a new PostgreSQL schema: rows per second and peak memory (goal: < 200 MB), beside
+    `cp` of the same file in the same run."""
+    anchor = timed(lambda: subprocess.run(["cp", str(path), str(workdir / "cp.sqlite")], check=True))[0]
+    with codedb.connect(path, readonly=True) as db:
+        rows_total = sum(db.row_counts().values())
+    targets = [("copy_sqlite_to_sqlite", str(workdir / "copied.sqlite"))]
+    found: list[dict[str, Any]] = []
+    with contextlib.ExitStack() as stack:
+        if postgres:
+            from .projects import scratch_schema
+
+            targets.append(("copy_sqlite_to_postgresql", stack.enter_context(scratch_schema(postgres))))
+        for operation, target in targets:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            seconds, peak = peak_memory(["copy", str(path), target, "--quiet"])
+            found.append(
+                {
+                    "operation": operation,
+                    "size": size,
+                    "seconds": {"anchor": anchor, "codedb": seconds},
+                    "rows": rows_total,
+                    "peak_mb": peak,
+                }
+            )
+            print(
+                f"{operation:<27} {size:>9,}  {rows_total:,} rows in {format_seconds(seconds)} "
+                f"({rows_total / seconds:,.0f} rows/s; cp of the file {format_seconds(anchor)}): "
+                f"peak {peak:,.0f} MB resident (goal < 200 MB)"
+            )
+    return found
 
 
 def encrypted_backups(workdir: Path, path: Path, size: int, runs: int) -> list[dict[str, Any]]:
@@ -629,7 +666,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.full
             else [args.cold_size]
         )
-        files = [row for size in file_sizes for row in file_operations(Path(tmp), size, args.reps)]
+        files = [
+            row for size in file_sizes for row in file_operations(Path(tmp), size, args.reps, args.postgres)
+        ]
         from .projects import run_projects
 
         project_sizes = (

@@ -108,7 +108,10 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
         "restore_peak_memory",
         "encrypted_sqlite_backup",
         "encrypted_json_backup",
+        "copy_sqlite_to_sqlite",
     }
+    copied = files["copy_sqlite_to_sqlite"]
+    assert copied["rows"] > 60 and copied["peak_mb"] > 0 and copied["seconds"]["codedb"] > 0
     for fmt in ("sqlite", "json"):
         sealed = files[f"encrypted_{fmt}_backup"]
         assert sealed["backup_over_plain"] > 0 and sealed["restore_over_plain"] > 0
