@@ -232,7 +232,7 @@ in one transaction, so a failed or interrupted copy leaves it as it was (a new S
 built beside its path and renamed into place at the end). DST is migrated to SRC's revision
 first; SRC must be at this codedb's latest. Before the transaction commits, every table is
 read back from DST: its row count and a checksum computed the same way on both sides must
-match SRC's; they are printed. Search indexes and daily sums are made by DST's triggers.
+match SRC's; they are printed. Search indexes and daily sums are made in DST from its rows.
 
 Options:
   --batch=N  rows per insert statement [default: 5000]

@@ -6,7 +6,8 @@ tables it references), in batches. DST is written in one transaction, so a faile
 leaves it as it was; a SQLite DST that does not exist yet is built beside its path and
 renamed into place only when complete. DST is first migrated to SRC's revision, and SRC must
 be at this codedb's latest (the fix for an older one: migrate it). Tables that triggers keep
-(search indexes, daily sums) are not copied: DST's triggers make them from the rows.
+(search indexes, daily sums) are not copied: DST's triggers make them from the rows, and an
+index whose domain can pause it (the function library's) is rebuilt once, after the load.
 
 Before DST's transaction commits, every table is read back from DST and compared with what
 was read from SRC: the number of rows, and a checksum computed the same way on both sides
@@ -18,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -26,7 +27,7 @@ from ..core.convert import params, to_dict
 from ..core.db import Database, connect
 from ..core.files import staged
 from ..core.progress import progress_bar
-from ..core.registry import derived_tables
+from ..core.registry import derived_tables, searchable
 from ..core.target import Target, resolve_target
 from ..errors import CodedbError, Conflict, InvalidInput, describe_driver_error, first_line
 from ..schema.migrations import known_ids, migrate, status
@@ -141,10 +142,14 @@ def _copy_into(
     counts = sdb.row_counts()
     tick = progress_bar(sum(counts.get(name, 0) for name in names), "rows", quiet)
     copied: list[TableCopy] = []
-    with sdb.snapshot(), ddb.transaction():
+    with sdb.snapshot(), ddb.transaction(), ExitStack() as indexes:
         if force:
             for bound in reversed(list(ddb.tables.values())):
                 bound.clear(ddb.conn)
+        for _, attr in searchable():  # an index that can wait is rebuilt once, at the end
+            paused = getattr(getattr(ddb, attr), "indexing_paused", None)
+            if paused is not None:
+                indexes.enter_context(paused())
         for name in names:
             try:
                 rows, checksum = _copy_table(sdb, ddb, name, batch, tick)
@@ -159,6 +164,7 @@ def _copy_into(
                     f"{ddb.target.display}: fix that row in SRC, then copy again"
                 ) from exc
             copied.append(TableCopy(name, rows, f"{checksum:032x}"))
+        indexes.close()
         for table in copied:  # read back before the commit: a mismatch rolls everything back
             rows, checksum = _summary(iter_records(ddb, table.table))
             if (rows, f"{checksum:032x}") != (table.rows, table.checksum):

@@ -6,7 +6,8 @@ Each method is one named query of sql/library/, or a few inside one transaction.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -478,6 +479,17 @@ class Functions(_Part):
             if sqlite:
                 self.q.restart_function_search_merges(self.conn)
             return int(self.q.count_function_search(self.conn))
+
+    @contextmanager
+    def indexing_paused(self) -> Iterator[None]:
+        """Inside the caller's transaction: the index's insert triggers wait while the block
+        loads many rows (codedb copy), then the index is rebuilt once, from all of them."""
+        for pause in self._search_triggers("pause"):
+            pause(self.conn)
+        yield
+        for resume in self._search_triggers("resume"):
+            resume(self.conn)
+        self.reindex()
 
     def stale_in_index(self) -> int:
         """Functions the search index does not hold as they are (0 unless its triggers were
