@@ -629,6 +629,8 @@ def main(argv: list[str] | None = None) -> int:
         "--search-sizes",
         help="functions in the full-text search workload (default 10k,100k; --full: 10k,100k,1M)",
     )
+    parser.add_argument("--writer-counts", default="1,2,4,8", help="concurrent writers on one file (1,2,4,8)")
+    parser.add_argument("--writer-seconds", type=float, help="seconds per writer count (2; --full: 5)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -695,6 +697,14 @@ def main(argv: list[str] | None = None) -> int:
             else ([10_000, 100_000, 1_000_000] if args.full else [10_000, 100_000])
         )
         search_rows = run_search(Path(tmp), search_sizes, args.postgres)
+        from .writers import run_writers
+
+        writer_rows = run_writers(
+            Path(tmp),
+            [int(n) for n in args.writer_counts.split(",")],
+            args.writer_seconds or (5.0 if args.full else 2.0),
+            args.postgres,
+        )
         print("\nthe old tool's API (codedb.compat) against the library API it adapts:")
         compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
@@ -724,6 +734,7 @@ def main(argv: list[str] | None = None) -> int:
                     "projects": project_rows,
                     "assistant": assistant_rows,
                     "search": search_rows,
+                    "writers": writer_rows,
                 },
                 indent=2,
             )

@@ -45,6 +45,10 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "400",
             "--search-sizes",
             "500",
+            "--writer-counts",
+            "1,2",
+            "--writer-seconds",
+            "0.5",
             "--json",
             str(out),
         ],
@@ -87,6 +91,9 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
         )
     }
     assert all(row["seconds"]["codedb"] > 0 and row["orm_over_codedb"] > 0 for row in assistant.values())
+    assert [row["writers"] for row in data["writers"]] == [1, 2]
+    for row in data["writers"]:
+        assert row["commits_per_second"] > 0 and row["p99_ms"] >= row["p50_ms"] > 0
     search = {row["operation"]: row for row in data["search"]}
     assert set(search) == {
         "bulk add",
