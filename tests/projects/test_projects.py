@@ -473,3 +473,22 @@ def test_a_listing_by_status_walks_the_status_index(tmp_path: Path) -> None:
         for sql in selects:
             plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert "projects_status_idx" in plan and "SCAN" not in plan, (sql, plan)
+
+
+def test_numbers_too_large_for_the_database_are_one_line_errors(
+    db: codedb.Database, cli: CLI, target: str
+) -> None:
+    # Regression (found by the soak's hypothesis run): --tokens-in of 400 digits reached the
+    # SQLite driver, whose OverflowError came out as a traceback.
+    huge = "1" * 400
+    cli.ok("init")
+    line = cli.error("usage", "record", "--provider=p", "--model=m", f"--tokens-in={huge}")
+    assert line.startswith("Error: ") and "--tokens-in" in line and "too large" in line
+    with pytest.raises(codedb.InvalidInput, match="tokens_in .*too large"):
+        db.usage.record("p", "m", tokens_in=2**31)  # PostgreSQL's INTEGER ends at 2**31 - 1
+    with pytest.raises(codedb.InvalidInput, match="tokens_total .*too large"):
+        db.usage.record("p", "m", tokens_in=2**30, tokens_out=2**30)  # each fits, the sum does not
+    with pytest.raises(codedb.InvalidInput, match="too large"):  # any number a driver cannot bind
+        db.functions.list(offset=2**64)
+    assert db.usage.record("p", "m", tokens_in=2**31 - 1).tokens_in == 2**31 - 1
+    assert [u.tokens_in for u in db.usage.list()] == [2**31 - 1]  # only the one that fitted

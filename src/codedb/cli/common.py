@@ -5,6 +5,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ..core.convert import MAX_WHOLE
 from ..errors import InvalidInput
 
 
@@ -26,6 +27,8 @@ def whole(value: Any, option: str, minimum: int = 0) -> int | None:
         raise InvalidInput(f"invalid {option} {value!r}; give a whole number") from None
     if number < minimum:
         raise InvalidInput(f"{option} must be {minimum} or more")
+    if number > MAX_WHOLE:
+        raise InvalidInput(f"{option} is too large; give a whole number up to {MAX_WHOLE:,}")
     return number
 
 

@@ -7,7 +7,14 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import CodedbError, DatabaseError, NotInitialised, describe_driver_error, first_line
+from ..errors import (
+    CodedbError,
+    DatabaseError,
+    InvalidInput,
+    NotInitialised,
+    describe_driver_error,
+    first_line,
+)
 
 if TYPE_CHECKING:
     from .db import Database
@@ -37,6 +44,10 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
             return method(self, *args, **kwargs)
         except CodedbError:
             raise
+        except OverflowError as exc:  # a number the driver cannot bind (SQLite: over 2**63 - 1)
+            raise InvalidInput(
+                f"a number is too large for the database ({exc}); give a smaller one"
+            ) from None
         except Exception as exc:
             described = describe_driver_error(exc)
             if described is None or isinstance(exc, OSError):
@@ -49,6 +60,8 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
 def translate(db: "Database", exc: BaseException, described: str) -> CodedbError:
     """The CodedbError for a driver error met while using `db`."""
     first = first_line(exc)
+    if type(exc).__name__ == "NumericValueOutOfRange":  # psycopg: a number the column cannot hold
+        return InvalidInput(f"a number is too large for the database ({first}); give a smaller one")
     if any(marker in first for marker in _MISSING_TABLE) and ("table" in first or "relation" in first):
         where = db.target.display
         return NotInitialised(

@@ -284,6 +284,11 @@ def optional_text(value: Any, what: str) -> str | None:
     return check_text(value, what)
 
 
+# The largest whole number every integer column takes on both backends (PostgreSQL's INTEGER;
+# SQLite's go to 2**63 - 1): a larger one is refused before it reaches a driver.
+MAX_WHOLE = 2**31 - 1
+
+
 def check_number(value: Any, what: str, *, whole: bool = False, minimum: float = 0) -> Any:
     """A finite number (a whole one with `whole`) of `minimum` or more, or None; never a bool."""
     if value is None:
@@ -298,6 +303,8 @@ def check_number(value: Any, what: str, *, whole: bool = False, minimum: float =
         raise InvalidInput(f"{what} must be {'a whole number' if whole else 'a number'}, not {value!r:.40}")
     if value < minimum:
         raise InvalidInput(f"{what} must be {minimum} or more, not {value}")
+    if whole and value > MAX_WHOLE:
+        raise InvalidInput(f"{what} is too large for the database; give a whole number up to {MAX_WHOLE:,}")
     return value
 
 

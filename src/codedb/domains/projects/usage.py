@@ -114,10 +114,8 @@ class Usage(DomainAPI):
         """Record one request; its cost adds to its project's actual cost."""
         tokens_in = check_number(tokens_in, "tokens_in", whole=True)
         tokens_out = check_number(tokens_out, "tokens_out", whole=True)
-        total = (
-            tokens_in + tokens_out
-            if tokens_total is None
-            else check_number(tokens_total, "tokens_total", whole=True)
+        total = check_number(
+            tokens_in + tokens_out if tokens_total is None else tokens_total, "tokens_total", whole=True
         )
         if not isinstance(success, bool):
             raise InvalidInput("success must be true or false")
