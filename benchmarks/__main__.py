@@ -440,6 +440,25 @@ def copies(workdir: Path, path: Path, size: int, postgres: str | None) -> list[d
                 f"({rows_total / seconds:,.0f} rows/s; cp of the file {format_seconds(anchor)}): "
                 f"peak {peak:,.0f} MB resident (goal < 200 MB)"
             )
+            if operation == "copy_sqlite_to_postgresql":  # and back, streamed from the server
+                back = str(workdir / "copied-back.sqlite")
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{back}{suffix}").unlink(missing_ok=True)
+                seconds, peak = peak_memory(["copy", target, back, "--quiet"])
+                found.append(
+                    {
+                        "operation": "copy_postgresql_to_sqlite",
+                        "size": size,
+                        "seconds": {"anchor": anchor, "codedb": seconds},
+                        "rows": rows_total,
+                        "peak_mb": peak,
+                    }
+                )
+                print(
+                    f"{'copy_postgresql_to_sqlite':<27} {size:>9,}  {rows_total:,} rows in "
+                    f"{format_seconds(seconds)} ({rows_total / seconds:,.0f} rows/s): peak {peak:,.0f} MB "
+                    "resident (goal < 200 MB)"
+                )
     return found
 
 
