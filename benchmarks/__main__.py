@@ -410,22 +410,26 @@ def file_operations(workdir: Path, size: int, reps: int, postgres: str | None = 
 
 def copies(workdir: Path, path: Path, size: int, postgres: str | None) -> list[dict[str, Any]]:
     """`codedb copy` of the file into a new SQLite file and, with `postgres` (--postgres),
-    into a new PostgreSQL schema: rows per second and peak memory (goal: < 200 MB), beside
-    `cp` of the same file in the same run."""
+    into a new PostgreSQL schema and from there back into SQLite (streamed from the server):
+    rows per second and peak memory (goal: < 200 MB), beside `cp` of the same file."""
     anchor = timed(lambda: subprocess.run(["cp", str(path), str(workdir / "cp.sqlite")], check=True))[0]
     with codedb.connect(path, readonly=True) as db:
         rows_total = sum(db.row_counts().values())
-    targets = [("copy_sqlite_to_sqlite", str(workdir / "copied.sqlite"))]
+    runs = [("copy_sqlite_to_sqlite", str(path), str(workdir / "copied.sqlite"))]
     found: list[dict[str, Any]] = []
     with contextlib.ExitStack() as stack:
         if postgres:
             from .projects import scratch_schema
 
-            targets.append(("copy_sqlite_to_postgresql", stack.enter_context(scratch_schema(postgres))))
-        for operation, target in targets:
+            schema = stack.enter_context(scratch_schema(postgres))
+            runs += [
+                ("copy_sqlite_to_postgresql", str(path), schema),
+                ("copy_postgresql_to_sqlite", schema, str(workdir / "copied-back.sqlite")),
+            ]
+        for operation, source, target in runs:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
-            seconds, peak = peak_memory(["copy", str(path), target, "--quiet"])
+            seconds, peak = peak_memory(["copy", source, target, "--quiet"])
             found.append(
                 {
                     "operation": operation,
@@ -440,25 +444,6 @@ def copies(workdir: Path, path: Path, size: int, postgres: str | None) -> list[d
                 f"({rows_total / seconds:,.0f} rows/s; cp of the file {format_seconds(anchor)}): "
                 f"peak {peak:,.0f} MB resident (goal < 200 MB)"
             )
-            if operation == "copy_sqlite_to_postgresql":  # and back, streamed from the server
-                back = str(workdir / "copied-back.sqlite")
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{back}{suffix}").unlink(missing_ok=True)
-                seconds, peak = peak_memory(["copy", target, back, "--quiet"])
-                found.append(
-                    {
-                        "operation": "copy_postgresql_to_sqlite",
-                        "size": size,
-                        "seconds": {"anchor": anchor, "codedb": seconds},
-                        "rows": rows_total,
-                        "peak_mb": peak,
-                    }
-                )
-                print(
-                    f"{'copy_postgresql_to_sqlite':<27} {size:>9,}  {rows_total:,} rows in "
-                    f"{format_seconds(seconds)} ({rows_total / seconds:,.0f} rows/s): peak {peak:,.0f} MB "
-                    "resident (goal < 200 MB)"
-                )
     return found
 
 

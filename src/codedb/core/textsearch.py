@@ -50,8 +50,6 @@ WEIGHTS = {"name": "A", "labels": "B", "description": "C", "code": "D"}
 SEARCH_CANDIDATES = 2_000
 _OPERATORS = ("AND", "OR", "NOT")
 _CONTROL = frozenset({"Cc", "Cf", "Cs", "Cn"})  # Co (private use) is a word character
-_CAPITAL = re.compile(r"([A-Z])")
-_DIGIT = re.compile(r"([0-9])")
 # The SQL side's split, character for character: a space before a capital, around a digit.
 _SPLIT = {ord(c): f" {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"} | {ord(c): f" {c} " for c in "0123456789"}
 
@@ -64,7 +62,7 @@ def _is_word_char(ch: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The words an index holds for `text` (see the module's docstring), in order."""
-    spaced = _DIGIT.sub(r" \1 ", _CAPITAL.sub(r" \1", text))
+    spaced = text.translate(_SPLIT)
     found: list[str] = []
     current: list[str] = []
     for ch in spaced:

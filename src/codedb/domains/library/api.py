@@ -257,8 +257,7 @@ class Functions(_Part):
         bulk = len(rows) >= BULK_INDEX_AT
         with self.db.transaction():
             if bulk:  # the index's insert triggers wait; one statement indexes the lot
-                for pause in self._search_triggers("pause"):
-                    pause(self.conn)
+                self._search_triggers("pause")
                 self._load_functions(rows)
             elif modules or tags:  # links first (see _link_first): each function indexed once
                 self.db.queries.core.defer_references(self.conn)
@@ -277,8 +276,7 @@ class Functions(_Part):
                         for f, t, m in labelled
                     ],
                 )  # fmt: skip
-                for resume in self._search_triggers("resume"):
-                    resume(self.conn)
+                self._search_triggers("resume")
             else:
                 self._load_functions(rows)
         return [row["function_id"] for row in rows]
@@ -287,8 +285,10 @@ class Functions(_Part):
         if self.q.load_function(self.conn, rows) != len(rows):
             raise Conflict("some of the functions exist already (same ids); give other ids or none")
 
-    def _search_triggers(self, verb: str) -> builtins.list[Callable[..., Any]]:
-        return [getattr(self.q, f"{verb}_{table}_search_trigger") for table in _INDEXED_TABLES]
+    def _search_triggers(self, verb: str) -> None:
+        """Pause or resume the index's insert triggers (migration 0017) in this transaction."""
+        for table in _INDEXED_TABLES:
+            getattr(self.q, f"{verb}_{table}_search_trigger")(self.conn)
 
     def _search_entry(
         self, rowid: int | None, function_id: str, name: str, labels: str, description: str, code: str
@@ -484,11 +484,9 @@ class Functions(_Part):
     def indexing_paused(self) -> Iterator[None]:
         """Inside the caller's transaction: the index's insert triggers wait while the block
         loads many rows (codedb copy), then the index is rebuilt once, from all of them."""
-        for pause in self._search_triggers("pause"):
-            pause(self.conn)
+        self._search_triggers("pause")
         yield
-        for resume in self._search_triggers("resume"):
-            resume(self.conn)
+        self._search_triggers("resume")
         self.reindex()
 
     def stale_in_index(self) -> int:
