@@ -91,6 +91,32 @@ def test_two_inits_at_once_on_a_new_file_both_succeed(tmp_path: Path) -> None:
         assert sum(out.startswith("initialised") for out, _, _ in results) == 1, results
 
 
+def test_init_opens_the_file_another_process_created_after_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window the test above hits now and then (CI, stop 20): both processes see no file,
+    the second to create it got "File exists". Here the other process's init runs in it."""
+    from codedb.core import files
+
+    path = tmp_path / "new.sqlite"
+    looked = files.check_database_file
+    raced: list[Path] = []
+
+    def look_then_lose_the_race(p: Path) -> bool:
+        exists = looked(p)
+        if not exists and not raced:
+            raced.append(p)
+            with codedb.connect(str(p)) as other:  # the other process, between look and create
+                codedb.init(other)
+        return exists
+
+    monkeypatch.setattr(files, "check_database_file", look_then_lose_the_race)
+    with codedb.connect(str(path)) as db:
+        assert codedb.status(db).pending == ()
+    assert raced == [path]
+    assert os.stat(path).st_mode & 0o777 == 0o600
+
+
 def test_rollback_steps_beyond_what_is_applied_rolls_back_all(target: str, tmp_path: Path) -> None:
     cli = CLI(target, tmp_path)
     cli.ok("init")

@@ -223,7 +223,10 @@ def _connect_sqlite(target: Target, create: bool, readonly: bool) -> Database:
                 )
             if not path.parent.is_dir():
                 raise ConnectError(f"directory {path.parent} does not exist; create it first")
-            create_private_file(path)
+            try:
+                create_private_file(path)
+            except FileExistsError:  # another process created it a moment ago: open theirs
+                check_database_file(path)
     try:
         conn = _sqlite_connection(target, readonly)
     except (sqlite3.Error, OSError) as exc:
