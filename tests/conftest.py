@@ -290,8 +290,10 @@ def snapshot(database: codedb.Database) -> dict[str, list[object]]:
     """Every row of every codedb table, as typed records in a backend-independent order: to
     prove that a failed command changed nothing, or that two databases hold the same data."""
     from codedb.transfer.dump import snapshot_rows
+    from drivers import Blocking
 
-    return {name: sorted(rows, key=repr) for name, rows in snapshot_rows(database).items()}
+    rows = database.run(snapshot_rows) if isinstance(database, Blocking) else snapshot_rows(database)
+    return {name: sorted(found, key=repr) for name, found in rows.items()}
 
 
 def db_snapshot(target: str) -> dict[str, list[object]]:

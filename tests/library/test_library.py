@@ -1,6 +1,7 @@
 """The function library's Python API on both backends."""
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import codedb
 from codedb.domains.library.records import Function, FunctionSummary
 from codedb.errors import AmbiguousId, Conflict, InvalidInput, NotFound
 from conftest import WITH_PGBOUNCER, snapshot
+from drivers import DRIVERS, blocking
 
 
 @pytest.fixture(params=WITH_PGBOUNCER)
@@ -19,6 +21,17 @@ def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "pgbouncer" and "db" not in request.fixturenames:
         pytest.skip("this test needs a database of its own; through PgBouncer the schema is shared")
     return str(request.param)
+
+
+@pytest.fixture(params=DRIVERS)
+def db(db: codedb.Database, request: pytest.FixtureRequest) -> Iterator[codedb.Database]:
+    """Each test body runs on the synchronous API and on the async one (codedb.aio, driven
+    from the body through tests/drivers.py), over the same database."""
+    if request.param == "sync":
+        yield db
+        return
+    with blocking(db.target) as async_db:
+        yield async_db  # type: ignore[misc]
 
 
 OLD_TOOL_SQL = """

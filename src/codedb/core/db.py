@@ -185,8 +185,8 @@ def connect(
     """
     resolved = resolve_target(target)
     if resolved.dialect == "postgresql":
-        return _connect_postgres(resolved, readonly)
-    return _connect_sqlite(resolved, create, readonly)
+        return connect_postgres(resolved, readonly)
+    return connect_sqlite(resolved, create, readonly)
 
 
 def reader(
@@ -200,17 +200,27 @@ def reader(
     return connect(url or target, create=False, readonly=True)
 
 
-def _sqlite_connection(target: Target, readonly: bool) -> sqlite3.Connection:
+def sqlite_arguments(target: Target, readonly: bool) -> tuple[Any, dict[str, Any]]:
+    """What sqlite3.connect (or aiosqlite.connect) takes to open `target`."""
     options: dict[str, Any] = {"isolation_level": None, "check_same_thread": False}
     if target.path is None:
-        return sqlite3.connect(":memory:", **options)
+        return ":memory:", options
     options["timeout"] = BUSY_TIMEOUT_SECONDS
     if readonly:
-        return sqlite3.connect(f"{target.path.resolve().as_uri()}?mode=ro", uri=True, **options)
-    return sqlite3.connect(target.path, **options)
+        return f"{target.path.resolve().as_uri()}?mode=ro", {**options, "uri": True}
+    return target.path, options
 
 
-def _connect_sqlite(target: Target, create: bool, readonly: bool) -> Database:
+def _sqlite_connection(target: Target, readonly: bool) -> sqlite3.Connection:
+    database, options = sqlite_arguments(target, readonly)
+    return sqlite3.connect(database, **options)
+
+
+def connect_sqlite(
+    target: Target, create: bool, readonly: bool, opener: Any = _sqlite_connection, make: Any = Database
+) -> Database:
+    """A Database of `make`'s class on the connection `opener(target, readonly)` returns,
+    after the checks and the file creation that a SQLite target takes."""
     from .files import check_database_file, create_private_file
 
     path = target.path
@@ -228,10 +238,10 @@ def _connect_sqlite(target: Target, create: bool, readonly: bool) -> Database:
             except FileExistsError:  # another process created it a moment ago: open theirs
                 check_database_file(path)
     try:
-        conn = _sqlite_connection(target, readonly)
+        conn = opener(target, readonly)
     except (sqlite3.Error, OSError) as exc:
         raise ConnectError(f"cannot open {path}: {exc}; check the path and its permissions") from None
-    db = Database(target, conn, readonly)
+    db = make(target, conn, readonly)
     try:
         if readonly:
             db.queries.core.configure_readonly_connection(conn)
@@ -264,7 +274,9 @@ def configure_postgres(core: Any, target: Target, readonly: bool) -> Any:
     )
 
 
-def _connect_postgres(target: Target, readonly: bool) -> Database:
+def connect_postgres(target: Target, readonly: bool, opener: Any = None, make: Any = Database) -> Database:
+    """A Database of `make`'s class on the connection `opener` (psycopg.connect's
+    signature; psycopg.connect itself by default) makes, set up and checked."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
@@ -273,7 +285,7 @@ def _connect_postgres(target: Target, readonly: bool) -> Database:
         options: dict[str, Any] = postgres_options(target)
         if "connect_timeout" not in conninfo_to_dict(conninfo):
             options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
-        conn = psycopg.connect(conninfo, autocommit=True, **options)
+        conn = (opener or psycopg.connect)(conninfo, autocommit=True, **options)
     except psycopg.Error as exc:
         from .target import mask
 
@@ -281,7 +293,7 @@ def _connect_postgres(target: Target, readonly: bool) -> Database:
             f"cannot connect to {target.display}: {mask(first_line(exc))}; "
             "check the URL and that the server is running"
         ) from None
-    db = Database(target, conn, readonly)
+    db = make(target, conn, readonly)
     configure_postgres(db.queries.core, target, readonly)(conn)
     if db.queries.core.current_schema(conn) is None:
         path = db.queries.core.search_path(conn)

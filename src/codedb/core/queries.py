@@ -24,7 +24,7 @@ from ..errors import QueryFileError
 from .resources import resource_dir
 
 DIALECTS = ("sqlite", "postgresql")
-_ADAPTERS = {"sqlite": SQLite3Adapter, "postgresql": PyFormatAdapter}
+_ADAPTERS: dict[str, Any] = {"sqlite": SQLite3Adapter, "postgresql": PyFormatAdapter}
 
 
 def _read_file(loader: QueryLoader, path: Path) -> dict[str, QueryDatum]:
@@ -79,8 +79,9 @@ class DomainQueries:
     first, then the others by name), so a command parses only the files it uses: `codedb
     stats` reads the tables files alone, whatever the number of domains."""
 
-    def __init__(self, dialect: str, folder: Path):
+    def __init__(self, dialect: str, folder: Path, adapter: Any = None):
         self._dialect = dialect
+        self._adapter = adapter or _ADAPTERS[dialect]
         self._folder = folder
         files = sorted(folder.glob("*.sql"), key=lambda p: (p.name != "tables.sql", p.name))
         self._pending = list(files)
@@ -99,7 +100,7 @@ class DomainQueries:
                         f"{override}: {name} overrides no query of {self._folder.name}/{path.name}"
                     )
                 data[name] = datum
-        queries = Queries(_ADAPTERS[self._dialect]()).load_from_list(list(data.values()))
+        queries = Queries(self._adapter()).load_from_list(list(data.values()))
         self._loaded.append(queries)
         for name in queries.available_queries:
             self._names.setdefault(name, queries)
@@ -122,14 +123,15 @@ class DomainQueries:
 
 
 @cache
-def load_queries(dialect: str) -> SimpleNamespace:
-    """The queries of `dialect`: an attribute per domain (each file parsed on first use)."""
+def load_queries(dialect: str, adapter: Any = None) -> SimpleNamespace:
+    """The queries of `dialect`: an attribute per domain (each file parsed on first use),
+    for the dialect's driver or for the aiosql `adapter` class given (codedb.aio's)."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}")
     root = resource_dir("sql")
     return SimpleNamespace(
         **{
-            folder.name: DomainQueries(dialect, folder)
+            folder.name: DomainQueries(dialect, folder, adapter)
             for folder in sorted(p for p in root.iterdir() if p.is_dir())
         }
     )

@@ -1,0 +1,226 @@
+"""codedb's async API: the domains, records and errors of codedb.connect, with async methods,
+for asyncio services (ASGI apps, bots, workers).
+
+    import codedb.aio
+
+    async with codedb.aio.connect("code_db.sqlite") as db:      # or postgresql://...
+        await db.run(codedb.migrate)                           # any synchronous codedb call
+        f = await db.functions.add("fib", "Fibonacci", "def fib(n): ...")
+        found = await db.functions.search_text("fib")
+        async with db.transaction():                           # all or nothing
+            await db.projects.create("demo", user_id=...)
+        async with db.metrics.timed("job"):                    # the API's own blocks
+            ...
+
+Every public method of every domain API (db.functions, db.projects, ...) is here, as a
+coroutine with the same arguments, returning the same attrs records and raising the same
+codedb errors. The queries are sql/'s, run by aiosqlite (SQLite) or psycopg's
+AsyncConnection (PostgreSQL) through aiosql's async adapters; the domain code between them is
+the synchronous API's own, run in a greenlet (codedb.core.bridge), so the two cannot drift.
+
+One AsyncDatabase is one connection: tasks that share it take turns, a call at a time, and a
+`transaction()` block keeps it for its task until the block ends. Inside the block, use the
+database from that task only (a task it starts and waits for would wait for the block).
+For calls that run at the same time, open a connection per task or per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+from collections.abc import AsyncIterator, Callable, Generator
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from .core.api import DomainAPI
+from .core.bridge import BridgedDatabase, SyncConnection, await_, run_sync
+from .core.db import Database, connect_postgres, connect_sqlite, sqlite_arguments
+from .core.target import Target, resolve_target
+
+T = TypeVar("T")
+
+__all__ = ["AsyncDatabase", "connect"]
+
+
+class _TaskLock:
+    """A lock that the task holding it may take again (a call inside its own transaction)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._depth = 0
+
+    async def __aenter__(self) -> None:
+        task = asyncio.current_task()
+        if self._owner is not task or task is None:
+            await self._lock.acquire()
+            self._owner = task
+        self._depth += 1
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+            self._lock.release()
+
+
+class AsyncDatabase:
+    """An open codedb database with async methods (see the module docstring)."""
+
+    def __init__(self, db: Database):
+        self._db = db
+        self._turn = _TaskLock()
+
+    def __repr__(self) -> str:
+        return f"<codedb.aio.AsyncDatabase {self._db.dialect} {self._db.target.display}>"
+
+    @property
+    def target(self) -> Target:
+        return self._db.target
+
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
+
+    @property
+    def readonly(self) -> bool:
+        return self._db.readonly
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._db.in_transaction
+
+    async def __aenter__(self) -> AsyncDatabase:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self.run(Database.close)
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(db, *args, **kwargs)` with this connection's synchronous Database: codedb's
+        functions that take one (codedb.migrate, codedb.status, codedb.check) or code of
+        your own over db.queries, run as the API's methods run."""
+        return await self._call(fn, self._db, *args, **kwargs)
+
+    async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        async with self._turn:
+            return await run_sync(fn, *args, **kwargs)
+
+    @asynccontextmanager
+    async def _block(self, block: Any) -> AsyncIterator[Any]:
+        """A synchronous context manager of the API, entered and left on the loop."""
+        async with self._turn:
+            value = await run_sync(block.__enter__)
+            try:
+                yield value
+            except BaseException as exc:
+                if not await run_sync(block.__exit__, type(exc), exc, exc.__traceback__):
+                    raise
+            else:
+                await run_sync(block.__exit__, None, None, None)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncDatabase]:
+        """All or nothing: commit when the block ends, roll back if it raises; nested blocks
+        are savepoints."""
+        async with self._block(self._db.transaction()):
+            yield self
+
+    def __getattr__(self, name: str) -> Any:
+        """A domain's API (db.functions, db.projects, ...) with async methods."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        api = getattr(self._db, name)
+        if not isinstance(api, DomainAPI):
+            raise AttributeError(f"'AsyncDatabase' object has no attribute {name!r}")
+        wrapped = self.__dict__[name] = AsyncAPI(self, api)
+        return wrapped
+
+
+class AsyncAPI:
+    """A domain API's public methods as coroutines; its context managers as async ones."""
+
+    def __init__(self, owner: AsyncDatabase, api: DomainAPI):
+        self._owner = owner
+        self._api = api
+
+    def __repr__(self) -> str:
+        return f"<async {type(self._api).__name__} of {self._owner!r}>"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        method = getattr(self._api, name)
+        if not callable(method):
+            return method
+        owner = self._owner
+        if inspect.isgeneratorfunction(inspect.unwrap(method)):  # a @contextmanager method
+
+            def block(*args: Any, **kwargs: Any) -> Any:
+                return owner._block(method(*args, **kwargs))
+
+            wrapped: Any = block
+        else:
+
+            async def call(*args: Any, **kwargs: Any) -> Any:
+                return await owner._call(method, *args, **kwargs)
+
+            wrapped = call
+        wrapped.__name__ = name
+        wrapped.__doc__ = method.__doc__
+        self.__dict__[name] = wrapped
+        return wrapped
+
+
+class _Connecting:
+    """What connect returns: awaited, an AsyncDatabase; in `async with`, one closed at the end."""
+
+    def __init__(self, target: Any, create: bool, readonly: bool):
+        self._args = (target, create, readonly)
+        self._db: AsyncDatabase | None = None
+
+    def __await__(self) -> Generator[Any, None, AsyncDatabase]:
+        return _open(*self._args).__await__()
+
+    async def __aenter__(self) -> AsyncDatabase:
+        self._db = await _open(*self._args)
+        return self._db
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._db is not None:
+            await self._db.close()
+
+
+def connect(
+    target: str | os.PathLike[str] | Target | None = None, *, create: bool = True, readonly: bool = False
+) -> _Connecting:
+    """Open a codedb database for asyncio: `db = await codedb.aio.connect(url)` (close it
+    with `await db.close()`), or `async with codedb.aio.connect(url) as db`. The target and
+    the options are codedb.connect's."""
+    return _Connecting(target, create, readonly)
+
+
+async def _open(target: Any, create: bool, readonly: bool) -> AsyncDatabase:
+    resolved = resolve_target(target)
+    if resolved.dialect == "postgresql":
+        db = await run_sync(connect_postgres, resolved, readonly, _psycopg, BridgedDatabase)
+    else:
+        db = await run_sync(connect_sqlite, resolved, create, readonly, _aiosqlite, BridgedDatabase)
+    return AsyncDatabase(db)
+
+
+def _aiosqlite(target: Target, readonly: bool) -> SyncConnection:
+    import aiosqlite
+
+    database, options = sqlite_arguments(target, readonly)
+    return SyncConnection(await_(aiosqlite.connect(database, **options)))
+
+
+def _psycopg(conninfo: str, **options: Any) -> SyncConnection:
+    from psycopg import AsyncConnection
+
+    return SyncConnection(await_(AsyncConnection.connect(conninfo, **options)))

@@ -1,0 +1,208 @@
+"""codedb.aio on both backends: what only an async caller shows (tasks sharing a connection,
+a transaction held across awaits, cancellation, the loop serving others while a statement
+waits). The domain behaviour itself runs through tests/library/test_library.py, whose bodies
+run on both APIs."""
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import codedb
+import codedb.aio
+from codedb.domains.library.records import Function
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+@pytest.fixture
+def ready(target: str) -> str:
+    with codedb.connect(target) as db:
+        codedb.migrate(db)
+    return target
+
+
+def test_the_same_records_and_errors_as_the_sync_api(ready: str) -> None:
+    async def main() -> tuple[Any, ...]:
+        async with codedb.aio.connect(ready) as db:
+            added = await db.functions.add("fib", "Fibonacci", "def fib(n): return n", ["math"], ["rec"])
+            got = await db.functions.get(added.function_id)
+            with pytest.raises(codedb.NotFound, match="function nope not found"):
+                await db.functions.get("nope")
+            with pytest.raises(codedb.InvalidInput, match="empty function name"):
+                await db.functions.add(" ")
+            hits = await db.functions.search_text("fib")
+            return added, got, hits, db.in_transaction
+
+    added, got, hits, in_transaction = run(main())
+    assert isinstance(added, Function) and got == added and not in_transaction
+    assert [h.function_id for h in hits] == [added.function_id]
+    with codedb.connect(ready) as db:  # what the async API wrote, the sync one reads
+        assert db.functions.get(added.function_id) == added
+        assert db.functions.get_summary(added.function_id).modules == ("math",)
+
+
+def test_a_transaction_block_is_all_or_nothing_and_keeps_other_tasks_out(ready: str) -> None:
+    seen: list[str] = []
+
+    async def main() -> int:
+        async with codedb.aio.connect(ready) as db:
+            inside = asyncio.Event()
+            go_on = asyncio.Event()
+
+            async def writer() -> None:
+                async with db.transaction():
+                    await db.functions.add("first")
+                    inside.set()
+                    await go_on.wait()  # another task wants the connection meanwhile
+                    await db.functions.add("second")
+                    seen.append("committing")
+
+            async def reader() -> None:
+                await inside.wait()
+                go_on.set()
+                count = await db.functions.count()  # waits for the writer's block to end
+                seen.append(f"reader saw {count}")
+
+            await asyncio.gather(writer(), reader())
+            with pytest.raises(RuntimeError, match="boom"):
+                async with db.transaction():
+                    await db.functions.add("rolled back")
+                    raise RuntimeError("boom")
+            return int(await db.functions.count())
+
+    assert run(main()) == 2
+    assert seen == ["committing", "reader saw 2"]
+
+
+def test_a_cancelled_task_leaves_nothing_and_the_connection_usable(ready: str) -> None:
+    async def main() -> tuple[int, bool, int]:
+        async with codedb.aio.connect(ready) as db:
+            started = asyncio.Event()
+
+            async def slow() -> None:
+                async with db.transaction():
+                    await db.functions.add("never committed")
+                    started.set()
+                    await asyncio.sleep(60)
+
+            task = asyncio.create_task(slow())
+            await started.wait()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            count = await db.functions.count()
+            await db.functions.add("after")
+            return count, db.in_transaction, await db.functions.count()
+
+    assert run(main()) == (0, False, 1)
+    with codedb.connect(ready) as db:
+        assert [s.name for s in db.functions.list()] == ["after"]
+
+
+def test_the_loop_serves_other_tasks_while_a_statement_waits(ready: str, backend: str) -> None:
+    """While the driver waits (for SQLite's write lock held by another connection, for the
+    server's pg_sleep), a ticker task goes on running: the wait does not block the loop."""
+    hold = threading.Event()
+
+    def hold_the_write_lock() -> None:
+        if backend == "sqlite":
+            other = sqlite3.connect(ready, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            hold.set()
+            threading.Event().wait(0.5)
+            other.execute("ROLLBACK")
+            other.close()
+
+    async def main() -> tuple[int, int]:
+        async with codedb.aio.connect(ready) as db:
+            ticks = 0
+            done = asyncio.Event()
+
+            async def ticker() -> None:
+                nonlocal ticks
+                while not done.is_set():
+                    ticks += 1
+                    await asyncio.sleep(0.01)
+
+            async def waiting_call() -> int:
+                if backend == "sqlite":
+                    thread = threading.Thread(target=hold_the_write_lock)
+                    thread.start()
+                    hold.wait()
+                    try:
+                        await db.functions.add("waited for the lock")
+                    finally:
+                        thread.join()
+                else:
+                    await db.run(lambda d: d.conn.execute("SELECT pg_sleep(0.5)").fetchall())
+                return ticks
+
+            tick_task = asyncio.create_task(ticker())
+            start_ticks = ticks
+            ticks_when_done = await waiting_call()
+            done.set()
+            await tick_task
+            return start_ticks, ticks_when_done
+
+    start_ticks, ticks_when_done = run(main())
+    assert ticks_when_done - start_ticks >= 5  # a blocked loop would have ticked at most once
+
+
+def test_blocks_of_the_api_are_async_blocks(ready: str) -> None:
+    async def main() -> list[Any]:
+        async with codedb.aio.connect(ready) as db:
+            async with db.metrics.timed("job"):
+                await asyncio.sleep(0)
+            with pytest.raises(ValueError):
+                async with db.metrics.timed("failing job"):
+                    raise ValueError("bad")
+            return [(s.operation, s.count, s.errors) for s in await db.metrics.summary()]
+
+    assert sorted(run(main())) == [("failing job", 1, 1), ("job", 1, 0)]
+
+
+def test_run_hands_code_the_synchronous_database(target: str) -> None:
+    async def main() -> tuple[Any, ...]:
+        async with codedb.aio.connect(target) as db:
+            applied = await db.run(codedb.migrate)
+            status = await db.run(codedb.status)
+            return applied, status.pending
+
+    applied, pending = run(main())
+    assert applied and pending == ()
+    with codedb.connect(target) as db:
+        assert codedb.status(db).pending == ()
+
+
+def test_connect_errors_and_read_only(ready: str, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.sqlite"
+
+    async def main() -> None:
+        with pytest.raises(codedb.ConnectError, match="does not exist; create it"):
+            await codedb.aio.connect(missing, create=False)
+        async with codedb.aio.connect(ready, readonly=True) as db:
+            assert await db.functions.count() == 0
+            with pytest.raises(codedb.DatabaseError, match="read-only|readonly"):
+                await db.functions.add("refused")
+        db = await codedb.aio.connect(ready)
+        await db.close()
+
+    run(main())
+    assert not missing.exists()
+
+
+def test_the_bridged_database_refuses_use_outside_the_async_api(ready: str) -> None:
+    async def main() -> None:
+        async with codedb.aio.connect(ready) as db:
+            with pytest.raises(RuntimeError, match="outside codedb.aio; await its methods"):
+                db._db.functions.count()
+            with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+                db.nothing  # noqa: B018
+
+    run(main())
