@@ -635,6 +635,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--writer-counts", default="1,2,4,8", help="concurrent writers on one file (1,2,4,8)")
     parser.add_argument("--writer-seconds", type=float, help="seconds per writer count (2; --full: 5)")
+    parser.add_argument(
+        "--growth-sizes", help="functions at which to report the file's size (default 100k; --full: 1M)"
+    )
+    parser.add_argument("--aio-functions", type=int, default=2000, help="functions under the async calls")
+    parser.add_argument("--aio-calls", type=int, default=500, help="calls per run, async against sync")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -709,6 +714,18 @@ def main(argv: list[str] | None = None) -> int:
             args.writer_seconds or (5.0 if args.full else 2.0),
             args.postgres,
         )
+        from .filesize import grow
+
+        growth_sizes = (
+            [int(n) for n in args.growth_sizes.split(",")]
+            if args.growth_sizes
+            else ([1_000_000] if args.full else [100_000])
+        )
+        print("\nthe size of one SQLite file as the library grows (search benchmark's functions):")
+        growth_rows = grow(Path(tmp) / "growth.sqlite", sorted(growth_sizes))
+        from .aio import run_aio
+
+        aio_rows = run_aio(Path(tmp), args.postgres, args.aio_functions, args.aio_calls)
         print("\nthe old tool's API (codedb.compat) against the library API it adapts:")
         compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
@@ -739,6 +756,8 @@ def main(argv: list[str] | None = None) -> int:
                     "assistant": assistant_rows,
                     "search": search_rows,
                     "writers": writer_rows,
+                    "growth": growth_rows,
+                    "aio": aio_rows,
                 },
                 indent=2,
             )

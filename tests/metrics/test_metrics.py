@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 import codedb
 from conftest import CLI, db_snapshot, snapshot
 
-NOW = datetime.now(UTC).replace(tzinfo=None)
-
 
 def nearest_rank(values: list[float], percent: int) -> float:
     ordered = sorted(values)
@@ -28,8 +26,9 @@ def nearest_rank(values: list[float], percent: int) -> float:
 @given(durations=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=60))
 def test_percentiles_are_exact_nearest_rank(db: codedb.Database, durations: list[float]) -> None:
     db.clear_tables()
+    now = datetime.now(UTC).replace(tzinfo=None)
     for n, duration in enumerate(durations):
-        db.metrics.record("op", duration, success=n % 3 != 0, at=NOW - timedelta(seconds=n))
+        db.metrics.record("op", duration, success=n % 3 != 0, at=now - timedelta(seconds=n))
     db.metrics.record("other", 1.0)
     (summary,) = db.metrics.summary("op")
     assert summary.count == len(durations)
@@ -46,13 +45,14 @@ def test_percentiles_are_exact_nearest_rank(db: codedb.Database, durations: list
 
 
 def test_windows_slowest_and_prune(db: codedb.Database) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)  # this test's own: a slow suite ran minutes before it
     rng = random.Random(3)
     for n in range(40):
-        db.metrics.record("build", rng.uniform(1, 100), at=NOW - timedelta(hours=n))
-    db.metrics.record("build", 500.0, at=NOW - timedelta(days=30))
-    db.metrics.record("test", 5.0, at=NOW - timedelta(minutes=1))
+        db.metrics.record("build", rng.uniform(1, 100), at=now - timedelta(hours=n))
+    db.metrics.record("build", 500.0, at=now - timedelta(days=30))
+    db.metrics.record("test", 5.0, at=now - timedelta(minutes=1))
     assert db.metrics.summary("build", window="24h")[0].count == 24
-    assert db.metrics.summary("build", since=NOW - timedelta(days=31))[0].max_ms == 500.0
+    assert db.metrics.summary("build", since=now - timedelta(days=31))[0].max_ms == 500.0
     assert db.metrics.summary("nothing") == []
     slowest = db.metrics.slowest("build", limit=3)
     assert [m.duration_ms for m in slowest][0] == 500.0 and len(slowest) == 3

@@ -49,6 +49,12 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "1,2",
             "--writer-seconds",
             "0.5",
+            "--growth-sizes",
+            "300,600",
+            "--aio-functions",
+            "100",
+            "--aio-calls",
+            "10",
             "--json",
             str(out),
         ],
@@ -94,6 +100,12 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert [row["writers"] for row in data["writers"]] == [1, 2]
     for row in data["writers"]:
         assert row["commits_per_second"] > 0 and row["p99_ms"] >= row["p50_ms"] > 0
+    assert [row["functions"] for row in data["growth"]] == [300, 600]
+    assert 0 < data["growth"][0]["bytes"] <= data["growth"][1]["bytes"]
+    assert all(0 < row["index"] < row["bytes"] for row in data["growth"])
+    aio = {row["operation"] for row in data["aio"]}
+    assert aio == {"get", "get_summary", "list 20", "search_text", "add"}
+    assert all(row["sync"] > 0 and row["async"] > 0 for row in data["aio"])
     search = {row["operation"]: row for row in data["search"]}
     assert set(search) == {
         "bulk add",
