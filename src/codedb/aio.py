@@ -34,7 +34,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from .core.api import DomainAPI
-from .core.bridge import BridgedDatabase, SyncConnection, await_, run_sync
+from .core.bridge import Bridge, BridgedDatabase, SyncConnection, await_, run_sync
 from .core.db import Database, connect_postgres, connect_sqlite, sqlite_arguments
 from .core.target import Target, resolve_target
 
@@ -71,6 +71,7 @@ class AsyncDatabase:
     def __init__(self, db: Database):
         self._db = db
         self._turn = _TaskLock()
+        self._bridge = Bridge()
 
     def __repr__(self) -> str:
         return f"<codedb.aio.AsyncDatabase {self._db.dialect} {self._db.target.display}>"
@@ -108,20 +109,21 @@ class AsyncDatabase:
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         async with self._turn:
-            return await run_sync(fn, *args, **kwargs)
+            return await self._bridge.run(fn, *args, **kwargs)
 
     @asynccontextmanager
     async def _block(self, block: Any) -> AsyncIterator[Any]:
         """A synchronous context manager of the API, entered and left on the loop."""
         async with self._turn:
-            value = await run_sync(block.__enter__)
+            run = self._bridge.run
+            value = await run(block.__enter__)
             try:
                 yield value
             except BaseException as exc:
-                if not await run_sync(block.__exit__, type(exc), exc, exc.__traceback__):
+                if not await run(block.__exit__, type(exc), exc, exc.__traceback__):
                     raise
             else:
-                await run_sync(block.__exit__, None, None, None)
+                await run(block.__exit__, None, None, None)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncDatabase]:

@@ -33,7 +33,17 @@ T = TypeVar("T")
 
 
 class _Bridged(greenlet):
-    """A greenlet that run_sync started: the only place await_ may be called from."""
+    """A Bridge's greenlet: the only place await_ may be called from."""
+
+
+class _Done:
+    """What a Bridge's greenlet hands back when its call has ended: a result or an error."""
+
+    __slots__ = ("error", "value")
+
+    def __init__(self, value: Any = None, error: BaseException | None = None):
+        self.value = value
+        self.error = error
 
 
 def await_(awaitable: Awaitable[T]) -> T:
@@ -45,18 +55,46 @@ def await_(awaitable: Awaitable[T]) -> T:
     return current.parent.switch(awaitable)
 
 
+class Bridge:
+    """One greenlet that runs synchronous calls, one at a time, for the event loop: made once
+    and switched into for each call (a new greenlet per call would cost 15 us of the 20 us
+    that a bridged call adds)."""
+
+    def __init__(self) -> None:
+        self._greenlet = _Bridged(self._serve)
+
+    @staticmethod
+    def _serve(fn: Callable[..., Any], args: Any, kwargs: Any) -> None:
+        while True:
+            try:
+                done = _Done(fn(*args, **kwargs))
+            except BaseException as exc:  # handed to the caller on the loop
+                done = _Done(error=exc)
+            fn, args, kwargs = getcurrent().parent.switch(done)
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run the synchronous `fn` in the greenlet, awaiting each awaitable it hands to
+        await_; its result, or its exception raised here. Callers take turns (one call at a
+        time per Bridge)."""
+        worker = self._greenlet
+        worker.parent = getcurrent()
+        handed = worker.switch(fn, args, kwargs)
+        while not isinstance(handed, _Done):
+            try:
+                value = await handed
+            except BaseException:
+                handed = worker.throw(*sys.exc_info())
+            else:
+                handed = worker.switch(value)
+        if handed.error is not None:
+            error, handed.error = handed.error, None
+            raise error
+        return handed.value
+
+
 async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run the synchronous `fn` in a greenlet, awaiting each awaitable it hands to await_."""
-    child = _Bridged(fn, getcurrent())
-    result = child.switch(*args, **kwargs)
-    while not child.dead:
-        try:
-            value = await result
-        except BaseException:
-            result = child.throw(*sys.exc_info())
-        else:
-            result = child.switch(value)
-    return result
+    """Run the synchronous `fn` in a greenlet of its own (see Bridge)."""
+    return await Bridge().run(fn, *args, **kwargs)
 
 
 async def _collect(rows: AsyncIterator[Any]) -> list[Any]:
