@@ -13,17 +13,21 @@ functions and projects, search the library. Run it under any ASGI server:
 Answers are JSON. A codedb error becomes its HTTP status with {"error": the one-line
 message}: 400 bad input, 404 not found, 409 conflict; a route that does not exist is a 404,
 a method a route does not take a 405. The database must be initialised (`codedb init`).
+On PostgreSQL, requests share a pool of CODEDB_POOL_SIZE connections (4) and run at the same
+time; on SQLite, one connection serves them in turn (SQLite takes one writer at a time).
 """
 
 import json
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs
 
 import codedb
 import codedb.aio
 from codedb.core.convert import to_dict
+from codedb.core.target import resolve_target
 
 MAX_BODY = 1 << 20  # bytes a request body may hold
 
@@ -41,11 +45,36 @@ STATUS = {codedb.InvalidInput: 400, codedb.NotFound: 404, codedb.AmbiguousId: 40
 
 
 class App:
-    """The service: one codedb.aio connection, opened at startup, closed at shutdown."""
+    """The service: a pool of codedb.aio connections (PostgreSQL) or one connection (SQLite),
+    opened at startup, closed at shutdown."""
 
-    def __init__(self, target: str | None = None):
+    def __init__(self, target: str | None = None, pool_size: int = 4):
         self.target = target
+        self.pool_size = pool_size
         self.db: codedb.aio.AsyncDatabase | None = None
+        self.pool: codedb.aio.AsyncPool | None = None
+
+    async def start(self) -> None:
+        if resolve_target(self.target).dialect == "postgresql":
+            self.pool = await codedb.aio.pool(self.target, size=self.pool_size)
+        else:
+            self.db = await codedb.aio.connect(self.target, create=False)
+
+    async def stop(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
+        if self.db is not None:
+            await self.db.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[codedb.aio.AsyncDatabase]:
+        if self.pool is not None:
+            async with self.pool.connection() as db:
+                yield db
+        elif self.db is not None:
+            yield self.db
+        else:
+            raise HTTPError(503, "the service has not started; run it under an ASGI server")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -58,23 +87,21 @@ class App:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 try:
-                    self.db = await codedb.aio.connect(self.target, create=False)
+                    await self.start()
                 except codedb.CodedbError as exc:
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self.db is not None:
-                    await self.db.close()
+                await self.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
     async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         try:
-            if self.db is None:
-                raise HTTPError(503, "the service has not started; run it under an ASGI server")
             query = {k: v[-1] for k, v in parse_qs(scope.get("query_string", b"").decode()).items()}
-            status, answer = await self.route(scope["method"], scope["path"], query, receive)
+            async with self.connection() as db:
+                status, answer = await route(db, scope["method"], scope["path"], query, receive)
         except HTTPError as exc:
             status, answer = exc.status, {"error": str(exc)}
         except codedb.CodedbError as exc:
@@ -84,51 +111,52 @@ class App:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def route(self, method: str, path: str, query: dict[str, str], receive: Receive) -> tuple[int, Any]:
-        db = self.db
-        assert db is not None
-        parts = [p for p in path.split("/") if p]
-        if parts == ["functions"]:
-            if method == "GET":
-                listed = await db.functions.list(
-                    query.get("module"), query.get("tag"), limit=number(query, "limit", 50),
-                    offset=number(query, "offset", 0),
-                )  # fmt: skip
-                return 200, [to_dict(f) for f in listed]
-            if method == "POST":
-                given = await body(receive)
-                added = await db.functions.add(
-                    given.get("name", ""), given.get("description", ""), given.get("code", ""),
-                    modules=given.get("modules", ()), tags=given.get("tags", ()),
-                )  # fmt: skip
-                return 201, to_dict(added)
-            raise HTTPError(405, f"{method} is not allowed on /functions; use GET or POST")
-        if len(parts) == 2 and parts[0] == "functions":
-            allow(method, "GET", path)
-            return 200, to_dict(await db.functions.get(await db.functions.resolve(parts[1])))
-        if parts == ["search"]:
-            allow(method, "GET", path)
-            hits = await db.functions.search_text(query.get("q", ""), limit=number(query, "limit", 20))
-            return 200, [to_dict(h) for h in hits]
-        if parts == ["projects"]:
-            if method == "GET":
-                page = await db.projects.list(
-                    status=query.get("status"), limit=number(query, "limit", 50), after=query.get("after")
-                )
-                return 200, {
-                    "projects": [to_dict(p) for p in page.projects],
-                    "total": page.total,
-                    "next_cursor": page.next_cursor,
-                }
-            if method == "POST":
-                given = await body(receive)
-                created = await db.projects.create(
-                    given.get("name", ""), given.get("description", ""),
-                    user_id=given.get("user_id"), project_type=given.get("project_type", ""),
-                )  # fmt: skip
-                return 201, to_dict(created)
-            raise HTTPError(405, f"{method} is not allowed on /projects; use GET or POST")
-        raise HTTPError(404, f"no route {path}; see the routes in examples/asgi_app.py")
+
+async def route(
+    db: codedb.aio.AsyncDatabase, method: str, path: str, query: dict[str, str], receive: Receive
+) -> tuple[int, Any]:
+    parts = [p for p in path.split("/") if p]
+    if parts == ["functions"]:
+        if method == "GET":
+            listed = await db.functions.list(
+                query.get("module"), query.get("tag"), limit=number(query, "limit", 50),
+                offset=number(query, "offset", 0),
+            )  # fmt: skip
+            return 200, [to_dict(f) for f in listed]
+        if method == "POST":
+            given = await body(receive)
+            added = await db.functions.add(
+                given.get("name", ""), given.get("description", ""), given.get("code", ""),
+                modules=given.get("modules", ()), tags=given.get("tags", ()),
+            )  # fmt: skip
+            return 201, to_dict(added)
+        raise HTTPError(405, f"{method} is not allowed on /functions; use GET or POST")
+    if len(parts) == 2 and parts[0] == "functions":
+        allow(method, "GET", path)
+        return 200, to_dict(await db.functions.get(await db.functions.resolve(parts[1])))
+    if parts == ["search"]:
+        allow(method, "GET", path)
+        hits = await db.functions.search_text(query.get("q", ""), limit=number(query, "limit", 20))
+        return 200, [to_dict(h) for h in hits]
+    if parts == ["projects"]:
+        if method == "GET":
+            page = await db.projects.list(
+                status=query.get("status"), limit=number(query, "limit", 50), after=query.get("after")
+            )
+            return 200, {
+                "projects": [to_dict(p) for p in page.projects],
+                "total": page.total,
+                "next_cursor": page.next_cursor,
+            }
+        if method == "POST":
+            given = await body(receive)
+            created = await db.projects.create(
+                given.get("name", ""), given.get("description", ""),
+                user_id=given.get("user_id"), project_type=given.get("project_type", ""),
+            )  # fmt: skip
+            return 201, to_dict(created)
+        raise HTTPError(405, f"{method} is not allowed on /projects; use GET or POST")
+    raise HTTPError(404, f"no route {path}; see the routes in examples/asgi_app.py")
 
 
 def allow(method: str, allowed: str, path: str) -> None:
@@ -167,4 +195,4 @@ async def body(receive: Receive) -> dict[str, Any]:
     return given
 
 
-app = App(os.environ.get("CODEDB_URL"))
+app = App(os.environ.get("CODEDB_URL"), int(os.environ.get("CODEDB_POOL_SIZE", "4")))

@@ -21,7 +21,12 @@ the synchronous API's own, run in a greenlet (codedb.core.bridge), so the two ca
 One AsyncDatabase is one connection: tasks that share it take turns, a call at a time, and a
 `transaction()` block keeps it for its task until the block ends. Inside the block, use the
 database from that task only (a task it starts and waits for would wait for the block).
-For calls that run at the same time, open a connection per task or per request.
+For calls that run at the same time on PostgreSQL, share a pool:
+
+    pool = await codedb.aio.pool("postgresql://codedb@db/codedb", size=8)
+    async with pool.connection() as db:                        # an AsyncDatabase
+        await db.functions.list(limit=20)
+    await pool.close()
 """
 
 from __future__ import annotations
@@ -35,12 +40,13 @@ from typing import Any, TypeVar
 
 from .core.api import DomainAPI
 from .core.bridge import Bridge, BridgedDatabase, SyncConnection, await_, run_sync
-from .core.db import Database, connect_postgres, connect_sqlite, sqlite_arguments
+from .core.db import CONNECT_TIMEOUT_SECONDS, Database, connect_postgres, connect_sqlite, sqlite_arguments
+from .core.pool import WAIT_SECONDS, no_connection, pool_options, pool_target, unreachable
 from .core.target import Target, resolve_target
 
 T = TypeVar("T")
 
-__all__ = ["AsyncDatabase", "connect"]
+__all__ = ["AsyncDatabase", "AsyncPool", "connect", "pool"]
 
 
 class _TaskLock:
@@ -176,6 +182,81 @@ class AsyncAPI:
         wrapped.__doc__ = method.__doc__
         self.__dict__[name] = wrapped
         return wrapped
+
+
+class AsyncPool:
+    """Connections to one PostgreSQL database, `size` at most, handed out as AsyncDatabases
+    (psycopg_pool's AsyncConnectionPool, set up and checked as codedb.pool's connections)."""
+
+    def __init__(self, target: Target, size: int, readonly: bool, timeout: float):
+        from psycopg_pool import AsyncConnectionPool
+
+        from .core.bridge import bridged_queries
+        from .core.db import configure_postgres
+
+        self.target = target
+        self.readonly = readonly
+        self.timeout = timeout
+        setup = configure_postgres(bridged_queries("postgresql").core, target, readonly)
+
+        async def configure(conn: Any) -> None:
+            await run_sync(setup, SyncConnection(conn))
+
+        self._pool = AsyncConnectionPool(
+            **pool_options(target, size), configure=configure, check=AsyncConnectionPool.check_connection
+        )
+
+    def __repr__(self) -> str:
+        return f"<codedb.aio.AsyncPool {self.target.display} size={self._pool.max_size}>"
+
+    async def _open(self) -> AsyncPool:
+        from psycopg_pool import PoolTimeout
+
+        await self._pool.open()
+        try:
+            await self._pool.wait(timeout=min(self.timeout, CONNECT_TIMEOUT_SECONDS))
+        except PoolTimeout:
+            await self._pool.close()
+            raise unreachable(self.target) from None
+        return self
+
+    async def __aenter__(self) -> AsyncPool:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncDatabase]:
+        """An AsyncDatabase on a pooled connection, back in the pool when the block ends."""
+        from psycopg_pool import PoolTimeout
+
+        try:
+            async with self._pool.connection(timeout=self.timeout) as conn:
+                yield AsyncDatabase(BridgedDatabase(self.target, SyncConnection(conn), self.readonly))
+        except PoolTimeout as exc:
+            raise no_connection(self.target, self.timeout, exc) from None
+
+    def stats(self) -> dict[str, Any]:
+        """psycopg_pool's counters (connections made, lost, waiting requests...)."""
+        return dict(self._pool.get_stats())
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+async def pool(
+    target: str | Target | None = None,
+    size: int = 4,
+    *,
+    readonly: bool = False,
+    timeout: float = WAIT_SECONDS,
+) -> AsyncPool:
+    """A pool of at most `size` connections to the PostgreSQL database `target`, for asyncio:
+    `pool = await codedb.aio.pool(url, size=8)`, then `async with pool.connection() as db`;
+    the arguments are codedb.pool's. Each connection is checked when it is handed out: one
+    the server dropped is replaced, never given to the caller."""
+    return await AsyncPool(pool_target(target, size), size, readonly, timeout)._open()
 
 
 class _Connecting:

@@ -206,3 +206,78 @@ def test_the_bridged_database_refuses_use_outside_the_async_api(ready: str) -> N
                 db.nothing  # noqa: B018
 
     run(main())
+
+
+def test_tasks_share_an_async_pool(pg_schema_url: str) -> None:
+    with codedb.connect(pg_schema_url) as db:
+        codedb.migrate(db)
+
+    async def main() -> tuple[int, int, dict[str, Any]]:
+        async with await codedb.aio.pool(pg_schema_url, size=2) as pool:
+            busy, most = 0, 0
+
+            async def work(n: int) -> None:
+                nonlocal busy, most
+                for i in range(5):
+                    async with pool.connection() as db:
+                        busy += 1
+                        most = max(most, busy)
+                        async with db.transaction():
+                            await db.functions.add(f"t{n}_{i}", "", "pass", tags=[f"task{n}"])
+                            await asyncio.sleep(0.001)  # hold the connection across an await
+                        busy -= 1
+
+            await asyncio.gather(*(work(n) for n in range(4)))
+            async with pool.connection() as db:
+                return await db.functions.count(), most, pool.stats()
+
+    count, most, stats = run(main())
+    assert count == 20 and most == 2 and stats["pool_max"] == 2
+
+
+def test_an_async_pool_outlives_a_server_restart() -> None:
+    from pgcluster import cluster
+
+    with cluster() as server:
+        with codedb.connect(server.url) as db:
+            codedb.migrate(db)
+
+        async def before(pool: Any) -> None:
+            async with pool.connection() as first, pool.connection() as second:
+                await first.functions.add("before", "", "pass")
+                assert await second.functions.count() == 1
+
+        async def after(pool: Any) -> list[str]:
+            names = []
+            for _ in range(3):  # each checkout gets a working connection, never a dead one
+                async with pool.connection() as db:
+                    names.append([f.name for f in await db.functions.list()])
+            async with pool.connection() as db:
+                await db.functions.add("after", "", "pass")
+            return names
+
+        async def main() -> tuple[list[str], dict[str, Any]]:
+            pool = await codedb.aio.pool(server.url, size=2)
+            try:
+                await before(pool)
+                await asyncio.to_thread(server.restart)  # both pooled connections are now dead
+                return await after(pool), pool.stats()
+            finally:
+                await pool.close()
+
+        names, stats = run(main())
+        assert names == [["before"]] * 3 and stats.get("connections_lost", 0) >= 1
+
+
+def test_async_pool_refusals(tmp_path: Path) -> None:
+    from pgcluster import free_port
+
+    async def main() -> None:
+        with pytest.raises(codedb.InvalidInput, match="a pool is for PostgreSQL"):
+            await codedb.aio.pool(str(tmp_path / "x.sqlite"))
+        with pytest.raises(codedb.InvalidInput, match="1 connection or more"):
+            await codedb.aio.pool("postgresql://postgres@127.0.0.1/test", size=0)
+        with pytest.raises(codedb.ConnectError, match="cannot connect to .*check the URL"):
+            await codedb.aio.pool(f"postgresql://postgres@127.0.0.1:{free_port()}/none", size=1, timeout=1)
+
+    run(main())

@@ -114,11 +114,26 @@ def test_the_service_lists_and_creates_functions_and_projects(target: str) -> No
         assert (await client.request("GET", "/nothing"))[0] == 404
         status, error = await client.request("POST", "/functions", b"x" * (1 << 20 + 1), chunks=4)
         assert status == 413
+        many = await asyncio.gather(
+            *(client.request("POST", "/functions", {"name": f"f{n}", "tags": ["many"]}) for n in range(8))
+        )  # requests at the same time: a pool's connections on PostgreSQL, turns on SQLite
+        assert [status for status, _ in many] == [201] * 8
+        assert len((await client.request("GET", "/functions?tag=many"))[1]) == 8
         assert (await life.event("shutdown"))["type"] == "lifespan.shutdown.complete"
 
     asyncio.run(main())
     with codedb.connect(target) as db:  # what the service wrote is in the database
-        assert [s.name for s in db.functions.list()] == ["fib"]
+        assert sorted(s.name for s in db.functions.list()) == [
+            "f0",
+            "f1",
+            "f2",
+            "f3",
+            "f4",
+            "f5",
+            "f6",
+            "f7",
+            "fib",
+        ]
         assert db.projects.list().total == 1
 
 

@@ -34,29 +34,17 @@ class Pool:
         self.target = target
         self.readonly = readonly
         self.timeout = timeout
-        self._configure = configure_postgres(load_queries("postgresql").core, target, readonly)
         self._pool = ConnectionPool(
-            target.conninfo,
-            min_size=1,
-            max_size=size,
-            kwargs={
-                "autocommit": True,
-                "connect_timeout": int(CONNECT_TIMEOUT_SECONDS),
-                **postgres_options(target),
-            },
-            configure=self._configure,
+            **pool_options(target, size),
+            configure=configure_postgres(load_queries("postgresql").core, target, readonly),
             check=ConnectionPool.check_connection,
-            name="codedb",
-            open=False,
         )
         self._pool.open()
         try:
             self._pool.wait(timeout=min(timeout, CONNECT_TIMEOUT_SECONDS))
         except PoolTimeout:
             self._pool.close()
-            raise ConnectError(
-                f"cannot connect to {target.display}; check the URL and that the server is running"
-            ) from None
+            raise unreachable(target) from None
 
     def __repr__(self) -> str:
         return f"<codedb.Pool {self.target.display} size={self._pool.max_size}>"
@@ -76,10 +64,7 @@ class Pool:
             with self._pool.connection(timeout=self.timeout) as conn:
                 yield Database(self.target, conn, self.readonly)
         except PoolTimeout as exc:
-            raise ConnectError(
-                f"no connection to {self.target.display} within {self.timeout:g} s "
-                f"({mask(first_line(exc))}); give the pool more connections or check the server"
-            ) from None
+            raise no_connection(self.target, self.timeout, exc) from None
 
     def stats(self) -> dict[str, Any]:
         """psycopg_pool's counters (connections made, lost, waiting requests...)."""
@@ -87,6 +72,45 @@ class Pool:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def pool_target(target: str | Target | None, size: Any) -> Target:
+    """The PostgreSQL target of a pool of `size` connections; InvalidInput for anything else."""
+    resolved = resolve_target(target)
+    if resolved.dialect != "postgresql":
+        raise InvalidInput(
+            f"a pool is for PostgreSQL, not {resolved.display}; open one codedb.connect per thread on SQLite"
+        )
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise InvalidInput(f"a pool needs 1 connection or more, not {size!r}")
+    return resolved
+
+
+def pool_options(target: Target, size: int) -> dict[str, Any]:
+    """What psycopg_pool's pools (the sync and the async one) take for codedb's connections."""
+    return {
+        "conninfo": target.conninfo,
+        "min_size": 1,
+        "max_size": size,
+        "kwargs": {
+            "autocommit": True,
+            "connect_timeout": int(CONNECT_TIMEOUT_SECONDS),
+            **postgres_options(target),
+        },
+        "name": "codedb",
+        "open": False,
+    }
+
+
+def unreachable(target: Target) -> ConnectError:
+    return ConnectError(f"cannot connect to {target.display}; check the URL and that the server is running")
+
+
+def no_connection(target: Target, timeout: float, exc: BaseException) -> ConnectError:
+    return ConnectError(
+        f"no connection to {target.display} within {timeout:g} s "
+        f"({mask(first_line(exc))}); give the pool more connections or check the server"
+    )
 
 
 def pool(
@@ -99,11 +123,4 @@ def pool(
     """A pool of at most `size` connections to the PostgreSQL database `target` (a URL; None
     means $CODEDB_URL); a checkout waits up to `timeout` seconds for a free connection (and
     the first connection as long, up to the connect timeout). See the module docstring."""
-    resolved = resolve_target(target)
-    if resolved.dialect != "postgresql":
-        raise InvalidInput(
-            f"a pool is for PostgreSQL, not {resolved.display}; open one codedb.connect per thread on SQLite"
-        )
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise InvalidInput(f"a pool needs 1 connection or more, not {size!r}")
-    return Pool(resolved, size, readonly, timeout)
+    return Pool(pool_target(target, size), size, readonly, timeout)
