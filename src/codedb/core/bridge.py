@@ -149,18 +149,22 @@ class SyncConnection:
     def close(self) -> None:
         await_(self.raw.close())
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> Any:
         """psycopg's transaction block (COMMIT at the end, ROLLBACK on an exception)."""
-        block = self.raw.transaction()
-        await_(block.__aenter__())
-        try:
-            yield
-        except BaseException as exc:
-            if not await_(block.__aexit__(type(exc), exc, exc.__traceback__)):
-                raise
-        else:
-            await_(block.__aexit__(None, None, None))
+        return _entered(self.raw.transaction())
+
+
+@contextmanager
+def _entered(block: Any) -> Iterator[Any]:
+    """An async context manager, entered and left from code in the bridge."""
+    value = await_(block.__aenter__())
+    try:
+        yield value
+    except BaseException as exc:
+        if not await_(block.__aexit__(type(exc), exc, exc.__traceback__)):
+            raise
+    else:
+        await_(block.__aexit__(None, None, None))
 
 
 def _raw(conn: Any) -> Any:
@@ -189,14 +193,8 @@ class BridgedQuery:
 
 @contextmanager
 def _cursor_block(block: Any) -> Iterator[SyncCursor]:
-    cursor = await_(block.__aenter__())
-    try:
+    with _entered(block) as cursor:
         yield SyncCursor(cursor)
-    except BaseException as exc:
-        if not await_(block.__aexit__(type(exc), exc, exc.__traceback__)):
-            raise
-    else:
-        await_(block.__aexit__(None, None, None))
 
 
 class BridgedDomainQueries:
