@@ -435,17 +435,20 @@ def _as_params(rows: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[
 
 def test_the_random_databases_reach_every_table() -> None:
     """A table no strategy fills would pass the round trips untested (a domain that forgot its
-    tests/<domain>/strategies.py). Over 25 draws each table gets rows many times over."""
+    tests/<domain>/strategies.py). Each table gets rows in some of 50 draws: how often depends
+    on how Hypothesis sizes its examples, which it also tunes by time (a loaded machine drew a
+    table into only 2 of 25), so the test asks for rows at all, which a table no strategy
+    fills never gets."""
     filled: dict[str, int] = dict.fromkeys(selected_tables(None), 0)
 
-    @settings(max_examples=25, database=None, deadline=None, derandomize=True)
+    @settings(max_examples=50, database=None, deadline=None, derandomize=True)
     @given(rows=libraries())
     def tally(rows: dict[str, list[dict[str, object]]]) -> None:
         for table, found in rows.items():
             filled[table] += bool(found)
 
     tally()
-    assert min(filled.values()) >= 3, filled
+    assert min(filled.values()) >= 1, filled
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
