@@ -300,7 +300,12 @@ def _aiosqlite(target: Target, readonly: bool) -> SyncConnection:
     import aiosqlite
 
     database, options = sqlite_arguments(target, readonly)
-    return SyncConnection(await_(aiosqlite.connect(database, **options)))
+    connection = aiosqlite.connect(database, **options)
+    # aiosqlite's thread would keep a process whose connection was never closed from exiting
+    # (Python waits for such threads before it collects anything). As a daemon it ends with
+    # the process, which SQLite survives as it survives a kill: what was not committed is not.
+    connection._thread.daemon = True
+    return SyncConnection(await_(connection))
 
 
 def _psycopg(conninfo: str, **options: Any) -> SyncConnection:

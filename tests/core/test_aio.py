@@ -281,3 +281,39 @@ def test_async_pool_refusals(tmp_path: Path) -> None:
             await codedb.aio.pool(f"postgresql://postgres@127.0.0.1:{free_port()}/none", size=1, timeout=1)
 
     run(main())
+
+
+def test_a_process_that_never_closes_its_connection_still_exits(tmp_path: Path) -> None:
+    """aiosqlite's thread would hold the process at exit; what an unfinished transaction wrote
+    is gone, as after a kill."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "left-open.sqlite"
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+        db.functions.add("kept")
+    script = (
+        "import asyncio, codedb.aio\n"
+        "async def main():\n"
+        f"    db = await codedb.aio.connect({str(path)!r})\n"
+        "    await db.functions.add('committed')\n"
+        "    block = db.transaction()\n"
+        "    await block.__aenter__()\n"
+        "    await db.functions.add('never committed')\n"
+        "    print('left open', flush=True)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout == "left open\n", done.stderr
+    with codedb.connect(path) as db:
+        assert sorted(f.name for f in db.functions.list()) == ["committed", "kept"]
+        assert codedb.check(db).findings == ()
