@@ -110,7 +110,9 @@ class AsyncDatabase:
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(db, *args, **kwargs)` with this connection's synchronous Database: codedb's
         functions that take one (codedb.migrate, codedb.status, codedb.check) or code of
-        your own over db.queries, run as the API's methods run."""
+        your own over db.queries, run as the API's methods run. What goes through `db`
+        waits without holding up the loop; what opens a connection of its own blocks the
+        loop while it runs (codedb.migrate's yoyo does): run that at startup."""
         return await self._call(fn, self._db, *args, **kwargs)
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
