@@ -46,7 +46,7 @@ from .core.target import Target, resolve_target
 
 T = TypeVar("T")
 
-__all__ = ["AsyncDatabase", "AsyncPool", "connect", "pool"]
+__all__ = ["AsyncDatabase", "AsyncPool", "connect", "pool", "reader"]
 
 
 class _TaskLock:
@@ -287,6 +287,14 @@ def connect(
     with `await db.close()`), or `async with codedb.aio.connect(url) as db`. The target and
     the options are codedb.connect's."""
     return _Connecting(target, create, readonly)
+
+
+def reader(
+    target: str | os.PathLike[str] | Target | None = None, *, read_url: str | None = None
+) -> _Connecting:
+    """codedb.reader for asyncio: a read-only connection to `read_url`, else
+    $CODEDB_READ_URL, else `target` (a replica may lag the primary; see codedb.reader)."""
+    return _Connecting(read_url or os.environ.get("CODEDB_READ_URL") or target, False, True)
 
 
 async def _open(target: Any, create: bool, readonly: bool) -> AsyncDatabase:

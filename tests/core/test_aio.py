@@ -317,3 +317,23 @@ def test_a_process_that_never_closes_its_connection_still_exits(tmp_path: Path) 
     with codedb.connect(path) as db:
         assert sorted(f.name for f in db.functions.list()) == ["committed", "kept"]
         assert codedb.check(db).findings == ()
+
+
+def test_reader_opens_the_read_url_read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    primary, replica = tmp_path / "primary.sqlite", tmp_path / "replica.sqlite"
+    for path, name in ((primary, "on the primary"), (replica, "on the replica")):
+        with codedb.connect(path) as db:
+            codedb.migrate(db)
+            db.functions.add(name)
+
+    async def names(opening: Any) -> list[str]:
+        async with opening as db:
+            assert db.readonly
+            with pytest.raises(codedb.DatabaseError, match="read-only|readonly"):
+                await db.functions.add("refused")
+            return [f.name for f in await db.functions.list()]
+
+    assert run(names(codedb.aio.reader(primary, read_url=str(replica)))) == ["on the replica"]
+    assert run(names(codedb.aio.reader(primary))) == ["on the primary"]
+    monkeypatch.setenv("CODEDB_READ_URL", str(replica))
+    assert run(names(codedb.aio.reader(primary))) == ["on the replica"]
