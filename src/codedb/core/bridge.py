@@ -122,8 +122,18 @@ class SyncCursor:
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
 
+    def execute(self, sql: str, params: Any = None) -> SyncCursor:
+        await_(self.raw.execute(sql, params))
+        return self
+
     def close(self) -> None:
         await_(self.raw.close())
+
+    def __enter__(self) -> SyncCursor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 class SyncConnection:
@@ -139,6 +149,10 @@ class SyncConnection:
 
     def execute(self, sql: str, params: Any = None) -> SyncCursor:
         return SyncCursor(await_(self.raw.execute(sql) if params is None else self.raw.execute(sql, params)))
+
+    def cursor(self, *args: Any, **kwargs: Any) -> SyncCursor:
+        """A cursor of the driver (psycopg: name=... makes a server-side one)."""
+        return SyncCursor(self.raw.cursor(*args, **kwargs))
 
     def commit(self) -> None:
         await_(self.raw.commit())

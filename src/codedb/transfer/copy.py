@@ -181,7 +181,7 @@ def _copy_table(
 ) -> tuple[int, int]:
     """Stream `name` from SRC into DST in batches; (rows, checksum) of what was read."""
     load = ddb.tables[name].load
-    stream = _source_records(sdb, name, batch)
+    stream = iter_records(sdb, name, batch)
     rows = checksum = 0
     while records := list(islice(stream, batch)):
         checksum = (checksum + sum(row_hash(r) for r in records)) % _MODULUS
@@ -194,20 +194,6 @@ def _copy_table(
         rows += added
         tick(added)
     return rows, checksum
-
-
-def _source_records(db: Database, name: str, batch: int) -> Iterator[Any]:
-    """Every row of `name` as records, read `batch` at a time. On PostgreSQL the table's dump
-    query runs in a server-side cursor (inside SRC's snapshot transaction): a plain one would
-    bring the whole table into memory at once."""
-    if db.dialect != "postgresql":
-        yield from iter_records(db, name)
-        return
-    bound = db.tables[name]
-    with db.conn.cursor(name=f"codedb_copy_{name}") as cursor:
-        cursor.execute(bound.dump.sql)
-        while rows := cursor.fetchmany(batch):
-            yield from (bound.record(*row) for row in rows)
 
 
 def _summary(records: Iterator[Any]) -> tuple[int, int]:

@@ -8,6 +8,7 @@ same dump twice adds nothing."""
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
@@ -35,12 +36,23 @@ def selected_tables(names: Iterable[str] | None) -> list[str]:
     return [name for name in known if not wanted or name in wanted]
 
 
-def iter_records(db: Database, table: str) -> Iterator[Any]:
-    """Every row of `table` as a record, in key order."""
+def iter_records(db: Database, table: str, batch: int = BATCH) -> Iterator[Any]:
+    """Every row of `table` as a record, in key order. On PostgreSQL the table's dump query
+    runs in a server-side cursor read `batch` rows at a time (a plain psycopg cursor brings
+    the whole table into memory first), inside the caller's transaction or one of its own."""
     bound = db.tables[table]
     cls = bound.record
-    for row in bound.dump(db.conn):
-        yield cls(*row)
+    if db.dialect != "postgresql":
+        for row in bound.dump(db.conn):
+            yield cls(*row)
+        return
+    with ExitStack() as stack:
+        if not db.in_transaction:  # a server-side cursor lives in a transaction
+            stack.enter_context(db.conn.transaction())
+        cursor = stack.enter_context(db.conn.cursor(name=f"codedb_{table}"))
+        cursor.execute(bound.dump.sql)
+        while rows := cursor.fetchmany(batch):
+            yield from (cls(*row) for row in rows)
 
 
 def iter_rows(db: Database, table: str) -> Iterator[dict[str, Any]]:
