@@ -1,8 +1,8 @@
 """The bridge under codedb.aio: the domain code, written once and synchronous, runs in a
 greenlet over an async driver (aiosqlite, psycopg's AsyncConnection).
 
-`run_sync(fn, ...)` is awaited on the event loop and runs `fn` in a greenlet. Wherever the
-code under `fn` reaches the driver (a query of sql/, a transaction's BEGIN), it hands the
+`Bridge.run(fn, ...)` is awaited on the event loop and runs `fn` in the Bridge's greenlet.
+Wherever the code under `fn` reaches the driver (a query of sql/, a transaction's BEGIN), it hands the
 driver's awaitable to `await_`, which switches back to the loop's side; the loop awaits it
 and switches back in with the result or the exception. The code between two queries runs as
 it does for the synchronous API, with the same checks, records and error messages, and the
@@ -243,9 +243,6 @@ class _Fetched:
 
     async def fetchone(self) -> Any:
         return self._rows.pop(0) if self._rows else None
-
-    async def close(self) -> None:
-        self._rows = []
 
 
 class AioSQLite(AioSQLiteAdapter):
