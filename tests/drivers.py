@@ -109,10 +109,6 @@ class Blocking:
             return _InBridge(self, getattr(self.adb._db, name))
         return _API(self, getattr(self.adb, name))
 
-    @property
-    def path(self) -> Any:
-        return self.adb.target.path
-
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """`fn(*args, **kwargs)`, synchronous code over the bridged database, run in the bridge."""
         return self.loop.run(self.adb._call(fn, *args, **kwargs))
