@@ -39,8 +39,15 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from .core.api import DomainAPI
-from .core.bridge import Bridge, BridgedDatabase, SyncConnection, await_, run_sync
-from .core.db import CONNECT_TIMEOUT_SECONDS, Database, connect_postgres, connect_sqlite, sqlite_arguments
+from .core.bridge import Bridge, BridgedDatabase, SyncConnection, await_, bridged_queries, run_sync
+from .core.db import (
+    CONNECT_TIMEOUT_SECONDS,
+    Database,
+    configure_postgres,
+    connect_postgres,
+    connect_sqlite,
+    sqlite_arguments,
+)
 from .core.pool import WAIT_SECONDS, no_connection, pool_options, pool_target, unreachable
 from .core.target import Target, resolve_target
 
@@ -192,9 +199,6 @@ class AsyncPool:
 
     def __init__(self, target: Target, size: int, readonly: bool, timeout: float):
         from psycopg_pool import AsyncConnectionPool
-
-        from .core.bridge import bridged_queries
-        from .core.db import configure_postgres
 
         self.target = target
         self.readonly = readonly
