@@ -352,7 +352,7 @@ class CodeDatabase:
         lines = ["digraph dependencies {"]
         lines += [f'    "{source}" -> "{target}";' for source, _, target, _ in self.db.dependencies.edges()]
         lines.append("}")
-        write_output(os.fspath(filepath), "\n".join(lines) + "\n", force=True, protected=self._protected())
+        write_output(os.fspath(filepath), "\n".join(lines) + "\n", force=True)
 
     # --- tests ----------------------------------------------------------------------------
 
@@ -417,12 +417,9 @@ class CodeDatabase:
 
     # --- files ----------------------------------------------------------------------------
 
-    def _protected(self) -> list[Path]:
-        return [self.db.path] if self.db.path else []
-
     def _written(self, filepath: str | os.PathLike[str], text: str) -> dict[str, Any]:
         """Write a new file atomically (never over an existing one); its path, size and hash."""
-        write_output(os.fspath(filepath), text, protected=self._protected())
+        write_output(os.fspath(filepath), text)
         data = Path(filepath).read_bytes()
         return {
             "success": True,

@@ -156,3 +156,86 @@ def test_everything_written_is_private_whatever_the_umask(lib: CLI, tmp_path: Pa
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     for path in [*(tmp_path / "csv" / "deep").iterdir(), *(tmp_path / "rot").iterdir()]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_no_file_of_any_command_lands_on_an_open_database(tmp_path: Path) -> None:
+    """Issue #22 item 1: the per-table files of a CSV folder export (and every other writer)
+    are refused when they would land on the database, by its path, a link or a hard link."""
+    folder = tmp_path / "cd2"
+    folder.mkdir()
+    cli = CLI(str(folder / "tag.csv"), tmp_path)
+    cli.ok("init")
+    cli.ok("add-function", "--name=f", "--code=x = 1", "--tags=t")
+    before = db_snapshot(cli.target)
+    assert cli.error("export", "--format=csv", "--table=tag", f"--output={folder}", "--force") == (
+        f"Error: {folder}/tag.csv is the database's own file; give another destination"
+    )
+    linked = tmp_path / "linked"
+    linked.symlink_to(folder)  # the database opened through a link to its folder
+    assert "is the database's own file" in CLI(str(linked / "tag.csv"), tmp_path).error(
+        "export", "--format=csv", "--table=tag", f"--output={folder}", "--force"
+    )
+    other = tmp_path / "other"
+    other.mkdir()
+    os.link(folder / "tag.csv", other / "function.csv")  # a hard link under another name
+    assert cli.error("export", "--format=csv", f"--output={other}", "--force") == (
+        f"Error: {other}/function.csv is the database's own file; give another destination"
+    )
+    # A project's generated file and a template named like the database, written to its folder.
+    project = cli.ok("projects", "create", "--name=p").split()[-1]
+    cli.ok("files", "save", project, "--path=tag.csv", "--content=evil")
+    assert "is the database's own file" in cli.error(
+        "projects", "export", project, f"--files={folder}", "--force"
+    )
+    content = tmp_path / "t.txt"
+    content.write_text("evil")
+    cli.ok("templates", "publish", "t", f"--content-file={content}")
+    assert "is the database's own file" in cli.error(
+        "templates", "install", "t", str(folder / "tag.csv"), "--force"
+    )
+    assert "is the database's own file" in cli.error("backup", str(other / "function.csv"), "--force")
+    after = db_snapshot(cli.target)
+    assert after["function"] == before["function"] and after["tag"] == before["tag"]
+    assert cli.ok("check").startswith("ok")
+
+
+def test_the_python_api_guards_every_open_database_not_only_its_own(tmp_path: Path) -> None:
+    import codedb
+
+    with codedb.connect(tmp_path / "a.sqlite") as a, codedb.connect(tmp_path / "b.sqlite") as b:
+        codedb.migrate(a)
+        codedb.migrate(b)
+        with pytest.raises(codedb.Conflict, match="is the database's own file"):
+            codedb.backup(b, tmp_path / "a.sqlite", force=True)
+        with pytest.raises(codedb.Conflict, match=r"\(-wal\)"):
+            codedb.backup(b, tmp_path / "a.sqlite-wal", force=True)
+    # Closed, the file is an ordinary file again: a backup may replace it when asked.
+    with codedb.connect(tmp_path / "b.sqlite") as b:
+        codedb.backup(b, tmp_path / "a.sqlite", force=True)
+
+
+def test_a_killed_rotated_backup_leaves_temporaries_the_next_run_removes(lib: CLI, tmp_path: Path) -> None:
+    """Issue #22 item 11: each rotated backup has a new name, so its temporary file is found
+    by codedb's pattern for this database and a dead process id, not by the name."""
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    stale = [
+        folder / f".code_db-20260101T000000000000Z.sqlite.{dead.stdout.strip()}.tmp",
+        folder / f".code_db-20260101T000000000000Z.sqlite.{dead.stdout.strip()}.tmp-journal",
+        folder / f".code_db-20260102T000000000000Z.json.enc.{dead.stdout.strip()}.tmp",
+    ]
+    kept = [
+        folder / f".code_db-20260101T000000000000Z.sqlite.{os.getppid()}.tmp",  # a live process's
+        folder / f".notes.sqlite.{dead.stdout.strip()}.tmp",  # not a rotated backup's
+        folder / f".staging-20260101T000000000000Z.sqlite.{dead.stdout.strip()}",  # not a temp name
+    ]
+    for path in stale + kept:
+        path.write_bytes(b"x" * 100)
+    lib.ok("backup", f"--to-dir={folder}")
+    secret = {"CODEDB_BACKUP_PASSPHRASE": "a long passphrase"}
+    lib.ok("backup", f"--to-dir={folder}", "--format=json", "--encrypt", env=secret)
+    assert [p for p in stale if p.exists()] == []
+    assert all(p.exists() for p in kept)

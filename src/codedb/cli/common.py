@@ -106,7 +106,7 @@ def split_names(values: Sequence[str] | None) -> list[str]:
     return [name.strip() for value in values or () for name in value.split(",") if name.strip()]
 
 
-def emit(db: Any, text: str, dest: str | None, force: bool, what: str | None = None) -> None:
+def emit(text: str, dest: str | None, force: bool, what: str | None = None) -> None:
     """Print `text`, or write it to the file `dest` (not "-") by the rules of every writer,
     never over the database's own files, and say so (`what`: what was written)."""
     from ..core.files import write_output
@@ -115,5 +115,5 @@ def emit(db: Any, text: str, dest: str | None, force: bool, what: str | None = N
     if not dest or dest == "-":
         sys.stdout.write(text)
         return
-    write_output(dest, text, force=force, protected=[db.path] if db.path else [])
+    write_output(dest, text, force=force)
     out(f"wrote {what + ' to ' if what else ''}{dest}")

@@ -141,7 +141,6 @@ def cmd_export(args: dict[str, Any]) -> int:
     tables = selected_tables(args["--table"])
     output = args["--output"] or "-"
     with open_db(args, replica=True) as db:
-        protected = [db.path] if db.path else []
         if fmt_name == "csv":
             if output == "-":
                 raise InvalidInput(
@@ -150,7 +149,7 @@ def cmd_export(args: dict[str, Any]) -> int:
             counts = write_csv(db, Path(output), tables, force=args["--force"])
         else:
             write = write_json if fmt_name == "json" else write_jsonl
-            with open_output(output, force=args["--force"], protected=protected) as stream:
+            with open_output(output, force=args["--force"]) as stream:
                 tick = progress_bar(0, "rows", args["--quiet"] or output == "-")
                 counts = write(db, stream, tables, tick)
     if output != "-":

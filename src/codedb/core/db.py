@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..errors import ConnectError, first_line
+from .files import hold_database, release_database
 from .queries import load_queries, load_tables
 from .target import Target, resolve_target
 
@@ -49,6 +50,9 @@ class Database:
         self.readonly = readonly
         self.queries: SimpleNamespace = load_queries(self.dialect)
         self._depth = 0
+        self._held = target.path
+        if self._held is not None:
+            hold_database(self._held)
 
     def __repr__(self) -> str:
         return f"<codedb.Database {self.dialect} {self.target.display}>"
@@ -74,6 +78,9 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+        if self._held is not None:
+            release_database(self._held)
+            self._held = None
 
     @property
     def path(self) -> Path | None:
@@ -248,7 +255,7 @@ def connect_sqlite(
         else:
             db.queries.core.configure_connection(conn)
     except sqlite3.DatabaseError as exc:
-        conn.close()
+        db.close()
         if "not a database" in str(exc) or "malformed" in str(exc):
             raise ConnectError(
                 f"{path} is not a SQLite database ({exc}); give the path of a codedb database"

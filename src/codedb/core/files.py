@@ -5,9 +5,10 @@
   a failed or killed write leaves the old file, or none, never half of one. Temporary files
   of processes that died are removed by the next write to the same place.
 - A writer never follows a symbolic link at its destination, never replaces anything but a
-  regular file (a FIFO, a device, a folder), never touches the database's own files (by
-  path, link or hard link, with their -wal, -shm and -journal), and replaces an existing
-  file only when asked (--force). `-` means standard output.
+  regular file (a FIFO, a device, a folder), never touches a database this process has open
+  (every SQLite file a Database opens is registered here, by path, link or hard link, with
+  its -wal, -shm and -journal: no caller has to remember to pass it), and replaces an
+  existing file only when asked (--force). `-` means standard output.
 - A reader takes regular files only (a FIFO would hang it), or `-` for standard input.
 """
 
@@ -26,6 +27,25 @@ from ..errors import Conflict, ConnectError, InvalidInput
 
 STDIO = "-"
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+# The SQLite files this process has open, with how many Databases hold each (core.db keeps it).
+_OPEN_DATABASES: dict[Path, int] = {}
+
+
+def hold_database(path: Path) -> None:
+    """Note that a Database has `path` open: no writer of this module may write onto it."""
+    key = Path(os.path.abspath(path))
+    _OPEN_DATABASES[key] = _OPEN_DATABASES.get(key, 0) + 1
+
+
+def release_database(path: Path) -> None:
+    """Note that a Database holding `path` closed."""
+    key = Path(os.path.abspath(path))
+    left = _OPEN_DATABASES.get(key, 0) - 1
+    if left > 0:
+        _OPEN_DATABASES[key] = left
+    else:
+        _OPEN_DATABASES.pop(key, None)
 
 
 def create_private_file(path: Path) -> None:
@@ -101,7 +121,7 @@ def check_destination(dest: Path, *, force: bool, protected: Iterable[Path] = ()
     """Refuse a destination codedb must not write (see the module docstring); return whether
     a file exists there (to be replaced: `force` was given)."""
     check_path(dest)
-    for own in protected:
+    for own in (*protected, *_OPEN_DATABASES):
         for suffix in SQLITE_SUFFIXES:
             if _same_place(dest, Path(f"{own}{suffix}")):
                 raise Conflict(
@@ -136,16 +156,20 @@ def temp_path(dest: Path) -> Path:
     return dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
 
 
-def clean_stale_temps(dest: Path) -> list[Path]:
-    """Remove temporary files of `dest` left by processes that no longer run."""
+def clean_stale_temps(dest: Path, kin: "re.Pattern[str] | None" = None) -> list[Path]:
+    """Remove temporary files of `dest` left by processes that no longer run; with `kin`,
+    those of every file of its folder whose name `kin` matches in full (the timestamped
+    names of rotated backups, of which a new run never writes the same one twice)."""
     removed = []
     try:
-        candidates = list(dest.parent.glob(f".{dest.name}.*.tmp*"))
+        candidates = list(dest.parent.glob(f".{dest.name if kin is None else ''}*.tmp*"))
     except OSError:
         return []
     for path in candidates:
         match = _TEMP.match(path.name)
-        if match and match["name"] == dest.name and not _alive(int(match["pid"])):
+        if match is None or _alive(int(match["pid"])):
+            continue
+        if match["name"] == dest.name if kin is None else kin.fullmatch(match["name"]):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed

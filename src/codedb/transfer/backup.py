@@ -17,7 +17,14 @@ from typing import IO, Any
 import attrs
 
 from ..core.db import BUSY_TIMEOUT_SECONDS, Database
-from ..core.files import create_private_file, make_private_dir, private_binary, private_open, staged
+from ..core.files import (
+    clean_stale_temps,
+    create_private_file,
+    make_private_dir,
+    private_binary,
+    private_open,
+    staged,
+)
 from ..core.progress import progress_bar
 from ..errors import CodedbError, InvalidInput
 from ..schema.migrations import require_schema
@@ -47,16 +54,23 @@ def rotated_name(directory: Path, db: Database, fmt: str, encrypted: bool = Fals
     return directory / f"{stem}-{datetime.now(UTC).strftime(STAMP_FORMAT)}{suffix}"
 
 
+def rotated_pattern(name: Path) -> "re.Pattern[str] | None":
+    """The names of the rotated backups of the database and format of `name` (one of them)."""
+    named = re.fullmatch(r"(.+)-\d{8}T\d{12}Z(\.[a-z]+(?:\.enc)?)", name.name)
+    if named is None:
+        return None
+    stem, suffix = named.groups()
+    return re.compile(re.escape(stem) + r"-\d{8}T\d{12}Z" + re.escape(suffix))
+
+
 def rotate(directory: Path, newest: Path, keep: int) -> tuple[Path, ...]:
     """Delete this database's oldest rotated backups beyond the `keep` newest. Only files
     whose whole name is codedb's pattern for this database and format count (STEM-<UTC
     stamp>.SUFFIX: never `STEM-notes.SUFFIX`, nor another database's `STEM-staging-...`);
     the backup just written is never deleted."""
-    named = re.fullmatch(r"(.+)-\d{8}T\d{12}Z(\.[a-z]+(?:\.enc)?)", newest.name)
-    if named is None:
+    pattern = rotated_pattern(newest)
+    if pattern is None:
         return ()
-    stem, suffix = named.groups()
-    pattern = re.compile(re.escape(stem) + r"-\d{8}T\d{12}Z" + re.escape(suffix))
     ours = sorted(
         p for p in directory.iterdir() if pattern.fullmatch(p.name) and p.is_file() and not p.is_symlink()
     )
@@ -105,11 +119,12 @@ def backup(
     if to_dir is not None:
         make_private_dir(to_dir)
         dest = rotated_name(to_dir, db, fmt, encrypted=passphrase is not None)
+        # A killed run's temporary file has a name no later run writes: clean by pattern.
+        clean_stale_temps(dest, rotated_pattern(dest))
     if dest is None:
         raise InvalidInput("give a destination file, or --to-dir=DIR")
     require_schema(db)
-    protected = [db.path] if db.path else []
-    with staged(dest, force=force, protected=protected) as temp:
+    with staged(dest, force=force) as temp:
         if passphrase is not None:
             with private_binary(temp) as raw:
                 _encrypted(db, fmt, raw, passphrase, verify, quiet)

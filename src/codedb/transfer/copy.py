@@ -77,7 +77,7 @@ def copy(
         raise InvalidInput(f"SRC and DST are the same database ({dest.display}); give another DST")
     with connect(source, create=False, readonly=True) as sdb:
         revision = _source_revision(sdb)
-        with _destination(dest, source) as (ddb, fresh):
+        with _destination(dest) as (ddb, fresh):
             tables = _copy_into(sdb, ddb, revision, batch, force or fresh, quiet)
     return CopyResult(source.display, dest.display, revision, tables)
 
@@ -108,12 +108,11 @@ def _source_revision(db: Database) -> str:
 
 
 @contextmanager
-def _destination(dest: Target, source: Target) -> Iterator[tuple[Database, bool]]:
+def _destination(dest: Target) -> Iterator[tuple[Database, bool]]:
     """DST open for writing, and whether it is new; a new SQLite file is built at a temporary
     path and renamed onto DST's only when the block succeeds."""
     if dest.path is not None and not dest.path.exists():
-        protected = [source.path] if source.path is not None else []
-        with staged(dest.path, protected=protected) as temp, connect(temp) as db:
+        with staged(dest.path) as temp, connect(temp) as db:
             yield db, True
             db.queries.core.checkpoint(db.conn)
         return

@@ -97,5 +97,5 @@ def cmd_analytics(args: dict[str, Any]) -> int:
             rows = analytics.measurements(metric_name=args["--metric"], project_id=project_id, **window)
             text = render(rows, EXPORT_COLUMNS, args["--format"], width=None)
             plural = "" if len(rows) == 1 else "s"
-            emit(db, text, args["--file"], args["--force"], f"{len(rows)} measurement{plural}")
+            emit(text, args["--file"], args["--force"], f"{len(rows)} measurement{plural}")
     return 0

@@ -95,5 +95,5 @@ def cmd_history(args: dict[str, Any]) -> int:
                 text = as_json(history.messages(args["SESSION"])) + "\n"
             else:
                 text = history.markdown(args["SESSION"])
-            emit(db, text, args["--file"], args["--force"])
+            emit(text, args["--file"], args["--force"])
     return 0

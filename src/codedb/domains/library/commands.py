@@ -25,10 +25,6 @@ def _columns(args: dict[str, Any]) -> tuple[str, ...]:
     return FUNCTION_COLUMNS if fmt(args) == "table" else ALL_FUNCTION_COLUMNS
 
 
-def _protected(db: Any) -> list[Any]:
-    return [db.path] if db.path else []
-
-
 @command("""
 Usage: codedb add-function --name=NAME [--description=TEXT] (--code-file=FILE | --code=CODE)
                            [--modules=NAMES]... [--tags=TAGS]... [--json] [options]
@@ -443,7 +439,7 @@ Example:
 def cmd_visualize_dependencies(args: dict[str, Any]) -> int:
     with open_db(args, replica=True) as db:
         dot = db.dependencies.to_dot()
-        write_output(args["--file"], dot, force=args["--force"], protected=_protected(db))
+        write_output(args["--file"], dot, force=args["--force"])
     if args["--file"] != "-":
         out(f"wrote {args['--file']}")
     return 0
@@ -608,7 +604,7 @@ def cmd_export_function(args: dict[str, Any]) -> int:
 
     with open_db(args, replica=True) as db:
         doc = function_document(db, db.functions.resolve(function_id_arg(args)))
-        write_output(args["--file"], as_json(doc) + "\n", force=args["--force"], protected=_protected(db))
+        write_output(args["--file"], as_json(doc) + "\n", force=args["--force"])
     if args["--file"] != "-":
         out(f"wrote {args['--file']}")
     return 0
@@ -633,7 +629,7 @@ def cmd_export_module(args: dict[str, Any]) -> int:
 
     with open_db(args, replica=True) as db:
         doc = module_document(db, args["--module"])
-        write_output(args["--file"], as_json(doc) + "\n", force=args["--force"], protected=_protected(db))
+        write_output(args["--file"], as_json(doc) + "\n", force=args["--force"])
     if args["--file"] != "-":
         out(f"wrote {len(doc['functions'])} functions to {args['--file']}")
     return 0
@@ -755,7 +751,7 @@ def cmd_generate_module_file(args: dict[str, Any]) -> int:
 
     with open_db(args) as db:
         text = module_source(db, args["--module"], with_tests=args["--with-tests"])
-        write_output(args["--file"], text, force=args["--force"], protected=_protected(db))
+        write_output(args["--file"], text, force=args["--force"])
     if args["--file"] != "-":
         out(f"wrote module {args['--module']} to {args['--file']}")
     return 0

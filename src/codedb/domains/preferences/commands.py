@@ -70,7 +70,7 @@ def cmd_prefs(args: dict[str, Any]) -> int:
         elif args["list"]:
             out(render(prefs.list(user_id), COLUMNS, fmt(args)))
         elif args["export"]:
-            emit(db, as_json(prefs.export(user_id)), args["--file"], args["--force"])
+            emit(as_json(prefs.export(user_id)), args["--file"], args["--force"])
         else:
             count = prefs.import_(user_id, imported, replace=args["--replace"])
             out(f"imported {count} preference{'' if count == 1 else 's'}")

@@ -210,13 +210,11 @@ def cmd_projects(args: dict[str, Any]) -> int:
 def _export(db: Any, project_id: str, args: dict[str, Any]) -> int:
     from ...cli.render import as_json
 
-    protected = [db.path] if db.path else []
     if args["--file"]:
         write_output(
             args["--file"],
             as_json(db.projects.export(project_id)) + "\n",
             force=args["--force"],
-            protected=protected,
         )
         if args["--file"] != "-":
             out(f"wrote {args['--file']}")
@@ -236,7 +234,7 @@ def _export(db: Any, project_id: str, args: dict[str, Any]) -> int:
                 )
         dest = root.joinpath(*parts)
         make_private_dir(dest.parent)
-        write_output(dest, item.content, force=args["--force"], protected=protected)
+        write_output(dest, item.content, force=args["--force"])
     out(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} under {root}")
     return 0
 
@@ -585,9 +583,7 @@ def cmd_autosaves(args: dict[str, Any]) -> int:
             if args["show"]:
                 sys.stdout.write(found.content)
             else:
-                write_output(
-                    args["--to"], found.content, force=args["--force"], protected=[db.path] if db.path else []
-                )
+                write_output(args["--to"], found.content, force=args["--force"])
                 if args["--to"] != "-":
                     out(
                         f"restored {found.file_path} ({found.created_at:%Y-%m-%d %H:%M:%S}) to {args['--to']}"

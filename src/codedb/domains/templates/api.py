@@ -233,7 +233,7 @@ class Templates(DomainAPI):
         download = TemplateDownload(new_id(), template_id, chosen.version, user_id, now())
         with self.db.transaction():
             self.q.load_template_downloads(self.conn, [params(download)])
-            write_output(dest, chosen.content, force=force, protected=[self.db.path] if self.db.path else [])
+            write_output(dest, chosen.content, force=force)
         return chosen
 
     def rate(self, template_id: str, user_id: str, rating: int) -> TemplateListing:
