@@ -52,6 +52,10 @@ SELECT 'SQLite ' || sqlite_version();
 -- Size of the database in bytes.
 SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size();
 
+-- name: page_count()$
+-- The number of pages of the database file.
+SELECT page_count FROM pragma_page_count();
+
 -- name: journal_mode()$
 -- The journal mode (wal, delete, ...); NULL where the engine has none.
 SELECT journal_mode FROM pragma_journal_mode();

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import codedb
 from conftest import CLI, ROOT
 
@@ -107,3 +109,70 @@ def test_a_restore_killed_at_any_moment_leaves_the_database_whole(tmp_path: Path
     CLI(str(live), tmp_path).ok("backup", str(tmp_path / "after.sqlite"))  # the next run cleans up
     CLI(str(live), tmp_path).ok("restore", str(tmp_path / "after.sqlite"), "--force")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], leftovers
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "json"])
+def test_a_write_committed_between_the_first_check_and_the_copy_stops_the_restore(
+    target: str, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #22 item 2: without --force, the "holds data" check and the copy are one step
+    under the write lock. A writer commits in the window the old code left open (after the
+    first check, before the copy): the restore is refused and the write is still there."""
+    import codedb.transfer.restore as restore_module
+
+    source = CLI(str(tmp_path / "source.sqlite"), tmp_path)
+    source.ok("init")
+    source.ok("add-function", "--name=from_backup", "--code=x = 1")
+    backup = tmp_path / f"backup.{kind}"
+    source.ok("backup", str(backup), f"--format={kind}")
+    cli = CLI(target, tmp_path)
+    cli.ok("init")
+    hook = "migrate" if target.startswith("postgresql") else "_build"
+    original = getattr(restore_module, hook)
+
+    def then_a_writer_commits(*args: object, **kwargs: object) -> object:
+        result = original(*args, **kwargs)
+        with codedb.connect(target) as other:
+            other.functions.add("committed_meanwhile", code="y = 2")
+        return result
+
+    monkeypatch.setattr(restore_module, hook, then_a_writer_commits)
+    assert cli.error("restore", str(backup)).endswith(
+        "holds data; restoring would replace it: back it up first, then restore with --force"
+    )
+    with codedb.connect(target) as db:
+        assert [f.name for f in db.functions.list()] == ["committed_meanwhile"]
+    monkeypatch.setattr(restore_module, hook, original)
+    assert "restored" in cli.ok("restore", str(backup), "--force")
+    with codedb.connect(target) as db:
+        assert [f.name for f in db.functions.list()] == ["from_backup"]
+
+
+def test_a_restore_without_force_never_loses_a_live_writers_rows(tmp_path: Path) -> None:
+    """Item 2 with a real writer process: whatever the timing, every row the writer was told
+    was committed is in the database afterwards (the restore is refused, or came first)."""
+    backup = tmp_path / "backup.sqlite"
+    source = CLI(str(tmp_path / "source.sqlite"), tmp_path)
+    source.ok("init")
+    source.ok("add-function", "--name=from_backup", "--code=x = 1")
+    source.ok("backup", str(backup))
+    for trial in range(2):  # the soak suite runs more
+        live = tmp_path / f"live{trial}.sqlite"
+        cli = CLI(str(live), tmp_path)
+        cli.ok("init")
+        writer = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(0.3)\n" + WRITER, str(live)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        try:
+            time.sleep(0.2 + 0.2 * trial)
+            result = cli("restore", str(backup))
+            time.sleep(0.3)
+        finally:
+            writer.send_signal(signal.SIGKILL)
+            output, _ = writer.communicate()
+        committed = [line for line in output.splitlines() if line.startswith("w")]
+        assert set(committed) <= names(live), (result, len(committed))
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr

@@ -27,6 +27,7 @@ from .dump import analyze, iter_records, load
 from .reader import Dump, read_dump
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+PAGES_PER_STEP = 256
 
 
 @attrs.frozen
@@ -176,31 +177,43 @@ def _restore(db: Database, src: Path, *, force: bool, quiet: bool) -> RestoreRes
         backup_db = open_sqlite_backup(src)
         revision = status(backup_db).current
     try:
-        if not force and holds_data(db):
-            raise CodedbError(
-                f"{db.target.display} holds data; restoring would replace it: back it up first, "
-                "then restore with --force"
-            )
+        if not force and holds_data(db):  # early, to spare the work; checked again under the lock
+            raise _holds_data(db)
         if db.dialect == "postgresql":
             total = rows.total if isinstance(rows, Dump) else sum(backup_db.row_counts().values())  # type: ignore[union-attr]
             if backup_db is not None:  # streamed table by table from the backup
                 rows = {table: iter_records(backup_db, table) for table in backup_db.row_counts()}
             assert rows is not None
-            return _restore_postgres(db, kind, revision, rows, progress_bar(total, "rows", quiet))
+            return _restore_postgres(db, kind, revision, rows, progress_bar(total, "rows", quiet), force)
         tick = progress_bar(rows.total if isinstance(rows, Dump) else 0, "rows", quiet)
-        return _restore_sqlite(db, kind, revision, backup_db, rows, tick)
+        return _restore_sqlite(db, kind, revision, backup_db, rows, tick, force)
     finally:
         if backup_db is not None:
             backup_db.close()
 
 
+def _holds_data(db: Database) -> CodedbError:
+    return CodedbError(
+        f"{db.target.display} holds data; restoring would replace it: back it up first, "
+        "then restore with --force"
+    )
+
+
 def _restore_postgres(
-    db: Database, kind: str, revision: str | None, rows: "Dump | dict[str, Any]", tick: Callable[[int], None]
+    db: Database,
+    kind: str,
+    revision: str | None,
+    rows: "Dump | dict[str, Any]",
+    tick: Callable[[int], None],
+    force: bool,
 ) -> RestoreResult:
     migrated = tuple(migrate(db))
     with db.transaction():
-        for bound in reversed(list(db.tables.values())):
-            bound.clear(db.conn)
+        # Without --force, what the DELETEs found is the check: a row committed before them is
+        # counted (and the restore refused, rolling back), one committed after them survives.
+        deleted = sum(int(bound.clear(db.conn) or 0) for bound in reversed(list(db.tables.values())))
+        if deleted and not force:
+            raise _holds_data(db)
         added = load(db, rows, tick)
     analyze(db, db.tables)
     return RestoreResult(db.target.display, kind, revision, added, migrated)
@@ -213,6 +226,7 @@ def _restore_sqlite(
     backup_db: Database | None,
     rows: "Dump | dict[str, Any] | None",
     tick: Callable[[int], None],
+    force: bool,
 ) -> RestoreResult:
     assert db.path is not None
     temp = temp_path(db.path.with_name(db.path.name + ".restore"))
@@ -220,11 +234,41 @@ def _restore_sqlite(
     try:
         with connect(temp) as built:
             added, migrated = _build(built, backup_db, rows, tick)
-            built.conn.backup(db.conn)  # one write transaction on the live file
+            _put_in_place(built, db, force)
     finally:
         remove_database_files(temp)
     db.queries.core.configure_connection(db.conn)
     return RestoreResult(str(db.path), kind, revision, added, migrated)
+
+
+class _Refused(Exception):
+    """Raised from the copy's progress callback to abort it."""
+
+
+def _put_in_place(built: Database, db: Database, force: bool) -> None:
+    """Copy `built` onto the live database: one write transaction, opened by the copy's first
+    step and held to its end. Without `force`, the live database is checked for data after that
+    first step, through a second connection, while the copy holds the write lock: a writer that
+    committed first makes the restore refuse (the copy rolls back); any later one waits."""
+    if force:
+        built.conn.backup(db.conn)
+        return
+    pages = int(built.queries.core.page_count(built.conn))
+    step = 1 if pages <= PAGES_PER_STEP else PAGES_PER_STEP  # the first step must not be the last
+    with connect(db.target, create=False, readonly=True) as watcher:
+        checked = False
+
+        def check(status: int, remaining: int, total: int) -> None:
+            nonlocal checked
+            if not checked:
+                checked = True
+                if holds_data(watcher):
+                    raise _Refused
+
+        try:
+            built.conn.backup(db.conn, pages=step, progress=check)
+        except _Refused:
+            raise _holds_data(db) from None
 
 
 def _build(
