@@ -396,3 +396,74 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
         "backup", str(tmp_path / "c.sqlite")
     )
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+TAMPERINGS = {
+    "a trigger of its own": (
+        "CREATE TRIGGER zz_evil AFTER INSERT ON function BEGIN DELETE FROM users; DELETE FROM projects; END",
+        "trigger zz_evil on function is not codedb's (revision {rev} makes no such trigger)",
+    ),
+    "a view of its own": (
+        "CREATE VIEW zz_view AS SELECT 1",
+        "view zz_view is not codedb's (revision {rev} makes no such view)",
+    ),
+    "a changed view": (
+        "DROP VIEW coverage_report; CREATE VIEW coverage_report AS SELECT 1 AS id",
+        "view coverage_report differs from what revision {rev} makes",
+    ),
+    "an index of its own": (
+        "CREATE INDEX zz_index ON function(abs(-1))",
+        "index zz_index on function is not codedb's (revision {rev} makes no such index)",
+    ),
+    "a table of another application": (
+        "CREATE TABLE zz_notes(x)",
+        "table zz_notes is not codedb's (revision {rev} makes no such table)",
+    ),
+}
+
+
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_a_tampered_backup_is_refused_naming_what_codedb_did_not_make(
+    target: str, tmp_path: Path, tampering: str
+) -> None:
+    """Issue #22 item 3: check-backup, restore (into either backend) and check compare a
+    SQLite backup's schema with what its revision's migrations make, and refuse the rest."""
+    source = CLI(str(tmp_path / "source.sqlite"), tmp_path)
+    source.ok("init")
+    source.ok("users", "add", "--username=ada")
+    backup = tmp_path / "backup.sqlite"
+    source.ok("backup", str(backup))
+    sql, expected = TAMPERINGS[tampering]
+    with sqlite3.connect(backup) as conn:
+        conn.executescript(sql)
+    conn.close()
+    rev = known_ids("sqlite")[-1]
+    reason = expected.format(rev=rev)
+    assert source.error("check-backup", str(backup)) == (
+        f"Error: {backup} does not hold codedb's schema: {reason}; give a backup written by 'codedb backup'"
+    )
+    cli = CLI(target, tmp_path)
+    cli.ok("init")
+    before = db_snapshot(target)
+    assert reason in cli.error("restore", str(backup), "--force")
+    assert db_snapshot(target) == before
+    result = CLI(str(backup), tmp_path)("check")
+    assert result.returncode == 1 and f"schema: {reason}" in result.stdout
+
+
+def test_a_backup_missing_an_index_is_refused_and_a_sound_one_is_not(tmp_path: Path) -> None:
+    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
+    cli.ok("init")
+    cli.ok("reindex")  # the indexes rebuilt by reindex are the migrations' own
+    sound = tmp_path / "sound.sqlite"
+    cli.ok("backup", str(sound))
+    assert cli.ok("check-backup", str(sound)).startswith("ok: ")
+    lacking = tmp_path / "lacking.sqlite"
+    cli.ok("backup", str(lacking))
+    with sqlite3.connect(lacking) as conn:
+        name = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'function' AND sql IS NOT NULL"
+        ).fetchone()[0]
+        conn.execute(f'DROP INDEX "{name}"')
+    conn.close()
+    assert f"index {name} is missing" in cli.error("check-backup", str(lacking))

@@ -21,7 +21,7 @@ from ..core.files import check_input, private_workdir, remove_database_files, te
 from ..core.progress import progress_bar
 from ..core.registry import derived_tables
 from ..errors import CodedbError, ConnectError, InvalidInput
-from ..schema.health import integrity_problems
+from ..schema.health import integrity_problems, schema_differences
 from ..schema.migrations import YOYO_TABLES, known_ids, migrate, status
 from .dump import analyze, iter_records, load
 from .reader import Dump, read_dump
@@ -83,6 +83,14 @@ def open_sqlite_backup(src: Path) -> Database:
             raise InvalidInput(
                 f"{src} is at revision {state.unknown[-1]}, which this codedb does not know; "
                 "restore it with a newer codedb"
+            )
+        assert state.current is not None
+        differences = schema_differences(db, state.current)
+        if differences:
+            more = f" (and {len(differences) - 1} more)" if len(differences) > 1 else ""
+            raise InvalidInput(
+                f"{src} does not hold codedb's schema: {differences[0]}{more}; "
+                "give a backup written by 'codedb backup'"
             )
     except sqlite3.DatabaseError as exc:
         db.close()
