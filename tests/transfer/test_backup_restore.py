@@ -462,7 +462,8 @@ def test_a_backup_missing_an_index_is_refused_and_a_sound_one_is_not(tmp_path: P
     cli.ok("backup", str(lacking))
     with sqlite3.connect(lacking) as conn:
         name = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'function' AND sql IS NOT NULL"
+            "SELECT name FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = 'function' AND sql IS NOT NULL"
         ).fetchone()[0]
         conn.execute(f'DROP INDEX "{name}"')
     conn.close()

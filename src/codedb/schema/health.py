@@ -46,7 +46,7 @@ def schema_differences(db: Database, revision: str) -> list[str]:
     wanted = {(kind, name): sql for kind, name, _, sql in want}
     found = {(kind, name) for kind, name, _, _ in have}
     lines = []
-    for kind, name, table, sql in sorted(have - want):
+    for kind, name, table, _ in sorted(have - want):
         where = f" on {table}" if kind in ("index", "trigger") else ""
         if (kind, name) in wanted:
             lines.append(f"{kind} {name}{where} differs from what revision {revision} makes")
