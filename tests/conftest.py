@@ -76,6 +76,20 @@ def schema_url(base: str, schema: str) -> str:
     return f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
 
 
+def drop_schema(base: str, schema: str) -> None:
+    """Drop a test schema with its objects, and the read-only role codedb made for it (roles
+    belong to the whole server and outlive the schema)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    from codedb.schema.query import reader_role_name
+
+    role = reader_role_name(str(conninfo_to_dict(base).get("dbname", "postgres")), schema)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
 @pytest.fixture
 def pg_schema_url() -> Iterator[str]:
     """A PostgreSQL URL pointing at a new, empty schema, dropped after the test."""
@@ -88,8 +102,7 @@ def pg_schema_url() -> Iterator[str]:
     try:
         yield schema_url(base, schema)
     finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        drop_schema(base, schema)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -121,8 +134,7 @@ def pg_migrated_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        drop_schema(base, schema)
 
 
 @pytest.fixture(scope="session")
@@ -139,15 +151,17 @@ def pgbouncer_url() -> Iterator[str]:
     schema = f"codedb_bouncer_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
+    from codedb.schema.query import reader_role_name
+
     try:
         with codedb.connect(schema_url(base, schema)) as database:
             codedb.migrate(database)
         server = {key: str(value) for key, value in conninfo_to_dict(base).items()}
-        with pgbouncer(server, schema) as url:
+        reader = reader_role_name(server.get("dbname", "postgres"), schema)
+        with pgbouncer(server, schema, users=(reader,)) as url:
             yield url
     finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        drop_schema(base, schema)
 
 
 @pytest.fixture

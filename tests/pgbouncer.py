@@ -31,14 +31,18 @@ def pgbouncer_bin() -> str:
 
 
 @contextmanager
-def pgbouncer(server: dict[str, str], schema: str, pool_size: int = 3) -> Iterator[str]:
+def pgbouncer(
+    server: dict[str, str], schema: str, pool_size: int = 3, users: tuple[str, ...] = ()
+) -> Iterator[str]:
     """Run PgBouncer in front of `server` (libpq parameters: host, port, dbname, user); yield
-    the URL of its codedb alias, with ?pgbouncer=1."""
+    the URL of its codedb alias, with ?pgbouncer=1. Clients log in to the server as
+    themselves: `server`'s user, or one of `users` (codedb query's read-only role)."""
     binary = pgbouncer_bin()
     folder = Path(tempfile.mkdtemp(prefix="codedb-bouncer-", dir="/tmp"))
     port = free_port()
-    target = " ".join(f"{key}={server[key]}" for key in ("host", "port", "dbname", "user") if server.get(key))
-    (folder / "users.txt").write_text(f'"{server.get("user", "postgres")}" ""\n')
+    target = " ".join(f"{key}={server[key]}" for key in ("host", "port", "dbname") if server.get(key))
+    logins = (server.get("user", "postgres"), *users)
+    (folder / "users.txt").write_text("".join(f'"{user}" ""\n' for user in logins))
     (folder / "pgbouncer.ini").write_text(
         "[databases]\n"
         f"codedb = {target} connect_query='SET search_path TO {schema}'\n"

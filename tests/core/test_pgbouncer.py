@@ -7,6 +7,7 @@ import pytest
 
 import codedb
 from codedb.errors import InvalidInput
+from codedb.schema.query import reader_role_name
 from conftest import CLI
 
 
@@ -33,6 +34,10 @@ def test_read_only_connections_and_queries_leave_the_server_connections_writable
     cli = CLI(pgbouncer_url, tmp_path)
     assert "0" in cli.ok("query", "SELECT count(*) FROM function")
     assert "read-only transaction" in cli.error("query", "DELETE FROM function")
+    for _ in range(3):  # one statement only, though a PgBouncer connection prepares nothing
+        assert "cannot insert multiple commands into a prepared statement" in cli.error(
+            "query", "SELECT 1; COMMIT; SELECT lo_from_bytea(0, 'x')"
+        )
     with codedb.pool(pgbouncer_url, size=2) as pool:
         for i in range(8):  # every server connection the bouncer holds takes writes and statements
             with pool.connection() as db:
@@ -40,9 +45,10 @@ def test_read_only_connections_and_queries_leave_the_server_connections_writable
         with pool.connection() as db:
             assert db.functions.count() == 8
             db.clear_tables()
-    with psycopg.connect(
-        pgbouncer_url.replace("?pgbouncer=1", ""), autocommit=True, prepare_threshold=None
-    ) as raw:
+    with codedb.connect(pgbouncer_url) as db:  # codedb query runs as its read-only role
+        role = reader_role_name(*db.queries.core.where_am_i(db.conn))
+    as_reader = pgbouncer_url.replace("?pgbouncer=1", "").replace("postgres@", f"{role}@")
+    with psycopg.connect(as_reader, autocommit=True, prepare_threshold=None) as raw:
         for _ in range(4):  # no prepared statement was left behind by codedb query
             assert raw.execute("SELECT count(*) FROM pg_prepared_statements").fetchone() == (0,)
 

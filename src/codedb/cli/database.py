@@ -268,8 +268,9 @@ def cmd_vacuum(args: dict[str, Any]) -> int:
     """
 Usage: codedb query SQL [--json | --csv] [options]
 
-Run one read-only SQL statement and print its rows: SQLite is opened read-only, PostgreSQL
-runs it in a read-only transaction, so nothing can be changed.
+Run one SQL statement and print its rows. Nothing can be changed: SQLite is opened
+read-only and refuses ATTACH, VACUUM and pragmas that set something; PostgreSQL runs it in a
+read-only transaction, rolled back, as a role that may only read (made by 'codedb init').
 
 Options:
 """

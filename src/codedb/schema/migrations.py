@@ -288,7 +288,17 @@ def migrate(
     with migration_lock(db, lock_timeout, report), _yoyo_backend(db) as backend:
         todo = [m for m in backend.to_apply(_read(db.dialect, migrations_dir)) if m.id in pending]
         _run(db, backend, todo, "apply", force=False, dry_run=False)
-        return [m.id for m in todo]
+    _grant_query_role(db, report)
+    return [m.id for m in todo]
+
+
+def _grant_query_role(db: Database, report: Report | None) -> None:
+    """Let `codedb query`'s read-only role read every table, the new ones too (PostgreSQL)."""
+    from .query import grant_query_role
+
+    note = grant_query_role(db)
+    if note and report:
+        report(f"note: {note}; codedb query will need a read-only role given another way")
 
 
 def rollback(
@@ -356,6 +366,7 @@ def init(
     other tables is refused unless `force`, and even then none of those tables is touched."""
     current = status(db)
     if current.applied or current.unknown:
+        _grant_query_role(db, report)
         return InitResult(applied=(), already=True, foreign_tables=())
     foreign = tuple(sorted(db.table_names() - YOYO_TABLES))
     if foreign and not force:
