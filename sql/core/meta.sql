@@ -1,11 +1,15 @@
 -- Connection set-up and the catalog: what codedb reads about a database itself.
 
--- name: configure_connection()#
--- Set up a read-write connection: WAL, enforced foreign keys, a busy timeout, synchronous=NORMAL,
--- and deleted rows zeroed where their page is written anyway (secure_delete FAST: Debian builds
--- SQLite to zero every freed page too, which made dropping a 2 GB search index take 40 s
--- instead of 0.6 s; 'codedb backup --compact' writes a file without freed pages).
+-- name: use_wal()$
+-- Put the database in WAL mode (readers never wait for the writer); returns the mode. SQLite
+-- does not wait for a lock here: codedb.core.db retries it within the busy timeout.
 PRAGMA journal_mode = WAL;
+
+-- name: configure_connection()#
+-- Set up a read-write connection (after use_wal): enforced foreign keys, a busy timeout,
+-- synchronous=NORMAL, and deleted rows zeroed where their page is written anyway (secure_delete
+-- FAST: Debian builds SQLite to zero every freed page too, which made dropping a 2 GB search
+-- index take 40 s instead of 0.6 s; 'codedb backup --compact' writes a file without freed pages).
 PRAGMA foreign_keys = ON;
 PRAGMA busy_timeout = 5000;
 PRAGMA synchronous = NORMAL;

@@ -160,3 +160,99 @@ def test_an_in_memory_database_migrates_without_making_a_file(
         with pytest.raises(codedb.NotInitialised, match="has no codedb schema or is behind"):
             db.functions.add("x")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.postgres
+def test_a_password_is_never_printed_in_any_spelling_libpq_takes(tmp_path: Path, pg_schema_url: str) -> None:
+    """Issue #22 item 6: a percent-encoded key libpq reads as the password, and libpq's own
+    messages that quote a malformed URL."""
+    scheme, rest = pg_schema_url.split("://", 1)
+    rest = rest.split("@", 1)[-1]
+    encoded = f"{pg_schema_url}&pass%77ord=S3CRETPW&%70assword=S3CRETPW"
+    cli = CLI(encoded, tmp_path)
+    outputs = [
+        cli.ok("init"),
+        cli.ok("status"),
+        cli.ok("stats"),
+        cli.ok("stats", "--json"),
+        cli.error(f"--db={encoded.replace('csearch_path%3D', 'csearch_path%3Dnone_')}", "stats", db=False),
+    ]
+    assert "***" in outputs[1]
+    for bad in (f"{scheme}://u:my S3CRETPW@{rest}", f"{scheme}://u:S3CR%zzETPW@{rest}"):
+        line = CLI(bad, tmp_path).error("stats")
+        assert line.startswith("Error: cannot read the PostgreSQL URL "), line
+        outputs.append(line)
+    outputs.append(CLI(f"{pg_schema_url}&password=my%zzS3CRETPW", tmp_path).error("stats"))
+    for text in outputs:
+        assert "S3CR" not in text, text
+
+
+def test_target_display_masks_every_password_spelling() -> None:
+    from codedb.core.target import resolve_target
+
+    for raw in (
+        "postgresql://u:S3CRETPW@h/db",
+        "postgresql://u:my S3CRETPW@h/db",
+        "postgresql://:S3CRETPW@h/db",
+        "postgresql://u@h/db?password=S3CRETPW",
+        "postgresql://u@h/db?sslmode=disable&pass%77ord=S3CRETPW",
+        "postgresql://u@h/db?%50ASSWORD=S3CRETPW&x=1",
+        "postgresql://u@h/db?pass%zzword=S3CRETPW",
+        "postgresql://u:S3CR%zzETPW@h/db",
+    ):
+        shown = resolve_target(raw).display
+        assert "S3CR" not in shown and "***" in shown, (raw, shown)
+    assert resolve_target("postgresql://u@h:5432/db?sslmode=disable").display == (
+        "postgresql://u@h:5432/db?sslmode=disable"
+    )
+
+
+def test_pools_refuse_a_url_libpq_cannot_read_without_quoting_or_logging_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+    import logging
+
+    import codedb.aio
+
+    caplog.set_level(logging.DEBUG)
+    bad = "postgresql://u:my S3CRETPW@127.0.0.1:1/test"
+    messages = []
+    with pytest.raises(codedb.ConnectError) as caught:
+        codedb.pool(bad)
+    messages.append(str(caught.value))
+
+    async def both() -> None:
+        for opener in (codedb.aio.pool, codedb.aio.connect):
+            with pytest.raises(codedb.ConnectError) as caught:
+                await opener(bad)
+            messages.append(str(caught.value))
+
+    asyncio.run(both())
+    assert all(m.startswith("cannot read the PostgreSQL URL postgresql://u:***@") for m in messages), messages
+    assert "S3CR" not in " ".join(messages) + caplog.text
+
+
+def test_connections_opening_a_new_file_at_once_wait_for_each_other(tmp_path: Path) -> None:
+    """Issue #22 item 10: switching a new file to WAL takes a lock SQLite does not wait for, so
+    one of two `init`s starting together failed with "database is locked" within 0.2 s."""
+    import threading
+
+    for trial in range(40):  # the soak suite runs more, as processes
+        path = tmp_path / f"new{trial}.sqlite"
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def open_it(path: Path = path, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                codedb.connect(path).close()
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [], (trial, errors)

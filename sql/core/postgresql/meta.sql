@@ -1,5 +1,9 @@
 -- PostgreSQL versions of the catalog queries of ../meta.sql.
 
+-- name: use_wal()$
+-- PostgreSQL always writes ahead: nothing to switch.
+SELECT 'wal';
+
 -- name: configure_connection()#
 -- Set up a read-write connection: timestamps are read and written in UTC.
 SET TIME ZONE 'UTC';

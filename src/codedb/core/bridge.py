@@ -35,6 +35,12 @@ T = TypeVar("T")
 class _Bridged(greenlet):
     """A Bridge's greenlet: the only place await_ may be called from."""
 
+    def pause(self, seconds: float) -> None:
+        """Wait without holding up the event loop (core.db's retries look for this)."""
+        import asyncio
+
+        await_(asyncio.sleep(seconds))
+
 
 class _Done:
     """What a Bridge's greenlet hands back when its call has ended: a result or an error."""

@@ -5,11 +5,14 @@ as an attribute (`db.functions`, ...), resolved through the domain registry."""
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from greenlet import getcurrent
 
 from ..errors import ConnectError, first_line
 from .files import hold_database, release_database
@@ -253,7 +256,7 @@ def connect_sqlite(
         if readonly:
             db.queries.core.configure_readonly_connection(conn)
         else:
-            db.queries.core.configure_connection(conn)
+            configure_sqlite(db)
     except sqlite3.DatabaseError as exc:
         db.close()
         if "not a database" in str(exc) or "malformed" in str(exc):
@@ -262,6 +265,25 @@ def connect_sqlite(
             ) from None
         raise ConnectError(f"cannot open {path}: {exc}") from None
     return db
+
+
+def configure_sqlite(db: Database) -> None:
+    """Set a read-write SQLite connection up (sql/core/meta.sql). Switching a file to WAL
+    takes a lock SQLite does not wait for (two processes opening a new file at once: one gets
+    "database is locked" at once): that step is retried here, within the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    delay = 0.002
+    while True:
+        try:
+            db.queries.core.use_wal(db.conn)
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            # The bridge's greenlet (codedb.aio) has a pause that lets its event loop run.
+            getattr(getcurrent(), "pause", time.sleep)(delay)
+            delay = min(delay * 2, 0.1)
+    db.queries.core.configure_connection(db.conn)
 
 
 def postgres_options(target: Target) -> dict[str, Any]:
@@ -281,16 +303,35 @@ def configure_postgres(core: Any, target: Target, readonly: bool) -> Any:
     )
 
 
+def parse_conninfo(target: Target) -> dict[str, Any]:
+    """libpq's reading of a PostgreSQL target. A URL it cannot read is a ConnectError that
+    quotes none of it: libpq's own message quotes the part it stumbled on (a password, maybe)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return conninfo_to_dict(target.conninfo)
+    except psycopg.Error as exc:
+        message = str(exc)
+        if "spaces" in message:
+            problem = "it holds a space; write spaces as %20"
+        elif "percent-encoded" in message:
+            problem = "a %-escape in it is not valid; write a % as %25"
+        else:
+            problem = "libpq cannot parse it; write postgresql://user:password@host:port/dbname?key=value"
+        raise ConnectError(f"cannot read the PostgreSQL URL {target.display}: {problem}") from None
+
+
 def connect_postgres(target: Target, readonly: bool, opener: Any = None, make: Any = Database) -> Database:
     """A Database of `make`'s class on the connection `opener` (psycopg.connect's
     signature; psycopg.connect itself by default) makes, set up and checked."""
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict
 
     conninfo = target.conninfo
+    parsed = parse_conninfo(target)
     try:
         options: dict[str, Any] = postgres_options(target)
-        if "connect_timeout" not in conninfo_to_dict(conninfo):
+        if "connect_timeout" not in parsed:
             options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
         conn = (opener or psycopg.connect)(conninfo, autocommit=True, **options)
     except psycopg.Error as exc:

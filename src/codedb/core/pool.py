@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import ConnectError, InvalidInput, first_line
-from .db import CONNECT_TIMEOUT_SECONDS, Database, configure_postgres, postgres_options
+from .db import CONNECT_TIMEOUT_SECONDS, Database, configure_postgres, parse_conninfo, postgres_options
 from .queries import load_queries
 from .target import Target, mask, resolve_target
 
@@ -83,6 +83,7 @@ def pool_target(target: str | Target | None, size: Any) -> Target:
         )
     if not isinstance(size, int) or isinstance(size, bool) or size < 1:
         raise InvalidInput(f"a pool needs 1 connection or more, not {size!r}")
+    parse_conninfo(resolved)  # before psycopg_pool logs libpq's reading of it
     return resolved
 
 

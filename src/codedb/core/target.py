@@ -27,14 +27,29 @@ def _without_pgbouncer(url: str) -> str:
     return cleaned[:-1] if cleaned.endswith(("?", "&")) else cleaned
 
 
+# A URL's user:password@ as libpq reads it: the credentials end at the first @ or / after //.
+_USERINFO = re.compile(r"(//[^/:@\s]*):[^@/]*@")
+# A URL's query parameters (libpq percent-decodes their names too).
+_PARAMETER = re.compile(r"([?&])([^=&#\s]*)=([^&#\s]*)")
+
+
+def _hides_password(key: str) -> bool:
+    """Whether libpq could read the query parameter named `key` as the password: its name
+    decoded says so, or cannot be decoded (then it says nothing safe)."""
+    from urllib.parse import unquote
+
+    decoded = unquote(key, errors="strict") if "%" in key else key
+    return "pass" in decoded.lower() or re.search(r"%(?![0-9A-Fa-f]{2})", key) is not None
+
+
 def mask(text: str) -> str:
-    """`text` with every password it holds replaced by ***: a URL's user:password@, a
-    ?password= parameter, a password=... keyword."""
-
-    def hide_userinfo(match: re.Match[str]) -> str:
-        return f"{match.group(1)}:***@"
-
-    text = re.sub(r"(//[^/:@\s]*):[^@/\s]*@", hide_userinfo, text)
+    """`text` with every password it holds replaced by ***: a URL's user:password@, a query
+    parameter libpq reads as the password (in any percent-encoded spelling), a password=...
+    keyword."""
+    text = _USERINFO.sub(lambda m: f"{m.group(1)}:***@", text)
+    text = _PARAMETER.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}=***" if _hides_password(m.group(2)) else m.group(0), text
+    )
     return _PASSWORD.sub(lambda m: m.group(1) + "***", text)
 
 
@@ -51,7 +66,19 @@ class Target(NamedTuple):  # a NamedTuple, not attrs: `codedb stats` starts with
 
     @property
     def display(self) -> str:
-        return mask(self.raw)
+        if self.dialect != "postgresql":
+            return mask(self.raw)
+        # The whole text is one URL: its credentials run to the first @ or / (spaces too), and
+        # every query parameter to the next &.
+        base, _, query = self.raw.partition("?")
+        base = re.sub(r"^([^:]+://[^/:@]*):[^@/]*@", r"\1:***@", base)
+        if not query:
+            return base
+        shown = [
+            f"{key}=***" if _hides_password(key) else f"{key}={value}"
+            for key, _, value in (part.partition("=") for part in query.split("&"))
+        ]
+        return f"{base}?{'&'.join(shown)}"
 
     @property
     def conninfo(self) -> str:

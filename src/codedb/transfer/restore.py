@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ..core.db import Database, connect
+from ..core.db import Database, configure_sqlite, connect
 from ..core.files import check_input, private_workdir, remove_database_files, temp_path
 from ..core.progress import progress_bar
 from ..core.registry import derived_tables
@@ -245,7 +245,7 @@ def _restore_sqlite(
             _put_in_place(built, db, force)
     finally:
         remove_database_files(temp)
-    db.queries.core.configure_connection(db.conn)
+    configure_sqlite(db)
     return RestoreResult(str(db.path), kind, revision, added, migrated)
 
 
@@ -289,7 +289,7 @@ def _build(
     rows loaded into a new schema; migrated to this codedb's revision and checked."""
     if backup_db is not None:
         backup_db.conn.backup(db.conn)
-        db.queries.core.configure_connection(db.conn)
+        configure_sqlite(db)
         migrated = tuple(migrate(db))
         added = db.row_counts()
     else:
