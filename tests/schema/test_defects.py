@@ -238,19 +238,19 @@ def test_connections_opening_a_new_file_at_once_wait_for_each_other(tmp_path: Pa
     one of two `init`s starting together failed with "database is locked" within 0.2 s."""
     import threading
 
+    errors: list[BaseException] = []
+
+    def open_it(path: Path, barrier: threading.Barrier) -> None:
+        barrier.wait()
+        try:
+            codedb.connect(path).close()
+        except BaseException as exc:
+            errors.append(exc)
+
     for trial in range(40):  # the soak suite runs more, as processes
-        path = tmp_path / f"new{trial}.sqlite"
         barrier = threading.Barrier(2)
-        errors: list[BaseException] = []
-
-        def open_it(path: Path = path, barrier: threading.Barrier = barrier) -> None:
-            barrier.wait()
-            try:
-                codedb.connect(path).close()
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=open_it) for _ in range(2)]
+        path = tmp_path / f"new{trial}.sqlite"
+        threads = [threading.Thread(target=open_it, args=(path, barrier)) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
