@@ -256,3 +256,82 @@ def test_connections_opening_a_new_file_at_once_wait_for_each_other(tmp_path: Pa
         for thread in threads:
             thread.join()
         assert errors == [], (trial, errors)
+
+
+@pytest.mark.parametrize(
+    "name", ["app?x.sqlite", "my%20db.sqlite", "a#b.sqlite", "100%.sqlite", "q%3Fx?.sqlite"]
+)
+def test_init_migrates_the_file_named_whatever_its_name_holds(tmp_path: Path, name: str) -> None:
+    """Issue #22 item 7: yoyo was handed a URL built from the raw path, so `app?x.sqlite`
+    migrated a file named `app` (another application's) and `my%20db.sqlite` made `my db.sqlite`."""
+    import sqlite3
+
+    for other in ("app", "my db.sqlite", "a", "q?x?.sqlite", "100"):
+        with sqlite3.connect(tmp_path / other) as conn:
+            conn.execute("CREATE TABLE notes(x)")
+        conn.close()
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    cli = CLI(name, tmp_path)
+    assert cli.ok("init").startswith(f"initialised {name}: applied ")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name in before} == before
+    made = {p.name for p in tmp_path.iterdir() if p.name not in before}
+    assert made <= {name, f"{name}-wal", f"{name}-shm"}
+    assert cli.ok("status").splitlines()[1].startswith("current revision: 0")
+    cli.ok("add-function", "--name=f", "--code=x = 1")
+    assert "f" in cli.ok("list-functions", "--csv")
+    assert os.stat(tmp_path / name).st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("url", [":memory:", "sqlite:///:memory:", "sqlite://"])
+def test_every_spelling_of_memory_writes_no_file(
+    tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #22 item 8: sqlite:///:memory: wrote a 577 KB file named ':memory:'."""
+    monkeypatch.chdir(tmp_path)
+    with codedb.connect(url) as db:
+        assert db.target.memory
+        codedb.migrate(db)
+        db.functions.add("f", code="x = 1")
+        assert db.functions.count() == 1
+    assert "initialised" in CLI(url, tmp_path).ok("init")
+    assert list(tmp_path.iterdir()) == []
+
+
+READ_ONLY_AND_DRY_RUN = [
+    ("migrate", "--dry-run"), ("rollback", "--dry-run"), ("list-functions",),
+    ("search-functions", "--query=x"), ("list-modules",), ("list-tags",), ("coverage-report",),
+    ("export",), ("show-function", "--function-id=x"),
+    ("users", "list"), ("projects", "list"), ("detect-cycles",), ("costs",), ("metrics", "summary"),
+    ("templates", "list"), ("vacuum",), ("add-function", "--name=f", "--code=x"), ("stats",), ("status",),
+    ("check",), ("query", "SELECT 1"), ("search", "x"), ("reindex",), ("backup", "b.sqlite"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["foreign", "empty"])
+def test_no_command_but_init_converts_another_applications_file(tmp_path: Path, kind: str) -> None:
+    """Issue #22 item 9: read-only commands and --dry-run switched a foreign file to WAL or
+    made an empty file a 4 KB database; a file is looked at read-only until it is codedb's."""
+    import hashlib
+    import sqlite3
+
+    CLI(str(tmp_path.parent / "backup.sqlite"), tmp_path).ok("init")
+    path = tmp_path / "their.db"
+    if kind == "foreign":
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE notes(x)")
+            conn.execute("INSERT INTO notes VALUES ('mine')")
+        conn.close()
+    else:
+        path.touch()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    cli = CLI(str(path), tmp_path)
+    # restore makes a database where there is none (an empty file too), not over another's
+    for args in READ_ONLY_AND_DRY_RUN + [("restore", "../backup.sqlite")] * (kind == "foreign"):
+        result = cli(*args)
+        assert result.returncode == (0 if args[0] == "status" else 1), (args, result)
+        assert "Traceback" not in result.stderr
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, args
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["their.db"], args
+    assert cli.error("list-functions") == (
+        f"Error: database {path} has no codedb schema; create it with 'codedb --db {path} init'"
+    )

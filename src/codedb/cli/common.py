@@ -55,13 +55,17 @@ def open_db(
     an older one too). A command that only reads (`replica`) reads the replica of --read-db or
     $CODEDB_READ_URL when one is given, read-only."""
     from ..core.db import connect
+    from ..core.target import resolve_target
     from ..schema.migrations import require_schema
 
     read_url = (args.get("--read-db") or os.environ.get("CODEDB_READ_URL")) if replica else None
-    if read_url:
-        db = connect(read_url, create=False, readonly=True)
-    else:
-        db = connect(args.get("--db"), create=False, readonly=readonly)
+    target = resolve_target(read_url or args.get("--db"))
+    if target.path is not None and not (readonly or read_url):
+        # Opened for writing, SQLite would switch a file to WAL (an empty one would become a
+        # database) before we know it is codedb's: look at it read-only first.
+        with connect(target, create=False, readonly=True) as probe:
+            require_schema(probe, current=current)
+    db = connect(target, create=False, readonly=readonly or bool(read_url))
     try:
         require_schema(db, current=current)
     except BaseException:

@@ -89,11 +89,15 @@ def cmd_restore(args: dict[str, Any]) -> int:
     from ..core.db import connect
     from ..core.files import remove_database_files
     from ..core.target import resolve_target
-    from ..transfer.restore import restore
+    from ..transfer.restore import refuse_if_holding, restore
 
     passphrase = _passphrase_for(Path(args["SRC"]), args["--passphrase-file"])
     path = resolve_target(args["--db"]).path
     created = path is not None and not os.path.lexists(path)
+    if path is not None and not created and not args["--force"]:
+        # Look before opening for writing, which would switch another application's file to WAL.
+        with connect(args["--db"], create=False, readonly=True) as probe:
+            refuse_if_holding(probe)
     try:
         with connect(args["--db"], create=True) as db:
             result = restore(

@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 from ..errors import ConnectError
 
@@ -99,7 +100,10 @@ class Target(NamedTuple):  # a NamedTuple, not attrs: `codedb stats` starts with
         if self.dialect == "postgresql":
             return f"postgresql+psycopg://{self.conninfo.split('://', 1)[1]}"
         assert self.path is not None
-        return f"sqlite:///{self.path.resolve()}"
+        # yoyo keeps the URL's path as it is and opens it as a SQLite URI (file:PATH?...),
+        # which decodes %XX: the path is percent-encoded once, so that ?, # and % in a file
+        # name reach SQLite as themselves.
+        return f"sqlite:///{quote(str(self.path.resolve()), safe='/')}"
 
     def __str__(self) -> str:
         return self.display
@@ -126,6 +130,8 @@ def resolve_target(target: "str | os.PathLike[str] | Target | None" = None) -> T
         if name in POSTGRES_SCHEMES:
             return Target(raw, "postgresql")
         if name == "sqlite":
+            if raw in ("sqlite://", "sqlite:///:memory:"):  # SQLAlchemy's spellings of memory
+                return Target(raw, "sqlite")
             if not raw.startswith("sqlite:///") or raw == "sqlite:///":
                 raise ConnectError(
                     f"cannot read the SQLite URL {raw!r}; write sqlite:///relative/path "

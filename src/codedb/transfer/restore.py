@@ -185,8 +185,8 @@ def _restore(db: Database, src: Path, *, force: bool, quiet: bool) -> RestoreRes
         backup_db = open_sqlite_backup(src)
         revision = status(backup_db).current
     try:
-        if not force and holds_data(db):  # early, to spare the work; checked again under the lock
-            raise _holds_data(db)
+        if not force:  # early, to spare the work; checked again under the lock
+            refuse_if_holding(db)
         if db.dialect == "postgresql":
             total = rows.total if isinstance(rows, Dump) else sum(backup_db.row_counts().values())  # type: ignore[union-attr]
             if backup_db is not None:  # streamed table by table from the backup
@@ -205,6 +205,12 @@ def _holds_data(db: Database) -> CodedbError:
         f"{db.target.display} holds data; restoring would replace it: back it up first, "
         "then restore with --force"
     )
+
+
+def refuse_if_holding(db: Database) -> None:
+    """Refuse a restore without --force into `db` (which may be opened read-only) that holds data."""
+    if holds_data(db):
+        raise _holds_data(db)
 
 
 def _restore_postgres(
