@@ -508,3 +508,66 @@ def test_tables_are_read_a_batch_at_a_time_on_postgresql(pg_schema_url: str) -> 
                 assert sorted([first.name, *(f.name for f in rows)]) == sorted(f"f{i}" for i in range(25))
         rows = dump.iter_records(db, "function", batch=10)  # outside any transaction too
         assert len(list(rows)) == 25 and not db.in_transaction
+
+
+@pytest.mark.parametrize("layout", ["pretty", "minified", "indented-4-sorted"])
+def test_a_dump_reformatted_by_a_tool_imports_exactly(target: str, tmp_path: Path, layout: str) -> None:
+    """Issue #22 item 12: `python -m json.tool` output was refused (its numbers came back as
+    Decimal) and a `jq -c` dump was read whole as one line."""
+    source = CLI(str(tmp_path / "source.sqlite"), tmp_path)
+    source.ok("init")
+    with codedb.connect(source.target) as db:
+        fid = db.functions.add("f", description="é ✓", code="x = 1.5", tags=["t"]).function_id
+        db.metrics.record("op", 12.25, extra={"ratio": 0.1, "big": 10**15})
+        user = db.users.add("ada").user_id
+        project = db.projects.create("p", user_id=user)
+        db.usage.record(provider="openai", model="m", project_id=project.project_id, tokens_in=3, cost=0.0125)
+    dump = tmp_path / "dump.json"
+    source.ok("export", f"--output={dump}")
+    data = json.loads(dump.read_text())
+    changed = tmp_path / f"{layout}.json"
+    if layout == "pretty":
+        changed.write_text(json.dumps(data, indent=2, ensure_ascii=True))
+    elif layout == "minified":
+        changed.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    else:
+        changed.write_text(json.dumps(data, indent=4, sort_keys=True))
+    cli = CLI(target, tmp_path)
+    cli.ok("init")
+    cli.ok("import", str(changed))
+    assert db_snapshot(target) == db_snapshot(source.target)
+    with codedb.connect(target) as db:
+        assert db.functions.get(fid).description == "é ✓"
+
+
+def test_a_minified_dump_is_read_a_row_at_a_time(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from codedb.transfer.reader import read_dump
+
+    rows = [{**_function_row(i), "code_snippet": "x" * 2000} for i in range(5000)]  # 10 MB of code
+    dump = tmp_path / "mini.json"
+    document = {"format": "codedb-dump", "format_version": 1, "tables": {"function": rows}}
+    dump.write_text(json.dumps(document, separators=(",", ":")))
+    del rows
+    tracemalloc.start()
+    try:
+        checked = read_dump(dump)
+        assert checked.counts == {"function": 5000} and checked.kind == "json-any"
+        assert sum(1 for _ in checked.records("function")) == 5000
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3_000_000, peak  # the file is 10 MB; one row at a time is a few kB
+
+
+def _function_row(i: int) -> dict[str, object]:
+    return {
+        "function_id": f"00000000-0000-4000-8000-{i:012d}",
+        "name": f"f{i}",
+        "description": "",
+        "code_snippet": "",
+        "creation_date": "2024-01-01T00:00:00",
+        "last_modified_date": "2024-01-01T00:00:00",
+        "signature_json": None,
+    }

@@ -210,6 +210,44 @@ def json_value_field(**kwargs: Any) -> Any:
     return attrs.field(converter=json.loads, metadata={"json": True, "any_json": True}, **kwargs)
 
 
+# Text in an indexed column (ids, names, tags, paths, keys) is kept to this many characters on
+# both backends: a PostgreSQL b-tree row holds at most 2,704 bytes (600 four-byte characters
+# and an id), while SQLite holds any length, so a name SQLite took could not be copied over.
+MAX_KEY_TEXT = 500
+
+
+# The metadata of a record field stored in an indexed column (a name, a tag, a path...):
+# `name: str = attrs.field(metadata=KEY)`; at most MAX_KEY_TEXT characters. Fields named *_id
+# are such fields without saying so.
+KEY = {"key": True}
+
+
+def check_key_text(value: Any, what: str) -> Any:
+    """`value` if it is not text longer than MAX_KEY_TEXT; InvalidInput naming `what` otherwise."""
+    if isinstance(value, str) and len(value) > MAX_KEY_TEXT:
+        raise InvalidInput(
+            f"{what} is {len(value):,} characters long; names, ids, tags and paths are kept to "
+            f"{MAX_KEY_TEXT} characters (what PostgreSQL can index): give a shorter one"
+        )
+    return value
+
+
+@cache
+def key_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    """The fields of a record class stored in indexed columns (see KEY), each with how a
+    message names it ("a function module's module name")."""
+    import attrs
+
+    if not attrs.has(cls):
+        return ()
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
+    return tuple(
+        (f.name, f"a {words}'s {f.name.replace('_', ' ')}")
+        for f in attrs.fields(cls)
+        if f.metadata.get("key") or f.name.endswith("_id")
+    )
+
+
 def check_json(
     value: Any, what: str, kind: type[dict[str, Any]] | type[list[Any]] | tuple[type, ...] = (dict, list)
 ) -> Any:
@@ -409,17 +447,32 @@ def _params_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
         elif field.type in (datetime, datetime | None):
             converted.append((field.name, _time_param))
         elif field.type not in _PLAIN:
-            return _params_converter().get_unstructure_hook(cls)
+            return _checking_keys(cls, _params_converter().get_unstructure_hook(cls))
     get = operator.attrgetter(*names)
     read = get if len(names) > 1 else lambda record: (get(record),)  # one name: the value alone
+    keys = key_fields(cls)
 
     def hook(record: Any) -> dict[str, Any]:
         found = dict(zip(names, read(record), strict=True))
         for name, change in converted:
             found[name] = change(found[name])
+        for name, what in keys:  # every write of a record passes here: the one place to keep the limit
+            check_key_text(found[name], what)
         return found
 
     return hook
+
+
+def _checking_keys(cls: type, hook: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    keys = key_fields(cls)
+
+    def checked(record: Any) -> dict[str, Any]:
+        found = hook(record)
+        for name, what in keys:
+            check_key_text(found[name], what)
+        return found
+
+    return checked if keys else hook
 
 
 _param_hooks: dict[type, Callable[[Any], dict[str, Any]]] = {}
@@ -448,6 +501,8 @@ def from_dict(cls: type[T], data: Any) -> T:
         if any_json:
             data = {k: any_json_text(v) if k in any_json else v for k, v in data.items()}
         record = converter().structure(data, cls)
+        for name, what in key_fields(cls):  # type: ignore[arg-type]
+            check_key_text(getattr(record, name), what)
         check = getattr(record, "check_fields", None)  # what a type cannot say (JSON in text)
         if check is not None:
             check()

@@ -26,6 +26,7 @@ FORMAT_VERSION = 1
 HINT = "give a file written by 'codedb export' or 'codedb backup --format=json'"
 NOT_A_DUMP = 'file {path} is not a codedb dump (no "format": "' + FORMAT + '" with "tables"); ' + HINT
 _TABLE_START = re.compile(r'^("(?:[^"\\]|\\.)*"): \[$')
+HEAD_LIMIT = 1 << 20  # the header line codedb writes is a few hundred characters
 
 
 TABLE_START = object()  # yielded as a table's "row" where its section begins (even if empty)
@@ -118,11 +119,13 @@ def _sniff(path: Path) -> tuple[str, Any]:
     """The dump's kind and header (the document minus its rows)."""
     try:
         with open(path, encoding="utf-8") as stream:
-            first = stream.readline()
+            first = stream.readline(HEAD_LIMIT)  # a minified dump is one line: never read it whole
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text; {HINT}") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    if len(first) == HEAD_LIMIT and not first.endswith("\n"):
+        return "json-any", _any_head(path)
     try:
         head = json.loads(first)
     except (ValueError, RecursionError):
@@ -212,7 +215,7 @@ def _events(path: Path) -> Iterator[tuple[int, str, Any]]:
     depth = 0
     try:
         with open(path, "rb") as stream:
-            for event, value in ijson.basic_parse(stream):
+            for event, value in ijson.basic_parse(stream, use_float=True):  # JSON's numbers, not Decimals
                 if event in _CLOSE:
                     depth -= 1
                 yield depth, event, value

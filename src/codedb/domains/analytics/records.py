@@ -5,14 +5,14 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import json_field, stored_time
+from ...core.convert import KEY, json_field, stored_time
 
 
 @attrs.frozen
 class Measurement:
     record_id: str
     project_id: str | None
-    metric_name: str
+    metric_name: str = attrs.field(metadata=KEY)
     value: float = attrs.field(converter=float)
     recorded_at: datetime = attrs.field(converter=stored_time, default=None)
     metadata: Any = json_field(factory=dict)

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import stored_names, stored_time
+from ...core.convert import KEY, stored_names, stored_time
 
 TEST_STATUSES = ("passed", "failed", "pending", "running")
 
@@ -27,7 +27,7 @@ def parse_signature(text: str | None) -> dict[str, Any] | None:
 @attrs.frozen
 class Function:
     function_id: str
-    name: str
+    name: str = attrs.field(metadata=KEY)
     description: str
     code_snippet: str
     creation_date: datetime = attrs.field(converter=stored_time)
@@ -86,25 +86,25 @@ class FunctionHit:
 
 @attrs.frozen
 class Module:
-    name: str
+    name: str = attrs.field(metadata=KEY)
     module_id: str
 
 
 @attrs.frozen
 class Tag:
-    name: str
+    name: str = attrs.field(metadata=KEY)
 
 
 @attrs.frozen
 class FunctionModule:
     function_id: str
-    module_name: str
+    module_name: str = attrs.field(metadata=KEY)
 
 
 @attrs.frozen
 class FunctionTag:
     function_id: str
-    tag: str
+    tag: str = attrs.field(metadata=KEY)
 
 
 @attrs.frozen

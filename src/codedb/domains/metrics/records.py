@@ -5,13 +5,13 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import json_field, optional_float, stored_bool, stored_time
+from ...core.convert import KEY, json_field, optional_float, stored_bool, stored_time
 
 
 @attrs.frozen
 class Metric:
     metric_id: str
-    operation: str
+    operation: str = attrs.field(metadata=KEY)
     duration_ms: float = attrs.field(converter=float)
     success: bool = attrs.field(converter=stored_bool, default=True)
     error: str | None = None

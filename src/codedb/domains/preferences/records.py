@@ -5,13 +5,13 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import json_value_field, stored_time
+from ...core.convert import KEY, json_value_field, stored_time
 
 
 @attrs.frozen
 class Preference:
     user_id: str
-    key: str
+    key: str = attrs.field(metadata=KEY)
     value: Any = json_value_field()
     created_at: datetime = attrs.field(converter=stored_time, default=None)
     updated_at: datetime = attrs.field(converter=stored_time, default=None)

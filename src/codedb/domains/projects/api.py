@@ -17,6 +17,7 @@ import attrs
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
     check_json,
+    check_key_text,
     check_number,
     check_page,
     check_text,
@@ -86,7 +87,7 @@ def allowed_actions(status: str) -> builtins.list[str]:
 
 
 def _name(value: Any) -> str:
-    return required_text(value, "project name", "give the project a name")
+    return check_key_text(required_text(value, "project name", "give the project a name"), "project name")
 
 
 def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:

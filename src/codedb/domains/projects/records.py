@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import json_field, optional_float, optional_time, stored_bool, stored_time
+from ...core.convert import KEY, json_field, optional_float, optional_time, stored_bool, stored_time
 
 STATUSES = ("creating", "in_progress", "executing", "paused", "completed", "failed")
 GENERATION_STATUSES = ("pending", "running", "completed", "failed")
@@ -16,11 +16,11 @@ GENERATION_STATUSES = ("pending", "running", "completed", "failed")
 class Project:
     project_id: str
     user_id: str | None
-    name: str
+    name: str = attrs.field(metadata=KEY)
     description: str
     project_type: str
     path: str | None
-    status: str
+    status: str = attrs.field(metadata=KEY)
     config: Any = json_field()
     brief: Any = json_field()
     provider: str | None = None
@@ -67,7 +67,7 @@ class CodeGeneration:
 class GeneratedFile:
     file_id: str
     project_id: str
-    path: str
+    path: str = attrs.field(metadata=KEY)
     file_type: str
     content: str
     size: int
@@ -95,8 +95,8 @@ class ClarificationSession:
 class ProviderUsage:
     usage_id: str
     project_id: str | None
-    provider: str
-    model: str
+    provider: str = attrs.field(metadata=KEY)
+    model: str = attrs.field(metadata=KEY)
     request_type: str
     tokens_in: int
     tokens_out: int
@@ -111,7 +111,7 @@ class ProviderUsage:
 @attrs.frozen
 class Autosave:
     save_id: str
-    file_path: str
+    file_path: str = attrs.field(metadata=KEY)
     content: str
     save_type: str
     metadata: Any = json_field()

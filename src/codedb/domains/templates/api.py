@@ -9,7 +9,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import DomainAPI
-from ...core.convert import check_page, check_text, db_time, like_pattern, now, params, record, records
+from ...core.convert import (
+    check_key_text,
+    check_page,
+    check_text,
+    db_time,
+    like_pattern,
+    now,
+    params,
+    record,
+    records,
+)
 from ...core.files import write_output
 from ...core.ids import new_id, resolve_prefix
 from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet
@@ -141,7 +151,9 @@ class Templates(DomainAPI):
                     description=found.description
                     if description is None
                     else _text(description, "description"),
-                    author=found.author if author is None else _text(author, "author"),
+                    author=found.author
+                    if author is None
+                    else check_key_text(_text(author, "author"), "author"),
                     updated_at=db_time(stamp),
                 )
                 version = int(self.q.latest_version(self.conn, template_id=found.template_id) or 0) + 1

@@ -4,15 +4,15 @@ from datetime import datetime
 
 import attrs
 
-from ...core.convert import optional_float, stored_names, stored_time
+from ...core.convert import KEY, optional_float, stored_names, stored_time
 
 
 @attrs.frozen
 class Template:
     template_id: str
-    name: str
+    name: str = attrs.field(metadata=KEY)
     description: str
-    author: str
+    author: str = attrs.field(metadata=KEY)
     created_at: datetime = attrs.field(converter=stored_time)
     updated_at: datetime = attrs.field(converter=stored_time)
 
@@ -29,7 +29,7 @@ class TemplateVersion:
 @attrs.frozen
 class TemplateTag:
     template_id: str
-    tag: str
+    tag: str = attrs.field(metadata=KEY)
 
 
 @attrs.frozen

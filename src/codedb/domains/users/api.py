@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
     check_json,
+    check_key_text,
     check_text,
     db_time,
     json_text,
@@ -38,7 +39,7 @@ def _email(value: Any) -> str | None:
         return None
     if not isinstance(value, str) or "@" not in value or any(c.isspace() for c in value.strip()):
         raise InvalidInput(f"invalid email {value!r:.80}; give an address such as ada@example.com")
-    return check_text(value.strip(), "email")
+    return check_key_text(check_text(value.strip(), "email"), "email")
 
 
 class Users(DomainAPI):

@@ -5,14 +5,14 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import json_field, optional_time, stored_bool, stored_time
+from ...core.convert import KEY, json_field, optional_time, stored_bool, stored_time
 
 
 @attrs.frozen
 class User:
     user_id: str
-    username: str
-    email: str | None
+    username: str = attrs.field(metadata=KEY)
+    email: str | None = attrs.field(metadata=KEY)
     full_name: str
     preferences: Any = json_field()
     is_active: bool = attrs.field(converter=stored_bool, default=True)
