@@ -91,7 +91,8 @@ def test_every_indexed_text_column_is_a_key_field(pg_migrated_url: str) -> None:
                 "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid "
                 "JOIN pg_am am ON am.oid = ic.relam "
                 "JOIN pg_attribute a ON a.attrelid = t.oid "
-                "AND (a.attnum = ANY(i.indkey) OR pg_get_indexdef(i.indexrelid) LIKE '%(' || a.attname || ')%') "
+                "AND (a.attnum = ANY(i.indkey) "
+                "OR pg_get_indexdef(i.indexrelid) LIKE '%(' || a.attname || ')%') "
                 "WHERE t.relnamespace = current_schema()::regnamespace AND am.amname = 'btree' "
                 "AND a.atttypid = 'text'::regtype"
             )
