@@ -308,3 +308,121 @@ def test_a_pickle_bomb_does_not_exhaust_memory(tmp_path: Path) -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("Error: ")
+
+
+class _Reduced:
+    """An object pickled as the call `func(*args)`: how a crafted pickle asks for work."""
+
+    def __init__(self, func: object, args: tuple[object, ...]):
+        self.func, self.args = func, args
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return self.func, self.args
+
+
+def _shared_lists() -> list[object]:
+    level1 = [0] * 1000
+    return [level1] * 1000  # a million zeros in a few kB of pickle
+
+
+def _deep_tuple() -> bytes:
+    """Opcodes pushing a tuple shared at every one of 40 levels (hashing it: 2**40 steps)."""
+    ops = pickle.BININT1 + b"\x00" + pickle.BININT1 + b"\x01" + pickle.TUPLE2 + pickle.BINPUT + b"\x00"
+    for level in range(40):
+        ops += pickle.POP + pickle.BINGET + bytes([level]) + pickle.BINGET + bytes([level])
+        ops += pickle.TUPLE2 + pickle.BINPUT + bytes([level + 1])
+    return ops
+
+
+def _colliding_keys(count: int) -> bytes:
+    """SETITEMS of `count` numbers that hash alike (multiples of 2**61 - 1): built by hand,
+    since building the dict here would take as long as loading it."""
+    ops = b""
+    for k in range(1, count + 1):
+        number = (k * (2**61 - 1)).to_bytes(11, "little", signed=True)
+        ops += pickle.LONG1 + bytes([len(number)]) + number + pickle.BININT1 + b"\x00"
+    return pickle.EMPTY_DICT + pickle.MARK + ops + pickle.SETITEMS
+
+
+PROTO2 = pickle.PROTO + b"\x02"
+BOMBS = {
+    # Issue #22 item 14: str() of shared lists writes each path out (2.66 GB from 4 KB).
+    "str of shared lists": pickle.dumps(_Reduced(str, (([_shared_lists()] * 2000,),)), protocol=4),
+    # A dict keyed by a tuple shared at every level: hashing it takes 2**40 steps.
+    "a shared tuple as a key": PROTO2 + pickle.EMPTY_DICT + _deep_tuple() + pickle.BININT1 + b"\x01"
+    + pickle.SETITEM + pickle.STOP,
+    "a set of shared tuples": pickle.PROTO + b"\x04" + pickle.EMPTY_SET + pickle.MARK + _deep_tuple()
+    + pickle.ADDITEMS + pickle.STOP,
+    "frozenset() of shared tuples": PROTO2 + b"c__builtin__\nfrozenset\n" + pickle.EMPTY_LIST + _deep_tuple()
+    + pickle.APPEND + pickle.TUPLE1 + pickle.REDUCE + pickle.STOP,
+    "enum member named by shared lists": PROTO2 + b"ccode_db\nTestStatusEnum\n"
+    + pickle.dumps(([_shared_lists()] * 2000,), protocol=2)[2:-1] + pickle.REDUCE + pickle.STOP,
+    # Numbers whose hashes collide: each insertion compares with every earlier key.
+    "colliding number keys": PROTO2 + _colliding_keys(60_000) + pickle.STOP,
+}  # fmt: skip
+
+
+REFUSALS = {
+    "str of shared lists": "refused global builtins.str (str() of anything but text",
+    "a shared tuple as a key": "the pickle uses tuple as a dict key",
+    "a set of shared tuples": "the pickle uses tuple as a set member",
+    "frozenset() of shared tuples": "the pickle uses tuple as a set member",
+    "enum member named by shared lists": "refused global code_db.TestStatusEnum (a member named by a list)",
+    "colliding number keys": "the pickle uses int as a dict key",
+}
+
+
+@pytest.mark.parametrize("bomb", list(BOMBS))
+def test_a_pickle_that_asks_for_unbounded_work_is_refused(tmp_path: Path, bomb: str) -> None:
+    """Each bomb is a few kB; under a 1 GiB cap and a 30 s limit, import-legacy refuses it in
+    one line (the old unpickler ran out of memory, or ran for hours)."""
+    path = tmp_path / "bomb.pkl"
+    path.write_bytes(BOMBS[bomb])
+    assert len(BOMBS[bomb]) < 1_000_000
+    db = tmp_path / "code_db.sqlite"
+    CLI(str(db), tmp_path).ok("init")
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "codedb", f"--db={db}", "import-legacy", str(path)],
+        capture_output=True, text=True, env=ENV, preexec_fn=cap, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 1, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert REFUSALS[bomb] in lines[0], lines[0]  # refused before the work, not by running out
+
+
+def test_no_callable_a_pickle_reaches_can_be_changed_for_the_next_load(tmp_path: Path) -> None:
+    """BUILD on the `_codecs.encode` stand-in set its defaults for every later load; on
+    `uuid.UUID` it would have changed the real class."""
+    from codedb.legacy.unpickle import RefusedGlobal, load
+
+    def build_on(module: bytes, name: bytes, attribute: bytes, value: bytes) -> bytes:
+        return (
+            pickle.PROTO + b"\x02" + b"c" + module + b"\n" + name + b"\n"
+            + b"N}" + b"X" + len(attribute).to_bytes(4, "little") + attribute
+            + value + b"s" + pickle.TUPLE2 + pickle.BUILD + pickle.STOP
+        )  # fmt: skip
+
+    rot13 = b"X\x05\x00\x00\x00rot13\x85"  # the tuple ('rot13',)
+    for evil in (
+        build_on(b"_codecs", b"encode", b"__defaults__", rot13),
+        build_on(b"_codecs", b"encode", b"check", b"N"),
+        build_on(b"builtins", b"str", b"check", b"N"),
+        build_on(b"uuid", b"UUID", b"__str__", b"N"),
+    ):
+        with pytest.raises((RefusedGlobal, pickle.UnpicklingError)):
+            value, _ = load(evil)
+            if isinstance(value, type):  # a class was changed: it must be this load's own
+                import uuid
+
+                assert value is not uuid.UUID
+                raise RefusedGlobal("uuid", "UUID", "changed a fresh subclass only")
+    import uuid
+
+    assert str(uuid.UUID(int=5)) == "00000000-0000-0000-0000-000000000005"
+    data = pickle.dumps({"b": b"\xff\x00abc", "u": uuid.UUID(int=7), "s": {"x", "y"}}, protocol=2)
+    assert load(data)[0] == {"b": b"\xff\x00abc", "u": uuid.UUID(int=7), "s": {"x", "y"}}
