@@ -139,3 +139,77 @@ def test_recover_refuses_and_changes_nothing(tmp_path: Path) -> None:
     cli.ok("recover", str(source), "taken.sqlite", "--force", db=False)
     restored = tmp_path / "restored.sqlite"
     assert "restored" in CLI(str(restored), tmp_path).ok("restore", "taken.sqlite")  # the next step
+
+
+def _one_cell_many_pointers(path: Path, pointers: int, chains: int = 1) -> None:
+    """Issue #22 item 15: a 64 KiB page whose `pointers` cell pointers all name one cell with
+    an overflow chain of about 11 pages; with `chains` > 1, other cells' chains run into the
+    first's (each page is shared by several chains)."""
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA page_size = 65536")
+        conn.execute(
+            "CREATE TABLE function (function_id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT "
+            "NOT NULL, code_snippet TEXT NOT NULL, creation_date TIMESTAMP NOT NULL, last_modified_date "
+            "TIMESTAMP NOT NULL, signature_json TEXT)"
+        )
+        conn.execute(
+            "INSERT INTO function VALUES ('00000000-0000-4000-8000-000000000001', 'big', '', ?, "
+            "'2024-01-01 00:00:00', '2024-01-01 00:00:00', NULL)",
+            (random.Random(1).randbytes(350_000).hex(),),
+        )
+        conn.commit()
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'function'").fetchone()[0]
+    with open(path, "r+b") as stream:
+        stream.seek((root - 1) * 65536)
+        page = bytearray(stream.read(65536))
+        pointer = page[8:10]
+        page[3:5] = pointers.to_bytes(2, "big")
+        page[8 : 8 + 2 * pointers] = bytes(pointer) * pointers
+        stream.seek((root - 1) * 65536)
+        stream.write(page)
+
+
+def test_recover_reads_each_page_and_each_cell_once(tmp_path: Path) -> None:
+    """4,000 pointers to one cell with an 11-page overflow chain: the old reader copied the
+    chain once per pointer (2.66 GB from a 768 KB file, a MemoryError past that); under a
+    1 GiB cap the row is read once, and the crafted pointers count for nothing."""
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    damaged = tmp_path / "crafted.sqlite"
+    _one_cell_many_pointers(damaged, 4000)
+    assert damaged.stat().st_size < 1_000_000
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "codedb", "recover", str(damaged), str(tmp_path / "out.sqlite"), "--json"],
+        capture_output=True, text=True, preexec_fn=cap, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    import json
+
+    tables = {t["table"]: t for t in json.loads(result.stdout)["tables"]}
+    assert tables["function"]["read"] == 1 and tables["function"]["recovered"] == 1
+
+
+def test_the_page_reader_never_reads_a_page_twice(tmp_path: Path) -> None:
+    from codedb.transfer.pages import PageFile
+
+    damaged = tmp_path / "crafted.sqlite"
+    _one_cell_many_pointers(damaged, 300)
+    reads: list[int] = []
+    with open(damaged, "rb") as stream:
+        pages = PageFile(stream, damaged.stat().st_size)
+        original = pages.page
+        pages.page = lambda number: reads.append(number) or original(number)  # type: ignore[method-assign]
+        schema = {e.name: e for e in pages.schema()}
+        rows = pages.table_rows(schema["function"].rootpage)
+        assert len(rows.rows) == 1
+        assert pages.table_rows(schema["function"].rootpage).bad_pages == 1  # its root, again
+    assert len(reads) == len(set(reads)) <= damaged.stat().st_size // 65536

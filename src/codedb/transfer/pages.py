@@ -3,7 +3,11 @@ table b-trees walked from each table's root page (https://www.sqlite.org/filefor
 every page read on its own so that a damaged page costs its own rows only. This is what the
 sqlite3 shell's `.recover` does; Debian's shell lacks the page table it needs (sqlite_dbpage).
 
-The file is opened read-only and read in pages: memory stays flat whatever its size.
+The file is opened read-only and read in pages. A crafted file cannot make the work grow
+faster than its size: every page, b-tree or overflow, is read at most once (a page reached a
+second time, from another pointer, is damage), and the cells of a page may not overlap (4,000
+pointers to one cell with a 10-page overflow chain made 2.66 GB of a 768 KB file), so the
+rows read hold at most the file's bytes.
 """
 
 import struct
@@ -49,6 +53,7 @@ class PageFile:
         reserved = header[20] if self.header_ok and len(header) > 20 else 0
         self.usable = self.page_size - reserved
         self.pages = self.size // self.page_size
+        self.used: set[int] = set()  # every page read so far, b-tree or overflow
 
     def _read(self, offset: int, length: int) -> bytes:
         self.stream.seek(offset)
@@ -66,39 +71,47 @@ class PageFile:
             return None
         return self._read((number - 1) * self.page_size, self.page_size)
 
+    def _take(self, number: int) -> bytes:
+        """Page `number`, which no walk has read yet; ValueError otherwise (a pointer to a
+        page that belongs elsewhere, or a loop)."""
+        if number in self.used:
+            raise ValueError(f"page {number} is reached a second time")
+        data = self.page(number)
+        if data is None:
+            raise ValueError(f"page {number} is beyond the end of the file")
+        self.used.add(number)
+        return data
+
     def table_rows(self, root: int) -> TableRows:
         """The rows of the table b-tree rooted at `root`, in rowid order as far as readable."""
         found = TableRows()
-        seen: set[int] = set()
         stack = [root]
         while stack:
             number = stack.pop()
-            if number in seen:
-                found.bad_pages += 1  # a loop: a damaged child pointer
-                continue
-            seen.add(number)
             try:
-                kind, cells, right = self._cells(number)
+                data = self._take(number)
+                kind, offsets, right = self._cells(number, data)
             except (ValueError, IndexError, struct.error):
                 found.bad_pages += 1
                 continue
             if kind == TABLE_INTERIOR:
-                children = [struct.unpack(">I", cell[:4])[0] for cell in cells] + [right]
+                children = [struct.unpack(">I", data[o : o + 4])[0] for o in offsets] + [right]
                 stack.extend(reversed(children))
                 continue
-            for cell in cells:
+            end = 0  # where the previous cell ends: cells may not overlap
+            for offset in sorted(set(offsets)):
+                if offset < end:
+                    continue  # a cell inside another: a crafted or damaged pointer
                 try:
-                    found.rows.append(self._leaf_row(cell))
+                    row, end = self._leaf_row(data, offset)
+                    found.rows.append(row)
                 except (ValueError, IndexError, struct.error, UnicodeDecodeError):
                     continue  # a damaged cell: the rest of the page may still be read
         return found
 
-    def _cells(self, number: int) -> tuple[int, list[bytes], int]:
-        """A table page's kind, the slices of the page where its cells start, and (interior) its
-        right-most child; ValueError when it is not a table b-tree page."""
-        data = self.page(number)
-        if data is None:
-            raise ValueError(f"page {number} is beyond the end of the file")
+    def _cells(self, number: int, data: bytes) -> tuple[int, tuple[int, ...], int]:
+        """A table page's kind, the offsets of its cells, and (interior) its right-most child;
+        ValueError when it is not a table b-tree page."""
         start = 100 if number == 1 else 0
         kind = data[start]
         if kind not in (TABLE_LEAF, TABLE_INTERIOR):
@@ -112,40 +125,38 @@ class PageFile:
         offsets = struct.unpack(f">{count}H", pointers)
         if any(not start + header <= o < self.usable for o in offsets):
             raise ValueError(f"page {number} has a cell outside it")
-        return kind, [data[o:] for o in offsets], right
+        return kind, offsets, right
 
-    def _leaf_row(self, cell: bytes) -> tuple[Any, ...]:
-        payload_size, at = _varint(cell, 0)
-        rowid, at = _varint(cell, at)
+    def _leaf_row(self, data: bytes, offset: int) -> tuple[tuple[Any, ...], int]:
+        """The values of the leaf cell at `offset` of a page, and where the cell ends."""
+        payload_size, at = _varint(data, offset)
+        rowid, at = _varint(data, at)
         usable = self.usable
         local_max = usable - 35
         if payload_size <= local_max:
-            payload = cell[at : at + payload_size]
+            payload, end = data[at : at + payload_size], at + payload_size
         else:
             local_min = (usable - 12) * 32 // 255 - 23
             local = local_min + (payload_size - local_min) % (usable - 4)
             if local > local_max:
                 local = local_min
-            payload = cell[at : at + local] + self._overflow(
-                struct.unpack(">I", cell[at + local : at + local + 4])[0], payload_size - local
+            end = at + local + 4
+            if end > usable:
+                raise ValueError("a cell runs past its page")
+            payload = data[at : at + local] + self._overflow(
+                struct.unpack(">I", data[at + local : end])[0], payload_size - local
             )
         if len(payload) != payload_size:
             raise ValueError("a cell's payload is cut short")
         values = _record(payload)
         if values and values[0] is None:  # an INTEGER PRIMARY KEY is stored as the rowid
             values = (rowid, *values[1:])
-        return values
+        return values, end
 
     def _overflow(self, number: int, remaining: int) -> bytes:
         parts = []
-        seen: set[int] = set()
         while remaining > 0:
-            if number in seen:
-                raise ValueError("an overflow chain loops")
-            seen.add(number)
-            data = self.page(number)
-            if data is None:
-                raise ValueError("an overflow page is beyond the end of the file")
+            data = self._take(number)  # a page of another chain, or of this one again: damage
             chunk = data[4 : min(self.usable, 4 + remaining)]
             parts.append(chunk)
             remaining -= len(chunk)

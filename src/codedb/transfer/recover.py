@@ -24,7 +24,7 @@ from ..core.files import check_destination, check_input, private_workdir, staged
 from ..errors import InvalidInput
 from ..schema.health import check
 from ..schema.migrations import known_ids, migrate
-from .pages import PageFile
+from .pages import PageFile, TableRows
 
 BATCH = 500
 
@@ -64,9 +64,9 @@ def recover(damaged: str | Path, out: str | Path, *, force: bool = False) -> Rec
                     f"no table can be read from {source}: its first page is lost or it is not a SQLite "
                     "file; give the damaged database's own file"
                 )
-            revision = _revision(pages, schema)
-            claimed = _claimed(pages, schema)
             read = {name: pages.table_rows(entry.rootpage) for name, entry in schema.items()}
+            revision = _revision(read.get("_yoyo_migration"))
+            claimed = _claimed(read.get("sqlite_stat1"))
             header_damaged = not pages.header_ok
         with staged(dest, force=force, protected=[source]) as temp:
             with connect(temp) as db:
@@ -81,24 +81,21 @@ def recover(damaged: str | Path, out: str | Path, *, force: bool = False) -> Rec
     return RecoveryResult(dest, revision, tables, header_damaged)
 
 
-def _revision(pages: PageFile, schema: dict[str, Any]) -> str:
+def _revision(migrations: TableRows | None) -> str:
     """The latest migration the damaged file records, else the latest codedb knows."""
     ids = known_ids("sqlite")
-    entry = schema.get("_yoyo_migration")
     applied: set[str] = set()
-    if entry is not None:
-        for row in pages.table_rows(entry.rootpage).rows:
-            applied.update(v for v in row if isinstance(v, str) and v in ids)
+    for row in migrations.rows if migrations is not None else ():
+        applied.update(v for v in row if isinstance(v, str) and v in ids)
     return max(applied, key=ids.index) if applied else ids[-1]
 
 
-def _claimed(pages: PageFile, schema: dict[str, Any]) -> dict[str, int]:
+def _claimed(statistics: TableRows | None) -> dict[str, int]:
     """Rows per table as the damaged file's last ANALYZE counted them (sqlite_stat1)."""
-    entry = schema.get("sqlite_stat1")
     found: dict[str, int] = {}
-    if entry is None:
+    if statistics is None:
         return found
-    for row in pages.table_rows(entry.rootpage).rows:
+    for row in statistics.rows:
         if len(row) >= 3 and isinstance(row[0], str) and isinstance(row[2], str):
             first = row[2].split(" ", 1)[0]
             if first.isdigit():
