@@ -36,5 +36,11 @@ SELECT result_id, test_id, function_id, execution_date, actual_result, status FR
 SELECT modification_id, function_id, modifier, modification_date, description FROM modification;
 
 -- name: legacy_tables()
--- The tables of the old file, to tell which of code_db's it has.
-SELECT name FROM sqlite_master WHERE type = 'table';
+-- The tables of the old file, to tell which of code_db's it has: (name, whether a module
+-- makes its rows: a virtual table).
+SELECT name, sql LIKE 'CREATE VIRTUAL TABLE%' FROM sqlite_master WHERE type = 'table';
+
+-- name: legacy_generated_columns(table_name)
+-- The columns of a table of the old file that are computed when read (generated columns), or
+-- hidden: an old file has none, and reading one could make any amount of data.
+SELECT name FROM pragma_table_xinfo(:table_name) WHERE hidden <> 0;

@@ -1,6 +1,7 @@
 """import-legacy: the old tool's pickles of every shape and its SQLModel database, imported
 completely and idempotently; malicious pickles refused without running anything."""
 
+import os
 import enum
 import hashlib
 import json
@@ -473,3 +474,56 @@ def test_legacy_text_codedb_cannot_store_is_coerced_and_reported(lib: CLI, tmp_p
     assert f1.description == "ab" and f1.signature == {"arg_names": ["s"], "arg_types": [None]}
     shown = json.loads(lib.ok("show-function", "--function-id=f-1", "--json"))
     assert shown["signature"] == {"arg_names": ["s"], "arg_types": [None]}
+
+
+@pytest.mark.parametrize(
+    "table, why",
+    [
+        (
+            "CREATE TABLE function (function_id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, "
+            "code_snippet BLOB AS (zeroblob(50000000)) VIRTUAL, creation_date DATETIME, "
+            "last_modified_date DATETIME, signature_json VARCHAR)",
+            "table function computes its column code_snippet when read",
+        ),
+        (
+            "CREATE TABLE function (function_id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, "
+            "code_snippet VARCHAR, creation_date DATETIME, last_modified_date DATETIME, "
+            "signature_json VARCHAR AS (upper(name)) STORED)",
+            "table function computes its column signature_json when read",
+        ),
+        (
+            "CREATE VIRTUAL TABLE function USING fts5(function_id, name, description, code_snippet, "
+            "creation_date, last_modified_date, signature_json)",
+            "table function is a virtual table",
+        ),
+    ],
+)
+def test_a_sqlmodel_file_that_computes_its_values_is_refused(
+    lib: CLI, tmp_path: Path, table: str, why: str
+) -> None:
+    """Issue #22 item 16: an 8 KB file whose code_snippet is `AS (zeroblob(50000000))` made a
+    dry run use 5.9 GB and end in a traceback."""
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    old = tmp_path / "crafted.sqlite"
+    with sqlite3.connect(old) as conn:
+        conn.execute(table)
+        for n in range(100):
+            conn.execute("INSERT INTO function (function_id, name) VALUES (?, ?)", (f"f{n}", "n"))
+    conn.close()
+    assert old.stat().st_size < 64_000
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "codedb", f"--db={lib.target}", "import-legacy", str(old), "--dry-run"],
+        capture_output=True, text=True, preexec_fn=cap, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    assert result.returncode == 1, result
+    assert result.stderr == f"Error: {old}: {why}; the old tool's tables store their values\n"

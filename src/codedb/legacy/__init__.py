@@ -22,6 +22,10 @@ from .unpickle import RefusedGlobal, ResourceLimit, Stub, plain
 from .unpickle import load as unpickle
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+LEGACY_TABLES = {
+    "function", "module", "unittest", "testresult", "modification", "function_modules",
+    "function_tags", "function_dependencies",
+}  # fmt: skip
 
 
 class LegacyError(CodedbError, ValueError):
@@ -165,7 +169,7 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
         raise LegacyError(f"cannot open {path} read-only: {exc}") from None
     queries = load_queries("sqlite").legacy
     try:
-        tables = {row[0] for row in queries.legacy_tables(conn)}
+        tables = _stored_tables(conn, queries, path)
         if "function" not in tables:
             raise LegacyError(f"{path} is a SQLite file without code_db's tables (no 'function' table)")
 
@@ -198,6 +202,21 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
     finally:
         conn.close()
     return "code_db SQLModel database"
+
+
+def _stored_tables(conn: sqlite3.Connection, queries: Any, path: Path) -> set[str]:
+    """The tables of a source file whose rows are stored in it: reading a virtual table or a
+    generated column runs what the file declares (`AS (zeroblob(50000000))` made an 8 KB file
+    cost 5.9 GB), while stored values are bounded by the file's size. Such a table of the old
+    tool's is refused, naming it; others are ignored, as are all the file's other tables."""
+    tables = set()
+    for name, virtual in queries.legacy_tables(conn):
+        computed = [] if virtual else [c for (c,) in queries.legacy_generated_columns(conn, table_name=name)]
+        if name in LEGACY_TABLES and (virtual or computed):
+            what = "is a virtual table" if virtual else f"computes its column {computed[0]} when read"
+            raise LegacyError(f"{path}: table {name} {what}; the old tool's tables store their values")
+        tables.add(name)
+    return tables
 
 
 def _import_registry(db: Database, path: Path, dry_run: bool) -> LegacyReport:
