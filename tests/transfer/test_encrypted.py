@@ -162,3 +162,44 @@ def test_a_killed_restores_plaintext_is_removed_by_the_next(source: CLI, tmp_pat
     running.mkdir()
     CLI(str(tmp_path / "restored.sqlite"), tmp_path).ok("restore", "b.enc", env=ENV)
     assert not stale.exists() and running.exists()
+
+
+@pytest.mark.parametrize("params", [(14, 32, 16), (20, 8, 1), (10, 1, 1), (15, 8, 2), (255, 255, 255)])
+def test_a_header_that_names_its_own_key_cost_is_refused_before_any_work(
+    source: CLI, tmp_path: Path, params: tuple[int, int, int]
+) -> None:
+    """Issue #22 item 17: the header's scrypt parameters chose the work of a failing check
+    (2.8 s for (14, 32, 16)) or ended in a traceback ((20, 8, 1))."""
+    import struct
+
+    from codedb.transfer import crypto
+
+    source.ok("backup", "b.enc", "--format=json", "--encrypt", env=ENV)
+    sealed = tmp_path / "b.enc"
+    data = bytearray(sealed.read_bytes())
+    data[len(crypto.MAGIC) : len(crypto.MAGIC) + 9] = struct.pack(">BII", *params)
+    sealed.write_bytes(bytes(data))
+    calls: list[object] = []
+    original = crypto.hashlib.scrypt
+    crypto.hashlib.scrypt = lambda *a, **k: calls.append(a) or original(*a, **k)  # type: ignore[assignment]
+    try:
+        line = source.error("check-backup", "b.enc", env=ENV, db=False)
+    finally:
+        crypto.hashlib.scrypt = original  # type: ignore[assignment]
+    assert line == (
+        f"Error: the encrypted backup's key parameters {params} are not the ones codedb writes "
+        "(15, 8, 1); the file is damaged or not a codedb backup"
+    )
+    assert calls == []  # refused before scrypt ran
+
+
+def test_a_passphrase_that_is_not_utf8_is_its_bytes(source: CLI, tmp_path: Path) -> None:
+    """Item 18: a passphrase from the environment that is not UTF-8 ended in a traceback."""
+    odd = {"CODEDB_BACKUP_PASSPHRASE": "pass\udcffword-long"}  # the bytes b"pass\xffword-long"
+    source.ok("backup", "b.enc", "--encrypt", env=odd)
+    assert "sound encrypted" in source.ok("check-backup", "b.enc", env=odd, db=False)
+    assert "passphrase is wrong" in source.error("check-backup", "b.enc", env=ENV, db=False)
+    with codedb.connect(source.target) as db, pytest.raises(codedb.InvalidInput) as caught:
+        codedb.backup(db, tmp_path / "c.enc", passphrase="pass\ud800word-long")  # only Python can
+    assert str(caught.value) == "the backup passphrase is not valid text (a lone surrogate); give UTF-8 text"
+    assert not (tmp_path / "c.enc").exists()

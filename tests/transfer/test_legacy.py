@@ -1,10 +1,10 @@
 """import-legacy: the old tool's pickles of every shape and its SQLModel database, imported
 completely and idempotently; malicious pickles refused without running anything."""
 
-import os
 import enum
 import hashlib
 import json
+import os
 import pickle
 import sqlite3
 import sys

@@ -34,17 +34,29 @@ def is_encrypted(path: Path) -> bool:
 
 
 def check_passphrase(passphrase: str) -> bytes:
+    """The passphrase's bytes. One from the environment that is not UTF-8 keeps its bytes
+    (Python hands them over as surrogate escapes)."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise InvalidInput(
             f"the backup passphrase is shorter than {MIN_PASSPHRASE} characters; choose a longer one"
         )
-    return passphrase.encode("utf-8")
+    try:
+        return passphrase.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            "the backup passphrase is not valid text (a lone surrogate); give UTF-8 text"
+        ) from None
 
 
 def _key(passphrase: bytes, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
-    if not (10 <= log2_n <= 20 and 1 <= r <= 32 and 1 <= p <= 16):
-        raise InvalidInput("the encrypted backup's key parameters are out of range; the file is damaged")
-    return hashlib.scrypt(passphrase, salt=salt, n=1 << log2_n, r=r, p=p, maxmem=256 << 20, dklen=32)
+    # The header names scrypt's cost, and a crafted one would choose it (2.8 s for (14, 32, 16),
+    # a traceback for (20, 8, 1)): only the parameters codedb writes are taken, before any work.
+    if (log2_n, r, p) != (SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P):
+        raise InvalidInput(
+            f"the encrypted backup's key parameters ({log2_n}, {r}, {p}) are not the ones codedb writes "
+            f"({SCRYPT_LOG2_N}, {SCRYPT_R}, {SCRYPT_P}); the file is damaged or not a codedb backup"
+        )
+    return hashlib.scrypt(passphrase, salt=salt, n=1 << log2_n, r=r, p=p, maxmem=64 << 20, dklen=32)
 
 
 class EncryptingWriter:
