@@ -92,12 +92,15 @@ def json_arg(text: str | None, option: str, like: str = 'an object such as \'{"k
     give (`like`)."""
     import json
 
+    from ..core.convert import check_json_value
+
     if text is None:
         return None
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except (ValueError, RecursionError):
         raise InvalidInput(f"{option} is not valid JSON; give {like}") from None
+    return check_json_value(value, option)  # valid JSON may still hold "\ud800" or "\u0000"
 
 
 def function_id_arg(args: dict[str, Any]) -> str:

@@ -268,8 +268,8 @@ def check_json_value(value: Any, what: str) -> Any:
     """Any value JSON can write (an object, array, text, number, true, false or null) with
     finite numbers, text keys and no NUL (PostgreSQL's jsonb cannot hold \\u0000); else
     InvalidInput naming it."""
-    try:
-        text = json.dumps(value, allow_nan=False)
+    try:  # written as it is stored: a lone surrogate stays one, and check_text refuses it
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidInput(
             f"{what} cannot be written as JSON ({exc}); give plain objects, arrays, text and numbers"
@@ -503,12 +503,21 @@ def from_dict(cls: type[T], data: Any) -> T:
         record = converter().structure(data, cls)
         for name, what in key_fields(cls):  # type: ignore[arg-type]
             check_key_text(getattr(record, name), what)
+        for name in _json_fields(cls):  # type: ignore[arg-type]
+            check_json_value(getattr(record, name), name)
         check = getattr(record, "check_fields", None)  # what a type cannot say (JSON in text)
         if check is not None:
             check()
         return record
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, InvalidInput) as exc:
         raise InvalidInput(f"not a valid {cls.__name__} record: {_first_cause(exc)}") from None
+
+
+@cache
+def _json_fields(cls: type) -> tuple[str, ...]:
+    import attrs
+
+    return tuple(f.name for f in attrs.fields(cls) if f.metadata.get("json")) if attrs.has(cls) else ()
 
 
 @cache

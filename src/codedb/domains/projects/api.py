@@ -128,7 +128,8 @@ def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, str]:
         kind, down, value, project_id = found
         if not isinstance(project_id, str) or not isinstance(value, str | int | float):
             raise ValueError
-    except (ValueError, TypeError, UnicodeDecodeError):
+        check_text(json.dumps(found, ensure_ascii=False), "cursor")  # no lone surrogate
+    except (ValueError, TypeError, UnicodeDecodeError, InvalidInput):
         raise InvalidInput(
             f"invalid cursor {cursor!r:.60}; give the next_cursor of the previous page"
         ) from None
