@@ -431,3 +431,18 @@ def test_migration_indexes_existing_functions_and_rolls_back(db: codedb.Database
     ) == {"addedWithoutIndex", "olderFunction"}
     assert names(db.functions.search_text("tag:kept")) == ["olderFunction"]
     assert db.functions.stale_in_index() == 0
+
+
+@pytest.mark.parametrize("depth", [17, 300, 498])
+def test_deeply_nested_parentheses_are_one_line_on_both_backends(
+    ready_target: str, tmp_path: Path, depth: int
+) -> None:
+    """Issue #22 item 19: 300 nested parentheses ended in a RecursionError traceback."""
+    cli = CLI(ready_target, tmp_path)
+    cli.ok("add-function", "--name=fib", "--code=return 1")
+    text = "(" * depth + "fib" + ")" * depth
+    for args in (("search", text), ("search-functions", f"--query={text}")):
+        line = cli.error(*args)
+        assert line.endswith("parentheses nested more than 16 deep; use fewer parentheses"), line
+    nested = "(" * 16 + "fib" + ")" * 16
+    assert "fib" in cli.ok("search", nested)

@@ -426,3 +426,34 @@ def test_no_callable_a_pickle_reaches_can_be_changed_for_the_next_load(tmp_path:
     assert str(uuid.UUID(int=5)) == "00000000-0000-0000-0000-000000000005"
     data = pickle.dumps({"b": b"\xff\x00abc", "u": uuid.UUID(int=7), "s": {"x", "y"}}, protocol=2)
     assert load(data)[0] == {"b": b"\xff\x00abc", "u": uuid.UUID(int=7), "s": {"x", "y"}}
+
+
+NUMBERS = {
+    "tokens_in": ["1" + "0" * 30, str(2**63), str(-(2**63) - 1), str(2**31), "1" + "0" * 400],
+    "cost": ["1e400", "-1e400", "1" + "0" * 400],
+}
+
+
+@pytest.mark.parametrize("field, number", [(f, n) for f, ns in NUMBERS.items() for n in ns])
+def test_an_imported_number_no_column_holds_is_one_line(
+    ready_target: str, tmp_path: Path, field: str, number: str
+) -> None:
+    """Issue #22 item 20: 10**30 in an import ended in the driver's OverflowError."""
+    cli = CLI(ready_target, tmp_path)
+    usage = {
+        "usage_id": "u1", "project_id": None, "provider": "openai", "model": "m", "request_type": "",
+        "tokens_in": 1, "tokens_out": 1, "tokens_total": 2, "cost": 0.5, "latency_ms": None,
+        "success": True, "error": None, "timestamp": "2024-01-01T00:00:00",
+    }  # fmt: skip
+    row = json.dumps({"table": "ai_provider_usage", "row": {**usage, field: 0}})
+    dump = tmp_path / "d.jsonl"  # JSON lines: Python's json reads any number, as a user's tool writes it
+    dump.write_text(
+        json.dumps({"format": "codedb-dump", "format_version": 1})
+        + "\n" + row.replace(f'"{field}": 0', f'"{field}": {number}') + "\n"
+    )
+    before = db_snapshot(ready_target)
+    line = cli.error("import", str(dump))
+    said = f"Error: {dump}: ai_provider_usage row 1: not a valid ProviderUsage record: {field}: "
+    assert line.startswith(said), line
+    assert "out of range" in line or "not a finite number" in line, line
+    assert db_snapshot(ready_target) == before

@@ -11,6 +11,7 @@ Times are naive UTC: `now()`, `db_time()` for storing, `parse_time()` for readin
 """
 
 import json
+import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -354,6 +355,28 @@ def check_page(limit: Any, offset: Any, most: int) -> None:
         raise InvalidInput("--offset must be a whole number of 0 or more")
 
 
+def _in_range(structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """A number hook that also refuses what no column can hold: a whole number beyond
+    PostgreSQL's INTEGER (10**30 ended in an OverflowError in the driver), a number that is
+    not finite, or a whole number too large to be a float (10**400)."""
+
+    def checked(value: Any, kind: Any) -> Any:
+        value = structure(value, kind)
+        if kind is int and not -MAX_WHOLE - 1 <= value <= MAX_WHOLE:
+            digits = value.bit_length() * 30103 // 100000 + 1  # str() of 10**5000 is refused
+            raise ValueError(f"a whole number of {digits} digits is out of range (up to {MAX_WHOLE:,})")
+        if kind is float:
+            try:
+                finite = math.isfinite(value)
+            except OverflowError:
+                finite = False
+            if not finite:
+                raise ValueError(f"{value!r:.30} is not a finite number a column can hold")
+        return value
+
+    return checked
+
+
 def _structure_text(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")
@@ -384,8 +407,8 @@ def converter() -> "cattrs.Converter":
     made.register_unstructure_hook(datetime, lambda d: d.isoformat(timespec="microseconds"))
     made.register_structure_hook(datetime, _structure_time)
     made.register_structure_hook(str, _structure_text)
-    made.register_structure_hook(int, _strict(int, "a whole number"))
-    made.register_structure_hook(float, _strict(int | float, "a number"))  # type: ignore[arg-type]
+    made.register_structure_hook(int, _in_range(_strict(int, "a whole number")))
+    made.register_structure_hook(float, _in_range(_strict(int | float, "a number")))  # type: ignore[arg-type]
     made.register_structure_hook(bool, _strict(bool, "true or false"))
     # Optional plain values need no conversion on the way out (cattrs would dispatch per value).
     plain = (str | None, int | None, float | None, bool | None)

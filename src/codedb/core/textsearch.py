@@ -28,6 +28,7 @@ from ..errors import InvalidInput
 
 MAX_QUERY = 1_000  # characters of a search: longer ones are refused
 MAX_NODES = 64  # words, phrases and operators of one search
+MAX_NESTING = 16  # parentheses inside parentheses (each level is a few frames of the parser)
 MARK_START, MARK_END = "\u00ab", "\u00bb"  # « and »: a match in a snippet
 
 # A column a query may name, and what each name means (tags and modules are one column).
@@ -221,7 +222,7 @@ class _Parser:
     unit := '(' or ')' | [column ':'] word ['*'] | [column ':'] '"' phrase '"' ['*']."""
 
     def __init__(self, text: str, tokens: Sequence[str]):
-        self.text, self.tokens, self.pos, self.nodes = text, tokens, 0, 0
+        self.text, self.tokens, self.pos, self.nodes, self.depth = text, tokens, 0, 0, 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -264,7 +265,13 @@ class _Parser:
             if self.peek() in (None, ")"):
                 problem = "a '(' without its ')'" if self.peek() is None else "empty parentheses"
                 raise _error(self.text, problem, "put words inside, or put the text in quotes")
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise _error(
+                    self.text, f"parentheses nested more than {MAX_NESTING} deep", "use fewer parentheses"
+                )
             node = self.expression()
+            self.depth -= 1
             if self.peek() != ")":
                 raise _error(self.text, "a '(' without its ')'", "close it or put the text in quotes")
             self.pos += 1
