@@ -248,3 +248,67 @@ def test_every_module_imports_alone(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run([sys.executable, "-c", script, *names], capture_output=True, text=True, env=env)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+SUBCOMMAND_MISTAKES = [
+    (("templates", "show"), "templates show: missing TEMPLATE", "codedb templates show TEMPLATE"),
+    (("history", "show"), "history show: missing SESSION", "codedb history show SESSION"),
+    (("generations", "list"), "generations list: missing PROJECT", "codedb generations list PROJECT"),
+    (("analyses", "latest"), "analyses latest: missing PROJECT", "codedb analyses latest PROJECT"),
+    (("analytics", "trends"), "analytics trends: missing METRIC", "codedb analytics trends METRIC"),
+    (("users", "show"), "users show: missing USER", "codedb users show USER"),
+    (("projects", "show"), "projects show: missing PROJECT", "codedb projects show PROJECT"),
+    (("prefs", "set", "user123", "k"), "prefs set: missing VALUE", "codedb prefs set USER KEY VALUE"),
+    (("prefs", "get", "u", "k", "x"), "prefs get: unexpected argument 'x'", "codedb prefs get USER KEY"),
+    (("projects", "pause"), "projects pause: missing PROJECT", "codedb projects (start | execute"),
+    (("templates", "publish", "t"), "templates publish: missing --content-file", "codedb templates publish"),
+]
+
+
+@pytest.mark.parametrize("args, message, usage", SUBCOMMAND_MISTAKES)
+def test_a_usage_error_names_the_subcommand_typed_and_shows_its_usage(
+    tmp_path: Path, args: tuple[str, ...], message: str, usage: str
+) -> None:
+    """Issue #22 item 21: `templates show` said "missing --content-file" with the usage of
+    `templates publish`."""
+    result = CLI(str(tmp_path / "x.sqlite"), tmp_path)(*args)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"codedb: {message}", lines
+    assert lines[1].startswith(f"Usage: {usage}"), lines
+    assert all(args[1] in line or not line.lstrip().startswith("codedb ") for line in lines[1:]), lines
+
+
+def test_an_unknown_or_missing_subcommand_lists_the_subcommands(tmp_path: Path) -> None:
+    cli = CLI(str(tmp_path / "x.sqlite"), tmp_path)
+    result = cli("prefs", "sett", "u", "k", "v")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "codedb: unknown subcommand 'sett' of prefs; did you mean set? "
+        "(get, set, delete, list, export, import)"
+    )
+    assert cli("prefs").stderr.splitlines()[0].startswith("codedb: prefs needs a subcommand: ")
+
+
+def test_every_subcommand_names_itself_in_its_usage_errors(tmp_path: Path) -> None:
+    """Each subcommand pattern of every command, given a wrong option: the error names the
+    command and the subcommand typed, and shows only that subcommand's usage."""
+    from codedb.cli.frame import _patterns, _subcommands, command_names, load_command
+
+    cli = CLI(str(tmp_path / "x.sqlite"), tmp_path)
+    checked = 0
+    for name in command_names():
+        doc, _ = load_command(name)
+        for pattern in _patterns(doc):
+            words = _subcommands(pattern)
+            if not words:
+                continue
+            sub = sorted(words[0])[0]
+            lines = usage_error(cli, name, sub, "--zzz-qqq")
+            assert lines[0] == f"codedb: {name} {sub}: unknown option --zzz-qqq", lines
+            assert lines[1].startswith(f"Usage: codedb {name} "), lines
+            patterns = [ln.lstrip().removeprefix("Usage:").strip() for ln in lines[1:]]
+            shown = [ln for ln in patterns if ln.startswith("codedb ")]
+            assert all(sub in line for line in shown), (name, sub, shown)
+            checked += 1
+    assert checked > 40

@@ -145,6 +145,29 @@ def _usage_lines(doc: str) -> str:
     return doc[start:].split("\n\n", 1)[0].strip()
 
 
+def _patterns(doc: str) -> list[str]:
+    """The usage section's patterns, each with its continuation lines, without 'Usage:'."""
+    found: list[str] = []
+    for line in _usage_lines(doc).removeprefix("Usage:").split("\n"):
+        if line.strip().startswith("codedb ") or not found:
+            found.append(line.strip())
+        else:
+            found[-1] += " " + line.strip()
+    return found
+
+
+def _subcommands(pattern: str) -> list[set[str]]:
+    """The literal words after 'codedb COMMAND' that name a subcommand ('set', or one of
+    '(start | pause)'), in order."""
+    rest = re.sub(r"\(\s*([a-z][a-z -|]*?)\s*\)", lambda m: m.group(1).replace(" ", ""), pattern)
+    words: list[set[str]] = []
+    for token in rest.split()[2:]:
+        if not re.fullmatch(r"[a-z][a-z0-9-]*(\|[a-z][a-z0-9-]*)*", token):
+            break
+        words.append(set(token.split("|")))
+    return words
+
+
 def _option_names(doc: str) -> set[str]:
     return set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-z])\b", doc))
 
@@ -158,43 +181,66 @@ def _strip_optional(usage: str) -> str:
     return usage
 
 
-def diagnose(doc: str, argv: Sequence[str]) -> str:
-    """One line saying what is wrong with `argv` for the command of `doc`."""
+def diagnose(doc: str, argv: Sequence[str]) -> tuple[str, str]:
+    """One line saying what is wrong with `argv` for the command of `doc`, and the usage to
+    show with it: the patterns of the subcommand typed (all of them when there is none)."""
     given = [a.split("=", 1)[0] for a in argv if a.startswith("-") and a != "-"]
+    plain = [a for a in argv[1:] if not a.startswith("-") or a == "-"]
+    patterns = _patterns(doc)
+    named = [(p, _subcommands(p)) for p in patterns]
+    chosen = [p for p, words in named if words and len(plain) >= len(words) and all(
+        w in options for w, options in zip(plain, words, strict=False)
+    )]  # fmt: skip
+    prefix = f"{argv[0]} {plain[0]}: " if chosen else ""
+    usage = "Usage: " + "\n       ".join(chosen or patterns)
+    if not chosen and all(words for _, words in named):
+        choices = list(dict.fromkeys(w for _, words in named for w in sorted(words[0])))
+        if not plain:
+            return f"{argv[0]} needs a subcommand: {', '.join(choices)}", usage
+        close = difflib.get_close_matches(plain[0], choices, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        return f"unknown subcommand {plain[0]!r} of {argv[0]}; {hint}({', '.join(choices)})", usage
     known = _option_names(doc)
+    nearby = _option_names(" ".join(chosen) + COMMON) if chosen else known  # the subcommand's own
     for option in given:
         if option not in known and not any(k.startswith(option) for k in known if option.startswith("--")):
-            close = difflib.get_close_matches(option, sorted(known), n=1)
-            return f"unknown option {option}" + (f"; did you mean {close[0]}?" if close else "")
-    usage = _usage_lines(doc).split("\n")
-    for line in usage:
-        for group in re.findall(r"[\[(]([^\[\]()]*\|[^\[\]()]*)[\])]", line):
+            close = difflib.get_close_matches(option, sorted(nearby), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            return f"{prefix}unknown option {option}{hint}", usage
+    return prefix + _problem(chosen or patterns, given, plain), usage
+
+
+def _problem(patterns: list[str], given: list[str], plain: list[str]) -> str:
+    """What the first pattern finds wrong: clashing, missing options, missing or extra positionals."""
+    for pattern in patterns:
+        for group in re.findall(r"[\[(]([^\[\]()]*\|[^\[\]()]*)[\])]", pattern):
             alternatives = [a.strip().split("=", 1)[0] for a in group.split("|")]
             both = [a for a in alternatives if a in given]
             if len(both) > 1:
                 return f"{both[0]} and {both[1]} cannot be given together; give one of them"
-    for line in usage:
-        required = _strip_optional(line.split(" ", 3)[-1] if line.startswith("Usage:") else line)
+    for pattern in patterns:
+        subcommands = len(_subcommands(pattern))
+        required = _strip_optional(" ".join(pattern.split()[2 + subcommands :]))
         for group in re.findall(r"\(([^()]*)\)", required):
             alternatives = [a.strip().split("=", 1)[0] for a in group.split("|")]
-            if not any(a in given for a in alternatives):
+            if alternatives[0].startswith("-") and not any(a in given for a in alternatives):
                 return f"missing {' or '.join(alternatives)}"
         for option in re.findall(r"(?<![\w(|-])(--[a-z][a-z0-9-]*)", re.sub(r"\([^()]*\)", "", required)):
             if option not in given:
                 return f"missing {option}"
-        positionals = [p for p in re.findall(r"\b([A-Z][A-Z_]+)\b", re.sub(r"=[A-Z_]+", "", required))]
-        plain = [a for a in argv[1:] if not a.startswith("-") or a == "-"]
-        if len(plain) < len(positionals):
-            return f"missing {positionals[len(plain)]}"
-        if len(plain) > len(positionals):
-            return f"unexpected argument {plain[len(positionals)]!r}"
+        positionals = re.findall(r"\b([A-Z][A-Z_0-9]+)\b", re.sub(r"=[A-Z_0-9]+", "", required))
+        values = plain[subcommands:]
+        if len(values) < len(positionals):
+            return f"missing {positionals[len(values)]}"
+        if len(values) > len(positionals):
+            return f"unexpected argument {values[len(positionals)]!r}"
     return "invalid arguments"
 
 
-def _usage_error(message: str, doc: str | None = None) -> int:
+def _usage_error(message: str, usage: str | None = None) -> int:
     print(f"codedb: {message}", file=sys.stderr)
-    if doc is not None:
-        print(_usage_lines(doc), file=sys.stderr)
+    if usage is not None:
+        print(usage, file=sys.stderr)
     return 2
 
 
@@ -205,7 +251,7 @@ def parse(doc: str, argv: Sequence[str]) -> dict[str, Any] | int:
     try:
         return dict(docopt(doc, list(argv), version=f"codedb {__version__}"))
     except DocoptExit:
-        return _usage_error(diagnose(doc, argv), doc)
+        return _usage_error(*diagnose(doc, argv))
     except SystemExit as done:  # --help or --version printed
         return int(done.code or 0)
 
@@ -235,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         top = docopt(doc, argv, version=f"codedb {__version__}", options_first=True)
     except DocoptExit:
-        return _usage_error("give a command; see 'codedb --help'", doc)
+        return _usage_error("give a command; see 'codedb --help'", _usage_lines(doc))
     except SystemExit as done:
         return int(done.code or 0)
     name = ALIASES.get(top["<command>"], top["<command>"])
