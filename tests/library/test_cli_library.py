@@ -435,3 +435,28 @@ def test_commands_on_an_uninitialised_database(tmp_path: Path) -> None:
     line = CLI(str(path), tmp_path).error("list-functions")
     assert line == f"Error: database {path} does not exist; create it with 'codedb --db {path} init'"
     assert not path.exists()
+
+
+def test_id_works_wherever_function_id_does(tmp_path: Path) -> None:
+    """Issue #22 item 22: seven commands refused --id, which the README promises everywhere."""
+    from codedb.cli.frame import _usage_lines, command_names, load_command
+
+    for name in command_names():
+        usage = _usage_lines(load_command(name)[0])
+        if "--function-id=ID" in usage:
+            assert "--function-id=ID | --id=ID" in usage, name
+    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
+    cli.ok("init")
+    fid = cli.ok("add-function", "--name=fib", "--code=def fib(n): return fib(n-1)").strip()
+    other = cli.ok("add-function", "--name=g", "--code=def g(): pass").strip()
+    (tmp_path / "t.py").write_text("assert fib(1)")
+    cli.ok("add-dependency", f"--id={fid}", f"--depends-on-id={other}")
+    assert other in cli.ok("list-dependencies", f"--id={fid}")
+    cli.ok("add-tag", f"--id={fid}", "--tag=recursive")
+    cli.ok("add-function-to-module", f"--id={fid}", "--module=math")
+    cli.ok("add-test", f"--id={fid}", "--name=t", f"--test-file={tmp_path / 't.py'}")
+    cli.ok("show-results", f"--id={fid}")
+    cli.ok("list-modifications", f"--id={fid}")
+    cli.ok("purge-tests", f"--id={fid}")
+    cli.ok("remove-dependency", f"--id={fid}", f"--depends-on-id={other}")
+    assert "recursive" in cli.ok("show-function", f"--id={fid}")

@@ -258,12 +258,13 @@ def cmd_list_modules(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb add-function-to-module --function-id=ID --module=NAME [options]
+Usage: codedb add-function-to-module (--function-id=ID | --id=ID) --module=NAME [options]
 
 Put a function in a module, creating the module if needed.
 
 Options:
   --function-id=ID  the function's id, or a unique prefix of it
+  --id=ID           the same (the old spelling)
   --module=NAME     the module
 
 Example:
@@ -271,7 +272,7 @@ Example:
 """)
 def cmd_add_function_to_module(args: dict[str, Any]) -> int:
     with open_db(args) as db:
-        summary = db.modules.add_function(db.functions.resolve(args["--function-id"]), args["--module"])
+        summary = db.modules.add_function(db.functions.resolve(function_id_arg(args)), args["--module"])
     out(f"{summary.function_id} is in modules: {', '.join(summary.modules)}")
     return 0
 
@@ -299,12 +300,13 @@ def cmd_list_tags(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb add-tag --function-id=ID --tag=TAG [options]
+Usage: codedb add-tag (--function-id=ID | --id=ID) --tag=TAG [options]
 
 Tag a function.
 
 Options:
   --function-id=ID  the function's id, or a unique prefix of it
+  --id=ID           the same (the old spelling)
   --tag=TAG         the tag
 
 Example:
@@ -312,19 +314,20 @@ Example:
 """)
 def cmd_add_tag(args: dict[str, Any]) -> int:
     with open_db(args) as db:
-        summary = db.tags.add(db.functions.resolve(args["--function-id"]), args["--tag"])
+        summary = db.tags.add(db.functions.resolve(function_id_arg(args)), args["--tag"])
     out(f"{summary.function_id} has tags: {', '.join(summary.tags)}")
     return 0
 
 
 @command("""
-Usage: codedb add-dependency --function-id=ID --depends-on-id=ID [options]
+Usage: codedb add-dependency (--function-id=ID | --id=ID) --depends-on-id=ID [options]
 
 Record that a function depends on another. A dependency on itself, or one that would close
 a cycle, is refused and the cycle is named.
 
 Options:
   --function-id=ID    the function that depends (id or unique prefix)
+  --id=ID             the same (the old spelling)
   --depends-on-id=ID  the function it depends on (id or unique prefix)
 
 Example:
@@ -332,7 +335,7 @@ Example:
 """)
 def cmd_add_dependency(args: dict[str, Any]) -> int:
     with open_db(args) as db:
-        source = db.functions.resolve(args["--function-id"])
+        source = db.functions.resolve(function_id_arg(args))
         target = db.functions.resolve(args["--depends-on-id"])
         db.dependencies.add(source, target)
     out(f"{source} depends on {target}")
@@ -340,12 +343,13 @@ def cmd_add_dependency(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb remove-dependency --function-id=ID --depends-on-id=ID [options]
+Usage: codedb remove-dependency (--function-id=ID | --id=ID) --depends-on-id=ID [options]
 
 Forget that a function depends on another.
 
 Options:
   --function-id=ID    the function that depends (id or unique prefix)
+  --id=ID             the same (the old spelling)
   --depends-on-id=ID  the function it depends on (id or unique prefix)
 
 Example:
@@ -353,7 +357,7 @@ Example:
 """)
 def cmd_remove_dependency(args: dict[str, Any]) -> int:
     with open_db(args) as db:
-        source = db.functions.resolve(args["--function-id"])
+        source = db.functions.resolve(function_id_arg(args))
         target = db.functions.resolve(args["--depends-on-id"])
         db.dependencies.remove(source, target)
     out(f"{source} no longer depends on {target}")
@@ -362,13 +366,14 @@ def cmd_remove_dependency(args: dict[str, Any]) -> int:
 
 @command(
     """
-Usage: codedb list-dependencies --function-id=ID [--transitive] [--json | --csv] [options]
+Usage: codedb list-dependencies (--function-id=ID | --id=ID) [--transitive] [--json | --csv] [options]
 
 What a function depends on: directly, or with --transitive everything it reaches, each with
 its shortest depth.
 
 Options:
   --function-id=ID  the function's id, or a unique prefix of it
+  --id=ID           the same (the old spelling)
   --transitive      follow dependencies of dependencies
 """
     + FORMAT
@@ -382,7 +387,7 @@ def cmd_list_dependencies(args: dict[str, Any]) -> int:
 
     with open_db(args, replica=True) as db:
         rows = db.dependencies.list(
-            db.functions.resolve(args["--function-id"]), transitive=args["--transitive"]
+            db.functions.resolve(function_id_arg(args)), transitive=args["--transitive"]
         )
     out(render(rows, ("function_id", "name", "depth"), fmt(args)))
     return 0
@@ -446,12 +451,13 @@ def cmd_visualize_dependencies(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb add-test --function-id=ID --name=NAME [--description=TEXT] --test-file=FILE [options]
+Usage: codedb add-test (--function-id=ID | --id=ID) --name=NAME [--description=TEXT] --test-file=FILE [options]
 
 Add a unit test to a function; prints the test's id.
 
 Options:
   --function-id=ID    the function's id, or a unique prefix of it
+  --id=ID             the same (the old spelling)
   --name=NAME         the test's name
   --description=TEXT  what it checks [default: ]
   --test-file=FILE    a file holding the test's code (- for standard input)
@@ -463,7 +469,7 @@ def cmd_add_test(args: dict[str, Any]) -> int:
     test_case = read_text(args["--test-file"], "test file")
     with open_db(args) as db:
         test = db.tests.add(
-            db.functions.resolve(args["--function-id"]), args["--name"], args["--description"], test_case
+            db.functions.resolve(function_id_arg(args)), args["--name"], args["--description"], test_case
         )
     out(test.test_id)
     return 0
@@ -493,12 +499,13 @@ def cmd_record_result(args: dict[str, Any]) -> int:
 
 @command(
     """
-Usage: codedb show-results [--function-id=ID] [--json | --csv] [options]
+Usage: codedb show-results [--function-id=ID | --id=ID] [--json | --csv] [options]
 
 List test results, newest first: all, or a function's.
 
 Options:
   --function-id=ID  only this function's results (id or unique prefix)
+  --id=ID           the same (the old spelling)
 """
     + FORMAT
     + """
@@ -510,7 +517,7 @@ def cmd_show_results(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
     with open_db(args, replica=True) as db:
-        function_id = db.functions.resolve(args["--function-id"]) if args["--function-id"] else None
+        function_id = db.functions.resolve(function_id_arg(args)) if args["--function-id"] or args["--id"] else None
         rows = db.tests.results(function_id)
     columns = ("result_id", "test_id", "function_id", "execution_date", "status", "actual_result")
     out(render(rows, columns, fmt(args)))
@@ -518,19 +525,20 @@ def cmd_show_results(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb purge-tests --function-id=ID [options]
+Usage: codedb purge-tests (--function-id=ID | --id=ID) [options]
 
 Delete every unit test of a function, with their results.
 
 Options:
   --function-id=ID  the function's id, or a unique prefix of it
+  --id=ID           the same (the old spelling)
 
 Example:
   codedb purge-tests --function-id=3f2a
 """)
 def cmd_purge_tests(args: dict[str, Any]) -> int:
     with open_db(args) as db:
-        function_id = db.functions.resolve(args["--function-id"])
+        function_id = db.functions.resolve(function_id_arg(args))
         count = db.tests.purge(function_id)
     out(f"deleted {count} tests of {function_id}")
     return 0
@@ -538,12 +546,13 @@ def cmd_purge_tests(args: dict[str, Any]) -> int:
 
 @command(
     """
-Usage: codedb list-modifications --function-id=ID [--json | --csv] [options]
+Usage: codedb list-modifications (--function-id=ID | --id=ID) [--json | --csv] [options]
 
 A function's change history, oldest first.
 
 Options:
   --function-id=ID  the function's id, or a unique prefix of it
+  --id=ID           the same (the old spelling)
 """
     + FORMAT
     + """
@@ -555,7 +564,7 @@ def cmd_list_modifications(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
     with open_db(args, replica=True) as db:
-        rows = db.modifications.list(db.functions.resolve(args["--function-id"]))
+        rows = db.modifications.list(db.functions.resolve(function_id_arg(args)))
     out(render(rows, ("modification_id", "modification_date", "modifier", "description"), fmt(args)))
     return 0
 
