@@ -460,3 +460,25 @@ def test_id_works_wherever_function_id_does(tmp_path: Path) -> None:
     cli.ok("purge-tests", f"--id={fid}")
     cli.ok("remove-dependency", f"--id={fid}", f"--depends-on-id={other}")
     assert "recursive" in cli.ok("show-function", f"--id={fid}")
+
+
+def test_show_function_prints_the_signature_of_python_and_julia_code(tmp_path: Path) -> None:
+    """Issue #22 item 23: the text form printed no signature, and Julia code (the old tool's
+    language) always had "signature": null."""
+    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
+    cli.ok("init")
+    code = "function fib(n::Int, memo::Dict{Int,Int}=Dict(); verbose=false)\n  n < 2 ? n : fib(n - 1)\nend"
+    julia = cli.ok("add-function", "--name=fib", f"--code={code}").strip()
+    short = cli.ok("add-function", "--name=square", "--code=square(x::Real) = x^2").strip()
+    python = cli.ok("add-function", "--name=add", "--code=def add(a: int, b=1):\n    return a + b").strip()
+    none = cli.ok("add-function", "--name=data", "--code=x = [1, 2]").strip()
+    doc = json.loads(cli.ok("show-function", f"--function-id={julia}", "--json"))
+    assert doc["signature"] == {
+        "arg_names": ["n", "memo", "verbose"], "arg_types": ["Int", "Dict{Int,Int}", None]
+    }  # fmt: skip
+    ids = (julia, short, python, none)
+    lines = {f: cli.ok("show-function", f"--function-id={f}").splitlines() for f in ids}
+    assert "signature: fib(n: Int, memo: Dict{Int,Int}, verbose)" in lines[julia]
+    assert "signature: square(x: Real)" in lines[short]
+    assert "signature: add(a: int, b)" in lines[python]
+    assert "signature: (none found)" in lines[none]

@@ -97,7 +97,7 @@ INSERT INTO function_search (function_id, document)
 SELECT f.function_id,
        setweight(to_tsvector('simple', codedb_words_and_whole(f.name)), 'A')
        || setweight(to_tsvector('simple', codedb_words_and_whole(COALESCE(
-              (SELECT string_agg(label, ' ') FROM (
+              (SELECT string_agg(label, ' ' ORDER BY label) FROM (
                    SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
                    UNION ALL
                    SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l),

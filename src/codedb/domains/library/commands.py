@@ -77,6 +77,7 @@ Example:
 """)
 def cmd_show_function(args: dict[str, Any]) -> int:
     from .files import function_document
+    from .signature import describe_signature
 
     with open_db(args, replica=True) as db:
         doc = function_document(db, db.functions.resolve(function_id_arg(args)), signature=True)
@@ -87,6 +88,7 @@ def cmd_show_function(args: dict[str, Any]) -> int:
         return 0
     for key in ("function_id", "name", "description", "creation_date", "last_modified_date"):
         out(f"{key}: {doc[key]}")
+    out(f"signature: {describe_signature(doc['name'], doc['signature'])}")
     out(f"modules: {', '.join(doc['modules'])}")
     out(f"tags: {', '.join(doc['tags'])}")
     out(f"unit tests: {len(doc['unit_tests'])}")
@@ -451,7 +453,8 @@ def cmd_visualize_dependencies(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb add-test (--function-id=ID | --id=ID) --name=NAME [--description=TEXT] --test-file=FILE [options]
+Usage: codedb add-test (--function-id=ID | --id=ID) --name=NAME [--description=TEXT]
+                       --test-file=FILE [options]
 
 Add a unit test to a function; prints the test's id.
 
@@ -517,7 +520,8 @@ def cmd_show_results(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
     with open_db(args, replica=True) as db:
-        function_id = db.functions.resolve(function_id_arg(args)) if args["--function-id"] or args["--id"] else None
+        given = args["--function-id"] or args["--id"]
+        function_id = db.functions.resolve(function_id_arg(args)) if given else None
         rows = db.tests.results(function_id)
     columns = ("result_id", "test_id", "function_id", "execution_date", "status", "actual_result")
     out(render(rows, columns, fmt(args)))

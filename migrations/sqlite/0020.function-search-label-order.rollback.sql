@@ -1,0 +1,1 @@
+-- Nothing to undo (see 0020.function-search-label-order.sql).

@@ -1,0 +1,3 @@
+-- PostgreSQL's search documents now take a function's labels in alphabetical order (its 0020).
+-- SQLite's view reads them in the order of the two tables' primary keys on every path, which
+-- the full-text index keeps: nothing changes here, and the revision stays the same on both.
