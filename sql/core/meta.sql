@@ -68,6 +68,14 @@ SELECT journal_mode FROM pragma_journal_mode();
 -- Problems found by the engine's integrity check; the single row 'ok' means none.
 SELECT integrity_check FROM pragma_integrity_check();
 
+-- name: integrity_check_table(table_name)
+-- The integrity check of one table and its indexes (where the whole check stops on damage).
+SELECT integrity_check FROM pragma_integrity_check(:table_name);
+
+-- name: list_stored_tables()
+-- Every table of the file, SQLite's own and the index's shadow tables too.
+SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name;
+
 -- name: quick_check()
 -- The engine's quicker check (no index-to-table cross check): 'ok' when sound.
 SELECT quick_check FROM pragma_quick_check();

@@ -3,6 +3,7 @@ a truncated file, a lost -wal, a zeroed header. The damaged file is never writte
 database passes its check and holds only rows the original had."""
 
 import hashlib
+import json
 import os
 import random
 import sqlite3
@@ -213,3 +214,20 @@ def test_the_page_reader_never_reads_a_page_twice(tmp_path: Path) -> None:
         assert len(rows.rows) == 1
         assert pages.table_rows(schema["function"].rootpage).bad_pages == 1  # its root, again
     assert len(reads) == len(set(reads)) <= damaged.stat().st_size // 65536
+
+
+def test_check_lists_the_findings_on_a_damaged_file(tmp_path: Path) -> None:
+    """Issue #22 item 24: check said one line ("database disk image is malformed") where the
+    README promises its findings: which tables are damaged, and what to do."""
+    path = tmp_path / "code_db.sqlite"
+    _original(path)
+    page = _page_of(path, "function_modules", 0)
+    _overwrite(path, page)
+    result = CLI(str(path), tmp_path)("check")
+    assert result.returncode == 1 and result.stderr == "", result
+    lines = result.stdout.splitlines()
+    assert "integrity: table function_modules cannot be read: database disk image is malformed" in lines
+    assert not any("table function " in line or "table users " in line for line in lines)  # sound ones
+    assert any(line.startswith("damaged: salvage what can be read with 'codedb recover ") for line in lines)
+    report = json.loads(CLI(str(path), tmp_path).__call__("check", "--json").stdout)
+    assert report["ok"] is False and len(report["findings"]) == len(lines)

@@ -63,6 +63,16 @@ SELECT 'wal (' || current_setting('wal_level') || ')';
 -- PostgreSQL checks its pages itself; one row 'ok' keeps the shape of the SQLite check.
 SELECT 'ok';
 
+-- name: integrity_check_table(table_name)
+-- PostgreSQL checks its pages itself; one row 'ok' keeps the shape of the SQLite check.
+SELECT 'ok' WHERE CAST(:table_name AS TEXT) IS NOT NULL;
+
+-- name: list_stored_tables()
+-- The tables of the current schema.
+SELECT table_name FROM information_schema.tables
+WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+ORDER BY table_name;
+
 -- name: quick_check()
 -- PostgreSQL checks its pages itself; one row 'ok' keeps the shape of the SQLite check.
 SELECT 'ok';

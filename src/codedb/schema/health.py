@@ -1,11 +1,13 @@
 """`codedb check` (integrity, foreign keys, schema revision, schema objects) and `codedb
 vacuum`; what a SQLite backup must be before it is restored."""
 
+import sqlite3
 from functools import cache
 
 import attrs
 
 from ..core.db import Database, connect
+from ..errors import first_line
 from .migrations import YOYO_TABLES, migrate, status
 
 SchemaObject = tuple[str, str, str, str]  # kind, name, table, SQL (whitespace collapsed)
@@ -18,8 +20,27 @@ class CheckResult:
 
 
 def integrity_problems(db: Database) -> list[str]:
-    """What the engine's integrity check finds ([] when the database is sound)."""
-    return [row[0] for row in db.queries.core.integrity_check(db.conn) if row[0] != "ok"]
+    """What the engine's integrity check finds ([] when the database is sound). On a damaged
+    file the check itself can stop partway ("database disk image is malformed"): the problems
+    it listed before are kept, and where it stopped is one more."""
+    core = db.queries.core
+    try:
+        return [row[0] for row in core.integrity_check(db.conn) if row[0] != "ok"]
+    except sqlite3.DatabaseError as whole:
+        stopped = f"the check stopped: {first_line(whole)}"
+    # Table by table, the check says which tables are damaged and which are sound.
+    found: list[str] = []
+    try:
+        tables = [row[0] for row in core.list_stored_tables(db.conn)]
+    except sqlite3.DatabaseError as exc:
+        return [stopped, f"the list of tables cannot be read: {first_line(exc)}"]
+    for table in tables:
+        try:
+            found += [f"{table}: {row[0]}" for row in core.integrity_check_table(db.conn, table_name=table)
+                      if row[0] != "ok"]  # fmt: skip
+        except sqlite3.DatabaseError as exc:
+            found.append(f"table {table} cannot be read: {first_line(exc)}")
+    return found or [stopped]
 
 
 def _objects(db: Database) -> set[SchemaObject]:
@@ -57,13 +78,28 @@ def schema_differences(db: Database, revision: str) -> list[str]:
 
 
 def check(db: Database) -> CheckResult:
-    """Integrity check, foreign-key check and the schema revision; findings when wrong."""
+    """Integrity check, foreign-key check and the schema revision; findings when wrong. Each
+    part that a damaged file keeps from being read is a finding too, never an error, and then
+    the last finding names the way out (`codedb recover`)."""
     findings = [f"integrity: {problem}" for problem in integrity_problems(db)]
-    findings += [
-        f"foreign key: a row of {table} (rowid {rowid}) points at a missing {parent} row"
-        for table, rowid, parent in db.queries.core.foreign_key_check(db.conn)
-    ]
-    state = status(db)
+    try:
+        findings += [
+            f"foreign key: a row of {table} (rowid {rowid}) points at a missing {parent} row"
+            for table, rowid, parent in db.queries.core.foreign_key_check(db.conn)
+        ]
+        state = status(db)
+    except sqlite3.DatabaseError as exc:
+        findings.append(
+            f"unreadable: {first_line(exc)}; the foreign keys and the schema could not be checked"
+        )
+        state = None
+    if findings and findings[0].startswith(("integrity", "unreadable")):
+        findings.append(
+            f"damaged: salvage what can be read with 'codedb recover {db.target.display} NEW_FILE', "
+            "or restore a backup"
+        )
+    if state is None:
+        return CheckResult(None, tuple(findings))
     if not state.applied:
         findings.append("schema: no codedb migration applied; run 'codedb init'")
     if state.pending:
