@@ -155,6 +155,10 @@ DELETE FROM yoyo_lock;
 -- records onto them).
 SELECT name FROM pragma_table_info(:table_name) ORDER BY cid;
 
+-- name: primary_key_columns(table_name)
+-- The columns of a table's primary key, in key order.
+SELECT name FROM pragma_table_info(:table_name) WHERE pk > 0 ORDER BY pk;
+
 -- name: checkpoint_passive()^
 -- Copy what the write-ahead log holds into the database file without waiting for anyone:
 -- (busy, frames in the log, frames copied); all copied when busy is 0 and the last two are

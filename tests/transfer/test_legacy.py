@@ -527,3 +527,29 @@ def test_a_sqlmodel_file_that_computes_its_values_is_refused(
     )  # fmt: skip
     assert result.returncode == 1, result
     assert result.stderr == f"Error: {old}: {why}; the old tool's tables store their values\n"
+
+
+def test_a_second_source_with_colliding_ids_is_named_not_dropped(lib: CLI, tmp_path: Path) -> None:
+    """Issue #22 item 25: two legacy sources whose test, result or modification ids collide:
+    the second source's rows were dropped without a word."""
+    first, second = tmp_path / "first.sqlite", tmp_path / "second.sqlite"
+    for path, change in ((first, ""), (second, "other ")):
+        with sqlite3.connect(path) as conn:
+            conn.executescript(
+                SQLMODEL_SCHEMA.replace("'typo'", f"'{change}typo'").replace(
+                    "'assert parse(\"\")'", f"'assert parse(\"{change}\")'"
+                )
+            )
+        conn.close()
+    assert "imported: " in lib.ok("import-legacy", str(first))
+    again = lib.ok("import-legacy", str(first))
+    assert "imported: nothing new" in again and "2 function, " in again.split("already there: ")[1]
+    assert "holds another row" not in again  # the same file: the same rows, nothing to say
+    out = lib.ok("import-legacy", str(second))
+    assert (
+        "skipped: unittest t-1: codedb holds another row under this id (from another source?); "
+        "kept the one it holds"
+    ) in out
+    assert "skipped: modification m-1: codedb holds another row under this id" in out
+    rows = db_snapshot(lib.target)
+    assert [m.description for m in rows["modification"]] == ["typo"]  # the first source's, kept

@@ -109,3 +109,12 @@ SELECT pg_try_advisory_lock(:key, hashtext(current_schema()));
 -- name: advisory_unlock(key)$
 -- Release the migration lock of this schema.
 SELECT pg_advisory_unlock(:key, hashtext(current_schema()));
+
+-- name: primary_key_columns(table_name)
+-- The columns of a table's primary key, in key order.
+SELECT k.column_name
+FROM information_schema.table_constraints c
+JOIN information_schema.key_column_usage k
+  ON k.constraint_name = c.constraint_name AND k.table_schema = c.table_schema
+WHERE c.table_schema = current_schema() AND c.table_name = :table_name AND c.constraint_type = 'PRIMARY KEY'
+ORDER BY k.ordinal_position;

@@ -218,6 +218,8 @@ def cmd_import_legacy(args: dict[str, Any]) -> int:
     out("found: " + (", ".join(f"{n} {what}" for what, n in report.found.items()) or "nothing"))
     verb = "would import" if report.dry_run else "imported"
     out(f"{verb}: " + (", ".join(f"{n} {table}" for table, n in report.added.items() if n) or "nothing new"))
+    if report.present:
+        out("already there: " + ", ".join(f"{n} {table}" for table, n in report.present.items()))
     for note in report.coerced:
         out(f"coerced: {note}")
     for note in report.skipped:

@@ -5,6 +5,7 @@ import is one transaction, keyed on the source's ids, and reports what it import
 and skipped."""
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from ..core.files import check_input
 from ..core.queries import load_queries
 from ..core.registry import table_records
 from ..errors import CodedbError
-from ..transfer.dump import load, load_all_or_nothing
+from ..transfer.dump import load, load_all_or_nothing, set_aside_present
 from .collect import Collector
 from .unpickle import RefusedGlobal, ResourceLimit, Stub, plain
 from .unpickle import load as unpickle
@@ -41,6 +42,7 @@ class LegacyReport:
     coerced: tuple[str, ...]
     skipped: tuple[str, ...]
     dry_run: bool
+    present: dict[str, int] = attrs.Factory(dict)  # rows codedb held already, the same
 
 
 def detect(path: Path) -> str:
@@ -65,7 +67,9 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
     or with `dry_run`."""
     path = Path(path)
     kind = detect(path)
-    collector = Collector()
+    # A value the file lacks is set to the file's own time, so the same file makes the same
+    # rows each time it is imported (and a second import finds them all there already).
+    collector = Collector(stamp=datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None))
     if kind == "pickle":
         try:
             label = _collect_pickle(path, collector)
@@ -80,15 +84,17 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
     rows = collector.finish(db.functions.ids(), db.tests.ids())
     classes = table_records()
     records = {table: [classes[table](**row) for row in found] for table, found in rows.items()}
-    added = load_all_or_nothing(db, lambda: load(db, records), dry_run)
+    to_load, present, taken = set_aside_present(db, records, named=("module", "tag"))
+    added = load_all_or_nothing(db, lambda: load(db, to_load), dry_run)
     return LegacyReport(
         str(path),
         label,
         dict(collector.found),
         added,
         tuple(collector.coerced),
-        tuple(collector.skipped),
+        tuple(collector.skipped) + tuple(taken),
         dry_run,
+        present,
     )
 
 

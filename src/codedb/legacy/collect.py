@@ -110,7 +110,8 @@ class Collector:
         name = self.text(name, "module name")
         if name and (name,) not in self.rows.get("module", {}):
             self.found["modules"] += 1
-            mid = self.text(module_id, f"module {name} id") or str(uuid.uuid4())
+            made = str(uuid.uuid5(uuid.NAMESPACE_URL, f"codedb:module:{name}"))  # the same each import
+            mid = self.text(module_id, f"module {name} id") or made
             self._put("module", (name,), {"name": name, "module_id": mid})
         return name
 

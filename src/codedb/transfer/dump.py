@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from itertools import groupby, islice
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,6 +53,37 @@ def iter_records(db: Database, table: str, batch: int = BATCH) -> Iterator[Any]:
         cursor.execute(bound.dump.sql)
         while rows := cursor.fetchmany(batch):
             yield from (cls(*row) for row in rows)
+
+
+def set_aside_present(
+    db: Database, tables: Mapping[str, list[Any]], named: Iterable[str] = ()
+) -> tuple[dict[str, list[Any]], dict[str, int], list[str]]:
+    """Split an import's records (per table) before it loads them: those whose primary key
+    codedb holds already come out, counted per table when the held row is the same, and each
+    named when it differs (another source's row under the same id: the held one is kept). In
+    the `named` tables the key is the thing itself (a module's name): a held key is the same
+    row whatever else differs. The rest, to load, and those counts and notes."""
+    to_load: dict[str, list[Any]] = {}
+    same: dict[str, int] = {}
+    notes: list[str] = []
+    for table, records in tables.items():
+        if not records or not db.tables[table].count(db.conn):
+            to_load[table] = list(records)
+            continue
+        columns = [column for (column,) in db.queries.core.primary_key_columns(db.conn, table_name=table)]
+        key = attrgetter(*columns)
+        wanted = {key(record): record for record in records}
+        held = {key(row): row for row in iter_records(db, table) if key(row) in wanted}
+        to_load[table] = [record for record in records if key(record) not in held]
+        for found, row in held.items():
+            if table in named or to_dict(row) == to_dict(wanted[found]):
+                same[table] = same.get(table, 0) + 1
+            else:
+                notes.append(
+                    f"{table} {found if isinstance(found, str) else ', '.join(map(str, found))}: codedb "
+                    "holds another row under this id (from another source?); kept the one it holds"
+                )
+    return to_load, same, notes
 
 
 def iter_rows(db: Database, table: str) -> Iterator[dict[str, Any]]:
