@@ -312,3 +312,34 @@ def test_every_subcommand_names_itself_in_its_usage_errors(tmp_path: Path) -> No
             assert all(sub in line for line in shown), (name, sub, shown)
             checked += 1
     assert checked > 40
+
+
+def test_messages_count_and_name_as_people_write(tmp_path: Path) -> None:
+    """Issue #22 item 26: "1 projects", "0 function, 0 module", a session conflict naming the
+    user by id, a pickle error saying itself twice, and a missing passphrase file taken for
+    no passphrase."""
+    import pickle
+
+    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
+    cli.ok("init")
+    cli.ok("users", "add", "--username=ada")
+    cli.ok("users", "add", "--username=bob")
+    cli.ok("projects", "create", "--name=shop", "--user=ada")
+    assert cli.ok("projects", "list").endswith("\n1 of 1 project\n")
+    fid = cli.ok("add-function", "--name=f", "--code=x = 1").strip()
+    cli.ok("export-function", f"--function-id={fid}", f"--file={tmp_path / 'f.json'}")
+    assert cli.ok("import-function", f"--file={tmp_path / 'f.json'}") == "imported: nothing new\n"
+    cli.ok("history", "save", "ada", "s1", "--role=user", "--content=hi")
+    assert cli.error("history", "save", "bob", "s1", "--role=user", "--content=hi") == (
+        "Error: session s1 belongs to user ada; give that user or another session"
+    )
+    evil = tmp_path / "evil.pkl"
+    evil.write_bytes(b"cos\nsystem\n(S'echo hi'\ntR" + pickle.STOP)
+    line = cli.error("import-legacy", str(evil))
+    assert line == f"Error: {evil}: refused global os.system (a call to it); the file was not imported " \
+        "(it may be malicious)"
+    env = {"CODEDB_BACKUP_PASSPHRASE": "a long passphrase"}
+    cli.ok("backup", "b.enc", "--encrypt", env=env)
+    assert cli.error("check-backup", "b.enc", "--passphrase-file=missing.txt", db=False) == (
+        "Error: passphrase file missing.txt does not exist; give the path of an existing file"
+    )

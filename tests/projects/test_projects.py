@@ -357,7 +357,7 @@ def test_the_projects_cli(ready_target: str, tmp_path: Path) -> None:
     assert [e["action"] for e in history] == ["start", "created"]
     listed = json.loads(cli.ok("projects", "list", "--json", "--limit=1"))
     assert listed["total"] == 1 and listed["projects"][0]["project_id"] == pid
-    assert "1 of 1 projects" in cli.ok("projects", "list")
+    assert "1 of 1 project\n" in cli.ok("projects", "list")
     assert cli.ok("projects", "list", "--csv").splitlines()[0].startswith("project_id,name,status")
     cli.ok("files", "save", "shop", "--path=src/app.py", "--content=print(1)\n")
     cli.ok(
@@ -388,7 +388,7 @@ def test_the_projects_cli(ready_target: str, tmp_path: Path) -> None:
     assert list(outside.iterdir()) == []
     exported = tmp_path / "shop.json"
     cli.ok("projects", "export", "shop", f"--file={exported}")
-    assert cli.ok("projects", "import", str(exported)).startswith("imported: 0 projects")
+    assert cli.ok("projects", "import", str(exported)) == "imported: nothing new\n"
     save = cli.ok("autosaves", "save", "--file-path=src/app.py", "--content=draft 1").strip()
     restored = tmp_path / "app.py"
     cli.ok("autosaves", "restore", save[:8], f"--to={restored}")

@@ -38,8 +38,8 @@ def test_the_real_early_pickle_imports_completely(lib: CLI, tmp_path: Path) -> N
     before = digest(FIXTURE)
     out = lib.ok("import-legacy", str(FIXTURE))
     assert "code_db pickle (early shape)" in out
-    assert "found: 1 functions, 1 unit tests, 1 test results, 1 modifications" in out
-    assert "imported: 1 function, 1 unittest, 1 testresult, 1 modification" in out
+    assert "found: 1 function, 1 unit test, 1 test result, 1 modification" in out
+    assert "imported: 1 function row, 1 unittest row, 1 testresult row, 1 modification row" in out
     rows = db_snapshot(lib.target)
     (function,) = rows["function"]
     assert function.function_id == "6a8e01a5-a9a4-4ae9-b5af-fc15b6c3843e"
@@ -400,7 +400,7 @@ def test_a_projects_registry_and_its_workflow_files_become_projects_and_events(
     registry.write_text(json.dumps(doc))
     before = digest(registry)
     out = lib.ok("import-legacy", str(registry))
-    assert "projects registry" in out and "imported: 2 projects, 4 workflow_events" in out
+    assert "projects registry" in out and "imported: 2 projects rows, 4 workflow_events rows" in out
     assert "not an ISO 8601 time" in out and "history entry 3 has no action" in out
     rows = db_snapshot(target)
     projects = {p.name: p for p in rows["projects"]}
@@ -419,14 +419,14 @@ def test_a_projects_registry_and_its_workflow_files_become_projects_and_events(
     assert digest(registry) == before  # the source is untouched
     doc["projects"]["new one"] = "/home/me/new"  # the old tool added a project since
     registry.write_text(json.dumps(doc))
-    assert "imported: 1 projects, 1 workflow_events" in lib.ok("import-legacy", str(registry))
+    assert "imported: 1 projects row, 1 workflow_events row" in lib.ok("import-legacy", str(registry))
     older = tmp_path / "changes.json"  # an older workflow file: changes instead of history
     older.write_text(
         json.dumps(
             {"project": "legacy-ui", "changes": [{"timestamp": "2023-05-01T00:00:00", "file": "a.ui"}]}
         )
     )
-    assert "imported: 1 projects, 2 workflow_events" in lib.ok("import-legacy", str(older))
+    assert "imported: 1 projects row, 2 workflow_events rows" in lib.ok("import-legacy", str(older))
     assert ("file_changed", "a.ui") in {
         (e.action, e.description) for e in db_snapshot(target)["workflow_events"]
     }
@@ -543,7 +543,7 @@ def test_a_second_source_with_colliding_ids_is_named_not_dropped(lib: CLI, tmp_p
         conn.close()
     assert "imported: " in lib.ok("import-legacy", str(first))
     again = lib.ok("import-legacy", str(first))
-    assert "imported: nothing new" in again and "2 function, " in again.split("already there: ")[1]
+    assert "imported: nothing new" in again and "2 function rows, " in again.split("already there: ")[1]
     assert "holds another row" not in again  # the same file: the same rows, nothing to say
     out = lib.ok("import-legacy", str(second))
     assert (

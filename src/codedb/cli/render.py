@@ -11,6 +11,23 @@ import attrs
 
 from ..core.convert import to_dict
 
+_PLURALS = {"analysis": "analyses"}
+
+
+def counted(count: int, noun: str) -> str:
+    """`count` of a (singular) noun, in words: 1 project, 2 projects, 3 dependencies."""
+    if count == 1:
+        return f"{count:,} {noun}"
+    if noun in _PLURALS:
+        return f"{count:,} {_PLURALS[noun]}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{count:,} {plural}"
+
+
+def table_rows(counts: dict[str, int]) -> str:
+    """Rows per table in words: "2 function rows, 1 module row" (tables with none left out)."""
+    return ", ".join(f"{counted(n, 'row').replace(' ', f' {table} ', 1)}" for table, n in counts.items() if n)
+
 
 def as_json(data: Any) -> str:
     """`data` (records, lists and dicts of them) as indented JSON."""

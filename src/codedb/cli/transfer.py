@@ -211,15 +211,16 @@ Example:
 """)
 def cmd_import_legacy(args: dict[str, Any]) -> int:
     from ..legacy import import_legacy
+    from .render import counted, table_rows
 
     with open_db(args) as db:
         report = import_legacy(db, args["FILE"], dry_run=args["--dry-run"])
     out(f"{report.source}: {report.format}")
-    out("found: " + (", ".join(f"{n} {what}" for what, n in report.found.items()) or "nothing"))
+    out("found: " + (", ".join(counted(n, what) for what, n in report.found.items()) or "nothing"))
     verb = "would import" if report.dry_run else "imported"
-    out(f"{verb}: " + (", ".join(f"{n} {table}" for table, n in report.added.items() if n) or "nothing new"))
+    out(f"{verb}: " + (table_rows(report.added) or "nothing new"))
     if report.present:
-        out("already there: " + ", ".join(f"{n} {table}" for table, n in report.present.items()))
+        out("already there: " + table_rows(report.present))
     for note in report.coerced:
         out(f"coerced: {note}")
     for note in report.skipped:
@@ -324,8 +325,10 @@ def _passphrase_for(src: Path, file: str | None) -> str | None:
 
     if not is_encrypted(check_input(src, "backup")):
         return None
+    if file is not None:
+        return passphrase_from(file)  # a missing or unreadable file is named as it is
     try:
-        return passphrase_from(file)
+        return passphrase_from(None)
     except InvalidInput:
         raise InvalidInput(
             f"{src} is encrypted; give its passphrase in $CODEDB_BACKUP_PASSPHRASE or with --passphrase-file"

@@ -75,6 +75,8 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
             label = _collect_pickle(path, collector)
         except ResourceLimit as exc:
             raise LegacyError(f"{path}: {exc}; the file was not imported") from None
+        except LegacyError:
+            raise
         except (AttributeError, TypeError, ValueError, KeyError) as exc:  # damaged or hostile objects
             raise LegacyError(f"{path} is not a readable code_db pickle ({exc}); check the file") from None
     elif kind == "sqlmodel":

@@ -66,7 +66,7 @@ class Collector:
             return db_time(self.stamp)
 
     def function(self, fields: dict[str, Any]) -> str | None:
-        self.found["functions"] += 1
+        self.found["function"] += 1
         fid = self.text(fields.get("function_id"), "function")
         if not fid:
             self.skipped.append(f"function {fields.get('name')!r:.60}: no function_id")
@@ -109,7 +109,7 @@ class Collector:
     def module(self, name: Any, module_id: Any = None) -> str:
         name = self.text(name, "module name")
         if name and (name,) not in self.rows.get("module", {}):
-            self.found["modules"] += 1
+            self.found["module"] += 1
             made = str(uuid.uuid5(uuid.NAMESPACE_URL, f"codedb:module:{name}"))  # the same each import
             mid = self.text(module_id, f"module {name} id") or made
             self._put("module", (name,), {"name": name, "module_id": mid})
@@ -138,11 +138,11 @@ class Collector:
     def dependency(self, fid: str, depends_on: Any) -> None:
         target = self.text(depends_on, f"function {fid} dependency")
         if target:
-            self.found["dependencies"] += 1
+            self.found["dependency"] += 1
             self._put("function_dependencies", (fid, target), {"function_id": fid, "depends_on_id": target})
 
     def test(self, fields: dict[str, Any], owner: str | None = None) -> None:
-        self.found["unit tests"] += 1
+        self.found["unit test"] += 1
         tid = self.text(fields.get("test_id"), "unit test")
         fid = self.text(fields.get("function_id"), f"unit test {tid} function") or owner or ""
         if not tid:
@@ -161,7 +161,7 @@ class Collector:
         )
 
     def result(self, fields: dict[str, Any]) -> None:
-        self.found["test results"] += 1
+        self.found["test result"] += 1
         rid = self.text(fields.get("result_id"), "test result")
         if not rid:
             self.skipped.append("a test result: no result_id")
@@ -189,7 +189,7 @@ class Collector:
         )
 
     def modification(self, fields: dict[str, Any]) -> None:
-        self.found["modifications"] += 1
+        self.found["modification"] += 1
         mid = self.text(fields.get("modification_id"), "modification")
         if not mid:
             self.skipped.append("a modification: no modification_id")

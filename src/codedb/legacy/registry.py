@@ -72,7 +72,7 @@ class Registry:
             updated_at=modified,
             started_at=created,
         )
-        self.found["projects"] = self.found.get("projects", 0) + 1
+        self.found["project"] = self.found.get("project", 0) + 1
         self.event(pid, created, entry.get("created"), "created", f"imported from {source.name}")
         return pid
 
@@ -83,7 +83,7 @@ class Registry:
         key = f"{pid}|{raw_time!r}|{action}|{description}"
         eid = str(uuid.uuid5(NAMESPACE, f"event:{key}"))
         self.events[eid] = WorkflowEvent(eid, pid, stamp, action, description, "pygubu")
-        self.found["workflow events"] = self.found.get("workflow events", 0) + 1
+        self.found["workflow event"] = self.found.get("workflow event", 0) + 1
 
     def workflow(self, pid: str, data: Any, source: Path) -> None:
         """The history of a workflow file (or the older `changes`) as events of project `pid`."""

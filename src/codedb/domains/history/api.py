@@ -116,7 +116,8 @@ class History(DomainAPI):
             owner = self.q.session_owner(self.conn, session_id=message.session_id)
             if owner is not None and owner != user_id:
                 raise Conflict(
-                    f"session {message.session_id} belongs to user {owner}; give that user or another session"
+                    f"session {message.session_id} belongs to user {self.db.users.get(owner).username}; "
+                    "give that user or another session"
                 )
             self.q.load_conversation_history(self.conn, [params(message)])
         return message

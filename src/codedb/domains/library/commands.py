@@ -7,6 +7,7 @@ import attrs
 
 from ...cli.common import fmt, function_id_arg, open_db, out, page, split_names
 from ...cli.frame import FORMAT, PAGE, command
+from ...cli.render import counted, table_rows
 from ...core.files import read_text, write_output
 from ...core.textsearch import SEARCH_CANDIDATES, parse
 
@@ -657,14 +658,14 @@ def _import(args: dict[str, Any]) -> int:
     with open_db(args) as db:
         if not args["--as-copies"]:
             added = import_file(db, args["--file"])
-            out("imported: " + ", ".join(f"{count} {table}" for table, count in added.items()))
+            out("imported: " + (table_rows(added) or "nothing new"))
             return 0
         done = import_copies(db, args["--file"], skip_same_names=args["--skip-same-names"])
     if done.module_skipped is not None:
         out(f"skipped module {done.module_skipped!r}: a module of that name exists")
     for name in done.skipped:
         out(f"skipped function {name!r}: a function of that name exists")
-    out(f"imported {len(done.function_ids)} function{'' if len(done.function_ids) == 1 else 's'} as copies")
+    out(f"imported {counted(len(done.function_ids), 'function')} as copies")
     for fid in done.function_ids:
         out(fid)
     return 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...cli.common import fmt, json_arg, number_arg, open_db, out, page, whole
 from ...cli.frame import FORMAT, PAGE, command
+from ...cli.render import counted, table_rows
 from ...core.files import make_private_dir, read_text, write_output
 from ...errors import InvalidInput
 
@@ -155,9 +156,9 @@ def cmd_projects(args: dict[str, Any]) -> int:
             if fmt(args) == "table":
                 count = len(listed.projects)
                 shown = (
-                    f"{count} of {listed.total:,} projects"
+                    f"{count} of {counted(listed.total, 'project')}"
                     if listed.total is not None
-                    else f"{count} projects"
+                    else counted(count, "project")
                 )
                 out(shown + (f"; next page: --after={listed.next_cursor}" if listed.next_cursor else ""))
             return 0
@@ -169,7 +170,7 @@ def cmd_projects(args: dict[str, Any]) -> int:
             from ...domains.library.files import read_json
 
             added = projects.import_document(read_json(args["FILE"]), str(args["FILE"]))
-            out("imported: " + ", ".join(f"{count} {table}" for table, count in added.items()))
+            out("imported: " + (table_rows(added) or "nothing new"))
             return 0
         project_id = projects.resolve(args["PROJECT"])
         if args["show"]:
