@@ -232,7 +232,10 @@ def test_detect_recursion(lib: CLI, tmp_path: Path) -> None:
     fact = add(lib, tmp_path, "fact", "def fact(n):\n    return 1 if n < 2 else n * fact(n - 1)\n")
     plain = add(lib, tmp_path, "plain", "def plain(n):\n    return n\n")
     result = lib("detect-recursion", f"--function-id={fact[:8]}")
-    assert result.returncode == 1 and result.stdout == "direct recursion: yes\non no dependency cycle\n"
+    # Issue #22 item 27: the answer exits 0, as the old tool's command did; --check exits 1.
+    assert result.returncode == 0 and result.stdout == "direct recursion: yes\non no dependency cycle\n"
+    assert lib("detect-recursion", f"--function-id={fact[:8]}", "--check").returncode == 1
+    assert lib("detect-recursion", f"--function-id={plain}", "--check").returncode == 0
     assert lib.ok("detect-recursion", f"--id={plain}").startswith("direct recursion: no")
     other = add(lib, tmp_path, "other")
     lib.ok("add-dependency", f"--function-id={plain}", f"--depends-on-id={other}")
@@ -241,7 +244,8 @@ def test_detect_recursion(lib: CLI, tmp_path: Path) -> None:
             db.conn, [{"function_id": other, "depends_on_id": plain}]
         )
     result = lib("detect-recursion", f"--function-id={plain}", "--json")
-    assert result.returncode == 1
+    assert result.returncode == 0
+    assert lib("detect-recursion", f"--function-id={plain}", "--json", "--check").returncode == 1
     assert json.loads(result.stdout) == {
         "function_id": plain,
         "direct": False,

@@ -715,15 +715,17 @@ Example:
 
 
 @command("""
-Usage: codedb detect-recursion (--function-id=ID | --id=ID) [--json] [options]
+Usage: codedb detect-recursion (--function-id=ID | --id=ID) [--json] [--check] [options]
 
 Say whether a function calls itself in its code (its name followed by '(' other than where
-it is defined) and which dependency cycles it is on. Exit code 1 when it is recursive.
+it is defined) and which dependency cycles it is on. Exit code 0 with the answer, as the old
+tool's command (scripts under 'set -e' go on); with --check, exit code 1 when it is recursive.
 
 Options:
   --function-id=ID  the function's id, or a unique prefix of it
   --id=ID           the same (the old spelling)
   --json            write JSON
+  --check           exit 1 when the function is recursive (directly or on a cycle)
 
 Example:
   codedb detect-recursion --function-id=3f2a
@@ -742,7 +744,7 @@ def cmd_detect_recursion(args: dict[str, Any]) -> int:
             out("on the cycle " + " -> ".join(names.get(fid, fid) for fid in (*cycle, cycle[0])))
         if not found.cycles:
             out("on no dependency cycle")
-    return 1 if found.direct or found.cycles else 0
+    return 1 if args["--check"] and (found.direct or found.cycles) else 0
 
 
 @command("""
