@@ -280,6 +280,22 @@ def test_a_pickle_cannot_alter_the_stand_ins_for_the_next_import(lib: CLI, tmp_p
     assert "imported: 1 function" in out
 
 
+def _import_capped(tmp_path: Path, data: bytes, timeout: int) -> subprocess.CompletedProcess[str]:
+    """`codedb import-legacy` of `data` in a process capped at 1 GiB."""
+    path = tmp_path / "bomb.pkl"
+    path.write_bytes(data)
+    db = tmp_path / "code_db.sqlite"
+    CLI(str(db), tmp_path).ok("init")
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "codedb", f"--db={db}", "import-legacy", str(path)],
+        capture_output=True, text=True, env=ENV, preexec_fn=cap, timeout=timeout,
+    )  # fmt: skip
+
+
 def test_a_pickle_bomb_does_not_exhaust_memory(tmp_path: Path) -> None:
     """The allocation bomb in a process capped at 1 GiB: it must be refused, not crash."""
     bomb = (
@@ -290,22 +306,7 @@ def test_a_pickle_bomb_does_not_exhaust_memory(tmp_path: Path) -> None:
         + (2**31 - 1).to_bytes(4, "little")
     )
     bomb += pickle.TUPLE1 + pickle.REDUCE + pickle.STOP
-    path = tmp_path / "bomb.pkl"
-    path.write_bytes(bomb)
-    db = tmp_path / "code_db.sqlite"
-    CLI(str(db), tmp_path).ok("init")
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
-
-    result = subprocess.run(
-        [sys.executable, "-m", "codedb", f"--db={db}", "import-legacy", str(path)],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        preexec_fn=cap,
-        timeout=60,
-    )
+    result = _import_capped(tmp_path, bomb, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("Error: ")
 
@@ -376,19 +377,8 @@ REFUSALS = {
 def test_a_pickle_that_asks_for_unbounded_work_is_refused(tmp_path: Path, bomb: str) -> None:
     """Each bomb is a few kB; under a 1 GiB cap and a 30 s limit, import-legacy refuses it in
     one line (the old unpickler ran out of memory, or ran for hours)."""
-    path = tmp_path / "bomb.pkl"
-    path.write_bytes(BOMBS[bomb])
     assert len(BOMBS[bomb]) < 1_000_000
-    db = tmp_path / "code_db.sqlite"
-    CLI(str(db), tmp_path).ok("init")
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
-
-    result = subprocess.run(
-        [sys.executable, "-m", "codedb", f"--db={db}", "import-legacy", str(path)],
-        capture_output=True, text=True, env=ENV, preexec_fn=cap, timeout=30,
-    )  # fmt: skip
+    result = _import_capped(tmp_path, BOMBS[bomb], timeout=30)
     assert result.returncode == 1, result
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr

@@ -1,0 +1,416 @@
+"""The soak suite's second hostile round (issue #22): `codedb query` attack statements on both
+backends, crafted pickles, recover inputs, SQLModel files and encrypted headers in processes
+capped at 1 GiB, JSON escapes in every JSON option, and reformatted dumps. Each test prints
+its runs, its failures (always 0: a failure fails the test) and, for the crafted files, the
+peak memory of the worst input."""
+
+import json
+import os
+import pickle
+import random
+import resource
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import codedb
+from conftest import CLI, ROOT, db_snapshot
+
+pytestmark = pytest.mark.soak
+FULL = os.environ.get("CODEDB_SOAK") == "full"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+CAP = 2**30  # bytes of address space each crafted input may use
+
+# Statements that act outside a read-only transaction or beyond codedb's tables (issue #22
+# item 4), and ways to wrap them so that a parser could not recognise them.
+ATTACKS = [
+    "COPY (SELECT 1) TO PROGRAM 'touch {marker}'",
+    "COPY (SELECT 1) TO '{marker}'",
+    "SELECT lo_from_bytea(0, 'x')",
+    "SELECT lo_export(lo_from_bytea(0, 'x'), '{marker}')",
+    "SELECT lo_put({lo}, 0, 'broken')",
+    "SELECT lo_unlink({lo})",
+    "SELECT pg_terminate_backend({pid})",
+    "SELECT pg_cancel_backend({pid})",
+    "SELECT pg_reload_conf()",
+    "SELECT pg_switch_wal()",
+    "SELECT pg_create_restore_point('x')",
+    "CHECKPOINT",
+    "ANALYZE",
+    "VACUUM",
+    "SELECT pg_stat_reset()",
+    "SELECT pg_read_file('/etc/hostname')",
+    "SELECT pg_ls_dir('.')",
+    "LISTEN codedb",
+    "NOTIFY codedb",
+    "SET TRANSACTION READ WRITE",
+    "SELECT set_config('role', 'postgres', false)",
+    "SELECT set_config('session_authorization', 'postgres', false)",
+    "SET ROLE postgres",
+    "RESET ROLE",
+    "SELECT pg_advisory_lock(1)",
+    "DELETE FROM function",
+    "DROP TABLE function CASCADE",
+    "CREATE TABLE zz(x int)",
+    "GRANT ALL ON function TO PUBLIC",
+    "ALTER ROLE CURRENT_USER SUPERUSER",
+    "CREATE ROLE zz_evil SUPERUSER LOGIN",
+    "SELECT nextval('yoyo_lock_pkey')",
+    "COMMIT",
+    "DO $$BEGIN PERFORM pg_read_file('/etc/hostname'); END$$",
+]
+WRAPS = [
+    "{s}",
+    "{s};",
+    "SELECT 1; {s}",
+    "{s}; SELECT 1",
+    "SELECT 1; COMMIT; {s}",
+    "/* x */ {s}",
+    "WITH x AS (SELECT 1) {s}",
+    "SELECT * FROM ({s}) AS t",
+    "EXPLAIN ANALYZE {s}",
+    "PREPARE p AS {s}",
+]
+SQLITE_ATTACKS = [
+    "ATTACH DATABASE '{marker}' AS x",
+    "VACUUM INTO '{marker}'",
+    "VACUUM",
+    "PRAGMA query_only = 0",
+    "PRAGMA journal_mode = DELETE",
+    "PRAGMA writable_schema = 1",
+    "PRAGMA optimize",
+    "PRAGMA wal_checkpoint(TRUNCATE)",
+    "DELETE FROM function",
+    "CREATE TABLE zz(x)",
+    "BEGIN IMMEDIATE",
+    "SELECT load_extension('/tmp/x')",
+    "REINDEX",
+    "ANALYZE",
+]
+
+
+def _admin() -> psycopg.Connection:
+    return psycopg.connect(os.environ["CODEDB_TEST_POSTGRES_URL"], autocommit=True)
+
+
+@pytest.mark.postgres
+def test_query_attack_statements_change_nothing_on_postgresql(pg_schema_url: str, tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    cli = CLI(pg_schema_url, tmp_path)
+    cli.ok("init")
+    cli.ok("add-function", "--name=kept", "--code=x = 1")
+    before = db_snapshot(pg_schema_url)
+    marker = tmp_path / "ran"
+    with _admin() as admin:
+        lo = admin.execute("SELECT lo_from_bytea(0, 'precious')").fetchone()[0]
+        pid = admin.execute("SELECT pg_backend_pid()").fetchone()[0]
+        roles = admin.execute("SELECT count(*) FROM pg_roles").fetchone()[0]
+        objects = admin.execute("SELECT count(*) FROM pg_largeobject_metadata").fetchone()[0]
+        outcomes = {0: 0, 1: 0}
+
+        @settings(max_examples=400 if FULL else 60, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(st.sampled_from(ATTACKS), st.sampled_from(WRAPS))
+        def run(attack: str, wrap: str) -> None:
+            statement = wrap.format(s=attack.format(marker=marker, lo=lo, pid=pid))
+            result = cli("query", statement)
+            assert result.returncode in (0, 1) and "Traceback" not in result.stderr, (statement, result)
+            outcomes[result.returncode] += 1
+
+        try:
+            run()
+            assert not marker.exists()
+            assert admin.execute("SELECT lo_get(%s)", (lo,)).fetchone()[0] == b"precious"
+            assert admin.execute("SELECT count(*) FROM pg_largeobject_metadata").fetchone()[0] == objects
+            assert admin.execute("SELECT count(*) FROM pg_roles").fetchone()[0] == roles
+            assert admin.execute("SELECT pg_backend_pid()").fetchone()[0] == pid
+        finally:
+            admin.execute("SELECT lo_unlink(%s)", (lo,))
+    assert db_snapshot(pg_schema_url) == before
+    print(f"\nPostgreSQL query attacks: {sum(outcomes.values())} runs, exit codes {outcomes}, 0 changes")
+
+
+def test_query_attack_statements_change_nothing_on_sqlite(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    live = tmp_path / "live.sqlite"
+    cli = CLI(str(live), tmp_path)
+    cli.ok("init")
+    cli.ok("add-function", "--name=kept", "--code=x = 1")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    before = db_snapshot(str(live))
+    outcomes = {0: 0, 1: 0}
+
+    @settings(max_examples=300 if FULL else 40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(SQLITE_ATTACKS), st.sampled_from(WRAPS[:8]), st.integers(0, 10**6))
+    def run(attack: str, wrap: str, n: int) -> None:
+        statement = wrap.format(s=attack.format(marker=outside / f"f{n}.db"))
+        result = cli("query", statement)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, (statement, result)
+        outcomes[result.returncode] += 1
+
+    run()
+    assert list(outside.iterdir()) == []
+    assert db_snapshot(str(live)) == before
+    print(f"\nSQLite query attacks: {sum(outcomes.values())} runs, exit codes {outcomes}, 0 files, 0 changes")
+
+
+def _capped(args: list[str]) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run codedb with its address space capped; the result and its peak memory in bytes."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
+
+    script = (
+        "import resource, sys, runpy\n"
+        "sys.argv = ['codedb', *sys.argv[1:]]\n"
+        "try:\n"
+        "    runpy.run_module('codedb', run_name='__main__')\n"
+        "finally:\n"
+        "    print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True, text=True, env=ENV, preexec_fn=cap, timeout=120,
+    )  # fmt: skip
+    lines = result.stderr.splitlines()
+    peak = int(lines[-1].split()[1]) * 1024 if lines and lines[-1].startswith("peak ") else 0
+    stderr = "\n".join(line for line in lines if not line.startswith("peak "))
+    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout, stderr), peak
+
+
+def _pickles(rng: random.Random) -> bytes:
+    """A crafted pickle: one of the shapes of item 14, at a random size."""
+    kind = rng.randrange(4)
+    if kind == 0:  # str() of shared lists
+        inner = [[0] * rng.randint(10, 2000)] * rng.randint(10, 2000)
+        return pickle.dumps(_Call(str, ([inner] * rng.randint(1, 3000),)), protocol=rng.choice([3, 4]))
+    if kind == 1:  # a shared tuple as a dict key or a set member
+        depth = rng.randint(20, 60)
+        ops = pickle.BININT1 + b"\x00" + pickle.BININT1 + b"\x01" + pickle.TUPLE2 + pickle.BINPUT + b"\x00"
+        for level in range(depth):
+            ops += pickle.POP + pickle.BINGET + bytes([level]) + pickle.BINGET + bytes([level])
+            ops += pickle.TUPLE2 + pickle.BINPUT + bytes([level + 1])
+        body = pickle.EMPTY_DICT + ops + pickle.NONE + pickle.SETITEM if rng.random() < 0.5 else (
+            pickle.EMPTY_SET + pickle.MARK + ops + pickle.ADDITEMS
+        )
+        return pickle.PROTO + b"\x04" + body + pickle.STOP
+    if kind == 2:  # the memo billion laughs: each list holds the previous one twice
+        ops = pickle.EMPTY_LIST + pickle.BINPUT + b"\x00"
+        for level in range(rng.randint(10, 40)):
+            ops += pickle.EMPTY_LIST + pickle.MARK + pickle.BINGET + bytes([level])
+            ops += pickle.BINGET + bytes([level]) + pickle.APPENDS + pickle.BINPUT + bytes([level + 1])
+        return pickle.PROTO + b"\x02" + ops + pickle.STOP
+    size = rng.choice([2**31 - 1, 10**9, 2**40]).to_bytes(8, "little")  # an allocation from a size
+    call = b"c__builtin__\nbytearray\n" + pickle.LONG1 + bytes([8]) + size + pickle.TUPLE1 + pickle.REDUCE
+    return pickle.PROTO + b"\x02" + call + pickle.STOP
+
+
+class _Call:
+    def __init__(self, func: object, args: tuple[object, ...]):
+        self.func, self.args = func, args
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return self.func, self.args
+
+
+def _sqlmodel(path: Path, rng: random.Random) -> None:
+    generated = rng.choice(
+        [
+            "code_snippet BLOB AS (zeroblob({n})) VIRTUAL",
+            "code_snippet BLOB AS (zeroblob({n}) || name) VIRTUAL",
+            "code_snippet TEXT AS (upper(name)) STORED",
+        ]
+    ).format(n=rng.choice([10**6, 5 * 10**7]))  # SQLite computes it at each insert too
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE function (function_id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, "
+            f"{generated}, creation_date DATETIME, last_modified_date DATETIME, signature_json VARCHAR)"
+        )
+        conn.executemany(
+            "INSERT INTO function (function_id, name) VALUES (?, ?)", [(f"f{n}", "n") for n in range(50)]
+        )
+    conn.close()
+
+
+def _recover_input(path: Path, rng: random.Random, source: bytes) -> None:
+    """A copy of a real 64 KiB-page database with one leaf's cell pointers all set to one
+    cell (item 15), and a few random pages overwritten."""
+    data = bytearray(source)
+    page = 65536
+    for number in range(1, len(data) // page):
+        at = number * page
+        if data[at] == 0x0D and rng.random() < 0.7:
+            count = rng.randint(100, 8000)
+            pointer = data[at + 8 : at + 10]
+            data[at + 3 : at + 5] = count.to_bytes(2, "big")
+            end = min(at + 8 + 2 * count, at + page - 1024)
+            data[at + 8 : end] = bytes(pointer) * ((end - at - 8) // 2)
+    for _ in range(rng.randint(0, 3)):
+        at = rng.randrange(1, max(2, len(data) // page)) * page
+        data[at : at + page] = rng.randbytes(page)
+    path.write_bytes(bytes(data))
+
+
+def _big_page_database(path: Path) -> bytes:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA page_size = 65536")
+        conn.execute(
+            "CREATE TABLE function (function_id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT "
+            "NULL, code_snippet TEXT NOT NULL, creation_date TIMESTAMP NOT NULL, last_modified_date "
+            "TIMESTAMP NOT NULL, signature_json TEXT)"
+        )
+        rng = random.Random(3)
+        conn.executemany(
+            "INSERT INTO function VALUES (?, 'f', '', ?, '2024-01-01 00:00:00', '2024-01-01 00:00:00', NULL)",
+            [(f"id{n}", rng.randbytes(rng.choice([100, 80_000, 300_000])).hex()) for n in range(12)],
+        )
+    conn.close()
+    return path.read_bytes()
+
+
+def test_crafted_files_stay_within_memory_and_time(tmp_path: Path) -> None:
+    """Random crafted pickles, recover inputs, SQLModel files and encrypted headers, each in a
+    process capped at 1 GiB: one line and exit 1 (or a clean success), within 120 s."""
+    rng = random.Random(20261206)
+    live = tmp_path / "live.sqlite"
+    CLI(str(live), tmp_path).ok("init")
+    source = _big_page_database(tmp_path / "big.sqlite")
+    env = {"CODEDB_BACKUP_PASSPHRASE": "a long passphrase"}
+    backup = tmp_path / "b.enc"
+    CLI(str(live), tmp_path).ok("backup", str(backup), "--format=json", "--encrypt", env=env)
+    sealed = backup.read_bytes()
+    runs = 30 if FULL else 3
+    worst: dict[str, tuple[int, str]] = {}
+    for kind in ("pickle", "recover", "sqlmodel", "encrypted header"):
+        for n in range(runs):
+            path = tmp_path / f"{kind.replace(' ', '-')}-{n}"
+            if kind == "pickle":
+                path.write_bytes(_pickles(rng))
+                args = [f"--db={live}", "import-legacy", str(path), "--dry-run"]
+            elif kind == "recover":
+                _recover_input(path, rng, source)
+                args = ["recover", str(path), str(tmp_path / f"out-{n}.sqlite")]
+            elif kind == "sqlmodel":
+                _sqlmodel(path, rng)
+                args = [f"--db={live}", "import-legacy", str(path), "--dry-run"]
+            else:
+                data = bytearray(sealed)
+                params = (rng.randint(0, 255), rng.randint(0, 2**32 - 1), rng.randint(0, 2**32 - 1))
+                at = len(b"CODEDB-ENCRYPTED-BACKUP\x01")
+                data[at : at + 9] = struct.pack(">BII", *params)
+                path.write_bytes(bytes(data))
+                args = ["check-backup", str(path)]
+            start = time.monotonic()
+            result, peak = _capped(args)
+            seconds = time.monotonic() - start
+            assert result.returncode in (0, 1), (kind, result)
+            assert "Traceback" not in result.stderr, (kind, result.stderr)
+            if result.returncode == 1:
+                assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+            if peak > worst.get(kind, (0, ""))[0]:
+                worst[kind] = (peak, f"{seconds:.1f} s")
+    for kind, (peak, seconds) in worst.items():
+        print(f"\ncrafted {kind}s: {runs} runs, 0 failures, worst peak {peak / 2**20:.0f} MiB ({seconds})")
+
+
+def test_json_escapes_in_every_json_option(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    live = tmp_path / "live.sqlite"
+    cli = CLI(str(live), tmp_path)
+    cli.ok("init")
+    cli.ok("users", "add", "--username=ada")
+    cli.ok("projects", "create", "--name=shop", "--user=ada")
+    commands = [
+        ("users", "add", "--username=u{n}", "--preferences={j}"),
+        ("projects", "create", "--name=p{n}", "--config={j}"),
+        ("analytics", "record", "m", "1", "--metadata={j}"),
+        ("history", "save", "ada", "s{n}", "--role=user", "--content=hi", "--extra={j}"),
+        ("metrics", "record", "op", "1", "--extra={j}"),
+        ("analyses", "add", "shop", "--health=50", "--analysis={j}"),
+        ("prefs", "set", "ada", "k{n}", "{j}"),
+        ("prefs", "get", "ada", "missing", "--default={j}"),
+    ]
+    escapes = st.sampled_from(
+        ["\\ud800", "\\udfff", "\\u0000", "\\ud83d\\ude00", "\\u00e9", "\\\\", '\\"', "x"]
+    )
+    texts = st.lists(escapes, min_size=1, max_size=4).map("".join)
+    outcomes = {0: 0, 1: 0}
+    counter = iter(range(10**9))
+
+    @settings(max_examples=300 if FULL else 50, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(commands), texts, st.booleans())
+    def run(command: tuple[str, ...], text: str, as_key: bool) -> None:
+        n = next(counter)
+        document = f'{{"{text}": 1}}' if as_key else f'{{"k": "{text}"}}'
+        args = [a.format(n=n, j=document) for a in command]
+        result = cli(*args)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, (args, result)
+        decoded = json.loads(f'"{text}"')
+        try:
+            storable = "\x00" not in decoded and bool(decoded.encode("utf-8") or True)
+        except UnicodeEncodeError:  # a lone surrogate (a pair is one character)
+            storable = False
+        if not storable:
+            assert result.returncode == 1, (args, result)
+        outcomes[result.returncode] += 1
+
+    run()
+    assert cli.ok("check").startswith("ok")
+    runs = sum(outcomes.values())
+    print(f"\nJSON escapes in {len(commands)} JSON options: {runs} runs, exit codes {outcomes}")
+
+
+def test_reformatted_dumps_import_exactly(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    source = tmp_path / "source.sqlite"
+    cli = CLI(str(source), tmp_path)
+    cli.ok("init")
+    with codedb.connect(source) as db:
+        user = db.users.add("ada", preferences={"theme": "dark", "size": 1.5}).user_id
+        for n in range(30):
+            db.functions.add(f"f{n}", f"é {n}", f"x = {n / 3}", modules=["m"], tags=[f"t{n % 4}"])
+        db.metrics.record("op", 12.25, extra={"ratio": 0.1, "big": 10**15})
+        db.projects.create("p", user_id=user, config={"temperature": 0.7})
+    dump = tmp_path / "dump.json"
+    cli.ok("export", f"--output={dump}")
+    data = json.loads(dump.read_text())
+    expected = db_snapshot(str(source))
+    runs = {"n": 0}
+
+    @settings(max_examples=40 if FULL else 8, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        st.sampled_from([None, 0, 1, 2, 4, "\t"]),
+        st.booleans(),
+        st.booleans(),
+        st.sampled_from([(",", ":"), (", ", ": "), (",", ": ")]),
+    )
+    def run(indent: object, sort_keys: bool, ascii_only: bool, separators: tuple[str, str]) -> None:
+        runs["n"] += 1
+        changed = tmp_path / f"changed{runs['n']}.json"
+        changed.write_text(
+            json.dumps(
+                data, indent=indent, sort_keys=sort_keys, ensure_ascii=ascii_only, separators=separators
+            )
+        )
+        target = tmp_path / f"target{runs['n']}.sqlite"
+        into = CLI(str(target), tmp_path)
+        into.ok("init")
+        into.ok("import", str(changed), "--quiet")
+        assert db_snapshot(str(target)) == expected
+
+    run()
+    print(f"\nreformatted dumps: {runs['n']} layouts, 0 failures, every one imported exactly")
