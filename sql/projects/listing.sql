@@ -2,7 +2,8 @@
 -- (created, updated, name, cost) in either direction, and keyset pages (--after): one named
 -- query per sort and direction, so that each can walk its index; and by status and creation,
 -- the commonest listing, queries of their own that walk projects_status_idx (a filter of the
--- form ":status IS NULL OR status = :status" keeps the planner off that index).
+-- form ":status IS NULL OR status = :status" keeps the planner off that index). Each returns
+-- the page's project ids, in order; get_projects reads their rows.
 
 -- name: count_matching_projects(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before)$
 -- How many projects match the filters (a NULL filter is left out): the total of a listing.
@@ -17,7 +18,7 @@ WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
 
 -- name: list_projects_by_created_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by created_at ascending, then id.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -31,7 +32,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_created_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by created_at ascending: a keyset page, as quick at any depth.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -46,7 +47,7 @@ LIMIT :limit;
 
 -- name: list_projects_by_created_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by created_at descending, then id.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -60,7 +61,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_created_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by created_at descending: a keyset page, as quick at any depth.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -75,7 +76,7 @@ LIMIT :limit;
 
 -- name: list_projects_by_updated_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by updated_at ascending, then id.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -89,7 +90,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_updated_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by updated_at ascending: a keyset page, as quick at any depth.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -104,7 +105,7 @@ LIMIT :limit;
 
 -- name: list_projects_by_updated_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by updated_at descending, then id.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -118,7 +119,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_updated_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by updated_at descending: a keyset page, as quick at any depth.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -133,7 +134,7 @@ LIMIT :limit;
 
 -- name: list_projects_by_name_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by name ascending, then id.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -147,7 +148,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_name_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by name ascending: a keyset page, as quick at any depth.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -162,7 +163,7 @@ LIMIT :limit;
 
 -- name: list_projects_by_name_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by name descending, then id.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -176,7 +177,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_name_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by name descending: a keyset page, as quick at any depth.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -191,7 +192,7 @@ LIMIT :limit;
 
 -- name: list_projects_by_cost_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by actual_cost ascending, then id.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -205,7 +206,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_cost_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by actual_cost ascending: a keyset page, as quick at any depth.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -220,7 +221,7 @@ LIMIT :limit;
 
 -- name: list_projects_by_cost_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by actual_cost descending, then id.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -234,7 +235,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: list_projects_by_cost_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by actual_cost descending: a keyset page, as quick at any depth.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE (CAST(:status AS TEXT) IS NULL OR p.status = :status)
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -262,7 +263,7 @@ WHERE p.status = :status
 -- name: list_projects_in_status_by_created_asc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by created_at ascending, then id, of one status:
 -- it walks projects_status_idx (status, created_at, project_id).
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE p.status = :status
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -277,7 +278,7 @@ LIMIT :limit OFFSET :offset;
 -- name: list_projects_in_status_by_created_asc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by created_at ascending:
 -- a keyset page of one status, walking projects_status_idx.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE p.status = :status
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -293,7 +294,7 @@ LIMIT :limit;
 -- name: list_projects_in_status_by_created_desc(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, limit, offset)
 -- The first page of the matching projects, by created_at descending, then id, of one status:
 -- it walks projects_status_idx (status, created_at, project_id).
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE p.status = :status
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)
@@ -308,7 +309,7 @@ LIMIT :limit OFFSET :offset;
 -- name: list_projects_in_status_by_created_desc_after(status, user_id, project_type, pattern, created_after, created_before, updated_after, updated_before, after_value, after_id, limit)
 -- The page after the project (after_value, after_id) of a listing by created_at descending:
 -- a keyset page of one status, walking projects_status_idx.
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status, p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate, p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message, p.created_at, p.updated_at, p.started_at, p.completed_at
+SELECT p.project_id
 FROM projects p
 WHERE p.status = :status
   AND (CAST(:user_id AS TEXT) IS NULL OR p.user_id = :user_id)

@@ -5,8 +5,17 @@
 -- One project by id.
 SELECT project_id, user_id, name, description, project_type, path, status, config, brief,
        provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
-       lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at
+       lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at,
+       progress, agent_role, strategy, errors, logs, metadata
 FROM projects WHERE project_id = :project_id;
+
+-- name: get_projects(ids)
+-- The projects whose ids are in the JSON array `ids` (a listing's page), in no order.
+SELECT project_id, user_id, name, description, project_type, path, status, config, brief,
+       provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
+       lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at,
+       progress, agent_role, strategy, errors, logs, metadata
+FROM projects WHERE project_id IN (SELECT value FROM json_each(:ids));
 
 -- name: find_project_ids(prefix)
 -- Ids of the projects whose id starts with prefix (at most 11, to name an ambiguity).
@@ -18,12 +27,13 @@ ORDER BY project_id LIMIT 11;
 -- The ids of the projects called name (one per user at most).
 SELECT project_id FROM projects WHERE name = :name ORDER BY project_id LIMIT 11;
 
--- name: update_project(project_id, name, description, project_type, path, config, brief, provider, model, temperature, max_tokens, cost_estimate, updated_at)!
+-- name: update_project(project_id, name, description, project_type, path, config, brief, provider, model, temperature, max_tokens, cost_estimate, progress, agent_role, strategy, metadata, updated_at)!
 -- Replace a project's editable fields.
 UPDATE projects
 SET name = :name, description = :description, project_type = :project_type, path = :path,
     config = :config, brief = :brief, provider = :provider, model = :model,
     temperature = :temperature, max_tokens = :max_tokens, cost_estimate = :cost_estimate,
+    progress = :progress, agent_role = :agent_role, strategy = :strategy, metadata = :metadata,
     updated_at = :updated_at
 WHERE project_id = :project_id;
 
@@ -53,14 +63,10 @@ SELECT event_id, project_id, timestamp, action, description, actor
 FROM workflow_events WHERE project_id = :project_id
 ORDER BY timestamp DESC, event_id DESC LIMIT :limit OFFSET :offset;
 
--- name: get_project_overview(project_id)^
--- A project (its columns first) with its counts: events, generations, generated files, usage
--- rows, the cost of its usage so far, and its latest analysis (health score and when).
-SELECT p.project_id, p.user_id, p.name, p.description, p.project_type, p.path, p.status,
-       p.config, p.brief, p.provider, p.model, p.temperature, p.max_tokens, p.cost_estimate,
-       p.actual_cost, p.files_generated, p.lines_of_code, p.generations, p.error_message,
-       p.created_at, p.updated_at, p.started_at, p.completed_at,
-       (SELECT COUNT(*) FROM workflow_events e WHERE e.project_id = p.project_id) AS events,
+-- name: get_project_counts(project_id)^
+-- A project's counts: events, generations, generated files, usage rows, the cost of its
+-- usage so far, and its latest analysis (health score and when).
+SELECT (SELECT COUNT(*) FROM workflow_events e WHERE e.project_id = p.project_id) AS events,
        (SELECT COUNT(*) FROM code_generations g WHERE g.project_id = p.project_id) AS generations,
        (SELECT COUNT(*) FROM generated_files f WHERE f.project_id = p.project_id) AS files,
        (SELECT COUNT(*) FROM ai_provider_usage u WHERE u.project_id = p.project_id) AS usage_rows,

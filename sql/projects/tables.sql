@@ -8,7 +8,7 @@ SELECT COUNT(*) FROM projects;
 
 -- name: dump_projects()
 -- Every row of projects, in primary-key order.
-SELECT project_id, user_id, name, description, project_type, path, status, config, brief, provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated, lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at FROM projects ORDER BY project_id;
+SELECT project_id, user_id, name, description, project_type, path, status, config, brief, provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated, lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at, progress, agent_role, strategy, errors, logs, metadata FROM projects ORDER BY project_id;
 
 -- name: clear_projects()!
 -- Delete every row of projects.
@@ -16,8 +16,8 @@ DELETE FROM projects;
 
 -- name: load_projects*!
 -- Insert rows into projects, skipping those whose key exists.
-INSERT INTO projects (project_id, user_id, name, description, project_type, path, status, config, brief, provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated, lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at)
-VALUES (:project_id, :user_id, :name, :description, :project_type, :path, :status, :config, :brief, :provider, :model, :temperature, :max_tokens, :cost_estimate, :actual_cost, :files_generated, :lines_of_code, :generations, :error_message, :created_at, :updated_at, :started_at, :completed_at)
+INSERT INTO projects (project_id, user_id, name, description, project_type, path, status, config, brief, provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated, lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at, progress, agent_role, strategy, errors, logs, metadata)
+VALUES (:project_id, :user_id, :name, :description, :project_type, :path, :status, :config, :brief, :provider, :model, :temperature, :max_tokens, :cost_estimate, :actual_cost, :files_generated, :lines_of_code, :generations, :error_message, :created_at, :updated_at, :started_at, :completed_at, :progress, :agent_role, :strategy, :errors, :logs, :metadata)
 ON CONFLICT (project_id) DO NOTHING;
 
 -- name: analyze_projects()#
@@ -96,7 +96,7 @@ SELECT COUNT(*) FROM clarification_sessions;
 
 -- name: dump_clarification_sessions()
 -- Every row of clarification_sessions, in primary-key order.
-SELECT session_id, project_id, idea, depth, questions, answers, progress, completed, created_at, updated_at FROM clarification_sessions ORDER BY session_id;
+SELECT session_id, project_id, idea, depth, questions, answers, progress, completed, created_at, updated_at, current_question, provider, completed_at FROM clarification_sessions ORDER BY session_id;
 
 -- name: clear_clarification_sessions()!
 -- Delete every row of clarification_sessions.
@@ -104,8 +104,8 @@ DELETE FROM clarification_sessions;
 
 -- name: load_clarification_sessions*!
 -- Insert rows into clarification_sessions, skipping those whose key exists.
-INSERT INTO clarification_sessions (session_id, project_id, idea, depth, questions, answers, progress, completed, created_at, updated_at)
-VALUES (:session_id, :project_id, :idea, :depth, :questions, :answers, :progress, :completed, :created_at, :updated_at)
+INSERT INTO clarification_sessions (session_id, project_id, idea, depth, questions, answers, progress, completed, created_at, updated_at, current_question, provider, completed_at)
+VALUES (:session_id, :project_id, :idea, :depth, :questions, :answers, :progress, :completed, :created_at, :updated_at, :current_question, :provider, :completed_at)
 ON CONFLICT (session_id) DO NOTHING;
 
 -- name: analyze_clarification_sessions()#

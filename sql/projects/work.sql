@@ -42,7 +42,7 @@ WHERE file_id = :file_id;
 -- name: get_clarification(session_id)^
 -- One clarification session.
 SELECT session_id, project_id, idea, depth, questions, answers, progress, completed,
-       created_at, updated_at
+       created_at, updated_at, current_question, provider, completed_at
 FROM clarification_sessions WHERE session_id = :session_id;
 
 -- name: find_clarification_ids(prefix)
@@ -94,7 +94,7 @@ FROM generated_files WHERE project_id = :project_id ORDER BY path;
 -- name: list_project_clarification_sessions(project_id)
 -- A project's clarification sessions, oldest first.
 SELECT session_id, project_id, idea, depth, questions, answers, progress, completed,
-       created_at, updated_at
+       created_at, updated_at, current_question, provider, completed_at
 FROM clarification_sessions WHERE project_id = :project_id ORDER BY created_at, session_id;
 
 -- name: list_project_ai_provider_usage(project_id)

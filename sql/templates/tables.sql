@@ -7,7 +7,8 @@ SELECT COUNT(*) FROM templates;
 
 -- name: dump_templates()
 -- Every row of templates, in primary-key order.
-SELECT template_id, name, description, author, created_at, updated_at FROM templates ORDER BY template_id;
+SELECT template_id, name, description, author, created_at, updated_at, metadata, prior_downloads,
+       prior_rating FROM templates ORDER BY template_id;
 
 -- name: clear_templates()!
 -- Delete every row of templates.
@@ -15,8 +16,10 @@ DELETE FROM templates;
 
 -- name: load_templates*!
 -- Insert rows into templates, skipping those whose key exists.
-INSERT INTO templates (template_id, name, description, author, created_at, updated_at)
-VALUES (:template_id, :name, :description, :author, :created_at, :updated_at)
+INSERT INTO templates (template_id, name, description, author, created_at, updated_at, metadata, prior_downloads,
+                       prior_rating)
+VALUES (:template_id, :name, :description, :author, :created_at, :updated_at, :metadata, :prior_downloads,
+        :prior_rating)
 ON CONFLICT (template_id) DO NOTHING;
 
 -- name: analyze_templates()#
@@ -29,7 +32,7 @@ SELECT COUNT(*) FROM template_versions;
 
 -- name: dump_template_versions()
 -- Every row of template_versions, in primary-key order.
-SELECT template_id, version, content, notes, published_at FROM template_versions ORDER BY template_id, version;
+SELECT template_id, version, content, notes, published_at, label FROM template_versions ORDER BY template_id, version;
 
 -- name: clear_template_versions()!
 -- Delete every row of template_versions.
@@ -37,8 +40,8 @@ DELETE FROM template_versions;
 
 -- name: load_template_versions*!
 -- Insert rows into template_versions, skipping those whose key exists.
-INSERT INTO template_versions (template_id, version, content, notes, published_at)
-VALUES (:template_id, :version, :content, :notes, :published_at)
+INSERT INTO template_versions (template_id, version, content, notes, published_at, label)
+VALUES (:template_id, :version, :content, :notes, :published_at, :label)
 ON CONFLICT (template_id, version) DO NOTHING;
 
 -- name: analyze_template_versions()#

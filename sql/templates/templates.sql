@@ -2,12 +2,14 @@
 
 -- name: get_template(template_id)^
 -- One template by id.
-SELECT template_id, name, description, author, created_at, updated_at FROM templates
+SELECT template_id, name, description, author, created_at, updated_at, metadata, prior_downloads,
+       prior_rating FROM templates
 WHERE template_id = :template_id;
 
 -- name: get_template_by_name(name)^
 -- One template by its name.
-SELECT template_id, name, description, author, created_at, updated_at FROM templates
+SELECT template_id, name, description, author, created_at, updated_at, metadata, prior_downloads,
+       prior_rating FROM templates
 WHERE name = :name;
 
 -- name: find_template_ids(prefix)
@@ -32,12 +34,12 @@ SELECT MAX(version) FROM template_versions WHERE template_id = :template_id;
 
 -- name: get_version(template_id, version)^
 -- One version of a template.
-SELECT template_id, version, content, notes, published_at FROM template_versions
+SELECT template_id, version, content, notes, published_at, label FROM template_versions
 WHERE template_id = :template_id AND version = :version;
 
 -- name: list_versions(template_id)
 -- A template's versions, the newest first (content included).
-SELECT template_id, version, content, notes, published_at FROM template_versions
+SELECT template_id, version, content, notes, published_at, label FROM template_versions
 WHERE template_id = :template_id ORDER BY version DESC;
 
 -- name: count_versions(template_id)$

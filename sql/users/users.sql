@@ -4,13 +4,13 @@
 -- name: get_user(user_id)^
 -- One user by id.
 SELECT user_id, username, email, full_name, preferences, is_active, api_key_hash, last_login,
-       created_at, updated_at
+       created_at, updated_at, password_hash, is_verified
 FROM users WHERE user_id = :user_id;
 
 -- name: get_user_by_username(username)^
 -- One user by username.
 SELECT user_id, username, email, full_name, preferences, is_active, api_key_hash, last_login,
-       created_at, updated_at
+       created_at, updated_at, password_hash, is_verified
 FROM users WHERE username = :username;
 
 -- name: find_user_ids(prefix)
@@ -26,7 +26,7 @@ SELECT user_id, username FROM users WHERE lower(email) = lower(:email);
 -- name: list_users(active, limit, offset)
 -- Users by username; only the active (or inactive) ones when active is not NULL.
 SELECT user_id, username, email, full_name, preferences, is_active, api_key_hash, last_login,
-       created_at, updated_at
+       created_at, updated_at, password_hash, is_verified
 FROM users
 WHERE CAST(:active AS BOOLEAN) IS NULL OR is_active = CAST(:active AS BOOLEAN)
 ORDER BY username LIMIT :limit OFFSET :offset;

@@ -10,7 +10,6 @@ import codedb
 from codedb.core.resources import resource_dir
 from codedb.errors import LockedError, MigrationError, UnknownRevision
 from codedb.schema.migrations import YOYO_TABLES, known_ids, rollback, status
-from conftest import snapshot
 
 
 def catalog(db: codedb.Database) -> list[tuple]:
@@ -73,7 +72,10 @@ def _migrations_with_a_bad_one(tmp_path: Path, dialect: str) -> Path:
 def test_a_failed_migration_run_changes_nothing(db: codedb.Database, tmp_path: Path) -> None:
     db.functions.add("kept", "row before the failed run", "x = 1")
     rollback(db, steps=2)
-    before_status, before_rows, before_tables = status(db), snapshot(db), db.table_names()
+    # Rows as the older schema has them (the dump queries are the latest schema's).
+    functions = "SELECT function_id, name, description FROM function ORDER BY function_id"
+    before_status, before_tables = status(db), db.table_names()
+    before_rows = db.conn.execute(functions).fetchall()
     root = _migrations_with_a_bad_one(tmp_path, db.dialect)
     with pytest.raises(MigrationError, match=r"could not apply migration 0099.broken: .*nothing was changed"):
         codedb.migrate(db, migrations_dir=root)
@@ -82,7 +84,8 @@ def test_a_failed_migration_run_changes_nothing(db: codedb.Database, tmp_path: P
     assert "extra" not in db.table_names()
     assert db.table_names() == before_tables  # the two rolled-back migrations' tables stay away
     assert len(known_ids(db.dialect)) - len(status(db).applied) == 2
-    assert snapshot(db) == before_rows
+    assert db.conn.execute(functions).fetchall() == before_rows
+    assert [row[1:] for row in before_rows] == [("kept", "row before the failed run")]
 
 
 def test_a_held_lock_is_reported_not_waited_on_forever(target: str) -> None:

@@ -16,6 +16,9 @@ def draw_rows(draw: Any, rows: dict[str, list[dict[str, object]]], kit: Any) -> 
                 "author": draw(kit.TEXT),
                 "created_at": draw(kit.WHEN),
                 "updated_at": draw(kit.WHEN),
+                "metadata": kit.json_text(draw(kit.OBJECT)),
+                "prior_downloads": draw(st.integers(0, 10**6)),
+                "prior_rating": draw(st.none() | st.floats(0, 5)),
             }
         )
         versions = draw(st.integers(1, 3))
@@ -27,6 +30,7 @@ def draw_rows(draw: Any, rows: dict[str, list[dict[str, object]]], kit: Any) -> 
                     "content": draw(kit.TEXT),
                     "notes": draw(kit.TEXT),
                     "published_at": draw(kit.WHEN),
+                    "label": draw(st.none() | st.just(f"{version}.0.0")),
                 }
             )
         for tag in draw(st.lists(kit.NAME, max_size=2, unique=True)):

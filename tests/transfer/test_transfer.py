@@ -287,6 +287,8 @@ def _projects(draw: st.DrawFn, rows: dict[str, list[dict[str, object]]]) -> None
                 "last_login": draw(st.none() | WHEN),
                 "created_at": draw(WHEN),
                 "updated_at": draw(WHEN),
+                "password_hash": draw(st.none() | st.just("$2b$12$abcdefghijklmnopqrstuu")),
+                "is_verified": draw(st.booleans()),
             }
         )
     for n in range(draw(st.integers(0, 3))):
@@ -318,6 +320,12 @@ def _projects(draw: st.DrawFn, rows: dict[str, list[dict[str, object]]]) -> None
                 "updated_at": draw(WHEN),
                 "started_at": draw(st.none() | WHEN),
                 "completed_at": draw(st.none() | WHEN),
+                "progress": draw(st.floats(0, 100)),
+                "agent_role": draw(st.none() | TEXT),
+                "strategy": draw(st.none() | TEXT),
+                "errors": OBJECT_TEXT(draw(st.lists(OBJECT, max_size=2))),
+                "logs": OBJECT_TEXT(draw(st.lists(OBJECT, max_size=2))),
+                "metadata": OBJECT_TEXT(draw(OBJECT)),
             }
         )
         for e in range(draw(st.integers(0, 2))):
@@ -365,7 +373,7 @@ def _projects(draw: st.DrawFn, rows: dict[str, list[dict[str, object]]]) -> None
             rows["clarification_sessions"].append(
                 {
                     "session_id": f"{pid}-c",
-                    "project_id": pid,
+                    "project_id": draw(st.none() | st.just(pid)),
                     "idea": draw(TEXT),
                     "depth": draw(TEXT),
                     "questions": OBJECT_TEXT(draw(st.lists(JSON, max_size=3))),
@@ -374,6 +382,9 @@ def _projects(draw: st.DrawFn, rows: dict[str, list[dict[str, object]]]) -> None
                     "completed": draw(st.booleans()),
                     "created_at": draw(WHEN),
                     "updated_at": draw(WHEN),
+                    "current_question": draw(st.integers(0, 50)),
+                    "provider": draw(st.none() | TEXT),
+                    "completed_at": draw(st.none() | WHEN),
                 }
             )
         if draw(st.booleans()):

@@ -12,10 +12,11 @@ needs a file).
 """
 
 import fcntl
+import io
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -211,7 +212,10 @@ def _run(db: Database, backend: Any, migrations: Any, direction: str, force: boo
         with backend.transaction():
             for migration in migrations:
                 try:
-                    migration.process_steps(backend, direction)
+                    # yoyo prints the rows a statement returns to standard output (SQLite's
+                    # check of a new column with a CHECK returns some): never into codedb's.
+                    with redirect_stdout(io.StringIO()):
+                        migration.process_steps(backend, direction)
                 except Exception as exc:
                     verb = "apply" if direction == "apply" else "roll back"
                     raise MigrationError(

@@ -68,7 +68,12 @@ EDITABLE = (
     "temperature",
     "max_tokens",
     "cost_estimate",
+    "progress",
+    "agent_role",
+    "strategy",
+    "metadata",
 )
+JSON_FIELDS = ("config", "brief", "metadata")
 EXPORT_FORMAT = "codedb-project"
 # The tables a project's export carries, with the field that ties their rows to it.
 OWNED = (
@@ -111,6 +116,16 @@ def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
         checked["max_tokens"] = check_number(checked["max_tokens"], "max_tokens", whole=True, minimum=1)
     if "cost_estimate" in checked:
         checked["cost_estimate"] = check_number(checked["cost_estimate"], "cost_estimate") or 0.0
+    if "progress" in checked:
+        progress = check_number(checked["progress"], "progress") or 0.0
+        if progress > 100:
+            raise InvalidInput(f"progress must be from 0 to 100, not {progress}")
+        checked["progress"] = float(progress)
+    for key in ("agent_role", "strategy"):
+        if key in checked:
+            checked[key] = optional_text(checked[key], key.replace("_", " "))
+    if "metadata" in checked:
+        checked["metadata"] = check_json(checked["metadata"] or {}, "metadata", dict)
     return checked
 
 
@@ -181,11 +196,8 @@ class Projects(DomainAPI):
     def overview(self, project_id: str) -> ProjectOverview:
         """A project with its counts: events, generations, files, usage and its cost, the
         latest analysis (one query)."""
-        row = self.q.get_project_overview(self.conn, project_id=project_id)
-        if row is None:
-            raise NotFound(f"project {project_id} not found; {HINT}")
-        width = len(attrs.fields(Project))
-        return ProjectOverview(Project(*row[:width]), *row[width:])
+        project = self.get(project_id)
+        return ProjectOverview(project, *self.q.get_project_counts(self.conn, project_id=project_id))
 
     # --- writes -----------------------------------------------------------------------------
 
@@ -231,6 +243,9 @@ class Projects(DomainAPI):
         cost_estimate: float = 0.0,
         actor: str | None = None,
         project_id: str | None = None,
+        agent_role: str | None = None,
+        strategy: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> Project:
         """Create a project (status `creating`) and its first event, in one transaction."""
         fields = _checked_fields(
@@ -246,6 +261,9 @@ class Projects(DomainAPI):
                 "temperature": temperature,
                 "max_tokens": max_tokens,
                 "cost_estimate": cost_estimate,
+                "agent_role": agent_role,
+                "strategy": strategy,
+                "metadata": metadata,
             }
         )
         stamp = now()
@@ -305,7 +323,7 @@ class Projects(DomainAPI):
             self.q.update_project(
                 self.conn,
                 project_id=project_id,
-                **{**current, "config": json_text(current["config"]), "brief": json_text(current["brief"])},
+                **{key: json_text(value) if key in JSON_FIELDS else value for key, value in current.items()},
                 updated_at=db_time(stamp),
             )
             self._event(
@@ -435,7 +453,10 @@ class Projects(DomainAPI):
             rows = getattr(self.q, name + "_after")(
                 self.conn, **filters, after_value=value, after_id=after_id, limit=limit
             )
-        found = records(Project, rows)
+        ids = [row[0] for row in rows]
+        page = records(Project, self.q.get_projects(self.conn, ids=json.dumps(ids)))
+        by_id = {project.project_id: project for project in page}
+        found = [by_id[project_id] for project_id in ids]
         # The total costs a pass over every match: it comes with the first page (and offset
         # pages), not with keyset pages, which stay as quick at any depth.
         count = self.q.count_matching_projects if status is None else self.q.count_projects_in_status

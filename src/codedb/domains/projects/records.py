@@ -37,6 +37,12 @@ class Project:
     updated_at: datetime = attrs.field(converter=stored_time, default=None)
     started_at: datetime | None = attrs.field(converter=optional_time, default=None)
     completed_at: datetime | None = attrs.field(converter=optional_time, default=None)
+    progress: float = attrs.field(converter=float, default=0.0)  # 0-100, as YAGO reports it
+    agent_role: str | None = None
+    strategy: str | None = None
+    errors: Any = json_field(factory=list)  # [{"timestamp", "error"}], appended, never edited
+    logs: Any = json_field(factory=list)  # [{"timestamp", "log"}]
+    metadata: Any = json_field(factory=dict)  # free-form (PygubuAI's meta_data)
 
 
 @attrs.frozen
@@ -80,7 +86,7 @@ class GeneratedFile:
 @attrs.frozen
 class ClarificationSession:
     session_id: str
-    project_id: str
+    project_id: str | None  # None until the brief makes a project (YAGO asks before one exists)
     idea: str
     depth: str
     questions: Any = json_field()
@@ -89,6 +95,9 @@ class ClarificationSession:
     completed: bool = attrs.field(converter=stored_bool, default=False)
     created_at: datetime = attrs.field(converter=stored_time, default=None)
     updated_at: datetime = attrs.field(converter=stored_time, default=None)
+    current_question: int = 0  # the index of the question asked next
+    provider: str | None = None  # the language model's provider that asked
+    completed_at: datetime | None = attrs.field(converter=optional_time, default=None)
 
 
 @attrs.frozen

@@ -1,10 +1,11 @@
 """The templates domain's records: one per table, and a template as listings show it."""
 
 from datetime import datetime
+from typing import Any
 
 import attrs
 
-from ...core.convert import KEY, optional_float, stored_names, stored_time
+from ...core.convert import KEY, json_field, optional_float, stored_names, stored_time
 
 
 @attrs.frozen
@@ -15,6 +16,9 @@ class Template:
     author: str = attrs.field(metadata=KEY)
     created_at: datetime = attrs.field(converter=stored_time)
     updated_at: datetime = attrs.field(converter=stored_time)
+    metadata: Any = json_field(factory=dict)  # free-form (PygubuAI's meta_data)
+    prior_downloads: int = 0  # counted by the tool it came from, before the move
+    prior_rating: float | None = attrs.field(converter=optional_float, default=None)
 
 
 @attrs.frozen
@@ -24,6 +28,7 @@ class TemplateVersion:
     content: str
     notes: str
     published_at: datetime = attrs.field(converter=stored_time)
+    label: str | None = None  # the version as the tool it came from wrote it ('1.0.0')
 
 
 @attrs.frozen

@@ -124,7 +124,7 @@ def _shown(user: Any) -> dict[str, Any]:
     from ...core.convert import to_dict
 
     fields = to_dict(user)
-    del fields["api_key_hash"]
+    del fields["api_key_hash"], fields["password_hash"]
     fields["has_api_key"] = user.has_api_key
     return fields
 

@@ -21,6 +21,10 @@ class User:
     last_login: datetime | None = attrs.field(converter=optional_time, default=None)
     created_at: datetime = attrs.field(converter=stored_time, default=None)
     updated_at: datetime = attrs.field(converter=stored_time, default=None)
+    # The tool a user came from checked this password hash (YAGO's bcrypt): kept as it was,
+    # never shown, never checked by codedb.
+    password_hash: str | None = attrs.field(default=None, repr=False)
+    is_verified: bool = attrs.field(converter=stored_bool, default=False)
 
     @property
     def has_api_key(self) -> bool:

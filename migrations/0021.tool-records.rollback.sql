@@ -1,0 +1,14 @@
+DROP INDEX external_ids_record_idx;
+DROP TABLE external_ids;
+ALTER TABLE template_versions DROP COLUMN label;
+ALTER TABLE templates DROP COLUMN prior_rating;
+ALTER TABLE templates DROP COLUMN prior_downloads;
+ALTER TABLE templates DROP COLUMN metadata;
+ALTER TABLE projects DROP COLUMN metadata;
+ALTER TABLE projects DROP COLUMN logs;
+ALTER TABLE projects DROP COLUMN errors;
+ALTER TABLE projects DROP COLUMN strategy;
+ALTER TABLE projects DROP COLUMN agent_role;
+ALTER TABLE projects DROP COLUMN progress;
+ALTER TABLE users DROP COLUMN is_verified;
+ALTER TABLE users DROP COLUMN password_hash;
