@@ -38,7 +38,8 @@ SELECT modification_id, function_id, modifier, modification_date, description FR
 -- name: legacy_tables()
 -- The tables of the old file, to tell which of code_db's it has: (name, whether a module
 -- makes its rows: a virtual table).
-SELECT name, sql LIKE 'CREATE VIRTUAL TABLE%' FROM sqlite_master WHERE type = 'table';
+SELECT name, sql LIKE 'CREATE VIRTUAL TABLE%' FROM sqlite_master
+WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!';
 
 -- name: legacy_generated_columns(table_name)
 -- The columns of a table of the old file that are computed when read (generated columns), or

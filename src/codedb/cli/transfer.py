@@ -195,28 +195,41 @@ def cmd_import(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb import-legacy FILE [--dry-run] [options]
+Usage: codedb import-legacy FILE [--dry-run] [--quiet] [options]
 
-Import the data of the old code_db tool: its pickles (code_db.pkl, every shape; read by a
-restricted unpickler that runs nothing a file names) or its SQLModel database
-(code_db.sqlite, opened read-only). One transaction, keyed on the source's ids, so a second
-import adds nothing. Prints what was found and imported, and every coercion and skip with
-its reason. The source is never modified.
+Import the data of the tools codedb replaces, recognised by its content: the old code_db
+tool's pickles (every shape; read by a restricted unpickler that runs nothing a file names)
+and SQLModel file; codeobit's database and its JSON and "SQL" backups; DuilioCode's
+database; PygubuAI's database, registry and workflow files; YAGO's database, a SQLite file
+or a postgresql:// URL. One transaction, keyed on the source's ids: a second import adds
+nothing, a larger snapshot only what is new. Prints per table what was read, imported, found
+there already and left out, and every value read differently, with the reason. The source
+is opened read-only and never modified.
 
 Options:
   --dry-run     report what would be imported, change nothing
+  --quiet       no progress bar
 
 Example:
-  codedb import-legacy ~/old/code_db.pkl --dry-run
+  codedb import-legacy ~/.codeobit/database/codeobit.db --dry-run
 """)
 def cmd_import_legacy(args: dict[str, Any]) -> int:
     from ..legacy import import_legacy
     from .render import counted, table_rows
 
     with open_db(args) as db:
-        report = import_legacy(db, args["FILE"], dry_run=args["--dry-run"])
+        report = import_legacy(db, args["FILE"], dry_run=args["--dry-run"], quiet=args["--quiet"])
     out(f"{report.source}: {report.format}")
-    out("found: " + (", ".join(counted(n, what) for what, n in report.found.items()) or "nothing"))
+    if report.tables:
+        width = max(len(t.table) for t in report.tables)
+        for t in report.tables:
+            into = f" -> {t.into}" if t.into and t.into != t.table else ""
+            out(
+                f"  {t.table:<{width}}  read {t.read:,}, imported {t.imported:,}, already there "
+                f"{t.present:,}, left out {t.left_out:,}{into}"
+            )
+    else:
+        out("found: " + (", ".join(counted(n, what) for what, n in report.found.items()) or "nothing"))
     verb = "would import" if report.dry_run else "imported"
     out(f"{verb}: " + (table_rows(report.added) or "nothing new"))
     if report.present:

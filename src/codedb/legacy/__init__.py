@@ -1,24 +1,35 @@
-"""`codedb import-legacy FILE`: the data of the tools codedb replaces (see LEGACY.md in the
-design notes): code_db pickles of every shape, the SQLModel code_db.sqlite, and the
-GUI-builder's project registry with its workflow files. The source is never modified; the
-import is one transaction, keyed on the source's ids, and reports what it imported, coerced
-and skipped."""
+"""`codedb import-legacy SOURCE`: the data of the tools codedb replaces, recognised by content
+(tables and columns, JSON keys), never by name:
 
+- the old code_db tool: its pickles of every shape, its SQLModel code_db.sqlite;
+- codeobit: its SQLite database, its "SQL" backup (a copy of it), its JSON backup;
+- DuilioCode: its SQLite database;
+- PygubuAI: its SQLite database (pygubuai.db), its JSON registry and workflow files;
+- YAGO: its database on SQLite or on PostgreSQL (a postgresql:// URL, read-only).
+
+The source is never modified; the import is one transaction, keyed on the source's ids (a
+second import adds nothing, a larger snapshot only what is new), and reports per table what
+it read, imported, found there already and left out, with every value it had to read
+differently."""
+
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from ..core.convert import field_names
+from ..core.convert import field_names, now
 from ..core.db import Database
 from ..core.files import check_input
+from ..core.progress import progress_bar
 from ..core.queries import load_queries
 from ..core.registry import table_records
+from ..core.target import POSTGRES_SCHEMES
 from ..errors import CodedbError
 from ..transfer.dump import load, load_all_or_nothing, set_aside_present
 from .collect import Collector
+from .source import Source, SourceError
+from .tool import LegacyReport, ToolImport
 from .unpickle import RefusedGlobal, ResourceLimit, Stub, plain
 from .unpickle import load as unpickle
 
@@ -27,49 +38,158 @@ LEGACY_TABLES = {
     "function", "module", "unittest", "testresult", "modification", "function_modules",
     "function_tags", "function_dependencies",
 }  # fmt: skip
+KNOWN = (
+    "a code_db pickle or code_db.sqlite, a codeobit database or backup, a DuilioCode database, "
+    "a PygubuAI database, registry or workflow file, or a YAGO database (a file or a postgresql:// URL)"
+)
+
+__all__ = ["LegacyError", "LegacyReport", "detect", "import_legacy"]
 
 
 class LegacyError(CodedbError, ValueError):
     """A legacy file that cannot be imported: unreadable, unknown, or refused."""
 
 
-@attrs.frozen
-class LegacyReport:
-    source: str
-    format: str
-    found: dict[str, int]
-    added: dict[str, int]
-    coerced: tuple[str, ...]
-    skipped: tuple[str, ...]
-    dry_run: bool
-    present: dict[str, int] = attrs.Factory(dict)  # rows codedb held already, the same
-
-
 def detect(path: Path) -> str:
-    """'pickle', 'sqlmodel' or 'registry', from the file's content."""
+    """'pickle', 'sqlite' or 'json', from the file's first bytes."""
     check_input(path, "legacy file")
     with open(path, "rb") as stream:
         head = stream.read(64)
     if head.startswith(SQLITE_HEADER):
-        return "sqlmodel"
+        return "sqlite"
     if head.lstrip()[:1] in (b"{", b"["):
-        return "registry"
+        return "json"
     if head[:1] == b"\x80" or head[:1] in (b"(", b"}", b"]", b"c"):
         return "pickle"
-    raise LegacyError(
-        f"{path} is not a legacy file codedb knows (a code_db pickle, a code_db.sqlite or a "
-        "projects registry); check the path"
-    )
+    raise LegacyError(f"{path} is not a legacy file codedb knows ({KNOWN}); check the path")
 
 
-def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> LegacyReport:
-    """Import a legacy file into `db` (see the module docstring); nothing changes on error
-    or with `dry_run`."""
-    path = Path(path)
+def import_legacy(
+    db: Database, source: str | Path, *, dry_run: bool = False, quiet: bool = True
+) -> LegacyReport:
+    """Import a legacy file (or a YAGO PostgreSQL database) into `db` (see the module
+    docstring); nothing changes on error or with `dry_run`."""
+    text = os.fspath(source)
+    if text.split("://", 1)[0].lower() in POSTGRES_SCHEMES and "://" in text:
+        with _open(text) as found:
+            tool = _tool(found)
+            if tool is None:
+                raise LegacyError(f"{found.label} holds code_db's tables: import its SQLModel file instead")
+            return _import_tool(db, found, tool, now(), dry_run, quiet)
+    path = Path(source)
     kind = detect(path)
     # A value the file lacks is set to the file's own time, so the same file makes the same
     # rows each time it is imported (and a second import finds them all there already).
-    collector = Collector(stamp=datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None))
+    stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+    if kind == "sqlite":
+        with _open(path) as found:
+            tool = _tool(found)
+            if tool is not None:
+                return _import_tool(db, found, tool, stamp, dry_run, quiet)
+        return _import_code_db(db, path, "sqlmodel", stamp, dry_run)
+    if kind == "json":
+        return _import_json(db, path, stamp, dry_run)
+    return _import_code_db(db, path, kind, stamp, dry_run)
+
+
+def _open(target: str | Path) -> Source:
+    try:
+        return Source(target)
+    except SourceError as exc:
+        raise LegacyError(str(exc)) from None
+
+
+def _tool(source: Source) -> "type[ToolImport] | None":
+    """The tool whose database `source` is, by its tables and columns (None: the old code_db
+    tool's SQLModel file); LegacyError for anything else."""
+    from .codeobit import Codeobit
+    from .duilio import Duilio
+    from .pygubu import Pygubu
+    from .yago import Yago
+
+    tables = source.tables
+    if "_yoyo_migration" in tables:
+        raise LegacyError(
+            f"{source.label} is a codedb database; move it with 'codedb copy' or 'codedb restore', "
+            "not import-legacy"
+        )
+    if "function" in tables:
+        return None
+    users, projects = set(source.columns("users")), set(source.columns("projects"))
+    if tables & {"clarification_sessions", "generated_files", "ai_provider_usage", "alembic_version"} or (
+        "hashed_password" in users or {"brief", "progress"} <= projects
+    ):
+        return Yago
+    if tables & {"code_generations", "auto_saves", "project_analysis"} or "api_key" in users:
+        return Codeobit
+    if "meta_data" in projects or tables & {"workflow_events", "analytics"}:
+        return Pygubu
+    if tables & {"user_preferences", "conversation_history", "system_metrics"}:
+        return Duilio
+    shown = ", ".join(sorted(tables)[:8]) or "no tables"
+    raise LegacyError(
+        f"{source.label} is a SQLite database of none of the tools codedb knows ({shown}); give {KNOWN}"
+    )
+
+
+def _import_tool(
+    db: Database, source: Source, tool: "type[ToolImport]", stamp: datetime, dry_run: bool, quiet: bool
+) -> LegacyReport:
+    from . import codeobit, duilio, pygubu, yago
+
+    tables = {
+        "codeobit": codeobit.TABLES,
+        "duilio": duilio.TABLES,
+        "pygubu": pygubu.TABLES,
+        "yago": yago.TABLES,
+    }
+    wanted = tables[tool.system]
+    try:
+        source.check_stored(set(wanted))
+    except SourceError as exc:
+        raise LegacyError(str(exc)) from None
+    work = tool(db, stamp)
+    work.tick = progress_bar(0, "rows", quiet)
+    try:
+        work.collect((table, source.rows(table)) for table in wanted)
+    except sqlite3.DatabaseError as exc:
+        raise LegacyError(f"cannot read {source.label}: {exc}; the file may be damaged") from None
+    work.bookkeeping_tables((table, source.count(table)) for table in work.bookkeeping)
+    for table in sorted(source.tables - set(wanted) - set(work.bookkeeping)):
+        work.skipped.append(f"table {table}: not one of {work.label}'s; left out")
+    return work.finish(source.label, dry_run)
+
+
+def _import_json(db: Database, path: Path, stamp: datetime, dry_run: bool) -> LegacyReport:
+    from .codeobit import TABLES, Codeobit
+    from .registry import read_json_file
+
+    data = read_json_file(path, LegacyError)
+    if (
+        isinstance(data, dict)
+        and data
+        and set(data) <= {*TABLES, "migrations"}
+        and all(isinstance(v, list) for v in data.values())
+    ):
+        work = Codeobit(db, stamp)
+        work.label = "codeobit JSON backup"
+        work.collect(
+            (table, (row for row in data.get(table, []) if isinstance(row, dict))) for table in TABLES
+        )
+        for table in TABLES:
+            bad = sum(1 for row in data.get(table, []) if not isinstance(row, dict))
+            if bad:
+                work.read[table] += bad
+                work.left[table] += bad
+                work.skipped.append(f"{table}: {bad} entries that are not objects left out")
+        if data.get("migrations"):
+            work.bookkeeping_tables([("migrations", len(data["migrations"]))])
+        return work.finish(str(path), dry_run)
+    return _import_registry(db, path, data, dry_run)
+
+
+def _import_code_db(db: Database, path: Path, kind: str, stamp: datetime, dry_run: bool) -> LegacyReport:
+    collector = Collector(stamp=stamp)
     if kind == "pickle":
         try:
             label = _collect_pickle(path, collector)
@@ -79,10 +199,8 @@ def import_legacy(db: Database, path: str | Path, *, dry_run: bool = False) -> L
             raise
         except (AttributeError, TypeError, ValueError, KeyError) as exc:  # damaged or hostile objects
             raise LegacyError(f"{path} is not a readable code_db pickle ({exc}); check the file") from None
-    elif kind == "sqlmodel":
-        label = _collect_sqlmodel(path, collector)
     else:
-        return _import_registry(db, path, dry_run)
+        label = _collect_sqlmodel(path, collector)
     rows = collector.finish(db.functions.ids(), db.tests.ids())
     classes = table_records()
     records = {table: [classes[table](**row) for row in found] for table, found in rows.items()}
@@ -227,14 +345,14 @@ def _stored_tables(conn: sqlite3.Connection, queries: Any, path: Path) -> set[st
     return tables
 
 
-def _import_registry(db: Database, path: Path, dry_run: bool) -> LegacyReport:
-    from .registry import Registry, collect, read_json_file
+def _import_registry(db: Database, path: Path, data: Any, dry_run: bool) -> LegacyReport:
+    from .registry import Registry, collect
 
     coerced: list[str] = []
     skipped: list[str] = []
     found: dict[str, int] = {}
     registry = Registry(coerced, skipped, found)
-    label = collect(path, read_json_file(path, LegacyError), registry, LegacyError)
+    label = collect(path, data, registry, LegacyError)
     projects = []
     for project in registry.projects.values():
         if db.projects.find(project.project_id) is not None:

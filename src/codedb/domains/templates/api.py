@@ -109,6 +109,10 @@ class Templates(DomainAPI):
             HINT,
         )
 
+    def find(self, name: str) -> Template | None:
+        """A template by its name, or None."""
+        return record(Template, self.q.get_template_by_name(self.conn, name=name))
+
     def get(self, template_id: str) -> TemplateListing:
         """A template with its latest version, tags, rating, ratings and downloads."""
         found = record(TemplateListing, self.q.get_listing(self.conn, template_id=template_id))

@@ -73,6 +73,11 @@ class Users(DomainAPI):
         """A user by username, or None."""
         return record(User, self.q.get_user_by_username(self.conn, username=username))
 
+    def find_by_email(self, email: str) -> User | None:
+        """The user with this email (ignoring case), or None."""
+        row = self.q.find_user_by_email(self.conn, email=email)
+        return None if row is None else self.get(row[0])
+
     def _check_unique(self, username: str | None, email: str | None, user_id: str | None = None) -> None:
         if username is not None:
             taken = self.find(username)
