@@ -85,3 +85,7 @@ FROM analytics_daily
 WHERE metric_name = :metric_name AND (CAST(:project_id AS TEXT) IS NULL OR project_key = :project_id)
   AND COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE)
 GROUP BY substr(day, 1, 7) ORDER BY 1;
+
+-- name: delete_project_measurements(project_id)!
+-- Delete a project's measurements (the daily sums follow, by trigger).
+DELETE FROM analytics WHERE project_id = :project_id;

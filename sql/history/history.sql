@@ -43,3 +43,16 @@ SELECT COUNT(*) FROM conversation_history WHERE created_at < :before;
 -- name: prune_messages_before(before)!
 -- Delete the messages older than `before`.
 DELETE FROM conversation_history WHERE created_at < :before;
+
+-- name: last_user_messages(user_id, session_id, count)
+-- A user's last `count` messages (of one session, or of all when session_id is NULL), oldest
+-- first.
+SELECT message_id, user_id, session_id, role, content, model, workspace_path, tokens, extra, created_at
+FROM (
+    SELECT message_id, user_id, session_id, role, content, model, workspace_path, tokens, extra, created_at
+    FROM conversation_history
+    WHERE user_id = :user_id AND (CAST(:session_id AS TEXT) IS NULL OR session_id = :session_id)
+    ORDER BY created_at DESC, message_id DESC
+    LIMIT :count
+) AS last_ones
+ORDER BY created_at, message_id;

@@ -60,3 +60,11 @@ SELECT COUNT(*) FROM system_metrics WHERE created_at < :before;
 -- name: prune_metrics_before(before)!
 -- Delete the metrics older than `before`.
 DELETE FROM system_metrics WHERE created_at < :before;
+
+-- name: latest_metrics(operation, limit)
+-- The latest runs (of one operation, or of all when operation is NULL), newest first.
+SELECT metric_id, operation, duration_ms, success, error, extra, created_at
+FROM system_metrics
+WHERE CAST(:operation AS TEXT) IS NULL OR operation = :operation
+ORDER BY created_at DESC, metric_id DESC
+LIMIT :limit;

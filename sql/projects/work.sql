@@ -107,3 +107,41 @@ FROM ai_provider_usage WHERE project_id = :project_id ORDER BY timestamp, usage_
 -- A project's analyses, oldest first (its export).
 SELECT analysis_id, project_id, analysis, health_score, issues, warnings, created_at
 FROM project_analyses WHERE project_id = :project_id ORDER BY created_at, analysis_id;
+
+-- name: update_generation(generation_id, specification, language, framework, generated_code, status, tokens_used, updated_at)!
+-- Replace a generation's fields (a tool's own record editing).
+UPDATE code_generations
+SET specification = :specification, language = :language, framework = :framework,
+    generated_code = :generated_code, status = :status, tokens_used = :tokens_used,
+    updated_at = :updated_at
+WHERE generation_id = :generation_id;
+
+-- name: delete_generation(generation_id)!
+-- Delete one code generation.
+DELETE FROM code_generations WHERE generation_id = :generation_id;
+
+-- name: update_autosave(save_id, file_path, content, save_type, metadata, size_chars)!
+-- Replace an autosave's fields.
+UPDATE autosaves
+SET file_path = :file_path, content = :content, save_type = :save_type, metadata = :metadata,
+    size_chars = :size_chars
+WHERE save_id = :save_id;
+
+-- name: delete_autosave(save_id)!
+-- Delete one autosave.
+DELETE FROM autosaves WHERE save_id = :save_id;
+
+-- name: get_analysis(analysis_id)^
+-- One project analysis.
+SELECT analysis_id, project_id, analysis, health_score, issues, warnings, created_at
+FROM project_analyses WHERE analysis_id = :analysis_id;
+
+-- name: update_analysis(analysis_id, analysis, health_score, issues, warnings)!
+-- Replace an analysis's fields.
+UPDATE project_analyses
+SET analysis = :analysis, health_score = :health_score, issues = :issues, warnings = :warnings
+WHERE analysis_id = :analysis_id;
+
+-- name: delete_analysis(analysis_id)!
+-- Delete one project analysis.
+DELETE FROM project_analyses WHERE analysis_id = :analysis_id;

@@ -23,9 +23,10 @@ ORDER BY template_id LIMIT 11;
 SELECT template_id, name, description, author, latest_version, tags, rating, ratings, downloads, created_at, updated_at
 FROM template_listing WHERE template_id = :template_id;
 
--- name: update_template(template_id, description, author, updated_at)!
--- Change a template's description and author as a new version is published.
-UPDATE templates SET description = :description, author = :author, updated_at = :updated_at
+-- name: update_template(template_id, description, author, metadata, updated_at)!
+-- Change a template's description, author and metadata as a new version is published.
+UPDATE templates
+SET description = :description, author = :author, metadata = :metadata, updated_at = :updated_at
 WHERE template_id = :template_id;
 
 -- name: latest_version(template_id)$

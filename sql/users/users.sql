@@ -52,3 +52,7 @@ UPDATE users SET last_login = :last_login WHERE user_id = :user_id;
 -- name: delete_user(user_id)!
 -- Delete a user; their projects stay, without a user.
 DELETE FROM users WHERE user_id = :user_id;
+
+-- name: rename_user(user_id, username, updated_at)!
+-- Change a user's username.
+UPDATE users SET username = :username, updated_at = :updated_at WHERE user_id = :user_id;

@@ -218,6 +218,28 @@ def test_pygubu_registry_and_database_are_the_same_projects(lib: CLI, tmp_path: 
         assert db.projects.named("gui2")[0].metadata == {"unparsed": "oops"}
 
 
+def test_pygubu_workflow_entries_keep_who_did_them(lib: CLI, tmp_path: Path) -> None:
+    folder = tmp_path / "gui"
+    folder.mkdir()
+    (folder / ".pygubu-workflow.json").write_text(json.dumps({
+        "version": "1.0", "project": "gui", "file_hashes": {}, "file_mtimes": {}, "last_sync": None,
+        "history": [
+            {"timestamp": "2024-06-01T10:00:00", "action": "ui_edited", "description": "a", "user": "ana"},
+            {"timestamp": "2024-06-01T11:00:00", "action": "saved", "description": "b"},
+            {"timestamp": "2024-06-01T12:00:00", "action": "saved", "description": "c", "user": 7},
+        ],
+    }))  # fmt: skip
+    registry = tmp_path / ".pygubu-registry.json"
+    registry.write_text(json.dumps({"version": "1.0", "projects": {"gui": {"path": str(folder)}}}))
+    lib.ok("import-legacy", str(registry))
+    with codedb.connect(lib.target) as db:
+        events = db.projects.history(db.projects.named("gui")[0].project_id)
+        assert {e.description: e.actor for e in events if e.description in "abc"} == {
+            "a": "ana", "b": "pygubu", "c": "pygubu"
+        }  # fmt: skip
+    assert "imported: nothing new" in lib.ok("import-legacy", str(registry))
+
+
 def test_yago_keeps_its_ids_credentials_and_project_fields(lib: CLI, tmp_path: Path) -> None:
     source = yago_sqlite(tmp_path / "yago.db", 2)
     out = lib.ok("import-legacy", str(source))

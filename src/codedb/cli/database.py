@@ -92,7 +92,8 @@ def cmd_migrate(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb rollback [--to=REV | --steps=N] [--force] [--dry-run] [--lock-timeout=SECONDS] [options]
+Usage: codedb rollback [--to=REV | --target=REV2 | --steps=N] [--force] [--dry-run] [--lock-timeout=SECONDS]
+                       [options]
 
 Roll back the last migration, the last N, or all after REV ('base' rolls back all), in one
 transaction. Rolling back drops those migrations' tables: when any of them holds rows the
@@ -100,7 +101,8 @@ rollback is refused unless --force (back up first). --dry-run rolls back inside 
 transaction it then undoes, and says what would be dropped.
 
 Options:
-  --to=REV                keep REV and what comes before it
+  --to=REV                keep REV and what comes before it (0002, 2 or its full id)
+  --target=REV2           the same (codeobit's spelling)
   --steps=N               how many migrations to roll back [default: 1]
   --force                 drop tables even when they hold rows
   --dry-run               list what would be rolled back, change nothing
@@ -113,12 +115,13 @@ def cmd_rollback(args: dict[str, Any]) -> int:
     from ..schema.migrations import rollback
 
     steps = whole(args["--steps"], "--steps")
+    to = args["--to"] or args["--target"]
     with open_db(args, current=False) as db:
         before = db.row_counts()
         ids = rollback(
             db,
-            args["--to"],
-            None if args["--to"] else steps,
+            to,
+            None if to else steps,
             force=args["--force"],
             dry_run=args["--dry-run"],
             lock_timeout=seconds(args["--lock-timeout"]),

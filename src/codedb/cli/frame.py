@@ -213,9 +213,10 @@ def diagnose(doc: str, argv: Sequence[str]) -> tuple[str, str]:
 def _problem(patterns: list[str], given: list[str], plain: list[str]) -> str:
     """What the first pattern finds wrong: clashing, missing options, missing or extra positionals."""
     for pattern in patterns:
+        values = plain[len(_subcommands(pattern)) :]  # a positional alternative is given by a value
         for group in re.findall(r"[\[(]([^\[\]()]*\|[^\[\]()]*)[\])]", pattern):
             alternatives = [a.strip().split("=", 1)[0] for a in group.split("|")]
-            both = [a for a in alternatives if a in given]
+            both = [a for a in alternatives if a in given or (a.isupper() and values)]
             if len(both) > 1:
                 return f"{both[0]} and {both[1]} cannot be given together; give one of them"
     for pattern in patterns:

@@ -12,8 +12,9 @@ from .frame import command
 
 
 @command("""
-Usage: codedb backup DEST [--format=FORMAT] [--compact | --encrypt [--passphrase-file=FILE]]
-                          [--verify=LEVEL] [--force] [--quiet] [options]
+Usage: codedb backup (DEST | --output=DEST2) [--format=FORMAT]
+                     [--compact | --encrypt [--passphrase-file=FILE]] [--verify=LEVEL] [--force] [--quiet]
+                     [options]
        codedb backup --to-dir=DIR [--keep=N] [--format=FORMAT]
                      [--compact | --encrypt [--passphrase-file=FILE]] [--verify=LEVEL] [--quiet] [options]
 
@@ -28,6 +29,7 @@ first line of --passphrase-file, never from the command line.
 
 Options:
   --format=FORMAT  sqlite, json or sql [default: sqlite]
+  -o DEST2, --output=DEST2  the backup file (codeobit's spelling of DEST)
   --compact        write a compacted copy (VACUUM INTO)
   --verify=LEVEL   check a SQLite copy: quick, full or none [default: quick]
   --force          replace DEST if it exists
@@ -46,10 +48,11 @@ def cmd_backup(args: dict[str, Any]) -> int:
     from ..transfer.crypto import passphrase_from
 
     keep = whole(args["--keep"], "--keep", minimum=-(2**63))
+    dest = args["DEST"] or args["--output"]
     with open_db(args, current=False) as db:
         result = backup(
             db,
-            Path(args["DEST"]) if args["DEST"] else None,
+            Path(dest) if dest else None,
             fmt=args["--format"],
             compact=args["--compact"],
             force=args["--force"],
@@ -66,7 +69,7 @@ def cmd_backup(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb restore SRC [--force] [--quiet] [--passphrase-file=FILE] [options]
+Usage: codedb restore SRC [--format=FORMAT] [--force] [--quiet] [--passphrase-file=FILE] [options]
 
 Replace the database's content with a backup: a codedb SQLite backup or a JSON dump. SRC is
 checked first (SQLite header, integrity, a codedb schema at a revision this version knows;
@@ -75,9 +78,12 @@ the target, then copied into it in one transaction, so programs that have it ope
 restored data and a failure leaves the old. An older backup is migrated. An encrypted
 backup is decrypted and authenticated whole first (its passphrase from
 $CODEDB_BACKUP_PASSPHRASE or --passphrase-file): a wrong passphrase or a changed byte
-restores nothing.
+restores nothing. A backup of another tool (codeobit's, ...) is not restored: 'codedb
+import-legacy' brings its data in.
 
 Options:
+  --format=FORMAT  what SRC must be: sqlite (codeobit's 'sql' too) or json; by default,
+                   what its first bytes say
   --force       replace a database that holds data
   --quiet       no progress bar
   --passphrase-file=FILE  read an encrypted backup's passphrase from the first line of FILE
@@ -92,6 +98,8 @@ def cmd_restore(args: dict[str, Any]) -> int:
     from ..transfer.restore import refuse_if_holding, restore
 
     passphrase = _passphrase_for(Path(args["SRC"]), args["--passphrase-file"])
+    if args["--format"] is not None and passphrase is None:
+        _check_format(Path(args["SRC"]), args["--format"])
     path = resolve_target(args["--db"]).path
     created = path is not None and not os.path.lexists(path)
     if path is not None and not created and not args["--force"]:
@@ -103,6 +111,11 @@ def cmd_restore(args: dict[str, Any]) -> int:
             result = restore(
                 db, Path(args["SRC"]), force=args["--force"], quiet=args["--quiet"], passphrase=passphrase
             )
+    except InvalidInput:
+        if created and path is not None:
+            remove_database_files(path)
+        _refuse_if_legacy(Path(args["SRC"]))
+        raise
     except BaseException:
         if created and path is not None:  # the file this restore made, and only that
             remove_database_files(path)
@@ -329,6 +342,31 @@ def cmd_recover(args: dict[str, Any]) -> int:
     lines.append(f"next: check it (codedb --db {result.out} check), then 'codedb restore {result.out}'")
     out("\n".join(lines))
     return 0
+
+
+def _check_format(src: Path, wanted: str) -> None:
+    """Refuse a restore whose --format is not what SRC holds (codeobit's 'sql' is SQLite)."""
+    from ..transfer.restore import source_kind
+
+    kinds = {"sqlite": "sqlite", "sql": "sqlite", "json": "json"}
+    if wanted not in kinds:
+        raise InvalidInput(f"unknown --format {wanted!r}; use sqlite, sql or json (or leave it out)")
+    found = source_kind(src)
+    if found != kinds[wanted]:
+        held = "a JSON dump" if found == "json" else "a SQLite file"
+        meant = "a SQLite file" if kinds[wanted] == "sqlite" else "a JSON dump"
+        raise InvalidInput(f"{src} is {held}, not {meant} (--format={wanted}); leave --format out")
+
+
+def _refuse_if_legacy(src: Path) -> None:
+    """When a backup that restore refused is another tool's data, say where it goes."""
+    from ..legacy import recognise
+
+    label = recognise(src)
+    if label is not None:
+        raise InvalidInput(
+            f"{src} is a {label}, not a codedb backup; bring its data in with 'codedb import-legacy {src}'"
+        )
 
 
 def _passphrase_for(src: Path, file: str | None) -> str | None:

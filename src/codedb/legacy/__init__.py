@@ -43,7 +43,7 @@ KNOWN = (
     "a PygubuAI database, registry or workflow file, or a YAGO database (a file or a postgresql:// URL)"
 )
 
-__all__ = ["LegacyError", "LegacyReport", "detect", "import_legacy"]
+__all__ = ["LegacyError", "LegacyReport", "detect", "import_legacy", "recognise"]
 
 
 class LegacyError(CodedbError, ValueError):
@@ -62,6 +62,47 @@ def detect(path: Path) -> str:
     if head[:1] == b"\x80" or head[:1] in (b"(", b"}", b"]", b"c"):
         return "pickle"
     raise LegacyError(f"{path} is not a legacy file codedb knows ({KNOWN}); check the path")
+
+
+def recognise(path: Path) -> str | None:
+    """What legacy format `path` is, by a glance (its tables, or its first JSON key), or None:
+    for pointing a user who gave one to the wrong command to import-legacy."""
+    try:
+        kind = detect(path)
+        if kind == "sqlite":
+            with _open(path) as found:
+                tool = _tool(found)
+            return "code_db SQLModel database" if tool is None else tool.label
+        if kind == "pickle":
+            return "code_db pickle"
+        return _first_key_label(path)
+    except (CodedbError, OSError):
+        return None
+
+
+def _first_key_label(path: Path) -> str | None:
+    """A legacy JSON format by its first top-level key (read as a stream: a large file costs
+    no more than a small one)."""
+    import ijson
+
+    from .codeobit import TABLES
+
+    with open(path, "rb") as stream:
+        try:
+            for prefix, event, value in ijson.parse(stream):
+                if prefix == "" and event == "map_key":
+                    if value in (*TABLES, "migrations"):
+                        return "codeobit JSON backup"
+                    if value in ("projects", "version", "active", "active_project"):
+                        return "PygubuAI projects registry"
+                    if value in ("project", "history", "changes", "file_hashes"):
+                        return "PygubuAI workflow file"
+                    return None
+                if prefix == "" and event != "start_map":
+                    return None
+        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError):
+            return None
+    return None
 
 
 def import_legacy(

@@ -76,13 +76,15 @@ class Registry:
         self.event(pid, created, entry.get("created"), "created", f"imported from {source.name}")
         return pid
 
-    def event(self, pid: str, when: Any, raw_time: Any, action: str, description: str) -> None:
+    def event(
+        self, pid: str, when: Any, raw_time: Any, action: str, description: str, actor: str = "pygubu"
+    ) -> None:
         """An event; its id comes from the source's own text (not from a time codedb had to
         fill in), so that importing the same file again finds it."""
         stamp = when if when is not None else now()
         key = f"{pid}|{raw_time!r}|{action}|{description}"
         eid = str(uuid.uuid5(NAMESPACE, f"event:{key}"))
-        self.events[eid] = WorkflowEvent(eid, pid, stamp, action, description, "pygubu")
+        self.events[eid] = WorkflowEvent(eid, pid, stamp, action, description, actor)
         self.found["workflow event"] = self.found.get("workflow event", 0) + 1
 
     def workflow(self, pid: str, data: Any, source: Path) -> None:
@@ -104,7 +106,9 @@ class Registry:
             when = self._time(entry.get("timestamp"), f"{source}: history entry {number}")
             text = entry.get("description")
             text = text if isinstance(text, str) else ""
-            self.event(pid, when, entry.get("timestamp"), entry["action"], text)
+            user = entry.get("user")  # newer files name who did it
+            actor = user.strip() if isinstance(user, str) and user.strip() else "pygubu"
+            self.event(pid, when, entry.get("timestamp"), entry["action"], text, actor)
 
 
 def read_json_file(path: Path, on_error: Callable[[str], Exception]) -> Any:

@@ -110,11 +110,22 @@ def require_schema(db: Database, *, current: bool = False) -> None:
 
 
 def resolve_revision(dialect: str, revision: str, migrations_dir: Path | None = None) -> str:
-    """The full id of `revision` ('0002' or '0002.function-summary-view'), or BASE."""
+    """The full id of `revision` ('0002', '2', '002' or '0002.function-summary-view'), or BASE."""
     if revision == BASE:
         return BASE
     known = known_ids(dialect, migrations_dir)
-    matches = [mid for mid in known if mid == revision or mid.split(".", 1)[0] == revision]
+    number = revision.strip()
+    matches = [
+        mid
+        for mid in known
+        if mid == revision
+        or (
+            number.isascii()
+            and number.isdigit()
+            and len(number) <= 9
+            and int(mid.split(".", 1)[0]) == int(number)
+        )
+    ]
     if len(matches) != 1:
         raise UnknownRevision(f"unknown revision {revision!r}; known revisions: {BASE}, {', '.join(known)}")
     return matches[0]

@@ -69,6 +69,11 @@ class Analytics(DomainAPI):
             self.q.load_analytics(self.conn, [params(measurement)])
         return measurement
 
+    def delete_for_project(self, project_id: str) -> int:
+        """Delete a project's measurements; how many there were."""
+        with self.db.transaction():
+            return int(self.q.delete_project_measurements(self.conn, project_id=project_id) or 0)
+
     def project_summary(self, project_id: str) -> builtins.list[MetricSummary]:
         """Each metric of a project: count, latest value and time, min, max, mean."""
         self.db.projects.get(project_id)

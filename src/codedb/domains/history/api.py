@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
     check_json,
+    check_page,
     check_text,
     db_time,
     now,
@@ -27,6 +28,8 @@ from .records import ROLES, Message, SessionSummary
 
 if TYPE_CHECKING:
     from ...core.db import Database
+
+MAX_PAGE = 10_000
 
 HINT = "list a user's sessions with 'codedb history sessions USER'"
 
@@ -146,6 +149,14 @@ class History(DomainAPI):
         if not found:
             self._owner(session_id)  # NotFound, unless only the offset went past the end
         return found
+
+    def latest_of_user(
+        self, user_id: str, count: int, *, session_id: str | None = None
+    ) -> builtins.list[Message]:
+        """A user's last `count` messages, of one session or of all, oldest first."""
+        check_page(count, 0, MAX_PAGE)
+        rows = self.q.last_user_messages(self.conn, user_id=user_id, session_id=session_id, count=count)
+        return records(Message, rows)
 
     def sessions(
         self, user_id: str, *, limit: int | None = None, offset: int = 0

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ...core.api import DomainAPI
 from ...core.convert import (
     check_json,
+    check_page,
     check_text,
     db_time,
     now,
@@ -31,6 +32,8 @@ from .records import Metric, OperationSummary
 
 if TYPE_CHECKING:
     from ...core.db import Database
+
+MAX_PAGE = 10_000
 
 PERCENTILES = (50, 95, 99)
 
@@ -103,6 +106,11 @@ class Metrics(DomainAPI):
                 exc.add_note(f"codedb could not record the metric {operation}: {failed}")
             raise
         self.record(operation, (time.perf_counter() - start) * 1000, extra=extra)
+
+    def latest(self, operation: str | None = None, *, limit: int = 1000) -> builtins.list[Metric]:
+        """The latest runs, of one operation or of all, newest first."""
+        check_page(limit, 0, MAX_PAGE)
+        return records(Metric, self.q.latest_metrics(self.conn, operation=operation, limit=limit))
 
     def summary(
         self,

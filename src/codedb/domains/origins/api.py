@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...core.api import DomainAPI
 from ...core.convert import now, params
+from ...errors import CodedbError
 from .records import ExternalId
 
 if TYPE_CHECKING:
@@ -51,3 +52,18 @@ class Origins(DomainAPI):
         """The next whole-number id for `system`'s `kind` (codeobit's AUTOINCREMENT): one more
         than the largest it has handed out or imported."""
         return int(self.q.max_numeric_external_id(self.conn, system=system, kind=kind) or 0) + 1
+
+    def number_for(self, system: str, kind: str, record_id: str) -> int:
+        """The whole-number id `system` knows the codedb record `record_id` of `kind` by: the
+        one it has, else the next number, handed out now (once: the mapping is kept)."""
+        found = self.external_id(system, kind, record_id)
+        if found is not None and found.isdigit():
+            return int(found)
+        for _ in range(100):  # another process may take the same number at the same moment
+            number = self.next_number(system, kind)
+            if self.remember(system, kind, [(number, record_id)]):
+                return number
+            found = self.external_id(system, kind, record_id)
+            if found is not None and found.isdigit():
+                return int(found)  # that process numbered this very record
+        raise CodedbError(f"could not give {kind} record {record_id} a {system} id; try again")

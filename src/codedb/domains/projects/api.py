@@ -370,6 +370,22 @@ class Projects(DomainAPI):
             updated_at=stamp,
         )
 
+    def move_to(self, project_id: str, status: str, *, actor: str | None = None) -> Project:
+        """Take the project to `status` by the fewest lifecycle actions (each its event);
+        Conflict when no sequence of actions reaches it."""
+        if status not in STATUSES:
+            raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        project = self.get(project_id)
+        path = _path(project.status, status)
+        if path is None:
+            raise Conflict(
+                f"project {project.name} is {project.status}: no lifecycle action takes it to {status}"
+            )
+        with self.db.transaction():
+            for action in path:
+                project = self.move(project_id, action, actor=actor)
+        return project
+
     def add_work(
         self, project_id: str, *, files: int = 0, lines: int = 0, generations: int = 0, cost: float = 0.0
     ) -> None:
@@ -525,6 +541,21 @@ class Projects(DomainAPI):
                         self.db.tables[table].load(self.conn, [params(r) for r in rows[table]])
                     )
         return added
+
+
+def _path(start: str, goal: str) -> builtins.list[str] | None:
+    """The fewest actions of MOVES from status `start` to `goal` ([] when they are the same)."""
+    paths: dict[str, builtins.list[str]] = {start: []}
+    frontier = [start]
+    while frontier and goal not in paths:
+        following = []
+        for status in frontier:
+            for action, (sources, target) in MOVES.items():
+                if status in sources and target not in paths:
+                    paths[target] = [*paths[status], action]
+                    following.append(target)
+        frontier = following
+    return paths.get(goal)
 
 
 def _sort_value(project: Project, sort: str) -> Any:

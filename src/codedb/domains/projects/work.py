@@ -6,6 +6,8 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
     check_json,
@@ -121,6 +123,40 @@ class Generations(_Part):
                 updated_at=db_time(now()),
             )
             return self.get(generation_id)
+
+    def update(self, generation_id: str, **fields: Any) -> CodeGeneration:
+        """Change a generation's specification, language, framework, generated_code, status
+        or tokens_used (those given)."""
+        unknown = sorted(
+            set(fields)
+            - {"specification", "language", "framework", "generated_code", "status", "tokens_used"}
+        )
+        if unknown:
+            raise InvalidInput(f"cannot update {', '.join(unknown)} of a generation")
+        with self.db.transaction():
+            current = attrs.asdict(self.get(generation_id))
+            current.update(fields)
+            if current["status"] not in GENERATION_STATUSES:
+                raise InvalidInput(
+                    f"invalid status {current['status']!r}; use one of {', '.join(GENERATION_STATUSES)}"
+                )
+            self.q.update_generation(
+                self.conn,
+                generation_id=generation_id,
+                specification=_text(current["specification"], "specification", required=True),
+                language=_text(current["language"] or "", "language"),
+                framework=_text(current["framework"] or "", "framework"),
+                generated_code=_text(current["generated_code"] or "", "generated code"),
+                status=current["status"],
+                tokens_used=check_number(current["tokens_used"], "tokens_used", whole=True),
+                updated_at=db_time(now()),
+            )
+            return self.get(generation_id)
+
+    def delete(self, generation_id: str) -> None:
+        with self.db.transaction():
+            if not self.q.delete_generation(self.conn, generation_id=generation_id):
+                raise NotFound(f"generation {generation_id} not found; {self.HINT}")
 
     def list(
         self, project_id: str, *, limit: int | None = None, offset: int | None = None
@@ -341,6 +377,31 @@ class Autosaves(_Part):
                 raise Conflict(f"autosave {made.save_id} exists already; give another save id or none")
         return made
 
+    def update(self, save_id: str, **fields: Any) -> Autosave:
+        """Change an autosave's file_path, content, save_type or metadata (those given)."""
+        unknown = sorted(set(fields) - {"file_path", "content", "save_type", "metadata"})
+        if unknown:
+            raise InvalidInput(f"cannot update {', '.join(unknown)} of an autosave")
+        with self.db.transaction():
+            current = attrs.asdict(self.get(save_id))
+            current.update(fields)
+            content = _text(current["content"], "content")
+            self.q.update_autosave(
+                self.conn,
+                save_id=save_id,
+                file_path=_text(current["file_path"], "file path", required=True),
+                content=content,
+                save_type=_text(current["save_type"] or "auto", "save type"),
+                metadata=json_text(check_json(current["metadata"] or {}, "metadata", dict)),
+                size_chars=len(content),
+            )
+            return self.get(save_id)
+
+    def delete(self, save_id: str) -> None:
+        with self.db.transaction():
+            if not self.q.delete_autosave(self.conn, save_id=save_id):
+                raise NotFound(f"autosave {save_id} not found; {self.HINT}")
+
     def list(
         self, file_path: str | None = None, *, limit: int | None = None, offset: int | None = None
     ) -> builtins.list[Autosave]:
@@ -378,6 +439,40 @@ class Analyses(_Part):
             self.db.projects.get(project_id)
             self.q.load_project_analyses(self.conn, [params(made)])
         return made
+
+    def get(self, analysis_id: str) -> ProjectAnalysis:
+        found = record(ProjectAnalysis, self.q.get_analysis(self.conn, analysis_id=analysis_id))
+        if found is None:
+            raise NotFound(
+                f"analysis {analysis_id} not found; list a project's with 'codedb analyses list PROJECT'"
+            )
+        return found
+
+    def update(self, analysis_id: str, **fields: Any) -> ProjectAnalysis:
+        """Change an analysis's analysis, health_score, issues or warnings (those given)."""
+        unknown = sorted(set(fields) - {"analysis", "health_score", "issues", "warnings"})
+        if unknown:
+            raise InvalidInput(f"cannot update {', '.join(unknown)} of an analysis")
+        with self.db.transaction():
+            current = attrs.asdict(self.get(analysis_id))
+            current.update(fields)
+            score = check_number(current["health_score"], "health_score")
+            if score is None or score > 100:
+                raise InvalidInput("health_score must be a number from 0 to 100")
+            self.q.update_analysis(
+                self.conn,
+                analysis_id=analysis_id,
+                analysis=json_text(check_json(current["analysis"] or {}, "analysis", dict)),
+                health_score=score,
+                issues=check_number(current["issues"], "issues", whole=True),
+                warnings=check_number(current["warnings"], "warnings", whole=True),
+            )
+            return self.get(analysis_id)
+
+    def delete(self, analysis_id: str) -> None:
+        with self.db.transaction():
+            if not self.q.delete_analysis(self.conn, analysis_id=analysis_id):
+                raise NotFound(f"analysis {analysis_id} not found")
 
     def list(self, project_id: str, *, limit: int | None = None) -> builtins.list[ProjectAnalysis]:
         """A project's analyses, newest first (its trend)."""

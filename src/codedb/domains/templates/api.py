@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.api import DomainAPI
 from ...core.convert import (
+    check_json,
     check_key_text,
     check_page,
     check_text,
     db_time,
+    json_text,
     like_pattern,
     now,
     params,
@@ -129,22 +131,33 @@ class Templates(DomainAPI):
         author: str | None = None,
         tags: builtins.list[str] | tuple[str, ...] | None = None,
         notes: str = "",
+        label: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> TemplateVersion:
         """Publish `content` under `name`: version 1 of a new template, or the next version of
-        an existing one (its older versions stay). Description, author and tags given replace
-        the template's; those left out stay."""
+        an existing one (its older versions stay). Description, author, tags and metadata
+        given replace the template's; those left out stay. `label` is the version as its
+        author writes it ('1.0.0')."""
         name = _text(name, "name", required=True)
         if not isinstance(content, str):
             raise InvalidInput(f"content must be text, not {type(content).__name__}")
         content = check_text(content, "content")
         notes = _text(notes, "notes")
         given_tags = _tags(tags)
+        label = None if label is None else check_key_text(_text(label, "label"), "label") or None
+        given_metadata = None if metadata is None else check_json(metadata, "metadata", dict)
         stamp = now()
         with self.db.transaction():
             found = record(Template, self.q.get_template_by_name(self.conn, name=name))
             if found is None:
                 found = Template(
-                    new_id(), name, _text(description, "description"), _text(author, "author"), stamp, stamp
+                    new_id(),
+                    name,
+                    _text(description, "description"),
+                    _text(author, "author"),
+                    stamp,
+                    stamp,
+                    {} if given_metadata is None else given_metadata,
                 )
                 self.q.load_templates(self.conn, [params(found)])
                 version = 1
@@ -158,10 +171,11 @@ class Templates(DomainAPI):
                     author=found.author
                     if author is None
                     else check_key_text(_text(author, "author"), "author"),
+                    metadata=json_text(found.metadata if given_metadata is None else given_metadata),
                     updated_at=db_time(stamp),
                 )
                 version = int(self.q.latest_version(self.conn, template_id=found.template_id) or 0) + 1
-            published = TemplateVersion(found.template_id, version, content, notes, stamp)
+            published = TemplateVersion(found.template_id, version, content, notes, stamp, label)
             self.q.load_template_versions(self.conn, [params(published)])
             if given_tags is not None:
                 self.q.clear_tags_of(self.conn, template_id=found.template_id)

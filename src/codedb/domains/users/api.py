@@ -153,6 +153,15 @@ class Users(DomainAPI):
             )
             return self.get(user_id)
 
+    def rename(self, user_id: str, username: str) -> User:
+        """Change a user's username (unique)."""
+        name = _username(username)
+        with self.db.transaction():
+            self.get(user_id)
+            self._check_unique(name, None, user_id)
+            self.q.rename_user(self.conn, user_id=user_id, username=name, updated_at=db_time(now()))
+            return self.get(user_id)
+
     def set_active(self, user_id: str, active: bool) -> User:
         """Activate or deactivate a user (a deactivated user's key no longer verifies)."""
         with self.db.transaction():
@@ -179,6 +188,18 @@ class Users(DomainAPI):
                 self.conn, user_id=user_id, api_key_hash=digest, updated_at=db_time(now())
             )
         return key
+
+    def set_key(self, user_id: str, key: str) -> None:
+        """Make `key` (a key the user had in a tool codedb replaces) the user's API key:
+        codedb keeps its hash, never the key."""
+        if not isinstance(key, str) or len(key) < 8:
+            raise InvalidInput("an API key is text of 8 characters or more")
+        digest = keys.hash_key(key)
+        with self.db.transaction():
+            self.get(user_id)
+            self.q.set_api_key_hash(
+                self.conn, user_id=user_id, api_key_hash=digest, updated_at=db_time(now())
+            )
 
     def revoke_key(self, user_id: str) -> None:
         """Forget a user's API key."""

@@ -28,18 +28,18 @@ from typing import Any
 
 import attrs
 
-from .core.db import Database, connect
-from .core.files import write_output
-from .domains.library.files import (
+from ..core.db import Database, connect
+from ..core.files import write_output
+from ..domains.library.files import (
     CopiedImport,
     NameCollision,
     function_document,
     import_copies,
     module_source,
 )
-from .domains.library.records import FunctionSummary, UnitTest
-from .errors import CodedbError, Conflict, NotFound
-from .schema.migrations import migrate
+from ..domains.library.records import FunctionSummary, UnitTest
+from ..errors import CodedbError, Conflict, NotFound
+from ..schema.migrations import migrate
 
 _CLI_DEFAULT = object()  # CodeDatabase(_CLI_DEFAULT): $CODEDB_URL, else ./code_db.sqlite
 
