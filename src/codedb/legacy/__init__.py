@@ -89,19 +89,20 @@ def _first_key_label(path: Path) -> str | None:
 
     with open(path, "rb") as stream:
         try:
-            for prefix, event, value in ijson.parse(stream):
-                if prefix == "" and event == "map_key":
-                    if value in (*TABLES, "migrations"):
-                        return "codeobit JSON backup"
-                    if value in ("projects", "version", "active", "active_project"):
-                        return "PygubuAI projects registry"
-                    if value in ("project", "history", "changes", "file_hashes"):
-                        return "PygubuAI workflow file"
-                    return None
-                if prefix == "" and event != "start_map":
-                    return None
+            events = ijson.basic_parse(stream)  # no prefixes: a deep nesting costs nothing
+            if next(events, (None, None))[0] != "start_map":
+                return None
+            event, value = next(events, (None, None))
         except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError):
             return None
+    if event != "map_key":
+        return None
+    if value in (*TABLES, "migrations"):
+        return "codeobit JSON backup"
+    if value in ("projects", "version", "active", "active_project"):
+        return "PygubuAI projects registry"
+    if value in ("project", "history", "changes", "file_hashes"):
+        return "PygubuAI workflow file"
     return None
 
 
