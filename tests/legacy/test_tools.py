@@ -302,3 +302,15 @@ def test_unknown_databases_and_codedbs_own_are_refused(lib: CLI, tmp_path: Path)
     mine = tmp_path / "mine.sqlite"
     CLI(str(mine), tmp_path).ok("init")
     assert "is a codedb database; move it with 'codedb copy'" in lib.error("import-legacy", str(mine))
+
+
+def test_many_notes_are_counted_not_poured_out(lib: CLI, tmp_path: Path) -> None:
+    source = codeobit_db(tmp_path / "codeobit.db", 40)  # some 80 values read differently
+    out = lib.ok("import-legacy", str(source), "--dry-run")
+    coerced = [line for line in out.splitlines() if line.startswith("coerced: ")]
+    assert len(coerced) == 21, out
+    more = int(coerced[-1].split("and ", 1)[1].split(" more")[0].replace(",", ""))
+    assert coerced[-1] == f"coerced: ... and {more:,} more (--all-notes lists every one)"
+    every = lib.ok("import-legacy", str(source), "--dry-run", "--all-notes")
+    listed = [line for line in every.splitlines() if line.startswith("coerced: ")]
+    assert len(listed) == 20 + more and listed[:20] == coerced[:20]

@@ -10,6 +10,8 @@ from ..errors import InvalidInput
 from .common import open_db, out, whole
 from .frame import command
 
+NOTES_SHOWN = 20  # import-legacy's notes of each kind printed without --all-notes
+
 
 @command("""
 Usage: codedb backup (DEST | --output=DEST2) [--format=FORMAT]
@@ -208,7 +210,7 @@ def cmd_import(args: dict[str, Any]) -> int:
 
 
 @command("""
-Usage: codedb import-legacy FILE [--dry-run] [--quiet] [options]
+Usage: codedb import-legacy FILE [--dry-run] [--quiet] [--all-notes] [options]
 
 Import the data of the tools codedb replaces, recognised by its content: the old code_db
 tool's pickles (every shape; read by a restricted unpickler that runs nothing a file names)
@@ -216,12 +218,14 @@ and SQLModel file; codeobit's database and its JSON and "SQL" backups; DuilioCod
 database; PygubuAI's database, registry and workflow files; YAGO's database, a SQLite file
 or a postgresql:// URL. One transaction, keyed on the source's ids: a second import adds
 nothing, a larger snapshot only what is new. Prints per table what was read, imported, found
-there already and left out, and every value read differently, with the reason. The source
-is opened read-only and never modified.
+there already and left out, and the values read differently and rows skipped, with the
+reason (the first 20 of each, and how many more). The source is opened read-only and never
+modified.
 
 Options:
   --dry-run     report what would be imported, change nothing
   --quiet       no progress bar
+  --all-notes   list every value read differently and every row skipped
 
 Example:
   codedb import-legacy ~/.codeobit/database/codeobit.db --dry-run
@@ -247,10 +251,12 @@ def cmd_import_legacy(args: dict[str, Any]) -> int:
     out(f"{verb}: " + (table_rows(report.added) or "nothing new"))
     if report.present:
         out("already there: " + table_rows(report.present))
-    for note in report.coerced:
-        out(f"coerced: {note}")
-    for note in report.skipped:
-        out(f"skipped: {note}")
+    shown = None if args["--all-notes"] else NOTES_SHOWN
+    for kind, notes in (("coerced", report.coerced), ("skipped", report.skipped)):
+        for note in notes[:shown]:
+            out(f"{kind}: {note}")
+        if shown is not None and len(notes) > shown:
+            out(f"{kind}: ... and {len(notes) - shown:,} more (--all-notes lists every one)")
     return 0
 
 

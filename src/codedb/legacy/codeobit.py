@@ -13,7 +13,11 @@ Ids are codeobit's integers, kept in external_ids (kind = its table): the same f
 twice adds nothing, and a backup, a strict subset of the database, adds nothing the database
 did not. Times written by its code are local with a 'T', its column defaults UTC with a space."""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import attrs
 
 from ..domains.projects.records import GENERATION_STATUSES, Autosave, CodeGeneration, Project, ProjectAnalysis
 from ..domains.users.keys import check_key, hash_key
@@ -38,6 +42,26 @@ class Codeobit(ToolImport):
     bookkeeping = {"migrations": "codeobit's own record of its schema migrations, not data"}
 
 
+    def __init__(self, db: Any, stamp: Any):
+        super().__init__(db, stamp)
+        self.keys: dict[str, tuple[str, str | None]] = {}  # user id -> (its API key, the hash held)
+
+    def prepare(self) -> None:
+        """Hash the users' API keys (scrypt: some 40 ms each, so on every core at once); a key
+        whose hash codedb holds already keeps that hash (a second import changes nothing)."""
+
+        def stored(item: tuple[str, str | None]) -> str:
+            key, kept = item
+            return kept if kept and check_key(key, kept) else hash_key(key)
+
+        ids = list(self.keys)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # scrypt lets go of the GIL
+            hashes = list(pool.map(stored, (self.keys[i] for i in ids)))
+        users = self.records.get("users", {})
+        for user_id, digest in zip(ids, hashes, strict=True):
+            if user_id in users:
+                users[user_id] = attrs.evolve(users[user_id], api_key_hash=digest)
+
     def _time(self, row: dict[str, Any], column: str, what: str) -> Any:
         return self.time(row.get(column), f"{what} {column}", local_with_t=True)
 
@@ -49,11 +73,10 @@ class Codeobit(ToolImport):
             return
         username = self.unique_username(self.key_text(row.get("username"), f"{what} username"), user_id, what)
         key = row.get("api_key")
-        stored = None
         if key:
             held = self.db.users.find(username)
             kept = held.api_key_hash if held is not None and held.user_id == user_id else None
-            stored = kept if kept and check_key(str(key), kept) else hash_key(str(key))
+            self.keys[user_id] = (str(key), kept)  # hashed in prepare(), all at once
             self.coerced.append(
                 f"{what}: its API key is stored hashed (it keeps working; codedb never keeps it in clear)"
             )
@@ -67,7 +90,7 @@ class Codeobit(ToolImport):
                 email=email,
                 full_name="",
                 preferences=self.json(row.get("preferences"), f"{what} preferences"),
-                api_key_hash=stored,
+                api_key_hash=None,
                 created_at=created,
                 updated_at=self.time(
                     row.get("updated_at"), f"{what} updated_at", local_with_t=True, default=created

@@ -46,6 +46,14 @@ class LegacyReport:
     tables: tuple[TableSummary, ...] = ()  # per table of the source (the four tools' formats)
 
 
+# The names codedb keeps unique, per table: a collected record's name, as unique_* compare it.
+NAMED: dict[str, Callable[[Any], Any]] = {
+    "users": lambda user: user.username,
+    "projects": lambda project: (project.user_id, project.name),
+    "templates": lambda template: template.name,
+}
+
+
 class ToolImport:
     """One import of one tool's data: collect records, then `finish`. A subclass reads its
     tool's tables (`collect`) with the helpers below."""
@@ -65,6 +73,7 @@ class ToolImport:
         self.skipped: list[str] = []
         self.tick: Callable[[int], None] = lambda n: None  # a progress bar's, when there is one
         self._ids: dict[tuple[str, str], str] = {}
+        self._names: dict[tuple[str, Any], str] = {}  # (table, its unique name) -> the record's id
 
     def collect(self, rows: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> None:
         """Read the (table, rows) of the tool's tables, each row by the method `_<table>`."""
@@ -117,11 +126,16 @@ class ToolImport:
             return same.user_id, False
         return self.record_id(kind, external_id, keep), True
 
+    def _named_here(self, table: str, name: Any, record_id: str) -> bool:
+        """Whether a record of `table` this import collected, other than `record_id`, has `name`."""
+        return self._names.get((table, name), record_id) != record_id
+
     def unique_username(self, wanted: str, user_id: str, what: str) -> str:
         """`wanted`, or with the tool's name (and a number) when another user has it."""
-        taken = {u.username for u in self.records.get("users", {}).values() if u.user_id != user_id}
         name, n = wanted or "user", 1
-        while name in taken or ((held := self.db.users.find(name)) is not None and held.user_id != user_id):
+        while self._named_here("users", name, user_id) or (
+            (held := self.db.users.find(name)) is not None and held.user_id != user_id
+        ):
             name = f"{wanted}-{self.system}" + (f"-{n}" if n > 1 else "")
             n += 1
         if name != wanted:
@@ -130,13 +144,8 @@ class ToolImport:
 
     def unique_project_name(self, wanted: str, user_id: str | None, project_id: str, what: str) -> str:
         """`wanted`, or numbered, when the same user (or none) has another project so named."""
-        mine = {
-            (p.user_id, p.name)
-            for p in self.records.get("projects", {}).values()
-            if p.project_id != project_id
-        }
         name, n = wanted, 2
-        while (user_id, name) in mine or any(
+        while self._named_here("projects", (user_id, name), project_id) or any(
             p.user_id == user_id and p.project_id != project_id for p in self.db.projects.named(name)
         ):
             name, n = f"{wanted} ({n})", n + 1
@@ -145,9 +154,8 @@ class ToolImport:
         return name
 
     def unique_template_name(self, wanted: str, template_id: str, what: str) -> str:
-        mine = {t.name for t in self.records.get("templates", {}).values() if t.template_id != template_id}
         name, n = wanted, 2
-        while name in mine or (
+        while self._named_here("templates", name, template_id) or (
             (held := self.db.templates.find(name)) is not None and held.template_id != template_id
         ):
             name, n = f"{wanted} ({n})", n + 1
@@ -161,6 +169,8 @@ class ToolImport:
         """A record for codedb's `table`, made from a row of `source_table`."""
         self.records.setdefault(table, {})[key if key is not None else attrs.astuple(record)[0]] = record
         self.into.setdefault(source_table, table)
+        if table in NAMED:
+            self._names[(table, NAMED[table](record))] = attrs.astuple(record)[0]
 
     def leave_out(self, source_table: str, what: str, why: str) -> None:
         self.left[source_table] += 1
@@ -269,8 +279,12 @@ class ToolImport:
 
     # --- the end --------------------------------------------------------------------------
 
+    def prepare(self) -> None:
+        """Work left for after collecting, before loading (a tool's slow conversions)."""
+
     def finish(self, source: str, dry_run: bool) -> LegacyReport:
         """Load what was collected in one transaction (nothing with `dry_run`)."""
+        self.prepare()
         external: list[ExternalId] = [
             ExternalId(self.system, kind, external, record, self.stamp)
             for (kind, external), record in self._ids.items()
