@@ -2,6 +2,7 @@
 from get_database_manager(), its record calls and its models; on both backends. Records
 imported from codeobit keep their integer ids."""
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,4 +213,4 @@ def test_codeobits_command_spellings(ready_target: str, tmp_path: Path) -> None:
     for source in (codeobit, codeobit_json(codeobit, tmp_path / "codeobit_backup_20240301_100000.json")):
         line = lib.error("restore", str(source), "--force")
         assert f"{source} is a codeobit " in line and f"codedb import-legacy {source}" in line, line
-    assert lib.ok("users", "list").count("ada") == 1
+    assert [u["username"] for u in json.loads(lib.ok("users", "list", "--json"))] == ["ada"]  # restored
