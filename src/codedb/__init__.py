@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the names below load on first use, so that `codedb --versio
         Conflict,
         ConnectError,
         DatabaseError,
+        Forbidden,
         ForeignDatabase,
         InvalidInput,
         LockedError,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # the names below load on first use, so that `codedb --versio
         NotFound,
         NotInitialised,
         QueryFileError,
+        Unauthorized,
         UnknownRevision,
     )
     from .schema.health import check
@@ -40,6 +42,7 @@ _ERRORS = [
     "Conflict",
     "ConnectError",
     "DatabaseError",
+    "Forbidden",
     "ForeignDatabase",
     "InvalidInput",
     "LockedError",
@@ -47,6 +50,7 @@ _ERRORS = [
     "NotFound",
     "NotInitialised",
     "QueryFileError",
+    "Unauthorized",
     "UnknownRevision",
 ]
 _LAZY = {
@@ -84,6 +88,7 @@ __all__ = [
     "ConnectError",
     "Database",
     "DatabaseError",
+    "Forbidden",
     "ForeignDatabase",
     "InvalidInput",
     "LockedError",
@@ -92,6 +97,7 @@ __all__ = [
     "NotInitialised",
     "Pool",
     "QueryFileError",
+    "Unauthorized",
     "UnknownRevision",
     "__version__",
     "backup",

@@ -48,6 +48,14 @@ class InvalidInput(CodedbError, ValueError):
     """A value given by the user is malformed (a date, a status, a JSON file, ...)."""
 
 
+class Unauthorized(CodedbError):
+    """No valid credential: an API key that is missing, malformed, unknown or revoked."""
+
+
+class Forbidden(CodedbError):
+    """A valid credential that may not do this (a deactivated user)."""
+
+
 class Conflict(CodedbError):
     """The write would break a rule of the data: a dependency cycle, a duplicate, ..."""
 

@@ -63,6 +63,45 @@ def test_api_keys_are_hashed_and_checked(db: codedb.Database) -> None:
     assert len(salts) == 2  # a fresh salt per key
 
 
+def test_a_key_names_its_user_and_is_checked_once_a_minute(
+    db: codedb.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codedb.domains.users import api as users_api
+    from codedb.domains.users import keys
+
+    ada = db.users.add("ada")
+    key = db.users.new_key(ada.user_id)
+    assert key.startswith(f"cdb_{ada.user_id}.")  # the key says whose it is: no scan of every hash
+    checks: list[str] = []
+    real_check = keys.check_key
+    monkeypatch.setattr(keys, "check_key", lambda k, stored: checks.append(k) or real_check(k, stored))
+    assert db.users.authenticate(key).user_id == ada.user_id
+    assert db.users.authenticate(key).user_id == ada.user_id
+    assert len(checks) == 1  # the second request did not pay scrypt
+    assert db.users.get(ada.user_id).last_login is not None
+    clock = [users_api.monotonic() + users_api.VERIFIED_FOR + 1]  # a minute later: checked again
+    monkeypatch.setattr(users_api, "monotonic", lambda: clock[0])
+    db.users.authenticate(key)
+    assert len(checks) == 2
+    # A new key, a revoked key, a deactivated user: the cached check is not trusted.
+    newer = db.users.new_key(ada.user_id)
+    with pytest.raises(codedb.Unauthorized, match="invalid API key"):
+        db.users.authenticate(key)
+    assert db.users.authenticate(newer).user_id == ada.user_id
+    db.users.set_active(ada.user_id, False)
+    with pytest.raises(codedb.Forbidden, match="user ada is deactivated"):
+        db.users.authenticate(newer)
+    db.users.set_active(ada.user_id, True)
+    db.users.revoke_key(ada.user_id)
+    with pytest.raises(codedb.Unauthorized):
+        db.users.authenticate(newer)
+    wrong = ("", "cdb_", "no key", f"cdb_{ada.user_id}", "cdb_nobody.secret", key + "x", "x" * 10_000, None)
+    for bad in wrong:
+        with pytest.raises(codedb.Unauthorized) as caught:
+            db.users.authenticate(bad)  # type: ignore[arg-type]
+        assert "\n" not in str(caught.value) and str(newer) not in str(caught.value)
+
+
 def test_deleting_a_user_keeps_their_projects(db: codedb.Database) -> None:
     ada = db.users.add("ada")
     project = db.projects.create("shop", user_id=ada.user_id)

@@ -4,6 +4,8 @@ keys (a new key is returned once; only its hash is kept)."""
 from __future__ import annotations
 
 import builtins
+import hashlib
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import NO_LIMIT, DomainAPI
@@ -20,7 +22,7 @@ from ...core.convert import (
     required_text,
 )
 from ...core.ids import new_id, resolve_prefix
-from ...errors import Conflict, InvalidInput, NotFound
+from ...errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from . import keys
 from .records import User
 
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
     from ...core.db import Database
 
 HINT = "list users with 'codedb users list'"
+VERIFIED_FOR = 60.0  # seconds a checked key is trusted without scrypt (while its hash stays)
+VERIFIED_MAX = 10_000  # checked keys remembered at most (the oldest forgotten first)
+BAD_KEY = "invalid API key; make one with 'codedb users key USER' and send it as 'Bearer KEY'"
 
 
 def _username(value: Any) -> str:
@@ -48,6 +53,8 @@ class Users(DomainAPI):
     def __init__(self, db: Database):
         super().__init__(db)
         self.q = db.queries.users
+        # sha256 of a checked key -> (its user, the hash it matched, until when it is trusted)
+        self._verified: dict[bytes, tuple[str, str, float]] = {}
 
     def resolve(self, user: str) -> str:
         """The id of a user given its id, a unique prefix of it, or its username."""
@@ -180,7 +187,7 @@ class Users(DomainAPI):
     def new_key(self, user_id: str) -> str:
         """Make a new API key for a user, replacing any old one; return it (the only time it
         is seen: codedb keeps its hash)."""
-        key = keys.new_key()
+        key = keys.new_key(user_id)
         digest = keys.hash_key(key)
         with self.db.transaction():
             self.get(user_id)
@@ -206,6 +213,32 @@ class Users(DomainAPI):
         with self.db.transaction():
             self.get(user_id)
             self.q.set_api_key_hash(self.conn, user_id=user_id, api_key_hash=None, updated_at=db_time(now()))
+
+    def authenticate(self, key: str) -> User:
+        """The active user whose API key `key` is (a key codedb made names its user).
+        Unauthorized for a key that is not one, Forbidden for a deactivated user. A checked
+        key is trusted for VERIFIED_FOR seconds while the user's hash stays the same, so a
+        server pays scrypt once a minute per key, not per request; last_login is stamped then."""
+        owner = keys.key_owner(key)
+        user = None if owner is None else record(User, self.q.get_user(self.conn, user_id=owner))
+        if user is None or user.api_key_hash is None:
+            raise Unauthorized(BAD_KEY)
+        fingerprint = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+        held = self._verified.get(fingerprint)
+        trusted = held is not None and held[0] == user.user_id and held[1] == user.api_key_hash
+        if not trusted or monotonic() > held[2]:  # type: ignore[index]
+            if not keys.check_key(key, user.api_key_hash):
+                self._verified.pop(fingerprint, None)
+                raise Unauthorized(BAD_KEY)
+            if len(self._verified) >= VERIFIED_MAX:
+                self._verified.pop(next(iter(self._verified)))
+            self._verified[fingerprint] = (user.user_id, user.api_key_hash, monotonic() + VERIFIED_FOR)
+            if user.is_active:
+                with self.db.transaction():
+                    self.q.record_login(self.conn, user_id=user.user_id, last_login=db_time(now()))
+        if not user.is_active:
+            raise Forbidden(f"user {user.username} is deactivated; an administrator can reactivate it")
+        return user
 
     def verify_key(self, user_id: str, key: str) -> bool:
         """Whether `key` is the user's API key (and the user is active); stamps last_login

@@ -10,11 +10,21 @@ PREFIX = "cdb_"
 # scrypt's cost (N=2**14, r=8, p=1: 16 MiB and some 50 ms a check), recorded in each hash so
 # that a later codedb may raise it and still check the keys it made before.
 N, R, P = 2**14, 8, 1
+MAX_KEY = 1000  # longer text is no key codedb made
 
 
-def new_key() -> str:
-    """A new API key: 32 random bytes, URL-safe text."""
-    return PREFIX + secrets.token_urlsafe(32)
+def new_key(user_id: str | None = None) -> str:
+    """A new API key: `cdb_<user id>.` and 32 random bytes as URL-safe text (the user id says
+    whose it is, so a server checks one hash, not every user's)."""
+    return PREFIX + (f"{user_id}." if user_id else "") + secrets.token_urlsafe(32)
+
+
+def key_owner(key: object) -> str | None:
+    """The user id a key made by new_key(user_id) names, or None."""
+    if not isinstance(key, str) or not key.startswith(PREFIX) or len(key) > MAX_KEY:
+        return None
+    owner, dot, secret = key[len(PREFIX) :].rpartition(".")
+    return owner if dot and owner and secret else None
 
 
 def _derive(key: str, salt: bytes, n: int, r: int, p: int) -> bytes:
