@@ -29,7 +29,7 @@ demo: $(VENV)/.installed
 	bin/codedb --db $(DEMO_DB) stats
 
 test: $(VENV)/.installed tools
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 # The soak suite: long concurrency, kill -9, full-disk and fuzzing runs (see tests/soak/).
 soak: $(VENV)/.installed tools

@@ -48,7 +48,7 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "--writer-counts",
             "1,2",
             "--writer-seconds",
-            "0.5",
+            "0.2",
             "--growth-sizes",
             "300,600",
             "--aio-functions",
