@@ -16,6 +16,20 @@ from ..errors import InvalidInput
 from .unpickle import plain
 
 
+def storable_text(value: str, what: str, notes: list[str]) -> str:
+    """`value` as text codedb can store: NUL characters removed and lone surrogates replaced
+    by U+FFFD, each noted in `notes`."""
+    if "\x00" in value:
+        notes.append(f"{what}: NUL characters removed (codedb cannot store them)")
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        notes.append(f"{what}: characters that are not valid Unicode replaced by U+FFFD")
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
 @attrs.define
 class Collector:
     """Rows per table (keyed on their primary key), what was found, and the notes."""
@@ -41,15 +55,7 @@ class Collector:
         if not isinstance(value, str):
             self.coerced.append(f"{what}: {type(value).__name__} value {value!r:.60} stored as text")
             value = str(value)
-        if "\x00" in value:
-            self.coerced.append(f"{what}: NUL characters removed (codedb cannot store them)")
-            value = value.replace("\x00", "")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            self.coerced.append(f"{what}: characters that are not valid Unicode replaced by U+FFFD")
-            value = value.encode("utf-8", "replace").decode("utf-8")
-        return value
+        return storable_text(value, what, self.coerced)
 
     def time(self, value: Any, what: str, default: datetime | None = None) -> str:
         value = plain(value)

@@ -19,6 +19,7 @@ from ..domains.origins.api import record_id_for
 from ..domains.origins.records import ExternalId
 from ..errors import InvalidInput
 from ..transfer.dump import load, load_all_or_nothing, set_aside_present
+from .collect import storable_text
 
 
 @attrs.frozen
@@ -187,15 +188,7 @@ class ToolImport:
             value = bytes(value).decode("utf-8", "replace")
         if not isinstance(value, str):
             value = str(value)
-        if "\x00" in value:
-            self.coerced.append(f"{what}: NUL characters removed (codedb cannot store them)")
-            value = value.replace("\x00", "")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            self.coerced.append(f"{what}: characters that are not valid Unicode replaced by U+FFFD")
-            value = value.encode("utf-8", "replace").decode("utf-8")
-        return value
+        return storable_text(value, what, self.coerced)
 
     def key_text(self, value: Any, what: str, default: str = "") -> str:
         """Text for an indexed column: cut to MAX_KEY_TEXT characters (noted)."""
