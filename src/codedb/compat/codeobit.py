@@ -131,12 +131,12 @@ class DatabaseManager:
 
     def update_record(self, table: str, record_id: Any, data: dict[str, Any]) -> bool:
         """Change a row's columns; whether a row changed (False: no such row)."""
-        internal = self.internal(table, record_id)
-        if internal is None or _table(table).get(self, internal) is None:
+        spec, internal = _table(table), self.internal(table, record_id)
+        before = None if internal is None else spec.get(self, internal)
+        if internal is None or before is None:
             return False
-        before = _table(table).get(self, internal)
-        _table(table).update(self, internal, {k: v for k, v in data.items() if k not in ("id", "created_at")})
-        return _table(table).get(self, internal) != before
+        spec.update(self, internal, {k: v for k, v in data.items() if k not in ("id", "created_at")})
+        return spec.get(self, internal) != before
 
     def delete_record(self, table: str, record_id: Any) -> bool:
         """Delete a row; whether there was one."""
