@@ -76,3 +76,10 @@ SELECT (SELECT COUNT(*) FROM workflow_events e WHERE e.project_id = p.project_id
        (SELECT a.created_at FROM project_analyses a WHERE a.project_id = p.project_id
         ORDER BY a.created_at DESC, a.analysis_id DESC LIMIT 1) AS analysed_at
 FROM projects p WHERE p.project_id = :project_id;
+
+-- name: set_project_results(project_id, actual_cost, files_generated, lines_of_code, errors, logs, updated_at)!
+-- Set what a run of the project produced, as its tool reports it (YAGO's update).
+UPDATE projects
+SET actual_cost = :actual_cost, files_generated = :files_generated, lines_of_code = :lines_of_code,
+    errors = :errors, logs = :logs, updated_at = :updated_at
+WHERE project_id = :project_id;

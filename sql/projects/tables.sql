@@ -52,7 +52,7 @@ SELECT COUNT(*) FROM code_generations;
 
 -- name: dump_code_generations()
 -- Every row of code_generations, in primary-key order.
-SELECT generation_id, project_id, specification, language, framework, generated_code, status, tokens_used, created_at, updated_at FROM code_generations ORDER BY generation_id;
+SELECT generation_id, project_id, specification, language, framework, generated_code, status, tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error FROM code_generations ORDER BY generation_id;
 
 -- name: clear_code_generations()!
 -- Delete every row of code_generations.
@@ -60,8 +60,8 @@ DELETE FROM code_generations;
 
 -- name: load_code_generations*!
 -- Insert rows into code_generations, skipping those whose key exists.
-INSERT INTO code_generations (generation_id, project_id, specification, language, framework, generated_code, status, tokens_used, created_at, updated_at)
-VALUES (:generation_id, :project_id, :specification, :language, :framework, :generated_code, :status, :tokens_used, :created_at, :updated_at)
+INSERT INTO code_generations (generation_id, project_id, specification, language, framework, generated_code, status, tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error)
+VALUES (:generation_id, :project_id, :specification, :language, :framework, :generated_code, :status, :tokens_used, :created_at, :updated_at, :claimed_by, :lease_until, :attempts, :cost, :error)
 ON CONFLICT (generation_id) DO NOTHING;
 
 -- name: analyze_code_generations()#
@@ -177,3 +177,25 @@ ON CONFLICT (analysis_id) DO NOTHING;
 -- name: analyze_project_analyses()#
 -- Refresh the planner's statistics of project_analyses.
 ANALYZE project_analyses;
+
+-- name: count_cost_alert_dismissals()$
+-- Number of rows in cost_alert_dismissals.
+SELECT COUNT(*) FROM cost_alert_dismissals;
+
+-- name: dump_cost_alert_dismissals()
+-- Every row of cost_alert_dismissals, in primary-key order.
+SELECT alert_id, dismissed_at, dismissed_by FROM cost_alert_dismissals ORDER BY alert_id;
+
+-- name: clear_cost_alert_dismissals()!
+-- Delete every row of cost_alert_dismissals.
+DELETE FROM cost_alert_dismissals;
+
+-- name: load_cost_alert_dismissals*!
+-- Insert rows into cost_alert_dismissals, skipping those whose key exists.
+INSERT INTO cost_alert_dismissals (alert_id, dismissed_at, dismissed_by)
+VALUES (:alert_id, :dismissed_at, :dismissed_by)
+ON CONFLICT (alert_id) DO NOTHING;
+
+-- name: analyze_cost_alert_dismissals()#
+-- Refresh the planner's statistics of cost_alert_dismissals.
+ANALYZE cost_alert_dismissals;

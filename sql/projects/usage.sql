@@ -129,3 +129,21 @@ SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(tokens_total), 0) AS
        COALESCE(SUM(cost), 0) AS cost
 FROM ai_provider_usage_daily
 WHERE COALESCE(day >= :since_day, TRUE) AND COALESCE(day < :until_day, TRUE);
+
+-- name: projects_over_estimate(ratio)
+-- Projects whose actual cost is over ratio times a non-zero estimate (YAGO's budget rule).
+SELECT project_id, name, actual_cost, cost_estimate FROM projects
+WHERE cost_estimate > 0 AND actual_cost > :ratio * cost_estimate
+ORDER BY actual_cost DESC, project_id;
+
+-- name: projects_cost_since(since)$
+-- The actual cost of the projects worked on since `since` (YAGO's weekly total).
+SELECT COALESCE(SUM(actual_cost), 0) FROM projects WHERE updated_at >= :since;
+
+-- name: list_alert_dismissals()
+-- The cost alerts dismissed, by id.
+SELECT alert_id, dismissed_at, dismissed_by FROM cost_alert_dismissals ORDER BY alert_id;
+
+-- name: get_alert_dismissal(alert_id)^
+-- One dismissal.
+SELECT alert_id, dismissed_at, dismissed_by FROM cost_alert_dismissals WHERE alert_id = :alert_id;

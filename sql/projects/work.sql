@@ -4,7 +4,7 @@
 -- name: get_generation(generation_id)^
 -- One code generation.
 SELECT generation_id, project_id, specification, language, framework, generated_code, status,
-       tokens_used, created_at, updated_at
+       tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error
 FROM code_generations WHERE generation_id = :generation_id;
 
 -- name: find_generation_ids(prefix)
@@ -16,7 +16,7 @@ ORDER BY generation_id LIMIT 11;
 -- name: list_generations(project_id, limit, offset)
 -- A project's code generations, newest first.
 SELECT generation_id, project_id, specification, language, framework, generated_code, status,
-       tokens_used, created_at, updated_at
+       tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error
 FROM code_generations WHERE project_id = :project_id
 ORDER BY created_at DESC, generation_id DESC LIMIT :limit OFFSET :offset;
 
@@ -51,10 +51,11 @@ SELECT session_id FROM clarification_sessions
 WHERE substr(session_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
 ORDER BY session_id LIMIT 11;
 
--- name: update_clarification(session_id, answers, progress, completed, updated_at)!
--- Record a session's answers, progress and whether it is complete.
+-- name: update_clarification(session_id, answers, progress, current_question, completed, completed_at, updated_at)!
+-- Record a session's answers, progress, next question and whether it is complete.
 UPDATE clarification_sessions
-SET answers = :answers, progress = :progress, completed = :completed, updated_at = :updated_at
+SET answers = :answers, progress = :progress, current_question = :current_question,
+    completed = :completed, completed_at = :completed_at, updated_at = :updated_at
 WHERE session_id = :session_id;
 
 -- name: get_autosave(save_id)^
@@ -83,7 +84,7 @@ ORDER BY created_at DESC, analysis_id DESC LIMIT :limit OFFSET :offset;
 -- name: list_project_code_generations(project_id)
 -- A project's code generations, oldest first (its export).
 SELECT generation_id, project_id, specification, language, framework, generated_code, status,
-       tokens_used, created_at, updated_at
+       tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error
 FROM code_generations WHERE project_id = :project_id ORDER BY created_at, generation_id;
 
 -- name: list_project_generated_files(project_id)
@@ -145,3 +146,42 @@ WHERE analysis_id = :analysis_id;
 -- name: delete_analysis(analysis_id)!
 -- Delete one project analysis.
 DELETE FROM project_analyses WHERE analysis_id = :analysis_id;
+
+-- name: claim_next_generation(worker, now, lease_until)^
+-- Claim the oldest queued generation, or one whose claim ran out, for worker (None when
+-- the queue is empty). Run in a write transaction: SQLite's BEGIN IMMEDIATE makes claims
+-- one at a time (PostgreSQL's version skips the rows other claims hold).
+UPDATE code_generations
+SET status = 'running', claimed_by = :worker, lease_until = :lease_until,
+    attempts = attempts + 1, updated_at = :now
+WHERE generation_id = (
+    SELECT generation_id FROM code_generations
+    WHERE status = 'pending' OR (status = 'running' AND lease_until < :now)
+    ORDER BY created_at, generation_id LIMIT 1
+)
+RETURNING generation_id, project_id, specification, language, framework, generated_code, status,
+          tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error;
+
+-- name: extend_generation_lease(generation_id, worker, lease_until, now)!
+-- Extend the claim worker holds on a running generation.
+UPDATE code_generations SET lease_until = :lease_until, updated_at = :now
+WHERE generation_id = :generation_id AND status = 'running' AND claimed_by = :worker;
+
+-- name: end_generation(generation_id, worker, status, generated_code, tokens_used, cost, error, now)!
+-- Complete or fail the running generation worker holds (0 rows when it holds none).
+UPDATE code_generations
+SET status = :status, generated_code = :generated_code, tokens_used = :tokens_used, cost = :cost,
+    error = :error, lease_until = NULL, updated_at = :now
+WHERE generation_id = :generation_id AND status = 'running' AND claimed_by = :worker;
+
+-- name: count_open_generations(project_id)$
+-- A project's generations still queued or running.
+SELECT COUNT(*) FROM code_generations
+WHERE project_id = :project_id AND status IN ('pending', 'running');
+
+-- name: list_queued_generations(limit)
+-- The queue: generations pending or running, oldest first.
+SELECT generation_id, project_id, specification, language, framework, generated_code, status,
+       tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error
+FROM code_generations WHERE status IN ('pending', 'running')
+ORDER BY created_at, generation_id LIMIT :limit;

@@ -41,7 +41,6 @@ class Codeobit(ToolImport):
     label = "codeobit database"
     bookkeeping = {"migrations": "codeobit's own record of its schema migrations, not data"}
 
-
     def __init__(self, db: Any, stamp: Any):
         super().__init__(db, stamp)
         self.keys: dict[str, tuple[str, str | None]] = {}  # user id -> (its API key, the hash held)

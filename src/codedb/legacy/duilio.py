@@ -26,7 +26,6 @@ class Duilio(ToolImport):
     system = "duilio"
     label = "DuilioCode database"
 
-
     def user(self, name: Any, what: str) -> str | None:
         """The codedb user of the tool's user string (made on first sight)."""
         text = self.key_text(name, f"{what} user_id").strip()

@@ -26,7 +26,6 @@ class Pygubu(ToolImport):
     system = "pygubu"
     label = "PygubuAI database"
 
-
     def _projects(self, row: dict[str, Any]) -> None:
         what = f"project {row.get('id')}"
         name = self.key_text(row.get("name"), f"{what} name").strip()

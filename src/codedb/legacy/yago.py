@@ -32,7 +32,6 @@ class Yago(ToolImport):
         "alembic_version": "YAGO's record of its schema migrations, not data",
     }
 
-
     def _id(self, kind: str, value: Any) -> str:
         return self.record_id(kind, value, keep=True)
 

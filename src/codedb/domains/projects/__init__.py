@@ -16,6 +16,7 @@ DOMAIN = Domain(
         Table("ai_provider_usage", "records:ProviderUsage"),
         Table("autosaves", "records:Autosave"),
         Table("project_analyses", "records:ProjectAnalysis"),
+        Table("cost_alert_dismissals", "records:AlertDismissal"),
     ),
     api=(
         ("projects", "api:Projects"),

@@ -331,6 +331,61 @@ class Projects(DomainAPI):
             )
             return self.get(project_id)
 
+    def report(
+        self,
+        project_id: str,
+        *,
+        status: str | None = None,
+        progress: float | None = None,
+        actual_cost: float | None = None,
+        files_generated: int | None = None,
+        lines_of_code: int | None = None,
+        error: str | None = None,
+        log: str | None = None,
+        actor: str | None = None,
+    ) -> Project:
+        """What a tool reports on a project's run (YAGO's update), in one transaction: the
+        status it reached (by lifecycle moves, each its event), its progress, its totals
+        (cost, files, lines: set, not added), and an error or a log line, appended with a
+        timestamp to `errors` / `logs`."""
+        results = {
+            "actual_cost": None if actual_cost is None else check_number(actual_cost, "actual_cost"),
+            "files_generated": None
+            if files_generated is None
+            else check_number(files_generated, "files_generated", whole=True),
+            "lines_of_code": None
+            if lines_of_code is None
+            else check_number(lines_of_code, "lines_of_code", whole=True),
+        }
+        entries = {
+            key: check_text(required_text(value, key, f"give the {key} as text"), key)
+            for key, value in (("error", error), ("log", log))
+            if value is not None
+        }
+        stamp = now()
+        with self.db.transaction():
+            project = self.get(project_id)
+            if status is not None and status != project.status:
+                project = self.move_to(project_id, status, actor=actor)
+            if progress is not None:
+                project = self.update(project_id, progress=progress, actor=actor)
+            if any(v is not None for v in results.values()) or entries:
+                made = {key: getattr(project, key) if v is None else v for key, v in results.items()}
+                at = stamp.isoformat()
+                added = {key: [{"timestamp": at, key: text}] for key, text in entries.items()}
+                errors = [*project.errors, *added.get("error", [])]
+                logs = [*project.logs, *added.get("log", [])]
+                self.q.set_project_results(
+                    self.conn,
+                    project_id=project_id,
+                    **made,
+                    errors=json_text(errors),
+                    logs=json_text(logs),
+                    updated_at=db_time(stamp),
+                )
+                project = self.get(project_id)
+            return project
+
     def move(
         self, project_id: str, action: str, *, reason: str | None = None, actor: str | None = None
     ) -> Project:

@@ -63,10 +63,24 @@ class CodeGeneration:
     language: str
     framework: str
     generated_code: str
-    status: str
+    status: str = attrs.field(metadata=KEY)
     tokens_used: int
     created_at: datetime = attrs.field(converter=stored_time)
     updated_at: datetime = attrs.field(converter=stored_time)
+    claimed_by: str | None = None  # the worker holding it while it runs
+    lease_until: datetime | None = attrs.field(converter=optional_time, default=None)
+    attempts: int = 0  # times claimed
+    cost: float = attrs.field(converter=float, default=0.0)
+    error: str | None = None
+
+
+@attrs.frozen
+class AlertDismissal:
+    """A cost alert a user dismissed (its id names its rule and what it is about)."""
+
+    alert_id: str
+    dismissed_at: datetime = attrs.field(converter=stored_time)
+    dismissed_by: str | None = None
 
 
 @attrs.frozen

@@ -5,6 +5,7 @@ percentiles and error rates, and spend against a budget."""
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,13 +20,14 @@ from ...core.convert import (
     params,
     parse_time,
     query_time,
+    record,
     records,
     required_text,
     whole_days,
 )
 from ...core.ids import new_id
 from ...errors import InvalidInput
-from .records import ProviderUsage
+from .records import AlertDismissal, ProviderUsage
 
 if TYPE_CHECKING:
     from ...core.db import Database
@@ -49,6 +51,8 @@ GROUPS = {
     ),
 }
 THRESHOLDS = (50, 80, 100)
+OVER_ESTIMATE = 1.2  # YAGO's rule: a project's cost over 1.2x its estimate is an alert
+WEEKLY_LIMIT = 100.0  # YAGO's weekly limit (dollars); a warning past half of it
 # The groupings the daily rollup answers when the period is whole days.
 DAILY = {
     "provider": "daily_cost_by_provider_model",
@@ -69,6 +73,25 @@ class Budget:
     spent: float
     percent: float
     crossed: tuple[int, ...]
+
+
+@attrs.frozen
+class CostAlert:
+    """A cost alert: YAGO's `budget_exceeded` (a project over 1.2x its estimate) and
+    `weekly_limit_warning` (past half the weekly limit), and `budget` (a budget's threshold
+    crossed). Its id names the rule and what it is about: dismissing it keeps it away while
+    that stays so."""
+
+    alert_id: str
+    type: str
+    severity: str  # high, medium
+    message: str
+    project_id: str | None = None
+    project_name: str | None = None
+    actual_cost: float | None = None
+    estimated_cost: float | None = None
+    total_cost: float | None = None
+    limit: float | None = None
 
 
 def _name(value: Any, what: str) -> str:
@@ -197,6 +220,80 @@ class Usage(DomainAPI):
             found = self.q.total_cost(self.conn, since=query_time(since), until=query_time(until))
         requests, tokens, cost = _plain(found)
         return {"requests": int(requests), "tokens_total": int(tokens), "cost": float(cost)}
+
+    def alerts(
+        self,
+        *,
+        weekly_limit: float = WEEKLY_LIMIT,
+        budgets: Iterable[tuple[float, str]] = (),
+        dismissed: bool = False,
+        at: datetime | None = None,
+    ) -> builtins.list[CostAlert]:
+        """The cost alerts that hold now, without those dismissed (unless `dismissed`):
+        YAGO's two rules, and each (amount, period) budget of `budgets` past 50 %."""
+        at = at or now()
+        found = [
+            CostAlert(
+                f"budget_exceeded-{project_id}",
+                "budget_exceeded",
+                "high",
+                f"project {name} has cost ${float(actual):.2f}, "
+                f"over 1.2x its estimate of ${float(estimate):.2f}",
+                project_id=project_id,
+                project_name=name,
+                actual_cost=float(actual),
+                estimated_cost=float(estimate),
+            )
+            for project_id, name, actual, estimate in self.q.projects_over_estimate(
+                self.conn, ratio=OVER_ESTIMATE
+            )
+        ]
+        limit = check_number(weekly_limit, "weekly limit")
+        week = at - timedelta(days=at.weekday())
+        week_start = week.replace(hour=0, minute=0, second=0, microsecond=0)
+        total = float(self.q.projects_cost_since(self.conn, since=query_time(week_start)))
+        if limit and total > limit / 2:
+            found.append(
+                CostAlert(
+                    f"weekly_limit_warning-{week_start:%Y-%m-%d}",
+                    "weekly_limit_warning",
+                    "medium",
+                    f"${total:.2f} spent this week, over half of the ${limit:.2f} weekly limit",
+                    total_cost=total,
+                    limit=limit,
+                )
+            )
+        for amount, period in budgets:
+            state = self.budget(amount, period, at=at)
+            if state.crossed:
+                found.append(
+                    CostAlert(
+                        f"budget-{period}-{state.since:%Y-%m-%d}-{state.crossed[-1]}",
+                        "budget",
+                        "high" if state.crossed[-1] >= 100 else "medium",
+                        f"${state.spent:.2f} spent this {period}: "
+                        f"{state.percent}% of the ${amount:.2f} budget",
+                        total_cost=state.spent,
+                        limit=float(amount),
+                    )
+                )
+        if dismissed:
+            return found
+        gone = {row[0] for row in self.q.list_alert_dismissals(self.conn)}
+        return [alert for alert in found if alert.alert_id not in gone]
+
+    def dismiss_alert(self, alert_id: str, *, by: str | None = None) -> AlertDismissal:
+        """Dismiss a cost alert (kept: it stays dismissed); dismissing it again returns the
+        first dismissal."""
+        alert_id = check_text(required_text(alert_id, "alert id", "give the alert's id"), "alert id")
+        if len(alert_id) > 200:
+            raise InvalidInput("an alert id is at most 200 characters; give the id the alert list shows")
+        made = AlertDismissal(alert_id, now(), optional_text(by, "dismissed by"))
+        with self.db.transaction():
+            self.q.load_cost_alert_dismissals(self.conn, [params(made)])
+            found = record(AlertDismissal, self.q.get_alert_dismissal(self.conn, alert_id=alert_id))
+        assert found is not None
+        return found
 
     def budget(self, amount: float, period: str = "month", *, at: datetime | None = None) -> Budget:
         """Spend in the current day or month against `amount`, and the thresholds crossed

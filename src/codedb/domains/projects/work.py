@@ -4,6 +4,7 @@ db.analyses): each write is one transaction, and keeps the project's counters.""
 from __future__ import annotations
 
 import builtins
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -20,6 +21,7 @@ from ...core.convert import (
     params,
     record,
     records,
+    required_text,
 )
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
@@ -34,6 +36,16 @@ from .records import (
 
 if TYPE_CHECKING:
     from ...core.db import Database
+
+
+LEASE_SECONDS = 300.0  # how long a claim holds before its generation goes back to the queue
+
+
+def _lease(seconds: Any) -> float:
+    value = check_number(seconds, "lease")
+    if not value or value > 86_400:
+        raise InvalidInput(f"lease must be from 1 second to a day, not {seconds!r}")
+    return float(value)
 
 
 def _text(value: Any, what: str, *, required: bool = False) -> str:
@@ -153,6 +165,135 @@ class Generations(_Part):
             )
             return self.get(generation_id)
 
+    # --- the queue: execute queues a generation, a worker claims it, then completes or fails it
+
+    def queue(
+        self, project_id: str, specification: str | None = None, *, actor: str | None = None
+    ) -> CodeGeneration:
+        """Move a project to `executing` (through `start` when it is new) and queue a code
+        generation of `specification` (by default its brief's idea, else its description)
+        for a worker to claim, in one transaction."""
+        with self.db.transaction():
+            project = self.db.projects.get(project_id)
+            if specification is None:
+                brief = project.brief if isinstance(project.brief, dict) else {}
+                idea = brief.get("project_idea") or brief.get("idea")
+                specification = idea if isinstance(idea, str) and idea.strip() else None
+                specification = specification or project.description or project.name
+            if project.status != "executing":
+                self.db.projects.move_to(project_id, "executing", actor=actor)
+            return self.add(project_id, specification, status="pending")
+
+    def claim(self, worker: str, *, lease: float = LEASE_SECONDS) -> CodeGeneration | None:
+        """Claim the oldest queued generation for `worker` (None when none waits): it becomes
+        `running`, held by the worker for `lease` seconds. A claim not completed, failed or
+        extended by then goes back to the queue, and the next claim takes it (attempts
+        counts the claims). Each generation goes to one worker at a time."""
+        worker = check_text(required_text(worker, "worker", "name the worker"), "worker")
+        stamp = now()
+        until = stamp + timedelta(seconds=_lease(lease))
+        with self.db.transaction():
+            row = self.q.claim_next_generation(
+                self.conn, worker=worker, now=db_time(stamp), lease_until=db_time(until)
+            )
+        return record(CodeGeneration, row)
+
+    def extend(self, generation_id: str, worker: str, *, lease: float = LEASE_SECONDS) -> CodeGeneration:
+        """Keep holding a running generation for `lease` more seconds (a long generation's
+        heartbeat); Conflict when the worker no longer holds it."""
+        stamp = now()
+        with self.db.transaction():
+            until = stamp + timedelta(seconds=_lease(lease))
+            if not self.q.extend_generation_lease(
+                self.conn,
+                generation_id=generation_id,
+                worker=worker,
+                lease_until=db_time(until),
+                now=db_time(stamp),
+            ):
+                self._not_held(generation_id, worker)
+            return self.get(generation_id)
+
+    def complete(
+        self,
+        generation_id: str,
+        worker: str,
+        *,
+        generated_code: str = "",
+        tokens_used: int = 0,
+        cost: float = 0.0,
+        actor: str | None = None,
+    ) -> CodeGeneration:
+        """Record the outcome of a claimed generation: its code, tokens and cost (added to
+        the project's). The project completes when it has nothing else queued or running.
+        The files the generation wrote are saved with db.generated_files.save."""
+        return self._end(generation_id, worker, "completed", generated_code, tokens_used, cost, None, actor)
+
+    def fail(
+        self,
+        generation_id: str,
+        worker: str,
+        error: str,
+        *,
+        tokens_used: int = 0,
+        cost: float = 0.0,
+        actor: str | None = None,
+    ) -> CodeGeneration:
+        """Record that a claimed generation failed (why, and what it cost); its project fails
+        with the same reason."""
+        error = _text(error, "error", required=True)
+        return self._end(generation_id, worker, "failed", "", tokens_used, cost, error, actor)
+
+    def _end(
+        self,
+        generation_id: str,
+        worker: str,
+        status: str,
+        code: str,
+        tokens: int,
+        cost: float,
+        error: str | None,
+        actor: str | None,
+    ) -> CodeGeneration:
+        code = _text(code or "", "generated code")
+        tokens = check_number(tokens, "tokens_used", whole=True)
+        cost = check_number(cost, "cost") or 0.0
+        with self.db.transaction():
+            if not self.q.end_generation(
+                self.conn,
+                generation_id=generation_id,
+                worker=worker,
+                status=status,
+                generated_code=code,
+                tokens_used=tokens,
+                cost=cost,
+                error=error,
+                now=db_time(now()),
+            ):
+                self._not_held(generation_id, worker)
+            generation = self.get(generation_id)
+            project_id = generation.project_id
+            if cost:
+                self.db.projects.add_work(project_id, cost=cost)
+            project = self.db.projects.get(project_id)
+            if project.status == "executing":
+                if status == "failed":
+                    self.db.projects.move(project_id, "fail", reason=error, actor=actor or worker)
+                elif not self.q.count_open_generations(self.conn, project_id=project_id):
+                    self.db.projects.move(project_id, "complete", actor=actor or worker)
+            return generation
+
+    def _not_held(self, generation_id: str, worker: str) -> None:
+        generation = self.get(generation_id)
+        holder = f"held by {generation.claimed_by}" if generation.status == "running" else generation.status
+        raise Conflict(
+            f"generation {generation_id} is not held by {worker} ({holder}); claim another with claim()"
+        )
+
+    def queued(self, *, limit: int = 100) -> builtins.list[CodeGeneration]:
+        """The queue: generations pending or running, oldest first."""
+        return records(CodeGeneration, self.q.list_queued_generations(self.conn, limit=limit))
+
     def delete(self, generation_id: str) -> None:
         with self.db.transaction():
             if not self.q.delete_generation(self.conn, generation_id=generation_id):
@@ -265,9 +406,16 @@ class Clarifications(_Part):
         return found
 
     def start(
-        self, project_id: str, idea: str, questions: builtins.list[str], *, depth: str = "standard"
+        self,
+        project_id: str | None,
+        idea: str,
+        questions: builtins.list[str],
+        *,
+        depth: str = "standard",
+        provider: str | None = None,
     ) -> ClarificationSession:
-        """Open a session with its questions (a list of texts)."""
+        """Open a session with its questions (a list of texts), for a project or (as YAGO
+        asks before one exists) for none yet."""
         check_json(questions, "questions", list)
         if not questions or not all(isinstance(q, str) and q.strip() for q in questions):
             raise InvalidInput("questions must be a non-empty list of non-empty texts")
@@ -283,59 +431,76 @@ class Clarifications(_Part):
             False,
             stamp,
             stamp,
+            provider=optional_text(provider, "provider"),
         )
         with self.db.transaction():
-            self.db.projects.get(project_id)
+            if project_id is not None:
+                self.db.projects.get(project_id)
             self.q.load_clarification_sessions(self.conn, [params(session)])
         return session
 
-    def answer(self, session_id: str, question: int, answer: str) -> ClarificationSession:
-        """Answer question number `question` (from 1); progress is the share answered."""
+    def answer(self, session_id: str, question: int, answer: str | None) -> ClarificationSession:
+        """Answer question number `question` (from 1), or skip it (`answer` None); progress
+        is the share answered or skipped, and the next question the first after it left."""
         with self.db.transaction():
             session = self.get(session_id)
             if session.completed:
                 raise Conflict(f"clarification session {session_id} is complete; start another to change it")
-            if (
-                isinstance(question, bool)
-                or not isinstance(question, int)
-                or not 1 <= question <= len(session.questions)
-            ):
-                raise InvalidInput(f"question must be a number from 1 to {len(session.questions)}")
-            answers = {**session.answers, str(question): _text(answer, "answer", required=True)}
-            progress = round(100.0 * len(answers) / len(session.questions), 2)
-            self.q.update_clarification(
-                self.conn,
-                session_id=session_id,
-                answers=json_text(answers),
-                progress=progress,
-                completed=False,
-                updated_at=db_time(now()),
-            )
+            total = len(session.questions)
+            if isinstance(question, bool) or not isinstance(question, int) or not 1 <= question <= total:
+                raise InvalidInput(f"question must be a number from 1 to {total}")
+            given = None if answer is None else _text(answer, "answer", required=True)
+            answers = {**session.answers, str(question): given}
+            left = [n for n in range(1, total + 1) if str(n) not in answers]
+            after = [n for n in left if n > question]
+            following = (after or left or [total + 1])[0] - 1
+            self._write(session, answers, following, completed=False)
             return self.get(session_id)
 
+    def answer_current(self, session_id: str, answer: str | None) -> ClarificationSession:
+        """Answer (or, with None, skip) the question the session asks now."""
+        session = self.get(session_id)
+        if session.current_question >= len(session.questions) and not session.completed:
+            raise Conflict(f"clarification session {session_id} has no question left; complete it")
+        return self.answer(session_id, session.current_question + 1, answer)
+
+    def _write(
+        self, session: ClarificationSession, answers: dict[str, Any], current: int, *, completed: bool
+    ) -> None:
+        stamp = now()
+        answered = sum(1 for key in answers if key.isdigit() and 1 <= int(key) <= len(session.questions))
+        self.q.update_clarification(
+            self.conn,
+            session_id=session.session_id,
+            answers=json_text(answers),
+            progress=round(100.0 * answered / len(session.questions), 2),
+            current_question=current,
+            completed=completed,
+            completed_at=db_time(stamp) if completed else None,
+            updated_at=db_time(stamp),
+        )
+
+    def brief(self, session: ClarificationSession) -> dict[str, Any]:
+        """The brief a session's answers make (skipped questions answer None)."""
+        return {
+            "idea": session.idea,
+            "depth": session.depth,
+            "answers": [
+                {"question": q, "answer": session.answers.get(str(n))}
+                for n, q in enumerate(session.questions, 1)
+            ],
+        }
+
     def complete(self, session_id: str, *, actor: str | None = None) -> ClarificationSession:
-        """Close a session and fill its project's brief with the idea and the answers."""
+        """Close a session and fill its project's brief (when it has a project) with the
+        idea and the answers."""
         with self.db.transaction():
             session = self.get(session_id)
             if session.completed:
                 raise Conflict(f"clarification session {session_id} is complete already")
-            self.q.update_clarification(
-                self.conn,
-                session_id=session_id,
-                answers=json_text(session.answers),
-                progress=session.progress,
-                completed=True,
-                updated_at=db_time(now()),
-            )
-            brief = {
-                "idea": session.idea,
-                "depth": session.depth,
-                "answers": [
-                    {"question": q, "answer": session.answers.get(str(n))}
-                    for n, q in enumerate(session.questions, 1)
-                ],
-            }
-            self.db.projects.update(session.project_id, brief=brief, actor=actor)
+            self._write(session, session.answers, session.current_question, completed=True)
+            if session.project_id is not None:
+                self.db.projects.update(session.project_id, brief=self.brief(session), actor=actor)
             return self.get(session_id)
 
 
