@@ -56,3 +56,7 @@ DELETE FROM users WHERE user_id = :user_id;
 -- name: rename_user(user_id, username, updated_at)!
 -- Change a user's username.
 UPDATE users SET username = :username, updated_at = :updated_at WHERE user_id = :user_id;
+
+-- name: count_active_keys()$
+-- Active users with an API key (a server without any serves loopback only, without keys).
+SELECT COUNT(*) FROM users WHERE api_key_hash IS NOT NULL AND is_active;

@@ -66,7 +66,8 @@ def test_a_claim_not_finished_in_its_lease_goes_back_to_the_queue(db: codedb.Dat
     assert first is not None and first.claimed_by == "slow" and db.generations.claim("other") is None
     # The lease runs out: move it into the past rather than sleep.
     db.conn.execute(
-        "UPDATE code_generations SET lease_until = ?" if db.dialect == "sqlite"
+        "UPDATE code_generations SET lease_until = ?"
+        if db.dialect == "sqlite"
         else "UPDATE code_generations SET lease_until = %s",
         (codedb.core.convert.db_time(now() - timedelta(seconds=5)),),
     )

@@ -51,6 +51,11 @@ BUILTIN_GROUPS = (
         ),
     ),
     Commands(
+        "Serving",
+        "codedb.cli.serve",
+        (("serve", "serve the database over HTTP: YAGO's routes, a JSON API, pages to browse"),),
+    ),
+    Commands(
         "Search",
         "codedb.cli.search",
         (

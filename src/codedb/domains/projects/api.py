@@ -296,6 +296,14 @@ class Projects(DomainAPI):
             raise
         return project
 
+    def free_name(self, wanted: str, user_id: str | None, project_id: str | None = None) -> str:
+        """`wanted`, or numbered ("name (2)") when the user (or no user) has another project
+        so named: for tools that allowed two projects of one name."""
+        name, n = wanted, 2
+        while any(p.user_id == user_id and p.project_id != project_id for p in self.named(name)):
+            name, n = f"{wanted} ({n})", n + 1
+        return name
+
     def _check_name(self, name: str, user_id: str | None, project_id: str | None) -> None:
         for (other,) in self.q.find_projects_named(self.conn, name=name):
             if other != project_id and self.get(other).user_id == user_id:

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 HINT = "list users with 'codedb users list'"
 VERIFIED_FOR = 60.0  # seconds a checked key is trusted without scrypt (while its hash stays)
 VERIFIED_MAX = 10_000  # checked keys remembered at most (the oldest forgotten first)
+# Shared by every connection of the process (a server's threads each hold one): an entry is
+# trusted only for the same user and the same stored hash, whose salt makes it unique.
+VERIFIED: dict[bytes, tuple[str, str, float]] = {}
 BAD_KEY = "invalid API key; make one with 'codedb users key USER' and send it as 'Bearer KEY'"
 
 
@@ -54,7 +57,7 @@ class Users(DomainAPI):
         super().__init__(db)
         self.q = db.queries.users
         # sha256 of a checked key -> (its user, the hash it matched, until when it is trusted)
-        self._verified: dict[bytes, tuple[str, str, float]] = {}
+        self._verified = VERIFIED
 
     def resolve(self, user: str) -> str:
         """The id of a user given its id, a unique prefix of it, or its username."""
@@ -233,12 +236,16 @@ class Users(DomainAPI):
             if len(self._verified) >= VERIFIED_MAX:
                 self._verified.pop(next(iter(self._verified)))
             self._verified[fingerprint] = (user.user_id, user.api_key_hash, monotonic() + VERIFIED_FOR)
-            if user.is_active:
+            if user.is_active and not self.db.readonly:
                 with self.db.transaction():
                     self.q.record_login(self.conn, user_id=user.user_id, last_login=db_time(now()))
         if not user.is_active:
             raise Forbidden(f"user {user.username} is deactivated; an administrator can reactivate it")
         return user
+
+    def keys_in_use(self) -> int:
+        """How many active users have an API key."""
+        return int(self.q.count_active_keys(self.conn))
 
     def verify_key(self, user_id: str, key: str) -> bool:
         """Whether `key` is the user's API key (and the user is active); stamps last_login

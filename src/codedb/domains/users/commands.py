@@ -7,6 +7,7 @@ from typing import Any
 from ...cli.common import fmt, json_arg, open_db, out, page
 from ...cli.frame import FORMAT, PAGE, command
 from ...errors import InvalidInput
+from .records import shown
 
 COLUMNS = (
     "user_id",
@@ -74,7 +75,7 @@ def cmd_users(args: dict[str, Any]) -> int:
                 args["--full-name"] or "",
                 json_arg(args["--preferences"], "--preferences"),
             )
-            out(as_json(_shown(user)) if args["--json"] else user.user_id)
+            out(as_json(shown(user)) if args["--json"] else user.user_id)
             return 0
         if args["list"]:
             active = True if args["--active"] else False if args["--inactive"] else None
@@ -93,11 +94,11 @@ def cmd_users(args: dict[str, Any]) -> int:
                 users.update(user_id, **changes)
             user = users.get(user_id)
             if args["--json"]:
-                out(as_json(_shown(user)))
+                out(as_json(shown(user)))
             else:
-                shown = _shown(user)
-                width = max(len(k) for k in shown)
-                out("\n".join(f"{k + ':':<{width + 1}} {_plain(v)}" for k, v in shown.items()))
+                fields = shown(user)
+                width = max(len(k) for k in fields)
+                out("\n".join(f"{k + ':':<{width + 1}} {_plain(v)}" for k, v in fields.items()))
             return 0
         if args["key"]:
             key = users.new_key(user_id)
@@ -117,16 +118,6 @@ def cmd_users(args: dict[str, Any]) -> int:
         user = users.set_active(user_id, bool(args["activate"]))
         out(f"{user.username} is {'active' if user.is_active else 'deactivated'}")
     return 0
-
-
-def _shown(user: Any) -> dict[str, Any]:
-    """A user's fields for people and scripts: never the key's hash, only whether there is one."""
-    from ...core.convert import to_dict
-
-    fields = to_dict(user)
-    del fields["api_key_hash"], fields["password_hash"]
-    fields["has_api_key"] = user.has_api_key
-    return fields
 
 
 def _plain(value: Any) -> str:

@@ -29,3 +29,18 @@ class User:
     @property
     def has_api_key(self) -> bool:
         return self.api_key_hash is not None
+
+
+SECRET_FIELDS = ("api_key_hash", "password_hash")
+
+
+def shown(user: User) -> dict[str, Any]:
+    """A user's fields for people, scripts and servers: never a hash, only whether there is
+    a key."""
+    from ...core.convert import to_dict
+
+    fields = to_dict(user)
+    for name in SECRET_FIELDS:
+        del fields[name]
+    fields["has_api_key"] = user.has_api_key
+    return fields

@@ -1,0 +1,200 @@
+"""What every route of the server is made of: an Endpoint (method, path, the domain call,
+its query parameters, its JSON body as an attrs class, its answer's record), the checks of
+what a request brings (422 naming the field), the errors' statuses and the JSON encoding.
+
+A route is data: the server dispatches it, the OpenAPI document describes it, and neither
+knows one route from another."""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ..core.convert import to_dict
+from ..errors import (
+    AmbiguousId,
+    CodedbError,
+    Conflict,
+    ConnectError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
+
+
+class HTTPError(Exception):
+    """An answer other than 200 that no domain error names (413, 405, ...)."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+# A codedb error's HTTP status; its message (one line naming the problem and the fix) is the
+# answer's "detail".
+STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (NotFound, 404),
+    (AmbiguousId, 400),
+    (InvalidInput, 422),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (ConnectError, 503),
+    (CodedbError, 400),
+)
+
+
+def status_of(exc: Exception) -> int:
+    return next(code for kind, code in STATUS if isinstance(exc, kind))
+
+
+@attrs.frozen
+class Param:
+    """A query parameter: its type (str, int, float, bool), default and bounds."""
+
+    name: str
+    kind: type = str
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@attrs.frozen
+class Call:
+    """What a route's domain call gets besides the database: the path's parameters, the
+    checked query parameters, the checked body, the signed-in user (None on a server
+    without keys) and the server's settings."""
+
+    path: dict[str, str]
+    query: dict[str, Any]
+    body: Any
+    user: Any = None
+    settings: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Endpoint:
+    method: str
+    path: str  # Starlette's syntax: /api/v1/projects/{project_id}; {path:path} takes slashes
+    call: Callable[[Any, Call], Any]  # (db, call) -> what the answer renders
+    summary: str
+    tag: str
+    writes: bool = False
+    query: tuple[Param, ...] = ()
+    body: type | None = None  # an attrs class: its fields are the JSON object's fields
+    answer: Any = None  # an attrs class, list[cls], or a JSON schema (dict) of the answer
+    status: int = 200
+
+
+def parse_query(params: tuple[Param, ...], given: Any) -> dict[str, Any]:
+    """The declared query parameters from the request's, checked; 422 naming the first
+    wrong one."""
+    found = {}
+    for param in params:
+        raw = given.get(param.name)
+        found[param.name] = param.default if raw is None or raw == "" else _query_value(param, raw)
+    return found
+
+
+def _query_value(param: Param, raw: str) -> Any:
+    name = param.name
+    if param.kind is bool:
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise InvalidInput(f"query parameter {name} must be true or false, not {raw!r:.40}")
+        return raw.lower() in ("true", "1")
+    if param.kind in (int, float):
+        try:
+            value = param.kind(raw)
+        except ValueError:
+            kind = "a whole number" if param.kind is int else "a number"
+            raise InvalidInput(f"query parameter {name} must be {kind}, not {raw!r:.40}") from None
+        if not math.isfinite(value):
+            raise InvalidInput(f"query parameter {name} must be a finite number")
+        if (param.minimum is not None and value < param.minimum) or (
+            param.maximum is not None and value > param.maximum
+        ):
+            raise InvalidInput(f"query parameter {name} must be from {param.minimum} to {param.maximum}")
+        return value
+    if param.choices and raw not in param.choices:
+        raise InvalidInput(
+            f"query parameter {name} must be one of {', '.join(param.choices)}, not {raw!r:.40}"
+        )
+    if len(raw) > 10_000:
+        raise InvalidInput(f"query parameter {name} is over 10,000 characters")
+    return raw
+
+
+def parse_body(cls: type, data: Any) -> Any:
+    """An instance of the attrs class `cls` from a JSON object, strictly: unknown fields,
+    missing ones and wrong types are 422 naming the field (no coercion of "1" to 1)."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"the body must be a JSON object with the fields {', '.join(_names(cls))}")
+    fields = {field.name: field for field in attrs.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise InvalidInput(f"unknown field {unknown[0]!r:.60}; the fields are {', '.join(fields)}")
+    hints = typing.get_type_hints(cls)
+    for name, field in fields.items():
+        if name not in data:
+            if field.default is attrs.NOTHING:
+                raise InvalidInput(f"field {name} is required")
+            continue
+        if not matches(hints[name], data[name]):
+            raise InvalidInput(f"field {name} must be {describe(hints[name])}")
+    return cls(**data)
+
+
+def _names(cls: type) -> list[str]:
+    return [field.name for field in attrs.fields(cls)]
+
+
+def _parts(hint: Any) -> tuple[Any, ...]:
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return typing.get_args(hint)
+    return (hint,)
+
+
+def matches(hint: Any, value: Any) -> bool:
+    """Whether a JSON value fits a field's annotation (str, int, float, bool, dict, list,
+    Any, and unions of them with None)."""
+    for part in _parts(hint):
+        origin = typing.get_origin(part) or part
+        if part is Any:
+            return True
+        if part is type(None) and value is None:
+            return True
+        if origin is bool and isinstance(value, bool):
+            return True
+        if origin is int and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if origin is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return math.isfinite(value)
+        if origin in (str, dict, list) and isinstance(value, origin):
+            return True
+    return False
+
+
+def describe(hint: Any) -> str:
+    words = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+             dict: "a JSON object", list: "a JSON array", type(None): "null"}  # fmt: skip
+    return " or ".join(words.get(typing.get_origin(p) or p, "a JSON value") for p in _parts(hint))
+
+
+def plain(value: Any) -> Any:
+    """An answer as JSON-ready values: records as their fields."""
+    if attrs.has(type(value)):
+        return to_dict(value)
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
