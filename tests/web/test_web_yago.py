@@ -9,10 +9,30 @@ import pytest
 import codedb
 
 PROJECT_FIELDS = {
-    "id", "name", "description", "status", "progress", "brief", "config", "primary_model", "agent_role",
-    "strategy", "temperature", "max_tokens", "created_at", "updated_at", "started_at", "completed_at",
-    "project_path", "cost_estimate", "actual_cost", "files_generated", "lines_of_code", "errors", "logs",
-}  # fmt: skip
+    "id",
+    "name",
+    "description",
+    "status",
+    "progress",
+    "brief",
+    "config",
+    "primary_model",
+    "agent_role",
+    "strategy",
+    "temperature",
+    "max_tokens",
+    "created_at",
+    "updated_at",
+    "started_at",
+    "completed_at",
+    "project_path",
+    "cost_estimate",
+    "actual_cost",
+    "files_generated",
+    "lines_of_code",
+    "errors",
+    "logs",
+}
 
 
 def _create(web: Any, idea: str | None = "a book shop", **config: Any) -> dict[str, Any]:
@@ -32,9 +52,17 @@ def test_create_and_get_have_yago_shapes(web: Any) -> None:
         "a book shop",
         "creating",
     )
-    assert (project["primary_model"], project["agent_role"], project["temperature"], project["max_tokens"]) == (
-        "gpt-4", "architect", 0.2, 900,
-    )  # fmt: skip
+    assert (
+        project["primary_model"],
+        project["agent_role"],
+        project["temperature"],
+        project["max_tokens"],
+    ) == (
+        "gpt-4",
+        "architect",
+        0.2,
+        900,
+    )
     assert project["strategy"] == "balanced" and project["brief"]["target_users"] == "students"
     assert web.client.get(f"/api/v1/projects/{made['project_id']}").json() == project
     untitled = _create(web, None)["project"]
@@ -46,16 +74,27 @@ def test_listing_pages_sorts_and_filters(web: Any) -> None:
     ids = [_create(web, f"idea {n:02}")["project_id"] for n in range(23)]
     page = web.client.get("/api/v1/projects", params={"page": 3, "page_size": 10}).json()
     assert page["pagination"] == {
-        "total": 23, "page": 3, "page_size": 10, "total_pages": 3, "has_next": False, "has_prev": True,
-    }  # fmt: skip
+        "total": 23,
+        "page": 3,
+        "page_size": 10,
+        "total_pages": 3,
+        "has_next": False,
+        "has_prev": True,
+    }
     assert [p["id"] for p in page["projects"]] == ids[::-1][20:]  # newest first by default
     by_name = web.client.get("/api/v1/projects", params={"sort_by": "name", "order": "asc", "page_size": 2})
     assert [p["name"] for p in by_name.json()["projects"]] == ["idea 00", "idea 01"]
     web.client.post(f"/api/v1/projects/{ids[4]}/start")
     started = web.client.get("/api/v1/projects", params={"status": "in_progress"}).json()
     assert [p["id"] for p in started["projects"]] == [ids[4]] and started["pagination"]["total"] == 1
-    for params, field in (({"page_size": 101}, "page_size"), ({"page": 0}, "page"), ({"sort_by": "x"}, "sort_by"),
-                          ({"order": "up"}, "order"), ({"status": "lost"}, "status"), ({"page": "two"}, "page")):  # fmt: skip
+    for params, field in (
+        ({"page_size": 101}, "page_size"),
+        ({"page": 0}, "page"),
+        ({"sort_by": "x"}, "sort_by"),
+        ({"order": "up"}, "order"),
+        ({"status": "lost"}, "status"),
+        ({"page": "two"}, "page"),
+    ):
         answer = web.client.get("/api/v1/projects", params=params)
         assert answer.status_code == 422 and field in answer.json()["detail"], params
 
@@ -99,8 +138,11 @@ def test_update_reports_progress_errors_and_logs(web: Any) -> None:
 def test_lifecycle_routes_and_delete(web: Any) -> None:
     pid = _create(web)["project_id"]
     assert web.client.post(f"/api/v1/projects/{pid}/pause").status_code == 409  # creating cannot pause
-    for action, said, status in (("start", "started", "in_progress"), ("pause", "paused", "paused"),
-                                 ("resume", "resumed", "in_progress")):  # fmt: skip
+    for action, said, status in (
+        ("start", "started", "in_progress"),
+        ("pause", "paused", "paused"),
+        ("resume", "resumed", "in_progress"),
+    ):
         answer = web.client.post(f"/api/v1/projects/{pid}/{action}").json()
         assert (answer["project_id"], answer["status"]) == (pid, said) and answer["message"]
         assert web.client.get(f"/api/v1/projects/{pid}").json()["status"] == status

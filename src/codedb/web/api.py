@@ -66,8 +66,8 @@ class FunctionBody:
 
 @attrs.frozen
 class ModifyBody:
-    description: str
     code: str
+    description: str = ""  # why it changed (kept in the function's history)
     modifier: str | None = None
 
 
@@ -263,7 +263,7 @@ ENDPOINTS = (
         "PUT",
         FUNCTION,
         modify_function,
-        "Change a function's description and code (kept in its history)",
+        "Replace a function's code; the change (who, why) is kept in its history",
         "functions",
         writes=True,
         body=ModifyBody,
