@@ -9,8 +9,9 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -313,3 +314,35 @@ def snapshot(database: codedb.Database) -> dict[str, list[object]]:
 def db_snapshot(target: str) -> dict[str, list[object]]:
     with codedb.connect(target, create=False) as database:
         return snapshot(database)
+
+
+@pytest.fixture
+def serve(ready_target: str) -> Iterator[Callable[..., Any]]:
+    """Start a real codedb server (tests/webserver.py) over the test's database (options as
+    codedb.web.create_app takes them); stopped after the test."""
+    from codedb.web import create_app
+    from webserver import Served
+
+    started: list[Served] = []
+
+    def start(**options: Any) -> Served:
+        served = Served(create_app(ready_target, **options))
+        started.append(served)
+        return served
+
+    yield start
+    for served in started:
+        served.stop()
+
+
+@pytest.fixture
+def web(serve: Callable[..., Any]) -> Any:
+    """A server without API keys (loopback only)."""
+    return serve()
+
+
+@pytest.fixture
+def local(ready_target: str) -> Iterator[codedb.Database]:
+    """The test's database, opened beside the server."""
+    with codedb.connect(ready_target) as db:
+        yield db

@@ -4,14 +4,9 @@ the test process, on a free loopback port; stopped (and its connections closed) 
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
-import pytest
-
-import codedb
-from codedb.web import create_app
 
 
 def free_port() -> int:
@@ -43,31 +38,3 @@ class Served:
         self.client.close()
         self.server.should_exit = True
         self.thread.join(30)
-
-
-@pytest.fixture
-def serve(ready_target: str) -> Iterator[Callable[..., Served]]:
-    """Start a server over the test's database (options as create_app takes them)."""
-    started: list[Served] = []
-
-    def start(**options: Any) -> Served:
-        served = Served(create_app(ready_target, **options))
-        started.append(served)
-        return served
-
-    yield start
-    for served in started:
-        served.stop()
-
-
-@pytest.fixture
-def web(serve: Callable[..., Served]) -> Served:
-    """A server without API keys (loopback only)."""
-    return serve()
-
-
-@pytest.fixture
-def local(ready_target: str) -> Iterator[codedb.Database]:
-    """The test's database, opened beside the server."""
-    with codedb.connect(ready_target) as db:
-        yield db
