@@ -75,7 +75,7 @@ def bars(rows: list[tuple[str, float]], unit: str = "") -> Markup:
     top = max(value for _, value in rows) or 1.0
     height, parts = 22, []
     for n, (label, value) in enumerate(rows):
-        width = 4 + 66 * value / top
+        width = max(0.5, 55 * value / top)  # the largest bar leaves room for its label
         y = n * height
         parts.append(
             f'<text x="0" y="{y + 15}" class="label">{escape(label)}</text>'
