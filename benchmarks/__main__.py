@@ -640,6 +640,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--aio-functions", type=int, default=2000, help="functions under the async calls")
     parser.add_argument("--aio-calls", type=int, default=500, help="calls per run, async against sync")
+    parser.add_argument("--web-functions", type=int, default=20_000, help="functions served by codedb serve")
+    parser.add_argument("--web-seconds", type=float, default=2.0, help="seconds per HTTP load run")
+    parser.add_argument("--web-clients", default="1,8,32", help="concurrent HTTP clients (1,8,32)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -726,6 +729,15 @@ def main(argv: list[str] | None = None) -> int:
         from .aio import run_aio
 
         aio_rows = run_aio(Path(tmp), args.postgres, args.aio_functions, args.aio_calls)
+        from .web import run_web
+
+        web_rows = run_web(
+            Path(tmp),
+            args.web_functions,
+            args.web_seconds,
+            tuple(int(n) for n in args.web_clients.split(",")),
+            args.postgres,
+        )
         print("\nthe old tool's API (codedb.compat) against the library API it adapts:")
         compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
@@ -758,6 +770,7 @@ def main(argv: list[str] | None = None) -> int:
                     "writers": writer_rows,
                     "growth": growth_rows,
                     "aio": aio_rows,
+                    "web": web_rows,
                 },
                 indent=2,
             )

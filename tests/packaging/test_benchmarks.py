@@ -55,6 +55,12 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "100",
             "--aio-calls",
             "10",
+            "--web-functions",
+            "100",
+            "--web-seconds",
+            "0.2",
+            "--web-clients",
+            "2",
             "--json",
             str(out),
         ],
@@ -106,6 +112,9 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     aio = {row["operation"] for row in data["aio"]}
     assert aio == {"get", "get_summary", "list 20", "search_text", "add"}
     assert all(row["sync"] > 0 and row["async"] > 0 for row in data["aio"])
+    served = {(row["read"], row["server"]) for row in data["web"] if "rps" in row}
+    assert served == {(r, s) for r in ("get-one", "list-a-page", "search") for s in ("codedb", "datasette")}
+    assert all(row["rps"] > 0 and row["p99_ms"] >= row["p50_ms"] > 0 for row in data["web"] if "rps" in row)
     search = {row["operation"]: row for row in data["search"]}
     assert set(search) == {
         "bulk add",

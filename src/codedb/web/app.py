@@ -46,7 +46,11 @@ def route_for(endpoint: Endpoint, server: Server) -> Route:
                 body = parse_body(endpoint.body, data)
             call = Call(dict(request.path_params), query, body, None)
             header = request.headers.get("authorization")
-            result = await server.run(server.call, endpoint, header, request.headers.get("host", ""), call)
+            host = request.headers.get("host", "")
+            if server.runs_inline(endpoint, header):
+                result = server.call(endpoint, header, host, call)
+            else:
+                result = await server.run(server.call, endpoint, header, host, call)
             return json_response(plain(result), endpoint.status)
         except Exception as exc:
             if not isinstance(exc, CodedbError | HTTPError):
