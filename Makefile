@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.sqlite
 
-.PHONY: demo test soak soak-short lint bench bench-full clean tools
+.PHONY: demo test soak soak-short lint bench bench-short bench-full clean tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +15,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[serve,test,lint,bench]'
 	touch $@
 
-# The command-line shells the tests read the database with, and the PgBouncer the tests run
-# codedb through (Debian packages).
+# The command-line shells the tests read the database with, the PgBouncer the tests run codedb
+# through, and the headless Chromium the pages are tested in (Debian packages).
 tools:
 	@command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3 >/dev/null; }
 	@command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
 	@test -x /usr/sbin/pgbouncer || { apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null; }
+	@command -v chromedriver >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -44,6 +45,10 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks --quick $(BENCH_ARGS)
+
+# The benchmark harness end to end at tiny sizes (every workload runs and reports), for CI.
+bench-short: $(VENV)/.installed
+	$(BIN)/python -m pytest -m bench tests/packaging/test_benchmarks.py $(PYTEST_ARGS)
 
 bench-full: $(VENV)/.installed
 	$(BIN)/python -m benchmarks --full $(BENCH_ARGS)

@@ -25,6 +25,7 @@ OPERATIONS = {
 }
 
 
+@pytest.mark.bench
 def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     pytest.importorskip("sqlmodel", reason="the bench extra is not installed (pip install -e '.[bench]')")
     out = tmp_path / "bench.json"
@@ -58,7 +59,7 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "--web-functions",
             "100",
             "--web-seconds",
-            "0.2",
+            "0.1",
             "--web-clients",
             "2",
             "--json",

@@ -367,6 +367,11 @@ def _projects(draw: st.DrawFn, rows: dict[str, list[dict[str, object]]]) -> None
                     "tokens_used": draw(st.integers(0, 10**6)),
                     "created_at": draw(WHEN),
                     "updated_at": draw(WHEN),
+                    "claimed_by": draw(st.none() | TEXT),
+                    "lease_until": draw(st.none() | WHEN),
+                    "attempts": draw(st.integers(0, 100)),
+                    "cost": draw(st.floats(0, 1e3)),
+                    "error": draw(st.none() | TEXT),
                 }
             )
         if draw(st.booleans()):
@@ -428,6 +433,10 @@ def _projects(draw: st.DrawFn, rows: dict[str, list[dict[str, object]]]) -> None
                 "size_chars": draw(st.integers(0, 10**6)),
                 "created_at": draw(WHEN),
             }
+        )
+    if draw(st.booleans()):
+        rows["cost_alert_dismissals"].append(
+            {"alert_id": draw(NAME), "dismissed_at": draw(WHEN), "dismissed_by": draw(st.none() | TEXT)}
         )
 
 

@@ -21,6 +21,13 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
+def backend() -> str:
+    """The pages read through the same domain calls as the JSON routes, which are tested on
+    both backends: the browser tests run on SQLite."""
+    return "sqlite"
+
+
+@pytest.fixture
 def browser(chromium: Any) -> Any:
     """The module's browser, its console log emptied for this test."""
     chromium.get_log("browser")

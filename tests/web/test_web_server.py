@@ -240,3 +240,19 @@ def test_unknown_routes_and_methods_answer_json(web: Any) -> None:
     wrong = web.client.patch("/api/v1/projects")
     assert wrong.status_code == 405 and wrong.json()["detail"]
     assert web.client.get("/api/v1/projects").headers["x-content-type-options"] == "nosniff"
+
+
+def test_quick_sqlite_reads_run_on_the_loop_and_the_rest_in_threads(serve: Any, backend: str) -> None:
+    web = serve()
+    server = web.server.config.app.state.server
+    by_path = {(e.method, e.path): e for e in ENDPOINTS}
+    get_one = by_path[("GET", "/api/v1/functions/{function_id}")]
+    listing = by_path[("GET", "/api/v1/functions")]
+    write = by_path[("POST", "/api/v1/functions")]
+    assert web.client.get("/api/v1/functions").status_code == 200  # the key count is fresh
+    sqlite = backend == "sqlite"
+    assert server.runs_inline(get_one, None, {}) is sqlite
+    assert server.runs_inline(listing, None, {"q": None, "contains": None}) is sqlite
+    assert not server.runs_inline(listing, None, {"q": "fib", "contains": None})  # a search
+    assert not server.runs_inline(write, None, {})
+    assert not server.runs_inline(get_one, "Bearer cdb_never.seen", {})  # scrypt, in a thread

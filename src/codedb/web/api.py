@@ -218,6 +218,11 @@ def _actor(call: Call) -> str | None:
     return None if call.user is None else call.user.username
 
 
+def never(query: dict[str, Any]) -> bool:
+    """A search or a report: never quick."""
+    return False
+
+
 def _page(call: Call) -> dict[str, Any]:
     return {"limit": call.query["limit"], "offset": call.query["offset"]}
 
@@ -237,8 +242,9 @@ ENDPOINTS = (
             Param("tag"),
             LIMIT,
             OFFSET,
-        ),  # fmt: skip
+        ),
         answer=list[FunctionHit],
+        quick=lambda q: not (q["q"] or q["contains"]),
     ),
     Endpoint(
         "POST",
@@ -250,7 +256,7 @@ ENDPOINTS = (
         body=FunctionBody,
         answer=FunctionSummary,
         status=201,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         FUNCTION,
@@ -258,7 +264,7 @@ ENDPOINTS = (
         "One function with its modules and tags",
         "functions",
         answer=FunctionSummary,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "PUT",
         FUNCTION,
@@ -268,7 +274,7 @@ ENDPOINTS = (
         writes=True,
         body=ModifyBody,
         answer=Function,
-    ),  # fmt: skip
+    ),
     Endpoint("DELETE", FUNCTION, delete_function, "Delete a function", "functions", writes=True),
     Endpoint(
         "GET",
@@ -277,7 +283,7 @@ ENDPOINTS = (
         "A function's unit tests",
         "functions",
         answer=list[UnitTest],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{FUNCTION}/results",
@@ -285,7 +291,7 @@ ENDPOINTS = (
         "A function's test results",
         "functions",
         answer=list[TestResult],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/tests/{{test_id}}/results",
@@ -296,7 +302,7 @@ ENDPOINTS = (
         body=ResultBody,
         answer=TestResult,
         status=201,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{FUNCTION}/dependencies",
@@ -305,7 +311,7 @@ ENDPOINTS = (
         "functions",
         query=(Param("transitive", bool, False),),
         answer=list[DependencyEntry],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{FUNCTION}/dependents",
@@ -313,7 +319,7 @@ ENDPOINTS = (
         "The functions that depend on this one",
         "functions",
         answer=list[DependencyEntry],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{FUNCTION}/history",
@@ -321,11 +327,18 @@ ENDPOINTS = (
         "A function's change history",
         "functions",
         answer=list[Modification],
-    ),  # fmt: skip
-    Endpoint(
-        "GET", f"{API}/modules", lambda db, c: db.modules.list(), "Modules with their counts", "functions"
     ),
-    Endpoint("GET", f"{API}/tags", lambda db, c: db.tags.list(), "Tags with their counts", "functions"),
+    Endpoint(
+        "GET",
+        f"{API}/modules",
+        lambda db, c: db.modules.list(),
+        "Modules with their counts",
+        "functions",
+        quick=never,
+    ),
+    Endpoint(
+        "GET", f"{API}/tags", lambda db, c: db.tags.list(), "Tags with their counts", "functions", quick=never
+    ),
     Endpoint(
         "GET",
         f"{API}/search",
@@ -336,7 +349,8 @@ ENDPOINTS = (
             Param("q", help="words, prefixes (fib*), phrases, name:, tag:, AND/OR/NOT"),
             Param("limit", int, 20, 1, 200),
         ),
-    ),  # fmt: skip
+        quick=never,
+    ),
     # users, preferences, history, metrics
     Endpoint("GET", f"{API}/users/me", me, "The signed-in user", "users", answer=User),
     Endpoint(
@@ -350,7 +364,7 @@ ENDPOINTS = (
         "preferences",
         query=(USER,),
         answer=list[Preference],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/preferences/{{key}}",
@@ -359,7 +373,7 @@ ENDPOINTS = (
         "preferences",
         query=(USER,),
         answer=Preference,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "PUT",
         f"{API}/preferences/{{key}}",
@@ -370,7 +384,7 @@ ENDPOINTS = (
         query=(USER,),
         body=PreferenceBody,
         answer=Preference,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "DELETE",
         f"{API}/preferences/{{key}}",
@@ -381,7 +395,7 @@ ENDPOINTS = (
         "preferences",
         writes=True,
         query=(USER,),
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/history/messages",
@@ -393,7 +407,7 @@ ENDPOINTS = (
         body=MessageBody,
         answer=Message,
         status=201,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/history/sessions",
@@ -402,7 +416,7 @@ ENDPOINTS = (
         "history",
         query=(USER, LIMIT, OFFSET),
         answer=list[SessionSummary],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/history/sessions/{{session_id}}",
@@ -411,7 +425,7 @@ ENDPOINTS = (
         "history",
         query=(Param("last", int, None, 1, 100_000),),
         answer=list[Message],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/metrics",
@@ -422,7 +436,7 @@ ENDPOINTS = (
         body=MetricBody,
         answer=Metric,
         status=201,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/metrics",
@@ -431,7 +445,7 @@ ENDPOINTS = (
         "metrics",
         query=(Param("operation"), LIMIT),
         answer=list[Metric],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/metrics/summary",
@@ -440,7 +454,8 @@ ENDPOINTS = (
         "metrics",
         query=(Param("operation"), Param("window", help="7d, 24h, 30m")),
         answer=list[OperationSummary],
-    ),  # fmt: skip
+        quick=never,
+    ),
     # templates, analytics, usage and costs
     Endpoint(
         "GET",
@@ -459,7 +474,8 @@ ENDPOINTS = (
             OFFSET,
         ),
         answer=list[TemplateListing],
-    ),  # fmt: skip
+        quick=lambda q: not q["q"],
+    ),
     Endpoint(
         "GET",
         f"{API}/templates/{{template_id}}",
@@ -467,7 +483,7 @@ ENDPOINTS = (
         "A template (by id or name)",
         "templates",
         answer=TemplateListing,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/templates/{{template_id}}/content",
@@ -476,7 +492,7 @@ ENDPOINTS = (
         "templates",
         query=(Param("version", int, None, 1, 1_000_000),),
         answer=TemplateVersion,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/templates/{{template_id}}/ratings",
@@ -489,14 +505,14 @@ ENDPOINTS = (
         query=(USER,),
         body=RatingBody,
         answer=TemplateListing,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/projects/{{project_id}}/analytics",
         lambda db, c: db.analytics.project_summary(c.path["project_id"]),
         "A project's measurements summarised per metric",
         "analytics",
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/analytics/trends/{{metric}}",
@@ -510,7 +526,8 @@ ENDPOINTS = (
             Param("project_id"),
             Param("window"),
         ),
-    ),  # fmt: skip
+        quick=never,
+    ),
     Endpoint(
         "GET",
         f"{API}/usage",
@@ -519,7 +536,7 @@ ENDPOINTS = (
         "costs",
         query=(Param("project_id"), LIMIT, OFFSET),
         answer=list[ProviderUsage],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/usage",
@@ -530,7 +547,7 @@ ENDPOINTS = (
         body=UsageBody,
         answer=ProviderUsage,
         status=201,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "GET",
         f"{API}/costs",
@@ -538,7 +555,8 @@ ENDPOINTS = (
         "Spend per provider, day, month, project, user, or latency percentiles",
         "costs",
         query=(Param("by", default="provider", choices=tuple(GROUPS)), Param("since"), Param("until")),
-    ),  # fmt: skip
+        quick=never,
+    ),
     # the generation queue
     Endpoint(
         "GET",
@@ -548,7 +566,7 @@ ENDPOINTS = (
         "queue",
         query=(LIMIT,),
         answer=list[CodeGeneration],
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/generations/claim",
@@ -558,7 +576,7 @@ ENDPOINTS = (
         writes=True,
         body=ClaimBody,
         answer=CodeGeneration,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/generations/{{generation_id}}/complete",
@@ -570,7 +588,7 @@ ENDPOINTS = (
         writes=True,
         body=CompleteBody,
         answer=CodeGeneration,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/generations/{{generation_id}}/fail",
@@ -580,7 +598,7 @@ ENDPOINTS = (
         writes=True,
         body=FailBody,
         answer=CodeGeneration,
-    ),  # fmt: skip
+    ),
     Endpoint(
         "POST",
         f"{API}/projects/{{project_id}}/files",
@@ -591,5 +609,5 @@ ENDPOINTS = (
         body=FileBody,
         answer=GeneratedFile,
         status=201,
-    ),  # fmt: skip
+    ),
 )

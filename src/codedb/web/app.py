@@ -47,7 +47,7 @@ def route_for(endpoint: Endpoint, server: Server) -> Route:
             call = Call(dict(request.path_params), query, body, None)
             header = request.headers.get("authorization")
             host = request.headers.get("host", "")
-            if server.runs_inline(endpoint, header):
+            if server.runs_inline(endpoint, header, query):
                 result = server.call(endpoint, header, host, call)
             else:
                 result = await server.run(server.call, endpoint, header, host, call)

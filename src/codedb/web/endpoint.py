@@ -93,6 +93,9 @@ class Endpoint:
     body: type | None = None  # an attrs class: its fields are the JSON object's fields
     answer: Any = None  # an attrs class, list[cls], or a JSON schema (dict) of the answer
     status: int = 200
+    # Whether a read with these query parameters is a lookup or a page (it may then run on
+    # the event loop, see web.server), not a scan, a search or a report.
+    quick: Callable[[dict[str, Any]], bool] = lambda query: True
 
 
 def parse_query(params: tuple[Param, ...], given: Any) -> dict[str, Any]:

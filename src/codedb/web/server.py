@@ -66,10 +66,11 @@ class Server:
         self.read_only = read_only
         self.max_body = max_body
         self.settings = {"alerts": alerts or {}}
-        # SQLite reads run on the event loop's own connection: a WAL reader never waits for
-        # a lock, and a read of tens of microseconds costs less there than a thread's trip.
-        # Writes (which may wait for the write lock), PostgreSQL and first sights of a key
-        # (scrypt) go to the thread pool.
+        # Quick SQLite reads (lookups and pages) run on the event loop's own connection: a
+        # WAL reader never waits for a lock, and a read of tens of microseconds costs less
+        # there than a thread's trip. Searches and reports (which would hold the loop),
+        # writes (which may wait for the write lock), PostgreSQL and first sights of a key
+        # (scrypt) go to the thread pool, where SQLite runs without the GIL.
         self.inline_reads = self.target.dialect == "sqlite"
         self.limiter = anyio.CapacityLimiter(connections)
         self.secret = secret or secrets.token_bytes(32)  # signs the session cookies and forms
@@ -152,9 +153,9 @@ class Server:
             raise Unauthorized(f"the Authorization header is not a bearer key; {NO_KEY}")
         return self.db().users.authenticate(key.strip())
 
-    def runs_inline(self, endpoint: Endpoint, header: str | None) -> bool:
-        """Whether a request runs on the event loop (see inline_reads)."""
-        if not self.inline_reads or endpoint.writes:
+    def runs_inline(self, endpoint: Endpoint, header: str | None, query: dict[str, Any]) -> bool:
+        """Whether a request runs on the event loop (see inline_reads): a quick read."""
+        if not self.inline_reads or endpoint.writes or not endpoint.quick(query):
             return False
         if header is None:
             return time.monotonic() - self._keys[0] <= KEYS_CHECKED_FOR

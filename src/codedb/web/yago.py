@@ -512,6 +512,7 @@ ENDPOINTS = (
         "Cost alerts: projects over 1.2x their estimate, the weekly limit, budgets",
         "yago",
         answer=shape("alerts", "total_alerts", "unread_count", "timestamp"),
+        quick=lambda query: False,
     ),
     Endpoint(
         "POST",
