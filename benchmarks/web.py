@@ -8,8 +8,9 @@ on asyncio streams (one connection per client, a fixed time per run).
 
 Equivalent reads: get-one is codedb's /api/v1/functions/{id} (the function with its modules
 and tags) and Datasette's /db/function/{id}.json (the row); a page is 20 functions, by name
-in codedb and by Datasette's default order; search is a substring of the name (codedb's
-?contains=, Datasette's ?name__contains=). A PostgreSQL row serves the same calls from
+in codedb and by Datasette's default order; search is each one's search of the function
+table: codedb's ranked full-text ?q=, Datasette's ?name__contains= (it finds no full-text
+index of its own on that table, and ignores ?_search=). A PostgreSQL row serves the same calls from
 PostgreSQL when --postgres is given (Datasette does not serve PostgreSQL)."""
 
 from __future__ import annotations
@@ -166,9 +167,9 @@ def workloads(size: int, datasette_db: str) -> dict[str, tuple[list[str], list[s
             lambda db, n: db.functions.list(limit=20, offset=20 * (n % 50)),
         ),
         "search": (
-            [f"/api/v1/functions?contains={w}&limit=20" for w in words],
+            [f"/api/v1/functions?q={w}&limit=20" for w in words],
             [f"/{datasette_db}/function.json?name__contains={w}&_size=20&_shape=objects" for w in words],
-            lambda db, n: db.functions.search(words[n % len(words)], limit=20),
+            lambda db, n: db.functions.search_text(words[n % len(words)], limit=20),
         ),
     }
 
