@@ -165,6 +165,27 @@ def pgbouncer_url() -> Iterator[str]:
         drop_schema(base, schema)
 
 
+@pytest.fixture(scope="session")
+def sqlite_migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every migration applied, made once per worker: a test's database is
+    a copy of it (migrating a file per test cost 0.12 s, 21 s of the suite)."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite"
+    with codedb.connect(str(path)) as database:
+        codedb.migrate(database)
+    assert not path.with_name(path.name + "-wal").exists()  # closed, so the file holds it all
+    return path
+
+
+def migrated_copy(request: pytest.FixtureRequest) -> str:
+    """The test's SQLite target (tests/.../test.sqlite), a copy of the migrated file (mode 0600
+    kept, as codedb made it)."""
+    import shutil
+
+    path = Path(str(request.getfixturevalue("target")))
+    shutil.copy2(request.getfixturevalue("sqlite_migrated"), path)
+    return str(path)
+
+
 @pytest.fixture
 def db(backend: str, request: pytest.FixtureRequest) -> Iterator[codedb.Database]:
     """An open, empty database with every migration applied. On PostgreSQL it is this worker's
@@ -180,8 +201,7 @@ def db(backend: str, request: pytest.FixtureRequest) -> Iterator[codedb.Database
                 database.clear_tables()
         return
     if backend != "postgresql":
-        with codedb.connect(str(request.getfixturevalue("target"))) as database:
-            codedb.migrate(database)
+        with codedb.connect(migrated_copy(request)) as database:
             yield database
         return
     url = request.getfixturevalue("pg_migrated_url")
@@ -201,10 +221,7 @@ def ready_target(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
     start from `codedb init`: a new SQLite file, or this worker's shared PostgreSQL schema
     (emptied, and brought back to the head revision, afterwards)."""
     if backend != "postgresql":
-        path = str(request.getfixturevalue("target"))
-        with codedb.connect(path) as database:
-            codedb.migrate(database)
-        yield path
+        yield migrated_copy(request)
         return
     url = request.getfixturevalue("pg_migrated_url")
     try:
