@@ -56,6 +56,11 @@ BUILTIN_GROUPS = (
         (("serve", "serve the database over HTTP: YAGO's routes, a JSON API, pages to browse"),),
     ),
     Commands(
+        "Assistants",
+        "codedb.cli.mcp",
+        (("mcp", "serve the database to AI assistants over MCP (stdio)"),),
+    ),
+    Commands(
         "Search",
         "codedb.cli.search",
         (

@@ -50,8 +50,8 @@ Options:
   --max-body=BYTES       the largest request body [default: 1048576]
 
 Example:
-  codedb users key alice                 # prints alice's key once
   codedb serve --host=0.0.0.0 --port=8080
+  codedb users key alice                 # prints the key once: then every request needs one
   curl -H "Authorization: Bearer $KEY" http://localhost:8080/api/v1/projects
 """)
 def cmd_serve(args: dict[str, Any]) -> int:

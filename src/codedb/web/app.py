@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
@@ -16,10 +18,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..core.shapes import parse_body, plain
 from ..core.target import Target
 from ..errors import CodedbError
 from . import api, openapi, pages, yago
-from .endpoint import Call, Endpoint, HTTPError, parse_body, parse_query, plain
+from .endpoint import Call, Endpoint, HTTPError, parse_query
 from .server import MAX_BODY, Server, error_answer, json_response, read_body
 
 ENDPOINTS: tuple[Endpoint, ...] = yago.ENDPOINTS + api.ENDPOINTS
@@ -134,6 +137,20 @@ def create_app(
         routes += pages.routes(server)
         routes.append(Mount("/static", StaticFiles(packages=[("codedb.web", "static")]), name="static"))
 
+    lifespan = server.lifespan
+    try:
+        from .mcp import GuardedMCP
+    except ImportError:  # the MCP SDK is not installed: no /mcp
+        pass
+    else:
+        guarded = GuardedMCP(server)
+        routes.append(Route("/mcp", guarded, methods=["GET", "POST", "DELETE"]))
+
+        @asynccontextmanager
+        async def lifespan(app: Any) -> AsyncIterator[None]:
+            async with server.lifespan(app), guarded.running():
+                yield
+
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         detail = {
@@ -144,7 +161,7 @@ def create_app(
 
     app = Starlette(
         routes=routes,
-        lifespan=server.lifespan,
+        lifespan=lifespan,
         exception_handlers={HTTPException: not_found},
         middleware=[Middleware(AccessLog)],
     )

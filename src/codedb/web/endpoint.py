@@ -8,14 +8,11 @@ knows one route from another."""
 from __future__ import annotations
 
 import math
-import types
-import typing
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from ..core.convert import to_dict
 from ..errors import (
     AmbiguousId,
     CodedbError,
@@ -134,70 +131,3 @@ def _query_value(param: Param, raw: str) -> Any:
     if len(raw) > 10_000:
         raise InvalidInput(f"query parameter {name} is over 10,000 characters")
     return raw
-
-
-def parse_body(cls: type, data: Any) -> Any:
-    """An instance of the attrs class `cls` from a JSON object, strictly: unknown fields,
-    missing ones and wrong types are 422 naming the field (no coercion of "1" to 1)."""
-    if not isinstance(data, dict):
-        raise InvalidInput(f"the body must be a JSON object with the fields {', '.join(_names(cls))}")
-    fields = {field.name: field for field in attrs.fields(cls)}
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise InvalidInput(f"unknown field {unknown[0]!r:.60}; the fields are {', '.join(fields)}")
-    hints = typing.get_type_hints(cls)
-    for name, field in fields.items():
-        if name not in data:
-            if field.default is attrs.NOTHING:
-                raise InvalidInput(f"field {name} is required")
-            continue
-        if not matches(hints[name], data[name]):
-            raise InvalidInput(f"field {name} must be {describe(hints[name])}")
-    return cls(**data)
-
-
-def _names(cls: type) -> list[str]:
-    return [field.name for field in attrs.fields(cls)]
-
-
-def _parts(hint: Any) -> tuple[Any, ...]:
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        return typing.get_args(hint)
-    return (hint,)
-
-
-def matches(hint: Any, value: Any) -> bool:
-    """Whether a JSON value fits a field's annotation (str, int, float, bool, dict, list,
-    Any, and unions of them with None)."""
-    for part in _parts(hint):
-        origin = typing.get_origin(part) or part
-        if part is Any:
-            return True
-        if part is type(None) and value is None:
-            return True
-        if origin is bool and isinstance(value, bool):
-            return True
-        if origin is int and isinstance(value, int) and not isinstance(value, bool):
-            return True
-        if origin is float and isinstance(value, int | float) and not isinstance(value, bool):
-            return math.isfinite(value)
-        if origin in (str, dict, list) and isinstance(value, origin):
-            return True
-    return False
-
-
-def describe(hint: Any) -> str:
-    words = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-             dict: "a JSON object", list: "a JSON array", type(None): "null"}  # fmt: skip
-    return " or ".join(words.get(typing.get_origin(p) or p, "a JSON value") for p in _parts(hint))
-
-
-def plain(value: Any) -> Any:
-    """An answer as JSON-ready values: records as their fields."""
-    if attrs.has(type(value)):
-        return to_dict(value)
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    return value

@@ -4,21 +4,17 @@ names and annotations), never written by hand; and /docs, a page that lists it."
 from __future__ import annotations
 
 import re
-import types
-import typing
-from datetime import datetime
 from typing import Any
 
-import attrs
 import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from ..core.shapes import PRIMITIVE, schema_of
 from .endpoint import Endpoint, Param
 from .html import render
 
-PRIMITIVE = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object"}
 ERRORS = {
     "400": "an id prefix matching several records",
     "401": "no API key, or not a valid one",
@@ -28,41 +24,6 @@ ERRORS = {
     "413": "the body is too large",
     "422": "a field or parameter that is missing, unknown, of the wrong type or out of range",
 }
-
-
-def schema_of(hint: Any, components: dict[str, Any]) -> dict[str, Any]:
-    """The JSON schema of an annotation; attrs classes become components referenced by name."""
-    if hint is Any or hint is None:
-        return {}
-    if isinstance(hint, dict):
-        return hint
-    if hint is type(None):
-        return {"type": "null"}
-    if hint is datetime:
-        return {"type": "string", "format": "date-time"}
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        return {"anyOf": [schema_of(part, components) for part in typing.get_args(hint)]}
-    origin = typing.get_origin(hint)
-    if origin in (list, tuple):
-        args = [a for a in typing.get_args(hint) if a is not Ellipsis]
-        return {"type": "array", "items": schema_of(args[0], components) if args else {}}
-    if origin is dict:
-        return {"type": "object"}
-    if attrs.has(hint):
-        name = hint.__name__
-        if name not in components:
-            components[name] = {}  # a placeholder first: a record may refer to itself
-            hints = typing.get_type_hints(hint)
-            fields = attrs.fields(hint)
-            components[name] = {
-                "type": "object",
-                "properties": {f.name: schema_of(hints[f.name], components) for f in fields if f.repr},
-                "required": [f.name for f in fields if f.default is attrs.NOTHING and f.repr],
-            }
-            if hint.__doc__ and not hint.__doc__.startswith(f"{name}("):
-                components[name]["description"] = " ".join(hint.__doc__.split())
-        return {"$ref": f"#/components/schemas/{name}"}
-    return {"type": PRIMITIVE[hint]} if hint in PRIMITIVE else {}
 
 
 def _parameter(param: Param) -> dict[str, Any]:
