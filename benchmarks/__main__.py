@@ -643,6 +643,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-functions", type=int, default=20_000, help="functions served by codedb serve")
     parser.add_argument("--web-seconds", type=float, default=2.0, help="seconds per HTTP load run")
     parser.add_argument("--web-clients", default="1,8,32", help="concurrent HTTP clients (1,8,32)")
+    parser.add_argument("--mcp-functions", type=int, default=2000, help="functions under codedb mcp's calls")
+    parser.add_argument("--mcp-calls", type=int, default=300, help="calls per run over MCP and the Python API")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument(
         "--postgres",
@@ -738,6 +740,9 @@ def main(argv: list[str] | None = None) -> int:
             tuple(int(n) for n in args.web_clients.split(",")),
             args.postgres,
         )
+        from .mcp import run_mcp
+
+        mcp_rows = run_mcp(Path(tmp), args.mcp_functions, args.mcp_calls)
         print("\nthe old tool's API (codedb.compat) against the library API it adapts:")
         compat_rows = compat_overhead(Path(tmp), min(max(sizes), ORM_MAX_SIZE), args.reps)
         if args.postgres:
@@ -771,6 +776,7 @@ def main(argv: list[str] | None = None) -> int:
                     "growth": growth_rows,
                     "aio": aio_rows,
                     "web": web_rows,
+                    "mcp": mcp_rows,
                 },
                 indent=2,
             )

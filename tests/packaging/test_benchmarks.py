@@ -62,6 +62,10 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "0.1",
             "--web-clients",
             "2",
+            "--mcp-functions",
+            "100",
+            "--mcp-calls",
+            "5",
             "--json",
             str(out),
         ],
@@ -113,6 +117,8 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     aio = {row["operation"] for row in data["aio"]}
     assert aio == {"get", "get_summary", "list 20", "search_text", "add"}
     assert all(row["sync"] > 0 and row["async"] > 0 for row in data["aio"])
+    assert {row["call"] for row in data["mcp"]} == {"get_function", "search_functions", "list_functions (50)"}
+    assert all(row["mcp_ms"] > 0 and row["python_ms"] > 0 for row in data["mcp"])
     served = {(row["read"], row["server"]) for row in data["web"] if "rps" in row}
     assert served == {(r, s) for r in ("get-one", "list-a-page", "search") for s in ("codedb", "datasette")}
     assert all(row["rps"] > 0 and row["p99_ms"] >= row["p50_ms"] > 0 for row in data["web"] if "rps" in row)

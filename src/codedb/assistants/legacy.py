@@ -62,6 +62,8 @@ def _new_file(path: str) -> str:
 class ModuleTag:
     module: str | None = None
     tag: str | None = None
+    limit: int | None = None  # codedb's: a page of the list (the old tool listed them all)
+    offset: int = 0
 
 
 @attrs.frozen
@@ -126,7 +128,7 @@ class DocArgs:
 
 
 def list_functions(db: Any, a: ModuleTag) -> dict[str, Any]:
-    found = _old(db).list_functions(a.module, a.tag)
+    found = _old(db).list_functions(a.module, a.tag, limit=a.limit, offset=a.offset)
     return ok(found, count=len(found))
 
 
@@ -259,7 +261,7 @@ WRITES = {"reads": False}
 TOOLS = (
     _tool(
         "list_functions",
-        "List the library's functions, optionally of one module or tag.",
+        "List the library's functions, optionally of one module or tag (a page with limit and offset).",
         ModuleTag,
         list_functions,
     ),

@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 
 import attrs
 import mcp_types as types
+import orjson
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
@@ -88,7 +89,8 @@ def listing(tool: Tool) -> types.Tool:
 
 
 def _text(value: Any) -> list[types.ContentBlock]:
-    return [types.TextContent(text=json.dumps(value, ensure_ascii=False, default=str))]
+    """The answer as JSON text too, for clients that read no structured content."""
+    return [types.TextContent(text=orjson.dumps(value, default=str).decode())]
 
 
 def _page(cursor: str | None, total: int) -> tuple[int, str | None]:

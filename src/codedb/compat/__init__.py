@@ -276,9 +276,12 @@ class CodeDatabase:
         """The sorted names of the tags some function has."""
         return sorted(t.name for t in self.db.tags.list() if t.functions)
 
-    def list_functions(self, module: str | None = None, tag: str | None = None) -> list[dict[str, Any]]:
+    def list_functions(
+        self, module: str | None = None, tag: str | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[dict[str, Any]]:
         """Functions as {"id", "name", "description", "modules", "tags"}, by module and/or tag."""
-        return [_listed(s) for s in self.db.functions.list(module=module, tag=tag)]
+        found = self.db.functions.list(module=module, tag=tag, limit=limit, offset=offset)
+        return [_listed(s) for s in found]
 
     def list_functions_by_tag(self, tag: str) -> list[dict[str, Any]]:
         return self.list_functions(tag=tag)
