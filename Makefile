@@ -29,8 +29,11 @@ demo: $(VENV)/.installed
 	$(BIN)/python examples/sample_library.py $(DEMO_DB)
 	bin/codedb --db $(DEMO_DB) stats
 
+# One worker more than the cores: many tests wait on a server, a subprocess or a browser.
+WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
+
 test: $(VENV)/.installed tools
-	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The soak suite: long concurrency, kill -9, full-disk and fuzzing runs (see tests/soak/).
 soak: $(VENV)/.installed tools
