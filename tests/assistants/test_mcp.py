@@ -214,6 +214,21 @@ def test_the_domains_tools_and_resources(ready_target: str) -> None:
         assert (await call("metrics_summary"))["items"][0]["operation"] == "gen"
         assert (await call("show_template", template="flask-app"))["content"] == "app = Flask(__name__)"
         assert (await call("claim_generation", worker="w"))["generation"] is None
+        made = await call("create_project", name="blog", description="a blog")
+        with codedb.connect(ready_target) as db:
+            db.generations.queue(made["project_id"])
+        claimed = (await call("claim_generation", worker="w", lease=60))["generation"]
+        assert claimed["project_id"] == made["project_id"] and claimed["claimed_by"] == "w"
+        saved = await call(
+            "save_generated_file", project="blog", path="index.html", content="<h1>blog</h1>\n"
+        )
+        assert saved["lines"] == 1
+        done = await call("complete_generation", generation_id=claimed["generation_id"], worker="w", cost=0.5)
+        assert done["status"] == "completed"
+        assert (await call("show_project", project="blog"))["project"]["status"] == "completed"
+        assert [t["name"] for t in (await call("search_templates", query="web"))["items"]] == ["flask-app"]
+        assert (await call("cost_report", by="provider"))["items"] == []
+        assert (await call("cost_alerts"))["items"] == []
         bad = await session.call_tool("move_project", {"project": pid, "action": "fly"})
         assert bad.is_error and "unknown action" in bad.structured_content["error"]["message"]
         typed = await session.call_tool("search", {"query": "fib", "limit": "ten"})
@@ -282,3 +297,54 @@ def test_mcp_over_http_behind_the_api_keys(serve: Any, local: codedb.Database) -
                 assert found.structured_content["result_count"] == 1
 
     anyio.run(main)
+
+
+def test_a_client_that_goes_away_mid_call_leaves_nothing_half_written(ready_target: str) -> None:
+    """A raw client writes a call and closes the pipe at once: the function is there with its
+    modules and tags, or not at all."""
+    import subprocess
+
+    messages = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    ] + [
+        {
+            "jsonrpc": "2.0",
+            "id": 2 + n,
+            "method": "tools/call",
+            "params": {
+                "name": "add_function",
+                "arguments": {
+                    "name": f"f{n}",
+                    "description": "",
+                    "code": "pass",
+                    "modules": ["m1", "m2"],
+                    "tags": ["t1", "t2"],
+                },
+            },
+        }
+        for n in range(20)
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "codedb", "--db", ready_target, "mcp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    process.stdin.write(b"".join(json.dumps(m).encode() + b"\n" for m in messages))
+    process.stdin.close()  # gone, without waiting for an answer
+    process.wait(30)
+    assert b"Traceback" not in (process.stderr.read() if process.stderr else b"")
+    with codedb.connect(ready_target) as db:
+        for summary in db.functions.list():
+            assert (summary.modules, summary.tags) == (("m1", "m2"), ("t1", "t2")), summary.name
