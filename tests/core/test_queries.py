@@ -101,3 +101,39 @@ def test_every_table_has_a_record_and_its_queries(db) -> None:  # type: ignore[n
         with getattr(getattr(db.queries, bound.domain), f"dump_{table}_cursor")(db.conn) as cursor:
             columns = tuple(d[0] for d in cursor.description)
         assert columns == field_names(bound.record), table
+
+
+def test_threads_asking_for_a_domains_first_queries_at_once_all_find_them() -> None:
+    """A server's threads (codedb serve) ask for queries of a domain no one has asked for yet,
+    at the same moment: one thread was parsing the last file while another, finding no file
+    left to parse and the name not yet known, answered "no query use_wal" (seen in CI)."""
+    import threading
+
+    from codedb.core.queries import DomainQueries
+    from codedb.core.resources import resource_dir
+
+    folder = resource_dir("sql") / "projects"
+    wanted = ["count_projects", "get_generation", "claim_next_generation", "projects_over_estimate"]
+    for _ in range(30):
+        queries = DomainQueries("sqlite", folder)
+        barrier = threading.Barrier(len(wanted) * 2)
+        errors: list[BaseException] = []
+
+        def ask(
+            name: str,
+            queries: DomainQueries = queries,
+            barrier: threading.Barrier = barrier,
+            errors: list[BaseException] = errors,
+        ) -> None:
+            barrier.wait()
+            try:
+                getattr(queries, name)
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=ask, args=(name,)) for name in wanted * 2]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []

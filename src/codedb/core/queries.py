@@ -7,6 +7,7 @@ Loading fails on a duplicate name within a domain, a query without a docstring c
 override that replaces nothing, so a typo cannot silently shadow or drop a query.
 """
 
+import threading
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -87,6 +88,9 @@ class DomainQueries:
         self._pending = list(files)
         self._loaded: list[Queries] = []
         self._names: dict[str, Queries] = {}
+        # Threads (a server's) may ask for the same domain's queries at once: one parses while
+        # the others wait, or one would find no file left and the name not yet known.
+        self._lock = threading.Lock()
 
     def _load_next(self) -> None:
         path = self._pending.pop(0)
@@ -108,17 +112,22 @@ class DomainQueries:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        while name not in self._names and self._pending:
-            self._load_next()
-        if name not in self._names:
-            raise AttributeError(f"no query {name} in sql/{self._folder.name}/")
-        return getattr(self._names[name], name)
+        found = self._names.get(name)
+        if found is None:
+            with self._lock:
+                while name not in self._names and self._pending:
+                    self._load_next()
+            found = self._names.get(name)
+            if found is None:
+                raise AttributeError(f"no query {name} in sql/{self._folder.name}/")
+        return getattr(found, name)
 
     @property
     def available_queries(self) -> list[str]:
         """Every query of the domain (parsing the files not read yet)."""
-        while self._pending:
-            self._load_next()
+        with self._lock:
+            while self._pending:
+                self._load_next()
         return sorted(self._names)
 
 
