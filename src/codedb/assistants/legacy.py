@@ -6,6 +6,7 @@ codedb.compat over the server's database: the shapes are that module's, not a co
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ def _function(old: CodeDatabase, function_id: str) -> dict[str, Any]:
 
 
 def _new_file(path: str) -> str:
-    if Path(path).exists():
+    if os.path.lexists(path):  # a link too, as compat's export_function checks
         raise Failed("FileExists", f"{path} exists already", "give a path that does not exist")
     return path
 

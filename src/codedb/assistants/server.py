@@ -93,9 +93,14 @@ def _text(value: Any) -> list[types.ContentBlock]:
     return [types.TextContent(text=orjson.dumps(value, default=str).decode())]
 
 
-def _page(cursor: str | None, total: int) -> tuple[int, str | None]:
+def _start(params: types.PaginatedRequestParams | None) -> int:
+    """Where a listing's page starts: its cursor is the offset."""
+    cursor = params.cursor if params else None
+    return int(cursor) if cursor and cursor.isdigit() else 0
+
+
+def _page(start: int, total: int) -> tuple[int, str | None]:
     """The start of a listing's page and the next page's cursor."""
-    start = int(cursor) if cursor and cursor.isdigit() else 0
     following = start + PAGE
     return start, str(following) if following < total else None
 
@@ -166,7 +171,7 @@ class Assistant:
     async def list_tools(
         self, ctx: Any, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        start, following = _page(params.cursor if params else None, len(self.tools))
+        start, following = _page(_start(params), len(self.tools))
         return types.ListToolsResult(
             tools=[listing(tool) for tool in self.tools[start : start + PAGE]], next_cursor=following
         )
@@ -214,7 +219,7 @@ class Assistant:
     async def list_resources(
         self, ctx: Any, params: types.PaginatedRequestParams | None
     ) -> types.ListResourcesResult:
-        def listed() -> list[types.Resource]:
+        def listed() -> tuple[list[types.Resource], list[types.Resource]]:
             fixed = [
                 types.Resource(
                     uri="codedb://modules",
@@ -238,12 +243,14 @@ class Assistant:
                 )
                 for f in self.db().functions.list(limit=PAGE, offset=offset)
             ]
-            return (fixed if offset == 0 else []) + functions
+            return (fixed if offset == 0 else []), functions
 
-        offset = int(params.cursor) if params and params.cursor and params.cursor.isdigit() else 0
-        found = await self.run(listed)
-        more = len([r for r in found if r.uri.startswith("codedb://functions/")]) == PAGE
-        return types.ListResourcesResult(resources=found, next_cursor=str(offset + PAGE) if more else None)
+        offset = _start(params)
+        fixed, functions = await self.run(listed)
+        more = len(functions) == PAGE
+        return types.ListResourcesResult(
+            resources=fixed + functions, next_cursor=str(offset + PAGE) if more else None
+        )
 
     async def list_resource_templates(
         self, ctx: Any, params: types.PaginatedRequestParams | None

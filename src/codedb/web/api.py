@@ -214,10 +214,6 @@ def claim(db: Any, call: Call) -> CodeGeneration | dict[str, Any]:
     return {"generation": None, "message": "the queue is empty"} if found is None else found
 
 
-def _actor(call: Call) -> str | None:
-    return None if call.user is None else call.user.username
-
-
 def never(query: dict[str, Any]) -> bool:
     """A search or a report: never quick."""
     return False
@@ -580,9 +576,7 @@ ENDPOINTS = (
     Endpoint(
         "POST",
         f"{API}/generations/{{generation_id}}/complete",
-        lambda db, c: db.generations.complete(
-            c.path["generation_id"], **attrs.asdict(c.body), actor=_actor(c)
-        ),
+        lambda db, c: db.generations.complete(c.path["generation_id"], **attrs.asdict(c.body), actor=c.actor),
         "Complete a claimed generation (the project completes with its last)",
         "queue",
         writes=True,
@@ -592,7 +586,7 @@ ENDPOINTS = (
     Endpoint(
         "POST",
         f"{API}/generations/{{generation_id}}/fail",
-        lambda db, c: db.generations.fail(c.path["generation_id"], **attrs.asdict(c.body), actor=_actor(c)),
+        lambda db, c: db.generations.fail(c.path["generation_id"], **attrs.asdict(c.body), actor=c.actor),
         "Fail a claimed generation (its project fails)",
         "queue",
         writes=True,

@@ -20,7 +20,6 @@ from starlette.staticfiles import StaticFiles
 
 from ..core.shapes import parse_body, plain
 from ..core.target import Target
-from ..errors import CodedbError
 from . import api, openapi, pages, yago
 from .endpoint import Call, Endpoint, HTTPError, parse_query
 from .server import MAX_BODY, Server, error_answer, json_response, read_body
@@ -56,8 +55,6 @@ def route_for(endpoint: Endpoint, server: Server) -> Route:
                 result = await server.run(server.call, endpoint, header, host, call)
             return json_response(plain(result), endpoint.status)
         except Exception as exc:
-            if not isinstance(exc, CodedbError | HTTPError):
-                await server.run(server.forget)
             status, detail = error_answer(exc)
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             return json_response({"detail": detail}, status, headers)

@@ -77,6 +77,11 @@ class Call:
     user: Any = None
     settings: dict[str, Any] = attrs.field(factory=dict)
 
+    @property
+    def actor(self) -> str | None:
+        """Who the workflow events name: the signed-in user, or no one."""
+        return None if self.user is None else str(self.user.username)
+
 
 @attrs.frozen
 class Endpoint:

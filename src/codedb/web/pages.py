@@ -211,8 +211,9 @@ def _error_page(request: Request, status: int, detail: str) -> HTMLResponse:
 def routes(server: Server) -> list[BaseRoute]:
     def page(view: Any) -> Any:
         def run(request: Request) -> tuple[str, dict[str, Any]]:
-            user = page_user(server, request.cookies.get(COOKIE), request.headers.get("host", ""))
-            name, context = view(server.db(), request)
+            with server.guarded():
+                user = page_user(server, request.cookies.get(COOKIE), request.headers.get("host", ""))
+                name, context = view(server.db(), request)
             return name, {**context, "user": user}
 
         async def handle(request: Request) -> Response:
@@ -221,8 +222,6 @@ def routes(server: Server) -> list[BaseRoute]:
             except SignIn:
                 return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
             except Exception as exc:
-                if not isinstance(exc, CodedbError):
-                    await server.run(server.forget)
                 return _error_page(request, *error_answer(exc))
             context["csrf"] = csrf_token(server, request)
             return HTMLResponse(render(name, request, **context), headers=CSP)
@@ -284,10 +283,11 @@ def routes(server: Server) -> list[BaseRoute]:
                 raise InvalidInput("this server is read-only; alerts cannot be dismissed here")
 
             def run() -> None:
-                user = page_user(server, request.cookies.get(COOKIE), request.headers.get("host", ""))
-                server.db().usage.dismiss_alert(
-                    fields.get("alert_id", ""), by=None if user is None else user.username
-                )
+                with server.guarded():
+                    user = page_user(server, request.cookies.get(COOKIE), request.headers.get("host", ""))
+                    server.db().usage.dismiss_alert(
+                        fields.get("alert_id", ""), by=None if user is None else user.username
+                    )
 
             await server.run(run)
         except SignIn:

@@ -14,8 +14,8 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from typing import Any
 
 import orjson
@@ -91,6 +91,18 @@ class Server:
                 self._opened.append(db)
         return db
 
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """Run database work (in the thread whose connection it uses): an error that is not
+        codedb's (a driver's, a lost server) drops that connection, opened again next time."""
+        try:
+            yield
+        except (CodedbError, HTTPError):
+            raise
+        except Exception:
+            self.forget()
+            raise
+
     def forget(self) -> None:
         """Drop this thread's connection after an error that may have broken it."""
         db = getattr(self._local, "db", None)
@@ -164,8 +176,9 @@ class Server:
 
     def call(self, endpoint: Endpoint, header: str | None, host: str, call: Call) -> Any:
         """Authenticate and run a route's domain call, in a worker thread."""
-        user = self.user_of(header, host)
-        return endpoint.call(self.db(), Call(call.path, call.query, call.body, user, self.settings))
+        with self.guarded():
+            user = self.user_of(header, host)
+            return endpoint.call(self.db(), Call(call.path, call.query, call.body, user, self.settings))
 
     def sign(self, text: str) -> str:
         return hmac.new(self.secret, text.encode(), "sha256").hexdigest()

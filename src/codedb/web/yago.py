@@ -139,10 +139,6 @@ class AnswerBody:
     skip: bool = False
 
 
-def _actor(call: Call) -> str | None:
-    return None if call.user is None else call.user.username
-
-
 def _project(db: Any, call: Call) -> Project:
     return db.projects.get(call.path["project_id"])
 
@@ -186,7 +182,7 @@ def create_project(db: Any, call: Call) -> dict[str, Any]:
         max_tokens=config.get("max_tokens", 4000),
         cost_estimate=config.get("cost_estimate", 0.0),
         path=config.get("project_path"),
-        actor=_actor(call),
+        actor=call.actor,
     )
     return {
         "project_id": project.project_id,
@@ -201,7 +197,7 @@ def get_project(db: Any, call: Call) -> YagoProject:
 
 
 def update_project(db: Any, call: Call) -> dict[str, Any]:
-    project = db.projects.report(call.path["project_id"], **attrs.asdict(call.body), actor=_actor(call))
+    project = db.projects.report(call.path["project_id"], **attrs.asdict(call.body), actor=call.actor)
     return {"project_id": project.project_id, "status": "updated", "project": yago_project(project)}
 
 
@@ -213,14 +209,14 @@ def delete_project(db: Any, call: Call) -> dict[str, Any]:
 
 def _mover(action: str, said: str) -> Any:
     def move(db: Any, call: Call) -> dict[str, Any]:
-        project = db.projects.move(call.path["project_id"], action, actor=_actor(call))
+        project = db.projects.move(call.path["project_id"], action, actor=call.actor)
         return {"project_id": project.project_id, "status": said, "message": f"Project {project.name} {said}"}
 
     return move
 
 
 def execute_project(db: Any, call: Call) -> dict[str, Any]:
-    generation = db.generations.queue(call.path["project_id"], actor=_actor(call))
+    generation = db.generations.queue(call.path["project_id"], actor=call.actor)
     return {
         "project_id": generation.project_id,
         "status": "executing",
@@ -325,7 +321,7 @@ def cost_alerts(db: Any, call: Call) -> dict[str, Any]:
 
 
 def dismiss_alert(db: Any, call: Call) -> dict[str, Any]:
-    dismissed = db.usage.dismiss_alert(call.path["alert_id"], by=_actor(call))
+    dismissed = db.usage.dismiss_alert(call.path["alert_id"], by=call.actor)
     return {
         "alert_id": dismissed.alert_id,
         "status": "dismissed",
@@ -401,7 +397,7 @@ def clarification_progress(db: Any, call: Call) -> dict[str, Any]:
 
 
 def complete_clarification(db: Any, call: Call) -> dict[str, Any]:
-    session = db.clarifications.complete(call.path["session_id"], actor=_actor(call))
+    session = db.clarifications.complete(call.path["session_id"], actor=call.actor)
     return {
         "session_id": session.session_id,
         "status": "completed",

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 HINT = "list users with 'codedb users list'"
 VERIFIED_FOR = 60.0  # seconds a checked key is trusted without scrypt (while its hash stays)
 VERIFIED_MAX = 10_000  # checked keys remembered at most (the oldest forgotten first)
-# Shared by every connection of the process (a server's threads each hold one): an entry is
-# trusted only for the same user and the same stored hash, whose salt makes it unique.
+# sha256 of a checked key -> (its user, the hash it matched, until when it is trusted). Shared
+# by every connection of the process (a server's threads each hold one): an entry is trusted
+# only for the same user and the same stored hash, whose salt makes it unique.
 VERIFIED: dict[bytes, tuple[str, str, float]] = {}
 BAD_KEY = "invalid API key; make one with 'codedb users key USER' and send it as 'Bearer KEY'"
 
@@ -56,8 +57,6 @@ class Users(DomainAPI):
     def __init__(self, db: Database):
         super().__init__(db)
         self.q = db.queries.users
-        # sha256 of a checked key -> (its user, the hash it matched, until when it is trusted)
-        self._verified = VERIFIED
 
     def resolve(self, user: str) -> str:
         """The id of a user given its id, a unique prefix of it, or its username."""
@@ -227,15 +226,15 @@ class Users(DomainAPI):
         if user is None or user.api_key_hash is None:
             raise Unauthorized(BAD_KEY)
         fingerprint = _fingerprint(key)
-        held = self._verified.get(fingerprint)
+        held = VERIFIED.get(fingerprint)
         trusted = held is not None and held[0] == user.user_id and held[1] == user.api_key_hash
         if not trusted or monotonic() > held[2]:  # type: ignore[index]
             if not keys.check_key(key, user.api_key_hash):
-                self._verified.pop(fingerprint, None)
+                VERIFIED.pop(fingerprint, None)
                 raise Unauthorized(BAD_KEY)
-            if len(self._verified) >= VERIFIED_MAX:
-                self._verified.pop(next(iter(self._verified)))
-            self._verified[fingerprint] = (user.user_id, user.api_key_hash, monotonic() + VERIFIED_FOR)
+            if len(VERIFIED) >= VERIFIED_MAX:
+                VERIFIED.pop(next(iter(VERIFIED)))
+            VERIFIED[fingerprint] = (user.user_id, user.api_key_hash, monotonic() + VERIFIED_FOR)
             if user.is_active and not self.db.readonly:
                 with self.db.transaction():
                     self.q.record_login(self.conn, user_id=user.user_id, last_login=db_time(now()))
