@@ -1,5 +1,5 @@
 """The async API (codedb.aio) against the synchronous one, call for call, on the same database:
-SQLite (aiosqlite) and PostgreSQL (psycopg's AsyncConnection). Each figure is the time of a
+SQLite (calls on the event loop) and PostgreSQL (psycopg's AsyncConnection). Each figure is the time of a
 run of calls divided by the calls, the median of interleaved runs; the ratio is async/sync
 (target: <= 1.3x).
 

@@ -15,6 +15,11 @@ PRAGMA busy_timeout = 5000;
 PRAGMA synchronous = NORMAL;
 PRAGMA secure_delete = FAST;
 
+-- name: wait_for_no_lock()#
+-- codedb.aio's SQLite connections wait for no lock inside SQLite: codedb.core.bridge tries a
+-- statement refused for the write lock again without holding up the event loop.
+PRAGMA busy_timeout = 0;
+
 -- name: configure_readonly_connection()#
 -- Set up a connection that must not write: refuse writes, wait for locks, read the header.
 PRAGMA query_only = ON;

@@ -14,9 +14,11 @@ for asyncio services (ASGI apps, bots, workers).
 
 Every public method of every domain API (db.functions, db.projects, ...) is here, as a
 coroutine with the same arguments, returning the same attrs records and raising the same
-codedb errors. The queries are sql/'s, run by aiosqlite (SQLite) or psycopg's
-AsyncConnection (PostgreSQL) through aiosql's async adapters; the domain code between them is
-the synchronous API's own, run in a greenlet (codedb.core.bridge), so the two cannot drift.
+codedb errors. The domain code is the synchronous API's own, so the two cannot drift: on
+PostgreSQL it runs in a greenlet over psycopg's AsyncConnection (codedb.core.bridge); on
+SQLite it runs on the event loop itself, its statements waiting for the write lock in pauses of
+the loop, and a kind of call that keeps taking longer than LOOP_BUDGET_SECONDS moves to a
+worker thread.
 
 One AsyncDatabase is one connection: tasks that share it take turns, a call at a time, and a
 `transaction()` block keeps it for its task until the block ends. Inside the block, use the
@@ -32,14 +34,26 @@ For calls that run at the same time on PostgreSQL, share a pool:
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import os
+import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Generator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from .core.api import DomainAPI
-from .core.bridge import Bridge, BridgedDatabase, SyncConnection, await_, bridged_queries, run_sync
+from .core.bridge import (
+    Bridge,
+    BridgedDatabase,
+    LoopConnection,
+    MustWait,
+    SyncConnection,
+    await_,
+    bridged_queries,
+    run_sync,
+)
 from .core.db import (
     CONNECT_TIMEOUT_SECONDS,
     Database,
@@ -53,7 +67,26 @@ from .core.target import Target, resolve_target
 
 T = TypeVar("T")
 
-__all__ = ["AsyncDatabase", "AsyncPool", "connect", "pool", "reader"]
+# A SQLite call runs on the event loop itself (see core.bridge.LoopConnection) until calls of its
+# kind (the same method) have taken longer than LOOP_BUDGET_SECONDS SWITCH_AFTER times in a row;
+# they then run in a worker thread, where a search of a million rows does not hold up the loop's
+# other tasks, until they have been quicker than that SWITCH_AFTER times in a row. (A hand-over
+# to a thread and back costs 110-400 us on 2 cores, the call's caches left on the other core: a
+# call of 2 ms pays up to 20 % more there; a write that once waited for a checkpoint stays.)
+LOOP_BUDGET_SECONDS = 0.002
+SWITCH_AFTER = 3
+_IN_THREADS: set[Any] = set()
+_against: dict[Any, int] = {}  # kind -> its calls in a row whose time says it runs in the wrong place
+
+
+def _timed(kind: Any, seconds: float) -> None:
+    if (seconds > LOOP_BUDGET_SECONDS) == (kind in _IN_THREADS):
+        _against.pop(kind, None)
+        return
+    runs = _against[kind] = _against.get(kind, 0) + 1
+    if runs >= SWITCH_AFTER:
+        del _against[kind]
+        _IN_THREADS.symmetric_difference_update((kind,))
 
 
 class _TaskLock:
@@ -63,6 +96,10 @@ class _TaskLock:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._depth = 0
+
+    def free(self) -> bool:
+        """Whether the calling task may use the connection now without waiting."""
+        return not self._lock.locked() or self._owner is asyncio.current_task()
 
     async def __aenter__(self) -> None:
         task = asyncio.current_task()
@@ -85,6 +122,7 @@ class AsyncDatabase:
         self._db = db
         self._turn = _TaskLock()
         self._bridge = Bridge()
+        self._on_loop = db.dialect == "sqlite"  # see core.bridge.LoopConnection
 
     def __repr__(self) -> str:
         return f"<codedb.aio.AsyncDatabase {self._db.dialect} {self._db.target.display}>"
@@ -123,8 +161,43 @@ class AsyncDatabase:
         return await self._call(fn, self._db, *args, **kwargs)
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        kind = getattr(fn, "__func__", fn)
+        if self._on_loop and kind not in _IN_THREADS and self._turn.free():
+            try:  # no other task can use the connection meanwhile: nothing here awaits
+                return self._here(kind, fn, args, kwargs)
+            except MustWait:
+                pass  # refused the write lock before it wrote anything: wait for it below
         async with self._turn:
+            if self._on_loop and kind in _IN_THREADS:
+                return await self._in_thread(kind, fn, *args, **kwargs)
             return await self._bridge.run(fn, *args, **kwargs)
+
+    def _here(self, kind: Any, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
+        """A SQLite call run on the loop, timed (see LOOP_BUDGET_SECONDS)."""
+        conn = self._db.conn
+        conn.changes_at_call = conn.total_changes
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            elapsed = time.perf_counter() - start
+            if elapsed > LOOP_BUDGET_SECONDS or kind in _against:
+                _timed(kind, elapsed)
+
+    async def _in_thread(self, kind: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a SQLite call in a worker thread, with this connection (the caller holds the
+        turn). A cancelled caller interrupts the statement running and waits for the call to
+        end (its transaction rolled back) before the connection is anyone else's."""
+        start = time.perf_counter()
+        done = asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            self._db.conn.interrupt()
+            await asyncio.wait([done])
+            raise
+        finally:
+            _timed(kind, time.perf_counter() - start)
 
     @asynccontextmanager
     async def _block(self, block: Any) -> AsyncIterator[Any]:
@@ -182,11 +255,7 @@ class AsyncAPI:
 
             wrapped: Any = block
         else:
-
-            async def call(*args: Any, **kwargs: Any) -> Any:
-                return await owner._call(method, *args, **kwargs)
-
-            wrapped = call
+            wrapped = functools.partial(owner._call, method)  # a coroutine function, one call less
         wrapped.__name__ = name
         wrapped.__doc__ = method.__doc__
         self.__dict__[name] = wrapped
@@ -306,20 +375,14 @@ async def _open(target: Any, create: bool, readonly: bool) -> AsyncDatabase:
     if resolved.dialect == "postgresql":
         db = await run_sync(connect_postgres, resolved, readonly, _psycopg, BridgedDatabase)
     else:
-        db = await run_sync(connect_sqlite, resolved, create, readonly, _aiosqlite, BridgedDatabase)
+        db = await run_sync(connect_sqlite, resolved, create, readonly, _loop_sqlite)
+        db.queries.core.wait_for_no_lock(db.conn)
     return AsyncDatabase(db)
 
 
-def _aiosqlite(target: Target, readonly: bool) -> SyncConnection:
-    import aiosqlite
-
+def _loop_sqlite(target: Target, readonly: bool) -> LoopConnection:
     database, options = sqlite_arguments(target, readonly)
-    connection = aiosqlite.connect(database, **options)
-    # aiosqlite's thread would keep a process whose connection was never closed from exiting
-    # (Python waits for such threads before it collects anything). As a daemon it ends with
-    # the process, which SQLite survives as it survives a kill: what was not committed is not.
-    connection._thread.daemon = True
-    return SyncConnection(await_(connection))
+    return sqlite3.connect(database, **options, factory=LoopConnection)
 
 
 def _psycopg(conninfo: str, **options: Any) -> SyncConnection:

@@ -154,6 +154,116 @@ def test_the_loop_serves_other_tasks_while_a_statement_waits(ready: str, backend
     assert ticks_when_done - start_ticks >= 5  # a blocked loop would have ticked at most once
 
 
+def test_sqlite_reads_go_on_while_another_connection_holds_the_write_lock(tmp_path: Path) -> None:
+    """Reads run on the loop itself and never wait for the writer; a write waits for the lock
+    in a pause of the loop, not inside SQLite; the loop's longest stall stays short."""
+    path = tmp_path / "locked.sqlite"
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+        kept = db.functions.add("kept")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO tag (name) VALUES ('written by the holder')")
+
+    async def main() -> tuple[list[float], int, float, list[str]]:
+        loop = asyncio.get_running_loop()
+        gaps: list[float] = []
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            last = loop.time()
+            while not done.is_set():
+                await asyncio.sleep(0.002)
+                now = loop.time()
+                gaps.append(now - last)
+                last = now
+
+        async with codedb.aio.connect(path) as db:
+            ticking = asyncio.create_task(ticker())
+            loop.call_later(0.4, holder.execute, "COMMIT")
+            started = loop.time()
+            reads = 0
+            while loop.time() - started < 0.2:  # the holder has the lock all along
+                assert (await db.functions.get(kept.function_id)).name == "kept"
+                reads += len(await db.functions.list(limit=5))
+                await asyncio.sleep(0)
+            await db.functions.add("after the holder")
+            waited = loop.time() - started
+            done.set()
+            await ticking
+            return gaps, reads, waited, [f.name for f in await db.functions.list()]
+
+    gaps, reads, waited, names = run(main())
+    tags = [name for (name,) in holder.execute("SELECT name FROM tag")]
+    holder.close()
+    assert reads > 50  # reads went on under the lock
+    assert waited >= 0.4  # the write waited for the holder's commit...
+    assert max(gaps) < 0.1, max(gaps)  # ...and no step held the loop for long
+    assert "written by the holder" in tags and sorted(names) == ["after the holder", "kept"]
+
+
+def test_sqlite_calls_that_take_long_move_to_a_thread_and_back(tmp_path: Path) -> None:
+    """A kind of call that took longer than the loop's budget three times in a row runs in a
+    worker thread; three quick runs bring it back to the loop."""
+    import time
+
+    from codedb import aio
+
+    path = tmp_path / "moves.sqlite"
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+
+    def sleeper(db: codedb.Database, seconds: float) -> int:
+        time.sleep(seconds)
+        return threading.get_ident()
+
+    async def main() -> list[bool]:
+        loop_thread = threading.get_ident()
+        async with codedb.aio.connect(path) as db:
+            slow, quick = aio.LOOP_BUDGET_SECONDS * 2, 0.0
+            return [await db.run(sleeper, s) == loop_thread for s in (slow,) * 4 + (quick,) * 4]
+
+    try:
+        assert run(main()) == [True, True, True, False, False, False, False, True]
+    finally:
+        aio._IN_THREADS.discard(sleeper)
+
+
+def test_a_cancelled_call_in_a_thread_is_interrupted_and_rolled_back(tmp_path: Path) -> None:
+    from codedb import aio
+
+    path = tmp_path / "interrupted.sqlite"
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+
+    def add_then_count(db: codedb.Database, name: str, rows: int) -> int:
+        with db.transaction():
+            db.functions.add(name)
+            count = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            count += "SELECT COUNT(*) FROM n"
+            return int(db.conn.execute(count, (rows,)).fetchone()[0])
+
+    async def main() -> tuple[float, list[str]]:
+        async with codedb.aio.connect(path) as db:
+            aio._IN_THREADS.add(add_then_count)
+            assert await db.run(add_then_count, "quick", 10) == 10
+            task = asyncio.create_task(db.run(add_then_count, "cancelled", 10**10))
+            await asyncio.sleep(0.1)
+            start = asyncio.get_running_loop().time()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            stopped = asyncio.get_running_loop().time() - start
+            return stopped, sorted(f.name for f in await db.functions.list())
+
+    try:
+        stopped, names = run(main())
+    finally:
+        aio._IN_THREADS.discard(add_then_count)
+    assert stopped < 1.0  # the statement was interrupted, not run to its end (minutes)
+    assert names == ["quick"]
+
+
 def test_blocks_of_the_api_are_async_blocks(ready: str) -> None:
     async def main() -> list[Any]:
         async with codedb.aio.connect(ready) as db:
@@ -197,7 +307,10 @@ def test_connect_errors_and_read_only(ready: str, tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-def test_the_bridged_database_refuses_use_outside_the_async_api(ready: str) -> None:
+def test_the_bridged_database_refuses_use_outside_the_async_api(ready: str, backend: str) -> None:
+    if backend == "sqlite":
+        pytest.skip("SQLite's async connection is the synchronous driver's, used on the loop itself")
+
     async def main() -> None:
         async with codedb.aio.connect(ready) as db:
             with pytest.raises(RuntimeError, match="outside codedb.aio; await its methods"):
@@ -284,7 +397,7 @@ def test_async_pool_refusals(tmp_path: Path) -> None:
 
 
 def test_a_process_that_never_closes_its_connection_still_exits(tmp_path: Path) -> None:
-    """aiosqlite's thread would hold the process at exit; what an unfinished transaction wrote
+    """No thread of codedb.aio holds the process at exit; what an unfinished transaction wrote
     is gone, as after a kill."""
     import subprocess
     import sys

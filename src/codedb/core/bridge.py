@@ -1,5 +1,6 @@
 """The bridge under codedb.aio: the domain code, written once and synchronous, runs in a
-greenlet over an async driver (aiosqlite, psycopg's AsyncConnection).
+greenlet over psycopg's AsyncConnection (PostgreSQL), or on the event loop itself with
+sqlite3 (SQLite: LoopConnection, at the end).
 
 `Bridge.run(fn, ...)` is awaited on the event loop and runs `fn` in the Bridge's greenlet.
 Wherever the code under `fn` reaches the driver (a query of sql/, a transaction's BEGIN), it hands the
@@ -8,21 +9,22 @@ and switches back in with the result or the exception. The code between two quer
 it does for the synchronous API, with the same checks, records and error messages, and the
 loop serves other tasks while a query waits. SQLAlchemy's asyncio layer works the same way.
 
-The queries are sql/'s, loaded with aiosql's async adapters for the two drivers; the
-adapters below return what the synchronous ones return, so that the domain code sees the
-same values whichever runs it.
+PostgreSQL's queries are sql/'s, loaded with aiosql's async adapter for psycopg; the adapter
+below returns what the synchronous one returns, so that the domain code sees the same values
+whichever runs it.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import contextmanager
 from functools import cache
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from aiosql.adapters.aiosqlite import AioSQLiteAdapter
 from aiosql.adapters.apyformat import AsyncPyFormatAdapter
 from greenlet import getcurrent, greenlet
 
@@ -237,55 +239,6 @@ class BridgedDomainQueries:
         return list(self._queries.available_queries)
 
 
-class _Fetched:
-    """The rows of a query, fetched in the one trip to aiosqlite's thread that ran it."""
-
-    def __init__(self, rows: list[Any]):
-        self._rows = rows
-
-    async def fetchall(self) -> list[Any]:
-        rows, self._rows = self._rows, []
-        return rows
-
-    async def fetchone(self) -> Any:
-        return self._rows.pop(0) if self._rows else None
-
-
-class AioSQLite(AioSQLiteAdapter):
-    """aiosqlite, with one trip to its thread per statement (aiosql's adapter takes up to
-    three: the statement, the rows, closing the cursor; each is a hand-over between threads
-    that costs more than the query), and returning the affected rows of an executemany as
-    sqlite3's adapter does. codedb's queries declare no record classes."""
-
-    async def select(
-        self, conn: Any, _query_name: str, sql: str, parameters: Any, record_class: Any = None
-    ) -> Any:
-        for row in await conn.execute_fetchall(sql, parameters):
-            yield row
-
-    async def select_one(
-        self, conn: Any, _query_name: str, sql: str, parameters: Any, record_class: Any = None
-    ) -> Any:
-        rows = await conn.execute_fetchall(sql, parameters)
-        return rows[0] if rows else None
-
-    async def select_value(self, conn: Any, _query_name: str, sql: str, parameters: Any) -> Any:
-        rows = await conn.execute_fetchall(sql, parameters)
-        return rows[0][0] if rows else None
-
-    @asynccontextmanager
-    async def select_cursor(self, conn: Any, _query_name: str, sql: str, parameters: Any) -> Any:
-        yield _Fetched(list(await conn.execute_fetchall(sql, parameters)))
-
-    # A write is one trip too: its statement is done and reset when execute returns (SQLite
-    # resets a finished INSERT, UPDATE or DELETE at once), so nothing is left to close.
-    async def insert_update_delete(self, conn: Any, _query_name: str, sql: str, parameters: Any) -> Any:
-        return (await conn.execute(sql, parameters)).rowcount
-
-    async def insert_update_delete_many(self, conn: Any, _query_name: str, sql: str, parameters: Any) -> Any:
-        return (await conn.executemany(sql, parameters)).rowcount
-
-
 class AioPsycopg(AsyncPyFormatAdapter):
     """psycopg's AsyncConnection, returning what the synchronous psycopg adapter returns:
     the affected rows of an executemany, one RETURNING column as a value."""
@@ -300,13 +253,10 @@ class AioPsycopg(AsyncPyFormatAdapter):
         return row[0] if row and len(row) == 1 else row
 
 
-ADAPTERS = {"sqlite": AioSQLite, "postgresql": AioPsycopg}
-
-
 @cache
 def bridged_queries(dialect: str) -> SimpleNamespace:
     """sql/'s queries for `dialect`'s async driver, each callable from the bridge."""
-    loaded = load_queries(dialect, ADAPTERS[dialect])
+    loaded = load_queries(dialect, AioPsycopg)
     return SimpleNamespace(**{name: BridgedDomainQueries(q) for name, q in vars(loaded).items()})
 
 
@@ -327,3 +277,92 @@ class BridgedDatabase(Database):
     @property
     def tables(self) -> dict[str, Any]:
         return bridged_tables(self.dialect)
+
+
+# SQLite under codedb.aio runs on the event loop, with the synchronous driver. A statement of a
+# WAL database waits for nothing but the write lock (readers never wait), and a hand-over to
+# aiosqlite's thread cost ten times a short read (a get: 14 us by itself, 150 us through the
+# thread). So the connection waits for no lock inside SQLite (its busy timeout is 0): a statement
+# refused for the write lock before its transaction began (BEGIN IMMEDIATE, or a write on its
+# own) did nothing, and is tried again after a pause, until the busy timeout has passed. In the
+# bridge's greenlet the pause is an asyncio.sleep and the loop runs meanwhile; in any other
+# thread it is a sleep. A call made on the loop itself cannot pause: it raises MustWait, and
+# codedb.aio runs it again in the bridge, when it has written nothing yet (else it sleeps).
+LOCK_WAIT_FIRST, LOCK_WAIT_MOST = 0.001, 0.05  # seconds between tries, doubling
+
+
+class MustWait(BaseException):
+    """A call on the event loop needs the write lock that another connection holds, and has
+    written nothing: run it again where it can wait (a BaseException, which no domain code's
+    `except Exception` takes for its own error)."""
+
+
+def _refused_for_the_lock(conn: sqlite3.Connection, exc: sqlite3.OperationalError) -> bool:
+    return not conn.in_transaction and str(exc).startswith("database is locked")
+
+
+def _retried(conn: Any, statement: Callable[[], T]) -> T:
+    from .db import BUSY_TIMEOUT_SECONDS
+
+    pause = getattr(getcurrent(), "pause", None)
+    if pause is None:
+        if _on_a_running_loop() and conn.total_changes == getattr(conn, "changes_at_call", None):
+            raise MustWait
+        pause = time.sleep
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    delay = LOCK_WAIT_FIRST
+    while True:
+        pause(delay)
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            if not _refused_for_the_lock(conn, exc) or time.monotonic() > deadline:
+                raise
+        delay = min(delay * 2, LOCK_WAIT_MOST)
+
+
+def _on_a_running_loop() -> bool:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class LoopCursor(sqlite3.Cursor):
+    """A cursor of a LoopConnection: a statement refused for the write lock waits (above)."""
+
+    def execute(self, sql: str, parameters: Any = ()) -> LoopCursor:
+        try:
+            super().execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            if not _refused_for_the_lock(self.connection, exc):
+                raise
+            _retried(self.connection, lambda: super(LoopCursor, self).execute(sql, parameters))
+        return self
+
+    def executemany(self, sql: str, seq_of_parameters: Any) -> LoopCursor:
+        rows = list(seq_of_parameters)  # an iterator would be spent by the refused try
+        try:
+            super().executemany(sql, rows)
+        except sqlite3.OperationalError as exc:
+            if not _refused_for_the_lock(self.connection, exc):
+                raise
+            _retried(self.connection, lambda: super(LoopCursor, self).executemany(sql, rows))
+        return self
+
+
+class LoopConnection(sqlite3.Connection):
+    """A SQLite connection whose statements wait for the write lock without holding up the
+    event loop (open it with timeout=0 and factory=LoopConnection)."""
+
+    def cursor(self, factory: Any = LoopCursor) -> Any:
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Any) -> Any:
+        return self.cursor().executemany(sql, seq_of_parameters)

@@ -211,7 +211,7 @@ def reader(
 
 
 def sqlite_arguments(target: Target, readonly: bool) -> tuple[Any, dict[str, Any]]:
-    """What sqlite3.connect (or aiosqlite.connect) takes to open `target`."""
+    """What sqlite3.connect takes to open `target`."""
     options: dict[str, Any] = {"isolation_level": None, "check_same_thread": False}
     if target.path is None:
         return ":memory:", options

@@ -3,9 +3,9 @@ the thread limit, the settings, the API-key check), the body reader with its lim
 mapping of errors to statuses.
 
 Domain calls are sync and run in a thread pool, each thread on its own connection (a SQLite
-file handle, or a PostgreSQL connection): a read on SQLite costs tens of microseconds there,
-where codedb.aio pays a trip to aiosqlite's thread per statement (benchmarks/web.py measures
-it). `connections` bounds the threads, hence the connections, of one process."""
+file handle, or a PostgreSQL connection); SQLite's quick reads run on the event loop
+(benchmarks/web.py measures both). `connections` bounds the threads, hence the connections,
+of one process."""
 
 from __future__ import annotations
 
