@@ -73,6 +73,45 @@ def test_whole_identifier_ranks_its_function_first(library: codedb.Database) -> 
         assert "helper" not in names(hits)  # its code holds arrays merge sorted, not the phrase
 
 
+def test_the_last_word_typed_is_also_a_prefix(library: codedb.Database) -> None:
+    search = library.functions.search_text
+    library.functions.add("fibonacci_memo", "memoised", "def fibonacci_memo(n): ...")
+    # a name that begins so ranks above a description ("Fibonacci numbers" of fib)
+    assert names(search("fibon")) == ["fibonacci_memo", "fib"]
+    assert names(search("FIBON")) == ["fibonacci_memo", "fib"]
+    assert names(search("fibonacci memo")) == ["fibonacci_memo"]
+    assert names(search("memo fibon")) == ["fibonacci_memo"]  # only the last word completes
+    assert names(search("fibon memo")) == []  # an earlier word stands as typed
+    assert names(search('"fibon"')) == []  # a quoted word is whole
+    assert set(names(search("merge NOT sorte"))) == {"merge_sorted_arrays", "mergeSortedArrays", "helper"}
+    assert names(search("fi")) == []  # two letters: too short to complete
+    # the word as typed ranks above the words it begins: fib above fibonacci_memo
+    assert names(search("fib"))[:1] == ["fib"] and "fibonacci_memo" in names(search("fib"))
+    hits = library.functions.search_text("fib")
+    assert hits[0].score > hits[-1].score
+    assert "\u00abfibonacci\u00bb" in hits[-1].snippet or "\u00abFibonacci\u00bb" in hits[-1].snippet
+
+
+def test_numbers_are_found_whole_and_where_letters_touch_them(db: codedb.Database) -> None:
+    f = db.functions
+    f.add("serve_port8080", "an HTTP404 page", "PORT = 8080\n")
+    f.add("listen", "listens on port 8080 or 80801", "x = 19216811\n")
+    f.add("digest", "sha256sum of a file", "error 12345; retry 123456")
+    search = f.search_text
+    assert set(names(search("8080"))) == {"serve_port8080", "listen"}  # glued, and on its own
+    assert names(search("404")) == ["serve_port8080"]
+    assert names(search("HTTP404")) == ["serve_port8080"]
+    assert names(search("256")) == ["digest"] and names(search("sha256")) == ["digest"]
+    assert names(search("12345")) == ["digest"] and names(search("123456")) == ["digest"]
+    assert names(search("2345")) == []  # a number is a word: not a part of one
+    assert names(search("808")) == []
+    assert names(search("name:8080")) == ["serve_port8080"]
+    # a number is one word of the index, not the phrase of its digits each found everywhere
+    assert parse("12345").compiled(db.dialect, digit_runs=True) in ('"12345"', "'12345'")
+    assert parse("192.168.1.1").compiled("sqlite", digit_runs=True) == '"192 168 1 1"'
+    assert "5" in parse("12345").compiled("sqlite")  # other domains' indexes: digits one by one
+
+
 def test_query_forms(library: codedb.Database) -> None:
     search = library.functions.search_text
     assert names(search("fib*")) == ["fib"]  # Fibonacci too, in the same function
@@ -94,7 +133,8 @@ def test_query_forms(library: codedb.Database) -> None:
     assert names(search("server")) == ["HTTPServer"]
     assert names(search("sha256")) == ["HTTPServer"]
     assert names(search("httpserver")) == ["HTTPServer"]  # the identifier whole
-    assert names(search("http")) == []  # the documented limit
+    assert names(search("http")) == ["HTTPServer"]  # the last word is also a prefix of httpserver
+    assert names(search('"http"')) == []  # quoted: the word as it stands (capitals split)
     assert names(search("nothing_like_this")) == []
     library.functions.add("limits", "", "if n > MAX_SIZE:\n    raise ValueError(n)\n")
     assert names(search("code:max")) == ["limits"]  # a constant, split letter by letter, whole too

@@ -95,13 +95,13 @@ SELECT set_config('codedb.pause_function_modules_search', 'off', true);
 -- this statement once (count_stale_function_search compares the two).
 INSERT INTO function_search (function_id, document)
 SELECT f.function_id,
-       setweight(to_tsvector('simple', codedb_words_and_whole(f.name)), 'A')
-       || setweight(to_tsvector('simple', codedb_words_and_whole(COALESCE(
+       setweight(to_tsvector('simple', codedb_search_words(f.name)), 'A')
+       || setweight(to_tsvector('simple', codedb_search_words(COALESCE(
               (SELECT string_agg(label, ' ' ORDER BY label) FROM (
                    SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
                    UNION ALL
                    SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l),
               ''))), 'B')
-       || setweight(to_tsvector('simple', codedb_words_and_whole(f.description)), 'C')
-       || setweight(to_tsvector('simple', codedb_words_and_whole(f.code_snippet)), 'D')
+       || setweight(to_tsvector('simple', codedb_search_words(f.description)), 'C')
+       || setweight(to_tsvector('simple', codedb_search_words(f.code_snippet)), 'D')
 FROM function f WHERE f.function_id = :function_id;

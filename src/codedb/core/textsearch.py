@@ -29,6 +29,7 @@ from ..errors import InvalidInput
 MAX_QUERY = 1_000  # characters of a search: longer ones are refused
 MAX_NODES = 64  # words, phrases and operators of one search
 MAX_NESTING = 16  # parentheses inside parentheses (each level is a few frames of the parser)
+MIN_COMPLETION = 3  # letters of a last word that is also searched as a prefix
 MARK_START, MARK_END = "\u00ab", "\u00bb"  # « and »: a match in a snippet
 
 # A column a query may name, and what each name means (tags and modules are one column).
@@ -55,6 +56,11 @@ _CONTROL = frozenset({"Cc", "Cf", "Cs", "Cn"})  # Co (private use) is a word cha
 _SPLIT = {ord(c): f" {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"} | {ord(c): f" {c} " for c in "0123456789"}
 
 
+# Migration 0024's numbers: letters become spaces where a letter and a digit touch.
+_GLUED = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
+_NO_LETTERS = {ord(c): " " for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}  # lower() is ASCII
+
+
 def _is_word_char(ch: str) -> bool:
     # What SQLite's unicode61 tokenizer keeps: letters, numbers and private-use characters.
     category = unicodedata.category(ch)
@@ -78,11 +84,13 @@ def words(text: str) -> list[str]:
 
 
 def index_text(text: str) -> str:
-    """The text SQLite's index holds for `text`, exactly as migration 0016's
-    function_search_source makes it: the split text, after the text whole where a capital or
-    digit splits it. codedb's bulk adds index with it (migration 0017)."""
+    """The text SQLite's function index holds for `text`, exactly as function_search_source
+    makes it (migrations 0016 and 0024): the split text, after the text whole where a capital or
+    digit splits it, and the text with its letters as spaces where a letter and a digit touch
+    (so that 8080 is a word of port8080). codedb's bulk adds index with it (migration 0017)."""
     split = text.translate(_SPLIT)
-    return f"{text} {split}" if split != text else split
+    indexed = f"{text} {split}" if split != text else split
+    return f"{indexed} {text.translate(_NO_LETTERS)}" if _GLUED.search(text) else indexed
 
 
 class SearchHit(NamedTuple):
@@ -98,11 +106,30 @@ class SearchHit(NamedTuple):
 
 # The parsed query: a tree of these.
 class Term(NamedTuple):
-    """A phrase of one or more words, the last a prefix when `prefix`, in `column` or any."""
+    """A phrase of one or more words, the last a prefix when `prefix`, in `column` or any.
+    `whole`: the term's words unsplit (`FIBON` -> fibon, where its words are f i b o n), an
+    alternative phrase when they differ. `completes`: the last word typed, which may be
+    unfinished: each phrase also with its last word as a prefix, ranking below the phrase as it
+    stands (where that word has MIN_COMPLETION letters or more)."""
 
     words: tuple[str, ...]
     prefix: bool = False
     column: str | None = None
+    completes: bool = False
+    whole: tuple[str, ...] = ()
+
+    def phrases(self, digit_runs: bool = False) -> list[tuple[tuple[str, ...], bool]]:
+        """The phrases a match holds one of, each with whether its last word is a prefix. With
+        `digit_runs` (an index that holds the runs of digits of a text as words, migration
+        0024), a term of digits only is the phrase of its runs (12345, not 1 2 3 4 5)."""
+        if digit_runs and all(w.isdigit() for w in self.words):
+            return [(self.whole or self.words, self.prefix)]
+        found: list[tuple[tuple[str, ...], bool]] = []
+        for phrase in (self.words, self.whole) if self.whole else (self.words,):
+            found.append((phrase, self.prefix))
+            if self.completes and len(phrase[-1]) >= MIN_COMPLETION and not phrase[-1].isdigit():
+                found.append((phrase, True))
+        return found
 
 
 class Op(NamedTuple):
@@ -173,19 +200,19 @@ class TextQuery(NamedTuple):
 
         return walk(self.tree)
 
-    def compiled(self, dialect: str) -> str:
+    def compiled(self, dialect: str, digit_runs: bool = False) -> str:
         """The query in the syntax of `dialect`'s index: FTS5, or a tsquery whose column
-        filters are the weights of WEIGHTS."""
-        return self.tsquery(WEIGHTS) if dialect == "postgresql" else self.fts5()
+        filters are the weights of WEIGHTS (digit_runs: see Term.phrases)."""
+        return self.tsquery(WEIGHTS, digit_runs) if dialect == "postgresql" else self.fts5(digit_runs)
 
-    def fts5(self) -> str:
+    def fts5(self, digit_runs: bool = False) -> str:
         """The query in SQLite FTS5 syntax (for `MATCH`)."""
-        return _fts5(self.tree)
+        return _fts5(self.tree, digit_runs)
 
-    def tsquery(self, weights: dict[str, str]) -> str:
+    def tsquery(self, weights: dict[str, str], digit_runs: bool = False) -> str:
         """The query in PostgreSQL tsquery syntax (for `to_tsquery('simple', ...)`); a
         column filter becomes the weight `weights` gives its column."""
-        return _tsquery(self.tree, weights)
+        return _tsquery(self.tree, weights, digit_runs)
 
 
 def _error(text: str, problem: str, fix: str) -> InvalidInput:
@@ -223,6 +250,7 @@ class _Parser:
 
     def __init__(self, text: str, tokens: Sequence[str]):
         self.text, self.tokens, self.pos, self.nodes, self.depth = text, tokens, 0, 0, 0
+        self.negated = False
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -246,7 +274,9 @@ class _Parser:
         node = self.unit()
         while self.peek() == "NOT":
             self.pos += 1
+            self.negated = True
             node = Op("NOT", (node, self.unit()))
+            self.negated = False
             self.nodes += 1
         return node
 
@@ -291,7 +321,8 @@ class _Parser:
     def term(self, piece: str, column: str | None) -> Term:
         prefix = piece.endswith("*")
         body = piece.rstrip("*")
-        if body.startswith('"'):
+        quoted = body.startswith('"')
+        if quoted:
             body = body[1:].removesuffix('"')
         found = words(body)
         if not found:
@@ -301,7 +332,11 @@ class _Parser:
                 self.text, f"{piece!r} holds no letters or digits", "search for words, identifiers or numbers"
             )
         self.nodes += len(found)
-        return Term(tuple(found), prefix, column)
+        # The last word typed may be unfinished (a search box searching as one types), unless it
+        # is quoted, negated or starred.
+        completes = self.pos == len(self.tokens) and not (prefix or quoted or self.negated)
+        whole = tuple(w.lower() for w in _SPAN.findall(body))
+        return Term(tuple(found), prefix, column, completes, () if whole == tuple(found) else whole)
 
     def combine(self, op: str, parts: list[Node]) -> Node:
         if len(parts) == 1:
@@ -310,27 +345,31 @@ class _Parser:
         return Op(op, tuple(parts))
 
 
-def _fts5(node: Node) -> str:
+def _fts5(node: Node, runs: bool) -> str:
     if isinstance(node, Term):
         # Words are letters and digits only, so quoting them cannot break out of the string.
-        phrase = '"' + " ".join(node.words) + '"' + (" *" if node.prefix else "")
+        found = ['"' + " ".join(words) + '"' + (" *" if prefix else "") for words, prefix in node.phrases(runs)]
+        phrase = found[0] if len(found) == 1 else "(" + " OR ".join(found) + ")"
         return f"{node.column} : {phrase}" if node.column else phrase
     if node.op == "NOT":
-        return f"({_fts5(node.parts[0])} NOT {_fts5(node.parts[1])})"
-    return "(" + f" {node.op} ".join(_fts5(p) for p in node.parts) + ")"
+        return f"({_fts5(node.parts[0], runs)} NOT {_fts5(node.parts[1], runs)})"
+    return "(" + f" {node.op} ".join(_fts5(p, runs) for p in node.parts) + ")"
 
 
-def _tsquery(node: Node, weights: dict[str, str]) -> str:
+def _tsquery(node: Node, weights: dict[str, str], runs: bool) -> str:
     if isinstance(node, Term):
         weight = weights[node.column] if node.column else ""
-        lexemes = [f"'{w}'" + (f":{weight}" if weight else "") for w in node.words]
-        if node.prefix:
-            lexemes[-1] = f"'{node.words[-1]}':*{weight}"
-        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+        found = []
+        for words, prefix in node.phrases(runs):
+            lexemes = [f"'{w}'" + (f":{weight}" if weight else "") for w in words]
+            if prefix:
+                lexemes[-1] = f"'{words[-1]}':*{weight}"
+            found.append(lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")")
+        return found[0] if len(found) == 1 else "(" + " | ".join(found) + ")"
     if node.op == "NOT":
-        return f"({_tsquery(node.parts[0], weights)} & !{_tsquery(node.parts[1], weights)})"
+        return f"({_tsquery(node.parts[0], weights, runs)} & !{_tsquery(node.parts[1], weights, runs)})"
     joiner = " & " if node.op == "AND" else " | "
-    return "(" + joiner.join(_tsquery(p, weights) for p in node.parts) + ")"
+    return "(" + joiner.join(_tsquery(p, weights, runs) for p in node.parts) + ")"
 
 
 # Snippets: made here from the stored text, the same on both backends.
@@ -339,12 +378,13 @@ _SPAN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def _matches(span: str, terms: Iterable[Term]) -> bool:
-    inner = words(span)
+    inner = [*words(span), span.lower()]
     for term in terms:
-        for i, word in enumerate(term.words):
-            last = i == len(term.words) - 1
-            if any(w == word or (last and term.prefix and w.startswith(word)) for w in inner):
-                return True
+        for phrase, prefix in term.phrases():
+            for i, word in enumerate(phrase):
+                last = i == len(phrase) - 1
+                if any(w == word or (last and prefix and w.startswith(word)) for w in inner):
+                    return True
     return False
 
 
