@@ -20,6 +20,7 @@ alike. A run of capitals is split letter by letter: `HTTPServer` is found by `se
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -58,7 +59,7 @@ _SPLIT = {ord(c): f" {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"} | {ord(c): f" {
 
 # Migration 0024's numbers: letters become spaces where a letter and a digit touch.
 _GLUED = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
-_NO_LETTERS = {ord(c): " " for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}  # lower() is ASCII
+_NO_LETTERS = {ord(c): " " for c in string.ascii_letters}  # SQLite's lower() is ASCII only
 
 
 def _is_word_char(ch: str) -> bool:
@@ -348,7 +349,7 @@ class _Parser:
 def _fts5(node: Node, runs: bool) -> str:
     if isinstance(node, Term):
         # Words are letters and digits only, so quoting them cannot break out of the string.
-        found = ['"' + " ".join(words) + '"' + (" *" if prefix else "") for words, prefix in node.phrases(runs)]
+        found = ['"' + " ".join(w) + '"' + (" *" if prefix else "") for w, prefix in node.phrases(runs)]
         phrase = found[0] if len(found) == 1 else "(" + " OR ".join(found) + ")"
         return f"{node.column} : {phrase}" if node.column else phrase
     if node.op == "NOT":

@@ -464,7 +464,8 @@ class Functions(_Part):
     def _match(self, parsed: TextQuery) -> dict[str, str]:
         # name_match: the search and its name part, so a name match ranks above the rest.
         dialect = self.db.dialect  # the library's index holds runs of digits as words (migration 0024)
-        query, names = parsed.compiled(dialect, digit_runs=True), parsed.in_column("name").compiled(dialect, True)
+        query = parsed.compiled(dialect, digit_runs=True)
+        names = parsed.in_column("name").compiled(dialect, digit_runs=True)
         if parsed.plain():  # the name part alone implies the search: not evaluated twice
             return {"match": query, "name_match": names}
         both = "&" if self.db.dialect == "postgresql" else "AND"
