@@ -3,14 +3,14 @@
 -- the :cap newest matches at most.
 
 -- name: search_messages_ranked(match, cap, limit)
--- The best-ranked messages matching a search, best first: id, session, role, score (bm25;
--- higher is better) and content.
+-- The best-ranked messages matching a search, best first: id, session, role, score (the
+-- relevance, 0-100: bm25 as a share of the best match's) and content.
 WITH ranked AS (
     SELECT rowid AS search_rowid, bm25(message_search) AS rank
     FROM message_search WHERE message_search MATCH :match
     ORDER BY rowid DESC LIMIT :cap
 )
-SELECT h.message_id, h.session_id, h.role, -r.rank AS score, h.content
+SELECT h.message_id, h.session_id, h.role, MAX(ROUND(100.0 * r.rank / (SELECT MIN(rank) FROM ranked), 1), 0.1) AS score, h.content
 FROM ranked r
 JOIN conversation_history h ON h.rowid = r.search_rowid
 JOIN message_search s ON s.rowid = r.search_rowid AND s.message_id = h.message_id

@@ -10,7 +10,8 @@
 
 -- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
--- score is bm25 (weights name 10, tags and modules 5, description 2, code 1), plus, for a
+-- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
+-- not of the page). The rank is bm25 (weights name 10, tags and modules 5, description 2, code 1), plus, for a
 -- function whose name matches, the bm25 of :name_match (the search and its name part); a
 -- higher score is better; ties go to the function added first. Candidates are read by rowid
 -- alone (reading the index's stored id of every candidate would cost more than ranking it);
@@ -47,7 +48,7 @@ page AS (
     ORDER BY b.rank, b.search_rowid
     LIMIT :limit OFFSET :offset
 )
-SELECT l.*, -p.rank AS score
+SELECT l.*, MAX(ROUND(100.0 * p.rank / (SELECT MIN(rank) FROM best), 1), 0.1) AS score
 FROM page p
 JOIN function f ON f.rowid = p.search_rowid
 JOIN function_search s ON s.rowid = p.search_rowid AND s.function_id = f.function_id

@@ -3,15 +3,15 @@
 -- Like the function library's, a search ranks the :cap newest matches at most.
 
 -- name: search_templates_ranked(match, cap, limit)
--- The best-ranked templates matching a search, best first: id, name, score (bm25 with weights
--- name 10, tags 5, description 2, content 1; higher is better), and the texts a snippet is
--- taken from (description, latest content, tags).
+-- The best-ranked templates matching a search, best first: id, name, score (the relevance,
+-- 0-100: bm25 with weights name 10, tags 5, description 2, content 1, as a share of the best
+-- match's), and the texts a snippet is taken from (description, latest content, tags).
 WITH ranked AS (
     SELECT rowid AS search_rowid, bm25(template_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
     FROM template_search WHERE template_search MATCH :match
     ORDER BY rowid DESC LIMIT :cap
 )
-SELECT t.template_id, t.name, -r.rank AS score, t.description,
+SELECT t.template_id, t.name, MAX(ROUND(100.0 * r.rank / (SELECT MIN(rank) FROM ranked), 1), 0.1) AS score, t.description,
        COALESCE((SELECT v.content FROM template_versions v WHERE v.template_id = t.template_id
                  ORDER BY v.version DESC LIMIT 1), '') AS content,
        COALESCE((SELECT group_concat(g.tag, ' ') FROM template_tags g

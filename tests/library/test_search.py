@@ -158,7 +158,9 @@ def test_a_name_match_outranks_code_and_description_matches(db: codedb.Database)
     f.add("tagged", "nothing", "pass", tags=["quick"])
     hits = f.search_text("quick")
     assert names(hits) == ["quick", "tagged", "parser"]
-    assert hits[0].score > hits[1].score > hits[2].score
+    # relevance 0-100, the best match's 100; in a corpus this small, bm25 gives a word found in
+    # most rows almost nothing, so the others may share the least relevance shown, 0.1
+    assert hits[0].score == 100.0 and 100.0 > hits[1].score >= hits[2].score >= 0.1
 
 
 def test_snippets_mark_the_matches(library: codedb.Database) -> None:

@@ -3,6 +3,7 @@ both backends, kept by triggers through publish, new versions, tags, unpublish, 
 plain SQL, with reindex; and `codedb search` walking every domain's index."""
 
 import json
+import re
 
 import pytest
 
@@ -101,3 +102,33 @@ def test_search_walks_every_domain(ready_target: str, tmp_path) -> None:
     assert json.loads(cli.ok("reindex", "--check", "--json")) == {
         "stale": {"functions": 0, "templates": 0, "history": 0}
     }
+
+
+def test_scores_are_a_relevance_from_0_to_100_alike_in_table_json_and_csv(ready_target: str, tmp_path) -> None:
+    """The best match of a search is 100, the others their share of it (of the whole search,
+    not of the page), one decimal, in every domain and every output format."""
+    cli = CLI(ready_target, tmp_path)
+    with codedb.connect(ready_target) as db:
+        ada = db.users.add("ada").user_id
+        for i in range(6):  # names that hold the word rank above code that holds it once
+            db.functions.add(f"merge_{i}" if i < 3 else f"other_{i}", "x", "merge(a)" if i >= 3 else "pass")
+        db.templates.publish("mergeTemplate", "merge sorted arrays here")
+        db.templates.publish("other", "a merge in the content only, merge")
+        db.history.save(ada, "s1", "user", "please merge these sorted arrays")
+        db.history.save(ada, "s1", "user", "merge")
+        everything = db.functions.search_text("merge")
+        second_page = db.functions.search_text("merge", limit=2, offset=2)
+    scores = [h.score for h in everything]
+    assert scores[0] == 100.0 and scores == sorted(scores, reverse=True) and min(scores) >= 0.1
+    assert all(score == round(score, 1) for score in scores)
+    assert [h.score for h in second_page] == scores[2:4]  # the page is scored against the search's best
+    hits = json.loads(cli.ok("search", "merge", "--json"))
+    by_kind: dict[str, list[float]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit["kind"], []).append(hit["score"])
+    assert sorted(by_kind) == ["function", "message", "template"]
+    assert all(s[0] == 100.0 and all(0.1 <= x <= 100.0 for x in s) for s in by_kind.values())
+    csv_scores = [line.split(",")[3] for line in cli.ok("search", "merge", "--csv").splitlines()[1:]]
+    assert csv_scores == [str(hit["score"]) for hit in hits]  # 100.0, not 1.96748e-06
+    rows = [re.split(r"\s{2,}", line) for line in cli.ok("search", "merge").splitlines()[2:]]
+    assert [row[3] for row in rows] == csv_scores

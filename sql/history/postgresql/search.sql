@@ -2,13 +2,17 @@
 -- with its GIN index; :match is a tsquery text made by codedb.core.textsearch.
 
 -- name: search_messages_ranked(match, cap, limit)
--- The best-ranked messages matching a search, best first (ts_rank), with their content.
+-- The best-ranked messages matching a search, best first, with their relevance 0-100 (ts_rank
+-- as a share of the best match's) and their content.
 WITH ranked AS (
     SELECT s.message_id, ts_rank(s.document, to_tsquery('simple', :match)) AS score
     FROM message_search s WHERE s.document @@ to_tsquery('simple', :match)
     LIMIT :cap
 )
-SELECT h.message_id, h.session_id, h.role, CAST(r.score AS DOUBLE PRECISION) AS score, h.content
+SELECT h.message_id, h.session_id, h.role,
+       CAST(GREATEST(ROUND(CAST(100 * r.score / NULLIF((SELECT MAX(score) FROM ranked), 0) AS NUMERIC), 1), 0.1)
+            AS DOUBLE PRECISION) AS score,
+       h.content
 FROM ranked r JOIN conversation_history h ON h.message_id = r.message_id
 ORDER BY r.score DESC, h.message_id
 LIMIT :limit;

@@ -3,7 +3,8 @@
 
 -- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
--- score is ts_rank (weights name 1.0, tags and modules 0.4, description 0.2, code 0.1), plus,
+-- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
+-- not of the page). The rank is ts_rank (weights name 1.0, tags and modules 0.4, description 0.2, code 0.1), plus,
 -- for a function whose name matches, the ts_rank of :name_match; a higher score is better.
 -- Each tsquery is written where it is used, not in a CTE: a constant there is what lets the
 -- planner see the GIN index.
@@ -32,7 +33,8 @@ page AS (
     ORDER BY b.score DESC, f.function_id
     LIMIT :limit OFFSET :offset
 )
-SELECT l.*, CAST(p.score AS DOUBLE PRECISION) AS score
+SELECT l.*, CAST(GREATEST(ROUND(CAST(100 * p.score / NULLIF((SELECT MAX(score) FROM best), 0) AS NUMERIC), 1), 0.1)
+            AS DOUBLE PRECISION) AS score
 FROM page p JOIN function_listing l ON l.function_id = p.function_id
 ORDER BY p.score DESC, l.function_id;
 

@@ -2,14 +2,18 @@
 -- with its GIN index; :match is a tsquery text made by codedb.core.textsearch.
 
 -- name: search_templates_ranked(match, cap, limit)
--- The best-ranked templates matching a search, best first (ts_rank with weights name 1.0,
--- tags 0.4, description 0.2, content 0.1), with the texts a snippet is taken from.
+-- The best-ranked templates matching a search, best first, with their relevance 0-100 (ts_rank
+-- with weights name 1.0, tags 0.4, description 0.2, content 0.1, as a share of the best match's)
+-- and the texts a snippet is taken from.
 WITH ranked AS (
     SELECT s.template_id, ts_rank(s.document, to_tsquery('simple', :match)) AS score
     FROM template_search s WHERE s.document @@ to_tsquery('simple', :match)
     LIMIT :cap
 )
-SELECT t.template_id, t.name, CAST(r.score AS DOUBLE PRECISION) AS score, t.description,
+SELECT t.template_id, t.name,
+       CAST(GREATEST(ROUND(CAST(100 * r.score / NULLIF((SELECT MAX(score) FROM ranked), 0) AS NUMERIC), 1), 0.1)
+            AS DOUBLE PRECISION) AS score,
+       t.description,
        COALESCE((SELECT v.content FROM template_versions v WHERE v.template_id = t.template_id
                  ORDER BY v.version DESC LIMIT 1), '') AS content,
        COALESCE((SELECT string_agg(g.tag, ' ') FROM template_tags g

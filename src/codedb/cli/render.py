@@ -51,9 +51,7 @@ def _cell(value: Any, width: int | None) -> str:
         text = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, datetime):
         text = value.isoformat(sep=" ", timespec="seconds")
-    elif isinstance(value, float):
-        text = f"{value:g}"
-    else:
+    else:  # a float as JSON and CSV write it (100.0, 0.25): the same number in every format
         text = str(value)
     text = text.replace("\n", " ")
     if width and len(text) > width:
