@@ -104,7 +104,7 @@ def test_search_walks_every_domain(ready_target: str, tmp_path) -> None:
     }
 
 
-def test_scores_are_a_relevance_from_0_to_100_alike_in_table_json_and_csv(ready_target: str, tmp_path) -> None:
+def test_scores_are_a_relevance_from_0_to_100_in_table_json_and_csv(ready_target: str, tmp_path) -> None:
     """The best match of a search is 100, the others their share of it (of the whole search,
     not of the page), one decimal, in every domain and every output format."""
     cli = CLI(ready_target, tmp_path)
