@@ -55,6 +55,34 @@ JOIN function_search s ON s.rowid = p.search_rowid AND s.function_id = f.functio
 JOIN function_listing l ON l.function_id = f.function_id
 ORDER BY p.rank, p.search_rowid;
 
+-- name: search_inside_names(inner, match, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- Functions whose name holds each word of a search inside it (:inner, a search of the trigram
+-- index of names, migration 0025: "onacci" finds fibonacci_memo) and that the word search
+-- (:match) does not find: what a ranked search shows after its word matches, with a score of 0.
+-- The :cap newest such names are taken, then the shortest first (the closest to the words).
+WITH inside AS (
+    SELECT f.rowid AS search_rowid, f.function_id, length(f.name) AS size
+    FROM function_name_trigrams g
+    JOIN function f ON f.rowid = g.rowid AND f.function_id = g.function_id
+    WHERE function_name_trigrams MATCH :inner
+      AND NOT EXISTS (SELECT 1 FROM function_search s WHERE s.rowid = f.rowid AND function_search MATCH :match)
+      AND COALESCE(f.creation_date > :created_after, TRUE)
+      AND COALESCE(f.last_modified_date > :modified_after, TRUE)
+      AND (CAST(:module AS TEXT) IS NULL OR EXISTS (
+              SELECT 1 FROM function_modules m WHERE m.function_id = f.function_id AND m.module_name = :module))
+      AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
+              SELECT 1 FROM function_tags t WHERE t.function_id = f.function_id AND t.tag = :tag))
+      AND (CAST(:test_status AS TEXT) IS NULL OR (
+              SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
+              ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status)
+    ORDER BY g.rowid DESC
+    LIMIT :cap
+),
+page AS (SELECT * FROM inside ORDER BY size, search_rowid LIMIT :limit OFFSET :offset)
+SELECT l.*, 0.0 AS score
+FROM page p JOIN function_listing l ON l.function_id = p.function_id
+ORDER BY p.size, p.search_rowid;
+
 -- name: count_function_matches(match, cap)$
 -- How many functions match a search, counting up to :cap.
 SELECT COUNT(*) FROM (SELECT 1 FROM function_search WHERE function_search MATCH :match LIMIT :cap) AS m;
@@ -90,6 +118,14 @@ FROM function f
 WHERE f.rowid > COALESCE(:after, 0)
 ORDER BY f.rowid
 LIMIT :batch;
+
+-- name: clear_function_name_trigrams()!
+-- Empty the trigram index of names (reindex fills it again in the same transaction).
+DELETE FROM function_name_trigrams;
+
+-- name: fill_function_name_trigrams()!
+-- Index every function's name by trigrams (migration 0025; PostgreSQL has no such index).
+INSERT INTO function_name_trigrams (rowid, function_id, name) SELECT rowid, function_id, name FROM function;
 
 -- name: optimize_function_search()!
 -- Merge the index's segments into one: quicker searches after many writes.

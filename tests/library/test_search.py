@@ -81,7 +81,8 @@ def test_the_last_word_typed_is_also_a_prefix(library: codedb.Database) -> None:
     assert names(search("FIBON")) == ["fibonacci_memo", "fib"]
     assert names(search("fibonacci memo")) == ["fibonacci_memo"]
     assert names(search("memo fibon")) == ["fibonacci_memo"]  # only the last word completes
-    assert names(search("fibon memo")) == []  # an earlier word stands as typed
+    hits = search("fibon memo")  # an earlier word stands as typed: found inside the name only
+    assert [(h.name, h.score) for h in hits] == [("fibonacci_memo", 0.0)]
     assert names(search('"fibon"')) == []  # a quoted word is whole
     assert set(names(search("merge NOT sorte"))) == {"merge_sorted_arrays", "mergeSortedArrays", "helper"}
     assert names(search("fi")) == []  # two letters: too short to complete
@@ -90,6 +91,30 @@ def test_the_last_word_typed_is_also_a_prefix(library: codedb.Database) -> None:
     hits = library.functions.search_text("fib")
     assert hits[0].score > hits[-1].score
     assert "\u00abfibonacci\u00bb" in hits[-1].snippet or "\u00abFibonacci\u00bb" in hits[-1].snippet
+
+
+def test_a_word_inside_a_name_is_found_below_every_word_match(db: codedb.Database) -> None:
+    f = db.functions
+    memo = f.add("fibonacci_memo", "memoised", "pass").function_id
+    f.add("fib", "Fibonacci numbers", "pass")
+    f.add("a_very_long_fibonacci_helper", "", "pass")
+    f.add("onacci", "the word itself", "pass")
+    search = f.search_text
+    assert names(search("onacci")) == ["onacci", "fibonacci_memo", "a_very_long_fibonacci_helper"]
+    hits = search("onacci")
+    assert [h.score for h in hits] == [100.0, 0.0, 0.0]  # the word match first, then names, shortest first
+    assert hits[1].snippet == "fib\u00abonacci\u00bb_memo"
+    assert names(search("ONACCI")) == names(search("onacci"))
+    assert names(search("onacci memo")) == ["fibonacci_memo"]  # each word inside the name
+    assert names(search("onacci", limit=1, offset=1)) == ["fibonacci_memo"]  # pages run on
+    assert names(search("onacci", limit=2, offset=2)) == ["a_very_long_fibonacci_helper"]
+    assert names(search("onacci", tag="none")) == []  # the filters hold inside names too
+    assert names(search("name:onacci")) == ["onacci"]  # a column names words, not text inside
+    assert names(search("on")) == []  # two letters are too few to look inside names
+    db.conn.execute(f"UPDATE function SET name = 'fibonacci_cache' WHERE function_id = '{memo}'")  # plain SQL
+    assert "fibonacci_cache" in names(search("onacci")) and "fibonacci_memo" not in names(search("onacci"))
+    f.delete(memo)
+    assert "fibonacci_cache" not in names(search("onacci"))
 
 
 def test_numbers_are_found_whole_and_where_letters_touch_them(db: codedb.Database) -> None:
@@ -103,8 +128,8 @@ def test_numbers_are_found_whole_and_where_letters_touch_them(db: codedb.Databas
     assert names(search("HTTP404")) == ["serve_port8080"]
     assert names(search("256")) == ["digest"] and names(search("sha256")) == ["digest"]
     assert names(search("12345")) == ["digest"] and names(search("123456")) == ["digest"]
-    assert names(search("2345")) == []  # a number is a word: not a part of one
-    assert names(search("808")) == []
+    assert names(search("2345")) == []  # a number is a word: not a part of one...
+    assert [(h.name, h.score) for h in search("808")] == [("serve_port8080", 0.0)]  # ...but inside a name
     assert names(search("name:8080")) == ["serve_port8080"]
     # a number is one word of the index, not the phrase of its digits each found everywhere
     assert parse("12345").compiled(db.dialect, digit_runs=True) in ('"12345"', "'12345'")
@@ -199,6 +224,7 @@ def test_index_follows_direct_sql(db: codedb.Database) -> None:
     assert names(db.functions.search_text("plain sql tag:handmade")) == ["plainSql"]
     db.conn.execute(f"UPDATE function SET name = 'renamedByHand' WHERE function_id = '{fid}'")
     assert names(db.functions.search_text("renamed")) == ["renamedByHand"]
+    assert names(db.functions.search_text("amedbyha")) == ["renamedByHand"]  # inside the name
     db.conn.execute("UPDATE tag SET name = 'crafted' WHERE name = 'handmade'")  # cascades to the link
     assert names(db.functions.search_text("tag:crafted")) == ["renamedByHand"]
     assert db.functions.search_text("tag:handmade") == []

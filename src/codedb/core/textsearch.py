@@ -111,13 +111,14 @@ class Term(NamedTuple):
     `whole`: the term's words unsplit (`FIBON` -> fibon, where its words are f i b o n), an
     alternative phrase when they differ. `completes`: the last word typed, which may be
     unfinished: each phrase also with its last word as a prefix, ranking below the phrase as it
-    stands (where that word has MIN_COMPLETION letters or more)."""
+    stands (where that word has MIN_COMPLETION letters or more). `quoted`: typed in quotes."""
 
     words: tuple[str, ...]
     prefix: bool = False
     column: str | None = None
     completes: bool = False
     whole: tuple[str, ...] = ()
+    quoted: bool = False
 
     def phrases(self, digit_runs: bool = False) -> list[tuple[tuple[str, ...], bool]]:
         """The phrases a match holds one of, each with whether its last word is a prefix. With
@@ -200,6 +201,31 @@ class TextQuery(NamedTuple):
             return node.op != "NOT" and all(walk(part) for part in node.parts)
 
         return walk(self.tree)
+
+    def needles(self) -> list[str] | None:
+        """What a name must hold inside it to match the search as text (onacci: fibonacci_memo),
+        one per term: for words side by side only, each unsplit (FIBON: fibon) and of
+        MIN_COMPLETION letters or more, without a column, quotes, a '*', OR or NOT; else None."""
+        parts = self.tree.parts if isinstance(self.tree, Op) and self.tree.op == "AND" else (self.tree,)
+        found = []
+        for part in parts:
+            if not isinstance(part, Term) or part.column or part.prefix or part.quoted:
+                return None
+            whole = part.whole or part.words
+            if len(whole) != 1 or len(whole[0]) < MIN_COMPLETION:
+                return None
+            found.append(whole[0])
+        return found
+
+    def inner_match(self, dialect: str) -> str | list[str] | None:
+        """The needles as the names' index takes them: an FTS5 search of the trigram index
+        (SQLite, migration 0025), or ILIKE patterns (PostgreSQL); None without needles."""
+        needles = self.needles()
+        if needles is None:
+            return None
+        if dialect == "postgresql":
+            return [f"%{needle}%" for needle in needles]  # letters and digits: no LIKE wildcard
+        return " AND ".join(f'"{needle}"' for needle in needles)
 
     def compiled(self, dialect: str, digit_runs: bool = False) -> str:
         """The query in the syntax of `dialect`'s index: FTS5, or a tsquery whose column
@@ -337,7 +363,7 @@ class _Parser:
         # is quoted, negated or starred.
         completes = self.pos == len(self.tokens) and not (prefix or quoted or self.negated)
         whole = tuple(w.lower() for w in _SPAN.findall(body))
-        return Term(tuple(found), prefix, column, completes, () if whole == tuple(found) else whole)
+        return Term(tuple(found), prefix, column, completes, () if whole == tuple(found) else whole, quoted)
 
     def combine(self, op: str, parts: list[Node]) -> Node:
         if len(parts) == 1:
@@ -387,6 +413,18 @@ def _matches(span: str, terms: Iterable[Term]) -> bool:
                 if any(w == word or (last and prefix and w.startswith(word)) for w in inner):
                     return True
     return False
+
+
+def marked_inside(text: str, needles: Sequence[str]) -> str:
+    """`text` with the first place each needle stands inside it between « and » (any case)."""
+    folded = text.lower()
+    spans = sorted((at, at + len(n)) for n in needles if (at := folded.find(n.lower())) >= 0)
+    pieces, cursor = [], 0
+    for start, end in spans:
+        if start >= cursor:
+            pieces += [text[cursor:start], MARK_START, text[start:end], MARK_END]
+            cursor = end
+    return "".join(pieces) + text[cursor:]
 
 
 def snippet(query: TextQuery, texts: Sequence[str], width: int = SNIPPET_WORDS) -> str:

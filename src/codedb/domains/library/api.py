@@ -17,7 +17,15 @@ from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text as stored_text
 from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time, record, records
 from ...core.ids import new_id, resolve_prefix
-from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, index_text, parse, snippet
+from ...core.textsearch import (
+    SEARCH_CANDIDATES,
+    SearchHit,
+    TextQuery,
+    index_text,
+    marked_inside,
+    parse,
+    snippet,
+)
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import (
     TEST_STATUSES,
@@ -434,20 +442,41 @@ class Functions(_Part):
         that cannot be read. A search matching more than SEARCH_CANDIDATES functions ranks the
         newest of them (count_text_matches tells)."""
         parsed = query if isinstance(query, TextQuery) else parse(query)
+        match, page = self._match(parsed), _page(limit, offset)
+        filters = {
+            "created_after": query_time(created_after or None),
+            "modified_after": query_time(modified_after or None),
+            "test_status": check_status(test_status) if test_status else None,
+            "module": module,
+            "tag": tag,
+        }
         rows = self._all(
             self.q.search_functions_ranked,
             FunctionHit,
-            **self._match(parsed),
+            **match,
             cap=SEARCH_CANDIDATES,
             name_cap=NAME_CANDIDATES,
-            created_after=query_time(created_after or None),
-            modified_after=query_time(modified_after or None),
-            test_status=check_status(test_status) if test_status else None,
-            module=module,
-            tag=tag,
-            **_page(limit, offset),
+            **filters,
+            **page,
         )
-        return [attrs.evolve(hit, snippet=snippet(parsed, _snippet_texts(hit))) for hit in rows]
+        hits = [attrs.evolve(hit, snippet=snippet(parsed, _snippet_texts(hit))) for hit in rows]
+        inner = parsed.inner_match(self.db.dialect)
+        if inner is None or len(rows) >= page["limit"]:
+            return hits
+        # The page has room after the word matches: names that hold the words inside them.
+        before = page["offset"] + len(rows) if rows or not page["offset"] else self.count_text_matches(parsed)
+        inside = self._all(
+            self.q.search_inside_names,
+            FunctionHit,
+            inner=inner,
+            match=match["match"],
+            cap=SEARCH_CANDIDATES,
+            **filters,
+            limit=page["limit"] - len(rows),
+            offset=max(0, page["offset"] - before),
+        )
+        needles = parsed.needles() or []
+        return hits + [attrs.evolve(hit, snippet=marked_inside(hit.name, needles)) for hit in inside]
 
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The best `limit` functions for `codedb search`."""
@@ -487,6 +516,8 @@ class Functions(_Part):
             self.q.optimize_function_search(self.conn)
             if sqlite:
                 self.q.restart_function_search_merges(self.conn)
+                self.q.clear_function_name_trigrams(self.conn)
+                self.q.fill_function_name_trigrams(self.conn)
             return int(self.q.count_function_search(self.conn))
 
     @contextmanager

@@ -1,0 +1,2 @@
+-- Nothing changes on PostgreSQL (see 0025.function-name-trigrams.sql of SQLite): a search
+-- reads names with ILIKE, which needs no index of its own. The revision stays the same on both.

@@ -1,0 +1,4 @@
+DROP TRIGGER function_name_trigrams_delete;
+DROP TRIGGER function_name_trigrams_update;
+DROP TRIGGER function_name_trigrams_insert;
+DROP TABLE function_name_trigrams;
