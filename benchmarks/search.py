@@ -7,7 +7,9 @@ and without it (the schema before the index, add_many without its indexing steps
 index rebuilt by `reindex`, and per search the median of repeated calls, each beside the
 substring (LIKE) scan of the same text: a selective word (held by one function), an
 identifier (a name as written: a phrase of three words, one of them the common one), the
-top 20 of the common word, a prefix of four letters.
+top 20 of the common word, a prefix of four letters (with '*', and typed as the last word,
+which completes), a number (each function's code holds a ticket T<n>: found as the word n,
+migration 0024) and five letters from inside a name (found inside names, migration 0025).
 
     python -m benchmarks.search --sizes 10000,100000 [--postgres URL]
 """
@@ -69,7 +71,7 @@ def functions(start: int, count: int, vocab: list[str]) -> list[dict[str, Any]]:
         code = (
             f"def {name}(x, y):\n    {ids[0]} = {ids[1]}(x) + {i % 97}\n"
             f"    for item in {ids[2]}.{ids[3]}(y):\n        {ids[0]} += {ids[4]}(item)\n"
-            f"    return {ids[5]}({ids[0]})\n"
+            f"    return {ids[5]}({ids[0]})  # ticket T{i}\n"
         )
         made.append(
             {
@@ -131,10 +133,14 @@ def words_of(size: int, vocab: list[str]) -> dict[str, list[str]]:
     sample = batch[1 :: max(2, len(batch) // 100)][:100]  # odd: snake_case names
     camels = [f["name"] for f in batch[:: max(2, len(batch) // 100)][:100]]  # even: camelCase
     rng = random.Random(3)
+    prefixes = [rng.choice(f["description"].split())[:4] for f in sample]
     return {
         "selective": [name.lower() for name in camels],
         "identifier": [f["name"] for f in sample],
-        "prefix": [rng.choice(f["description"].split())[:4] + "*" for f in sample],
+        "prefix": [p + "*" for p in prefixes],
+        "completed": prefixes,  # the same 4 letters typed without '*': the last word completes
+        "number": [str(i) for i in range(7, min(BATCH, size), max(1, min(BATCH, size) // 100))][:100],
+        "inside": [max(f["name"].replace("_", " ").split(), key=len)[1:6] for f in sample],
     }
 
 
@@ -163,6 +169,9 @@ def measure(
             ("identifier (3 words, 1 common)", searches["identifier"], searches["identifier"]),
             (f"top 20, a word in 20 % ({COMMON})", [COMMON], [COMMON]),
             ("prefix (4 letters*)", searches["prefix"], [w[:-1] for w in searches["prefix"]]),
+            ("4 letters typed (completed)", searches["completed"], searches["completed"]),
+            ("a number (T123 in 1 function)", searches["number"], searches["number"]),
+            ("5 letters inside a name", searches["inside"], searches["inside"]),
         ):
             ranked = per_call(lambda n, t=terms: f.search_text(t[n % len(t)], limit=20), calls)
             like_calls = max(3, calls // 20)  # a scan takes long; fewer calls suffice

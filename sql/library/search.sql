@@ -55,17 +55,16 @@ JOIN function_search s ON s.rowid = p.search_rowid AND s.function_id = f.functio
 JOIN function_listing l ON l.function_id = f.function_id
 ORDER BY p.rank, p.search_rowid;
 
--- name: search_inside_names(inner, match, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- name: search_inside_names(inner, cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- Functions whose name holds each word of a search inside it (:inner, a search of the trigram
--- index of names, migration 0025: "onacci" finds fibonacci_memo) and that the word search
--- (:match) does not find: what a ranked search shows after its word matches, with a score of 0.
--- The :cap newest such names are taken, then the shortest first (the closest to the words).
+-- index of names, migration 0025: "onacci" finds fibonacci_memo): what a ranked search shows,
+-- with a score of 0, when its words match nothing. The :cap newest such names are taken, then
+-- the shortest first (the closest to the words).
 WITH inside AS (
     SELECT f.rowid AS search_rowid, f.function_id, length(f.name) AS size
     FROM function_name_trigrams g
     JOIN function f ON f.rowid = g.rowid AND f.function_id = g.function_id
     WHERE function_name_trigrams MATCH :inner
-      AND NOT EXISTS (SELECT 1 FROM function_search s WHERE s.rowid = f.rowid AND function_search MATCH :match)
       AND COALESCE(f.creation_date > :created_after, TRUE)
       AND COALESCE(f.last_modified_date > :modified_after, TRUE)
       AND (CAST(:module AS TEXT) IS NULL OR EXISTS (

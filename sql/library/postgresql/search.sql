@@ -38,17 +38,15 @@ SELECT l.*, CAST(GREATEST(ROUND(CAST(100 * p.score / NULLIF((SELECT MAX(score) F
 FROM page p JOIN function_listing l ON l.function_id = p.function_id
 ORDER BY p.score DESC, l.function_id;
 
--- name: search_inside_names(inner, match, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- name: search_inside_names(inner, cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- Functions whose name holds each word of a search inside it (:inner, ILIKE patterns:
--- "%onacci%" finds fibonacci_memo) and that the word search (:match) does not find: what a
--- ranked search shows after its word matches, with a score of 0. The first :cap such names
--- are taken, then the shortest first (the closest to the words).
+-- "%onacci%" finds fibonacci_memo): what a ranked search shows, with a score of 0, when its
+-- words match nothing. The first :cap such names are taken, then the shortest first (the
+-- closest to the words).
 WITH inside AS (
     SELECT f.function_id, length(f.name) AS size
     FROM function f
     WHERE f.name ILIKE ALL (CAST(:inner AS TEXT[]))
-      AND NOT EXISTS (SELECT 1 FROM function_search s
-                      WHERE s.function_id = f.function_id AND s.document @@ to_tsquery('simple', :match))
       AND COALESCE(f.creation_date > :created_after, TRUE)
       AND COALESCE(f.last_modified_date > :modified_after, TRUE)
       AND (CAST(:module AS TEXT) IS NULL OR EXISTS (

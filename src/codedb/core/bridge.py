@@ -335,22 +335,19 @@ class LoopCursor(sqlite3.Cursor):
     """A cursor of a LoopConnection: a statement refused for the write lock waits (above)."""
 
     def execute(self, sql: str, parameters: Any = ()) -> LoopCursor:
-        try:
-            super().execute(sql, parameters)
-        except sqlite3.OperationalError as exc:
-            if not _refused_for_the_lock(self.connection, exc):
-                raise
-            _retried(self.connection, lambda: super(LoopCursor, self).execute(sql, parameters))
-        return self
+        return self._waiting(super().execute, sql, parameters)
 
     def executemany(self, sql: str, seq_of_parameters: Any) -> LoopCursor:
-        rows = list(seq_of_parameters)  # an iterator would be spent by the refused try
+        # a list: an iterator would be spent by a refused try
+        return self._waiting(super().executemany, sql, list(seq_of_parameters))
+
+    def _waiting(self, statement: Callable[[str, Any], Any], sql: str, parameters: Any) -> LoopCursor:
         try:
-            super().executemany(sql, rows)
+            statement(sql, parameters)
         except sqlite3.OperationalError as exc:
             if not _refused_for_the_lock(self.connection, exc):
                 raise
-            _retried(self.connection, lambda: super(LoopCursor, self).executemany(sql, rows))
+            _retried(self.connection, lambda: statement(sql, parameters))
         return self
 
 

@@ -440,9 +440,10 @@ class Functions(_Part):
         snippet; optionally only those created or modified after the given times, whose
         latest result has `test_status`, in `module`, with `tag`. InvalidInput names a search
         that cannot be read. A search matching more than SEARCH_CANDIDATES functions ranks the
-        newest of them (count_text_matches tells)."""
+        newest of them (count_text_matches tells). The score is a relevance, 0-100; when the
+        words match nothing, the names that hold them inside come, with a score of 0."""
         parsed = query if isinstance(query, TextQuery) else parse(query)
-        match, page = self._match(parsed), _page(limit, offset)
+        page = _page(limit, offset)
         filters = {
             "created_after": query_time(created_after or None),
             "modified_after": query_time(modified_after or None),
@@ -453,7 +454,7 @@ class Functions(_Part):
         rows = self._all(
             self.q.search_functions_ranked,
             FunctionHit,
-            **match,
+            **self._match(parsed),
             cap=SEARCH_CANDIDATES,
             name_cap=NAME_CANDIDATES,
             **filters,
@@ -461,22 +462,14 @@ class Functions(_Part):
         )
         hits = [attrs.evolve(hit, snippet=snippet(parsed, _snippet_texts(hit))) for hit in rows]
         inner = parsed.inner_match(self.db.dialect)
-        if inner is None or len(rows) >= page["limit"]:
+        if inner is None or rows or (page["offset"] and self.count_text_matches(parsed, at_most=1)):
             return hits
-        # The page has room after the word matches: names that hold the words inside them.
-        before = page["offset"] + len(rows) if rows or not page["offset"] else self.count_text_matches(parsed)
-        inside = self._all(
-            self.q.search_inside_names,
-            FunctionHit,
-            inner=inner,
-            match=match["match"],
-            cap=SEARCH_CANDIDATES,
-            **filters,
-            limit=page["limit"] - len(rows),
-            offset=max(0, page["offset"] - before),
+        # The words match nothing: names that hold them inside (as the old substring search).
+        found = self._all(
+            self.q.search_inside_names, FunctionHit, inner=inner, cap=SEARCH_CANDIDATES, **filters, **page
         )
         needles = parsed.needles() or []
-        return hits + [attrs.evolve(hit, snippet=marked_inside(hit.name, needles)) for hit in inside]
+        return [attrs.evolve(hit, snippet=marked_inside(hit.name, needles)) for hit in found]
 
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The best `limit` functions for `codedb search`."""
