@@ -130,6 +130,9 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
         "identifier (3 words, 1 common)",
         "top 20, a word in 20 % (sort)",
         "prefix (4 letters*)",
+        "4 letters typed (completed)",
+        "a number (T123 in 1 function)",
+        "5 letters inside a name",
     }
     assert all(row["search"] > 0 for row in search.values())
     assert all(row["like"] > 0 for name, row in search.items() if name != "index build (reindex)")
