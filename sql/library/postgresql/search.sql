@@ -18,19 +18,26 @@ WITH ranked AS (
      FROM function_search s WHERE s.document @@ to_tsquery('simple', :match) LIMIT :cap)
 ),
 best AS (SELECT function_id, MAX(score) AS score FROM ranked GROUP BY function_id),
+-- The page is taken in rank order; the functions are read only when there are filters (the
+-- join cost more than the ranking: 16 of 29 ms for a common word at 200,000 functions).
 page AS (
-    SELECT f.function_id, b.score
-    FROM best b JOIN function f ON f.function_id = b.function_id
-    WHERE COALESCE(f.creation_date > :created_after, TRUE)
-      AND COALESCE(f.last_modified_date > :modified_after, TRUE)
-      AND (CAST(:module AS TEXT) IS NULL OR EXISTS (
-              SELECT 1 FROM function_modules m WHERE m.function_id = f.function_id AND m.module_name = :module))
-      AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
-              SELECT 1 FROM function_tags t WHERE t.function_id = f.function_id AND t.tag = :tag))
-      AND (CAST(:test_status AS TEXT) IS NULL OR (
-              SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
-              ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status)
-    ORDER BY b.score DESC, f.function_id
+    SELECT b.function_id, b.score
+    FROM best b
+    WHERE (CAST(:created_after AS TIMESTAMP) IS NULL AND CAST(:modified_after AS TIMESTAMP) IS NULL
+           AND COALESCE(:module, :tag, :test_status) IS NULL)
+       OR EXISTS (
+           SELECT 1 FROM function f
+           WHERE f.function_id = b.function_id
+             AND COALESCE(f.creation_date > :created_after, TRUE)
+             AND COALESCE(f.last_modified_date > :modified_after, TRUE)
+             AND (CAST(:module AS TEXT) IS NULL OR EXISTS (
+                     SELECT 1 FROM function_modules m WHERE m.function_id = f.function_id AND m.module_name = :module))
+             AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
+                     SELECT 1 FROM function_tags t WHERE t.function_id = f.function_id AND t.tag = :tag))
+             AND (CAST(:test_status AS TEXT) IS NULL OR (
+                     SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
+                     ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status))
+    ORDER BY b.score DESC, b.function_id
     LIMIT :limit OFFSET :offset
 )
 SELECT l.*, CAST(GREATEST(ROUND(CAST(100 * p.score / NULLIF((SELECT MAX(score) FROM best), 0) AS NUMERIC), 1), 0.1)
