@@ -183,6 +183,21 @@ CREATE TRIGGER function_modules_search_insert AFTER INSERT ON function_modules B
     WHERE rowid = (SELECT rowid FROM function WHERE function_id = NEW.function_id);
 END;
 
+-- name: pause_function_name_trigrams_trigger()!
+-- Set aside the trigger that indexes the names of rows inserted into function (migration 0025).
+DROP TRIGGER function_name_trigrams_insert;
+
+-- name: resume_function_name_trigrams_trigger()!
+-- Create that trigger again, as migration 0025 made it.
+CREATE TRIGGER function_name_trigrams_insert AFTER INSERT ON function BEGIN
+    INSERT INTO function_name_trigrams (rowid, function_id, name) VALUES (NEW.rowid, NEW.function_id, NEW.name);
+END;
+
+-- name: index_added_names*!
+-- Index the names of functions added while that trigger was set aside.
+INSERT INTO function_name_trigrams (rowid, function_id, name)
+VALUES ((SELECT rowid FROM function WHERE function_id = :function_id), :function_id, :name);
+
 -- name: index_added_functions*!
 -- Index functions added while the triggers were set aside, their texts made by
 -- codedb.core.textsearch.index_text as function_search_source makes them. (VALUES, not

@@ -325,6 +325,9 @@ def test_a_bulk_add_puts_the_triggers_back(db: codedb.Database) -> None:
             "VALUES ('00000000-0000-4000-8000-00000000000a', 'lateTag')"
         )
     assert names(db.functions.search_text("written after tag:lateTag")) == ["writtenAfter"]
+    assert names(db.functions.search_text("ittenaft")) == ["writtenAfter"]  # inside the name
+    assert "parseHTTPHeader7_é" in names(db.functions.search_text("HTTPHeader7"))  # a bulk one
+    assert names(db.functions.search_text("eader7"))[0] == "parseHTTPHeader7_é"  # inside it, shortest
     if db.dialect == "sqlite":
         assert db.conn.execute(triggers).fetchall() == before
     assert db.functions.stale_in_index() == 0

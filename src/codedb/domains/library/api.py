@@ -58,7 +58,6 @@ MAX_SEARCH = 10_000
 # 0017); fewer are indexed by the triggers (setting them aside changes SQLite's schema, which
 # makes every other connection read the schema again).
 BULK_INDEX_AT = 100
-_INDEXED_TABLES = ("function", "function_tags", "function_modules")
 # The newest functions whose name matches that a ranked search ranks besides its newest
 # SEARCH_CANDIDATES matches: enough to fill a page with the best names, a quarter of the time.
 NAME_CANDIDATES = 500
@@ -271,8 +270,8 @@ class Functions(_Part):
             labelled.append((function, tag_names, module_names))
         bulk = len(rows) >= BULK_INDEX_AT
         with self.db.transaction():
-            if bulk:  # the index's insert triggers wait; one statement indexes the lot
-                self._search_triggers("pause")
+            if bulk:  # the indexes' insert triggers wait; one statement each indexes the lot
+                self._pause_indexing()
                 self._load_functions(rows)
             elif modules or tags:  # links first (see _link_first): each function indexed once
                 self.db.queries.core.defer_references(self.conn)
@@ -291,7 +290,10 @@ class Functions(_Part):
                         for f, t, m in labelled
                     ],
                 )  # fmt: skip
-                self._search_triggers("resume")
+                if self.db.dialect == "sqlite":
+                    names = [{"function_id": row["function_id"], "name": row["name"]} for row in rows]
+                    self.q.index_added_names(self.conn, names)
+                self._resume_indexing()
             else:
                 self._load_functions(rows)
         return [row["function_id"] for row in rows]
@@ -300,10 +302,24 @@ class Functions(_Part):
         if self.q.load_function(self.conn, rows) != len(rows):
             raise Conflict("some of the functions exist already (same ids); give other ids or none")
 
-    def _search_triggers(self, verb: str) -> None:
-        """Pause or resume the index's insert triggers (migration 0017) in this transaction."""
-        for table in _INDEXED_TABLES:
-            getattr(self.q, f"{verb}_{table}_search_trigger")(self.conn)
+    def _pause_indexing(self) -> None:
+        """Set the indexes' insert triggers aside for the rest of this transaction (migration
+        0017; SQLite's trigram index of names too, migration 0025)."""
+        q, conn = self.q, self.conn
+        q.pause_function_search_trigger(conn)
+        q.pause_function_tags_search_trigger(conn)
+        q.pause_function_modules_search_trigger(conn)
+        if self.db.dialect == "sqlite":
+            q.pause_function_name_trigrams_trigger(conn)
+
+    def _resume_indexing(self) -> None:
+        """Put the triggers _pause_indexing set aside back, as their migrations made them."""
+        q, conn = self.q, self.conn
+        q.resume_function_search_trigger(conn)
+        q.resume_function_tags_search_trigger(conn)
+        q.resume_function_modules_search_trigger(conn)
+        if self.db.dialect == "sqlite":
+            q.resume_function_name_trigrams_trigger(conn)
 
     def _search_entry(
         self, rowid: int | None, function_id: str, name: str, labels: str, description: str, code: str
@@ -517,9 +533,9 @@ class Functions(_Part):
     def indexing_paused(self) -> Iterator[None]:
         """Inside the caller's transaction: the index's insert triggers wait while the block
         loads many rows (codedb copy), then the index is rebuilt once, from all of them."""
-        self._search_triggers("pause")
+        self._pause_indexing()
         yield
-        self._search_triggers("resume")
+        self._resume_indexing()
         self.reindex()
 
     def stale_in_index(self) -> int:
