@@ -4,6 +4,7 @@ what only a real process shows, as a subprocess (`SubprocessCLI`)."""
 
 import contextlib
 import io
+import functools
 import os
 import sqlite3
 import subprocess
@@ -68,7 +69,24 @@ def pg_base_url() -> str:
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against")
+    _install_trigrams(url)
     return url
+
+
+@functools.cache
+def _install_trigrams(url: str) -> None:
+    """pg_trgm in the test database's public schema, as an administrator installs it for codedb
+    (migration 0025 then indexes function names with it). It stays, as the server's roles do;
+    a server without the extension runs the same tests without the index."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateObject):
+        pass  # another worker created it a moment ago
+    except psycopg.Error:
+        pass  # not available: ILIKE reads every name, slower, the same answers
 
 
 def schema_url(base: str, schema: str) -> str:

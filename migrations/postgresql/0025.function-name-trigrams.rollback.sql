@@ -1,1 +1,1 @@
--- Nothing to undo (see 0025.function-name-trigrams.sql).
+DROP INDEX IF EXISTS function_name_trigrams_idx;

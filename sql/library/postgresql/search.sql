@@ -53,7 +53,8 @@ ORDER BY p.score DESC, l.function_id;
 WITH inside AS (
     SELECT f.function_id, length(f.name) AS size
     FROM function f
-    WHERE f.name ILIKE ALL (CAST(:inner AS TEXT[]))
+    WHERE f.name ILIKE (CAST(:inner AS TEXT[]))[1]  -- the longest first: what pg_trgm's index looks up
+      AND f.name ILIKE ALL (CAST(:inner AS TEXT[]))
       AND COALESCE(f.creation_date > :created_after, TRUE)
       AND COALESCE(f.last_modified_date > :modified_after, TRUE)
       AND (CAST(:module AS TEXT) IS NULL OR EXISTS (
@@ -69,6 +70,20 @@ page AS (SELECT * FROM inside ORDER BY size, function_id LIMIT :limit OFFSET :of
 SELECT l.*, CAST(0.0 AS DOUBLE PRECISION) AS score
 FROM page p JOIN function_listing l ON l.function_id = p.function_id
 ORDER BY p.size, p.function_id;
+
+-- name: fill_function_name_trigrams()!
+-- Index the names by trigrams where the server has pg_trgm and the index is missing (the
+-- extension came after migration 0025, which this repeats).
+DO $$
+DECLARE
+    home TEXT := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                  WHERE e.extname = 'pg_trgm');
+BEGIN
+    IF home IS NOT NULL THEN
+        EXECUTE 'CREATE INDEX IF NOT EXISTS function_name_trigrams_idx ON function USING gin (name '
+                || quote_ident(home) || '.gin_trgm_ops)';
+    END IF;
+END $$;
 
 -- name: count_function_matches(match, cap)$
 -- How many functions match a search, counting up to :cap.
