@@ -3,8 +3,8 @@ migrated database, and the codedb CLI run in-process through its entry point (`C
 what only a real process shows, as a subprocess (`SubprocessCLI`)."""
 
 import contextlib
-import io
 import functools
+import io
 import os
 import sqlite3
 import subprocess

@@ -123,12 +123,12 @@ def test_postgresql_indexes_names_by_trigrams_where_the_server_has_pg_trgm(db: c
         pytest.skip("SQLite's index of names is an FTS5 trigram table (migration 0025)")
     if db.conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone() is None:
         pytest.skip("this server has no pg_trgm: names are read with ILIKE, unindexed")
-    indexes = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'function'"
-    assert "function_name_trigrams_idx" in {row[0] for row in db.conn.execute(indexes)}
+    indexes = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s"
+    assert "function_name_trigrams_idx" in {row[0] for row in db.conn.execute(indexes, ("function",))}
     with db.transaction():
         db.conn.execute("DROP INDEX function_name_trigrams_idx")  # as if pg_trgm came after the migration
     db.functions.reindex()
-    assert "function_name_trigrams_idx" in {row[0] for row in db.conn.execute(indexes)}
+    assert "function_name_trigrams_idx" in {row[0] for row in db.conn.execute(indexes, ("function",))}
     db.functions.add("fibonacci_memo", "", "pass")
     assert names(db.functions.search_text("onacci")) == ["fibonacci_memo"]
 
