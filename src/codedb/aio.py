@@ -60,6 +60,7 @@ from .core.db import (
     configure_postgres,
     connect_postgres,
     connect_sqlite,
+    planned_cursor,
     sqlite_arguments,
 )
 from .core.pool import WAIT_SECONDS, no_connection, pool_options, pool_target, unreachable
@@ -278,7 +279,9 @@ class AsyncPool:
             await run_sync(setup, SyncConnection(conn))
 
         self._pool = AsyncConnectionPool(
-            **pool_options(target, size), configure=configure, check=AsyncConnectionPool.check_connection
+            **pool_options(target, size, asynchronous=True),
+            configure=configure,
+            check=AsyncConnectionPool.check_connection,
         )
 
     def __repr__(self) -> str:
@@ -388,4 +391,5 @@ def _loop_sqlite(target: Target, readonly: bool) -> LoopConnection:
 def _psycopg(conninfo: str, **options: Any) -> SyncConnection:
     from psycopg import AsyncConnection
 
+    options["cursor_factory"] = planned_cursor(asynchronous=True)
     return SyncConnection(await_(AsyncConnection.connect(conninfo, **options)))

@@ -133,6 +133,28 @@ def test_postgresql_indexes_names_by_trigrams_where_the_server_has_pg_trgm(db: c
     assert names(db.functions.search_text("onacci")) == ["fibonacci_memo"]
 
 
+def test_searches_are_planned_for_their_words_never_prepared(db: codedb.Database) -> None:
+    """A ranked search's plan depends on how common its words are: on PostgreSQL it is never a
+    prepared statement's generic plan, while the point reads are prepared as usual."""
+    from codedb.core.queries import PLANNED_MARK
+
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite has no generic plans: each statement is planned with its values")
+    assert db.queries.library.search_functions_ranked.sql.startswith(PLANNED_MARK)
+    assert db.queries.templates.search_templates_ranked.sql.startswith(PLANNED_MARK)
+    assert db.queries.history.search_messages_ranked.sql.startswith(PLANNED_MARK)
+    assert not db.queries.library.get_function.sql.startswith(PLANNED_MARK)
+    if db.target.pgbouncer:
+        return  # through PgBouncer nothing is prepared
+    fid = db.functions.add("fib", "Fibonacci", "pass").function_id
+    for _ in range(8):  # psycopg prepares a statement from its 5th run
+        assert names(db.functions.search_text("fib")) == ["fib"]
+        db.functions.get(fid)
+    prepared = [row[0] for row in db.conn.execute("SELECT statement FROM pg_prepared_statements")]
+    assert any("FROM function WHERE function_id" in text for text in prepared)
+    assert not any("ts_rank" in text for text in prepared)
+
+
 def test_numbers_are_found_whole_and_where_letters_touch_them(db: codedb.Database) -> None:
     f = db.functions
     f.add("serve_port8080", "an HTTP404 page", "PORT = 8080\n")

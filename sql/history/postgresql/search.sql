@@ -2,6 +2,7 @@
 -- with its GIN index; :match is a tsquery text made by codedb.core.textsearch.
 
 -- name: search_messages_ranked(match, cap, limit)
+-- Planned per call (see codedb.core.queries).
 -- The best-ranked messages matching a search, best first, with their relevance 0-100 (ts_rank
 -- as a share of the best match's) and their content.
 WITH ranked AS (

@@ -2,17 +2,23 @@
 -- GIN index; :match and :name_match are tsquery texts made by codedb.core.textsearch.
 
 -- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- Planned per call (its plan depends on how common the words are; see codedb.core.queries).
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
 -- not of the page). The rank is ts_rank (weights name 1.0, tags and modules 0.4, description 0.2, code 0.1), plus,
 -- for a function whose name matches, the ts_rank of :name_match; a higher score is better.
 -- Each tsquery is written where it is used, not in a CTE: a constant there is what lets the
 -- planner see the GIN index.
+-- The name tier finds names in the index of their words (migration 0026), and :name_match is
+-- the search's name part alone.
 WITH ranked AS (
     (SELECT s.function_id,
             ts_rank(s.document, to_tsquery('simple', :name_match))
             + ts_rank(s.document, to_tsquery('simple', :match)) AS score
-     FROM function_search s WHERE s.document @@ to_tsquery('simple', :name_match) LIMIT :name_cap)
+     FROM function f JOIN function_search s ON s.function_id = f.function_id
+     WHERE f.name_words @@ to_tsquery('simple', :name_match)
+       AND s.document @@ to_tsquery('simple', :match)
+     LIMIT :name_cap)
     UNION ALL
     (SELECT s.function_id, ts_rank(s.document, to_tsquery('simple', :match)) AS score
      FROM function_search s WHERE s.document @@ to_tsquery('simple', :match) LIMIT :cap)
@@ -46,6 +52,7 @@ FROM page p JOIN function_listing l ON l.function_id = p.function_id
 ORDER BY p.score DESC, l.function_id;
 
 -- name: search_inside_names(inner, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- Planned per call (see codedb.core.queries).
 -- Functions whose name holds each word of a search inside it (:inner, ILIKE patterns:
 -- "%onacci%" finds fibonacci_memo): what a ranked search shows, with a score of 0, when its
 -- words match nothing. The first :cap such names are taken, then the shortest first (the
@@ -86,6 +93,7 @@ BEGIN
 END $$;
 
 -- name: count_function_matches(match, cap)$
+-- Planned per call (see codedb.core.queries).
 -- How many functions match a search, counting up to :cap.
 SELECT COUNT(*) FROM (SELECT 1 FROM function_search
                       WHERE document @@ to_tsquery('simple', :match) LIMIT :cap) AS m;

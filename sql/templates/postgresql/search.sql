@@ -2,6 +2,7 @@
 -- with its GIN index; :match is a tsquery text made by codedb.core.textsearch.
 
 -- name: search_templates_ranked(match, cap, limit)
+-- Planned per call (see codedb.core.queries).
 -- The best-ranked templates matching a search, best first, with their relevance 0-100 (ts_rank
 -- with weights name 1.0, tags 0.4, description 0.2, content 0.1, as a share of the best match's)
 -- and the texts a snippet is taken from.

@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -286,6 +287,31 @@ def configure_sqlite(db: Database) -> None:
     db.queries.core.configure_connection(db.conn)
 
 
+@cache
+def planned_cursor(asynchronous: bool = False) -> Any:
+    """psycopg's cursor (its async one), which runs a query planned per call (core.queries.PLANNED_MARK)
+    without preparing it, whatever the connection's prepare threshold."""
+    import psycopg
+
+    from .queries import PLANNED_MARK
+
+    def planned(query: Any, prepare: bool | None) -> bool | None:
+        marked = isinstance(query, str) and query.startswith(PLANNED_MARK)
+        return False if prepare is None and marked else prepare
+
+    class PlannedCursor(psycopg.Cursor):
+        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, **kw: Any) -> Any:
+            return super().execute(query, params, prepare=planned(query, prepare), **kw)
+
+    class AsyncPlannedCursor(psycopg.AsyncCursor):
+        async def execute(
+            self, query: Any, params: Any = None, *, prepare: bool | None = None, **kw: Any
+        ) -> Any:
+            return await super().execute(query, params, prepare=planned(query, prepare), **kw)
+
+    return AsyncPlannedCursor if asynchronous else PlannedCursor
+
+
 def postgres_options(target: Target) -> dict[str, Any]:
     """psycopg.connect's options for `target`: through PgBouncer in transaction pooling mode,
     no server-side prepared statements (the next transaction may run on another server
@@ -333,6 +359,8 @@ def connect_postgres(target: Target, readonly: bool, opener: Any = None, make: A
         options: dict[str, Any] = postgres_options(target)
         if "connect_timeout" not in parsed:
             options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+        if opener is None:
+            options["cursor_factory"] = planned_cursor()
         conn = (opener or psycopg.connect)(conninfo, autocommit=True, **options)
     except psycopg.Error as exc:
         from .target import mask

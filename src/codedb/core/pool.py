@@ -18,7 +18,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import ConnectError, InvalidInput, first_line
-from .db import CONNECT_TIMEOUT_SECONDS, Database, configure_postgres, parse_conninfo, postgres_options
+from .db import (
+    CONNECT_TIMEOUT_SECONDS,
+    Database,
+    configure_postgres,
+    parse_conninfo,
+    planned_cursor,
+    postgres_options,
+)
 from .queries import load_queries
 from .target import Target, mask, resolve_target
 
@@ -87,7 +94,7 @@ def pool_target(target: str | Target | None, size: Any) -> Target:
     return resolved
 
 
-def pool_options(target: Target, size: int) -> dict[str, Any]:
+def pool_options(target: Target, size: int, asynchronous: bool = False) -> dict[str, Any]:
     """What psycopg_pool's pools (the sync and the async one) take for codedb's connections."""
     return {
         "conninfo": target.conninfo,
@@ -96,6 +103,7 @@ def pool_options(target: Target, size: int) -> dict[str, Any]:
         "kwargs": {
             "autocommit": True,
             "connect_timeout": int(CONNECT_TIMEOUT_SECONDS),
+            "cursor_factory": planned_cursor(asynchronous),
             **postgres_options(target),
         },
         "name": "codedb",

@@ -504,7 +504,9 @@ class Functions(_Part):
         dialect = self.db.dialect  # the library's index holds runs of digits as words (migration 0024)
         query = parsed.compiled(dialect, digit_runs=True)
         names = parsed.in_column("name").compiled(dialect, digit_runs=True)
-        if parsed.plain():  # the name part alone implies the search: not evaluated twice
+        # The name part alone implies a plain search: not evaluated twice. (PostgreSQL's query
+        # checks the search beside the name part itself, the name part in an index of names.)
+        if parsed.plain() or dialect == "postgresql":
             return {"match": query, "name_match": names}
         both = "&" if self.db.dialect == "postgresql" else "AND"
         return {"match": query, "name_match": f"({names}) {both} ({query})"}

@@ -1,0 +1,3 @@
+-- Nothing changes on SQLite (PostgreSQL's 0026 indexes the words of function names for the
+-- name tier of a ranked search; FTS5's column filter reads the name column's words alone).
+-- The revision stays the same on both backends.
