@@ -106,7 +106,7 @@ class _NoIndexQueries:
         self._queries = queries
 
     def __getattr__(self, name: str) -> Any:
-        if name.endswith("_search_trigger") or name == "index_added_functions":
+        if name.endswith("_trigger") or name.startswith("index_added_"):
             return lambda *args, **kwargs: None
         return getattr(self._queries, name)
 
