@@ -119,8 +119,15 @@ ORDER BY f.rowid
 LIMIT :batch;
 
 -- name: clear_function_name_trigrams()!
--- Empty the trigram index of names (reindex fills it again in the same transaction).
-DELETE FROM function_name_trigrams;
+-- Drop the trigram index of names (reindex creates and fills it again in the same transaction;
+-- a DELETE would read every name's trigrams to take them out).
+DROP TABLE function_name_trigrams;
+
+-- name: create_function_name_trigrams()!
+-- Create the trigram index of names empty, word for word as migration 0025 made it.
+CREATE VIRTUAL TABLE function_name_trigrams USING fts5(
+    function_id UNINDEXED, name, tokenize = 'trigram'
+);
 
 -- name: fill_function_name_trigrams()!
 -- Index every function's name by trigrams (migration 0025; PostgreSQL has no such index).

@@ -118,6 +118,19 @@ def test_words_that_match_nothing_are_found_inside_names(db: codedb.Database) ->
     assert names(search("bonacc")) == ["a_very_long_fibonacci_helper"]
 
 
+def test_reindex_rebuilds_the_names_trigram_index(db: codedb.Database) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL's names index is pg_trgm's, kept by PostgreSQL itself")
+    db.functions.add("fibonacci_memo", "", "pass")
+    with db.transaction():
+        db.conn.execute("DELETE FROM function_name_trigrams")  # as if its triggers had been bypassed
+    assert db.functions.search_text("onacci") == []
+    db.functions.reindex()
+    assert names(db.functions.search_text("onacci")) == ["fibonacci_memo"]
+    triggers = "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'function_name_trigrams%'"
+    assert len(db.conn.execute(triggers).fetchall()) == 3  # the table made again, its triggers kept
+
+
 def test_postgresql_indexes_names_by_trigrams_where_the_server_has_pg_trgm(db: codedb.Database) -> None:
     if db.dialect != "postgresql":
         pytest.skip("SQLite's index of names is an FTS5 trigram table (migration 0025)")

@@ -528,6 +528,7 @@ class Functions(_Part):
             if sqlite:
                 self.q.restart_function_search_merges(self.conn)
                 self.q.clear_function_name_trigrams(self.conn)
+                self.q.create_function_name_trigrams(self.conn)
             self.q.fill_function_name_trigrams(self.conn)  # PostgreSQL: its index, if it has pg_trgm
             return int(self.q.count_function_search(self.conn))
 
