@@ -61,7 +61,8 @@ def test_add_then_show_round_trips(
     assert db.functions.get(added.function_id) == added
 
 
-@SETTINGS
+# Each example writes and reads a file: 20 per backend keep the suite within its 2 minutes.
+@settings(SETTINGS, max_examples=20)
 @given(name=NAME, description=TEXT, code=TEXT, modules=NAMES, tags=NAMES, test_name=NAME, test_case=TEXT)
 def test_export_then_import_round_trips(
     db: codedb.Database,

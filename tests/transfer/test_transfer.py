@@ -471,7 +471,9 @@ def test_the_random_databases_reach_every_table() -> None:
     assert min(filled.values()) >= 1, filled
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each example is a whole database through four formats: 8 per backend (with the test above,
+# which makes sure the strategy reaches every table) keep the suite within its 2 minutes.
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(library=libraries())
 def test_random_databases_survive_backup_restore_and_export_import(
     db: codedb.Database, tmp_path_factory: pytest.TempPathFactory, library: dict[str, list[dict[str, object]]]
