@@ -25,13 +25,15 @@ def highlighted(text: str) -> str:
 Usage: codedb search TEXT [--limit=N] [--json | --csv] [options]
 
 Ranked full-text search of every domain with an index, best first per domain, each with its
-score and a snippet whose matches are highlighted on a terminal: functions (name, tags and
-modules, description, code), templates (name, tags, description, latest content as code) and
-conversation history (message content; not searched when TEXT names a column). TEXT takes
-words (identifiers are split: merge_sorted_arrays, mergeSortedArrays and arrays.merge_sorted
-hold merge, sorted and arrays), prefixes (fib*),
-phrases ("binary search"), columns (name:fib, tag:sort, module:math, description:, code:)
-and AND, OR, NOT (in capitals) with parentheses.
+score (a relevance from 0 to 100, the best match 100) and a snippet whose matches are
+highlighted on a terminal: functions (name, tags and modules, description, code), templates
+(name, tags, description, latest content as code) and conversation history (message content;
+not searched when TEXT names a column). TEXT takes words (identifiers are split:
+merge_sorted_arrays, mergeSortedArrays and arrays.merge_sorted hold merge, sorted and arrays;
+the last word also matches as a prefix: fibon finds fibonacci), prefixes (fib*), phrases
+("binary search"), columns (name:fib, tag:sort, module:math, description:, code:) and AND, OR,
+NOT (in capitals) with parentheses. Words that match no function are looked for inside
+function names (onacci finds fibonacci_memo, with a score of 0).
 
 Options:
   --limit=N     show at most N results per domain [default: 20]
