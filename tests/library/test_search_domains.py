@@ -132,3 +132,19 @@ def test_scores_are_a_relevance_from_0_to_100_in_table_json_and_csv(ready_target
     assert csv_scores == [str(hit["score"]) for hit in hits]  # 100.0, not 1.96748e-06
     rows = [re.split(r"\s{2,}", line) for line in cli.ok("search", "merge").splitlines()[2:]]
     assert [row[3] for row in rows] == csv_scores
+
+
+def test_search_functions_notes_when_more_match_than_are_ranked(ready_target: str, tmp_path) -> None:
+    from codedb.core.textsearch import SEARCH_CANDIDATES
+
+    cli = CLI(ready_target, tmp_path)
+    with codedb.connect(ready_target) as db:
+        db.functions.add_many({"name": f"common_{i}", "code": "pass"} for i in range(SEARCH_CANDIDATES + 5))
+        db.functions.add("fibonacci_memo", "", "pass")
+    many = cli("search-functions", "--query", "common", "--limit", "3")
+    assert many.returncode == 0 and many.stdout.count("common_") == 3
+    assert f"more than {SEARCH_CANDIDATES:,} functions match" in many.stderr
+    few = cli("search-functions", "--query", "fibonacci")
+    inside = cli("search-functions", "--query", "onacci")  # found inside a name: words match nothing
+    for result in (few, inside):
+        assert result.returncode == 0 and "fibonacci_memo" in result.stdout and result.stderr == ""
