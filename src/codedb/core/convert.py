@@ -182,6 +182,7 @@ def stored_json(value: Any) -> Any:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
+_STRICT_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
 def json_text(value: Any) -> str | None:
@@ -269,8 +270,14 @@ def check_json_value(value: Any, what: str) -> Any:
     """Any value JSON can write (an object, array, text, number, true, false or null) with
     finite numbers, text keys and no NUL (PostgreSQL's jsonb cannot hold \\u0000); else
     InvalidInput naming it."""
+    checked_json_text(value, what)
+    return value
+
+
+def checked_json_text(value: Any, what: str) -> str:
+    """check_json_value's checks, returning the JSON text they wrote (any_json_text's)."""
     try:  # written as it is stored: a lone surrogate stays one, and check_text refuses it
-        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+        text = _STRICT_ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidInput(
             f"{what} cannot be written as JSON ({exc}); give plain objects, arrays, text and numbers"
@@ -278,7 +285,7 @@ def check_json_value(value: Any, what: str) -> Any:
     if "u0000" in text and _ESCAPED_NUL.search(text):
         raise InvalidInput(f"{what} holds a NUL character, which codedb cannot store; remove it")
     check_text(text, what)
-    return value
+    return text
 
 
 def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:

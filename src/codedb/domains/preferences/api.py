@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ...core.api import DomainAPI
-from ...core.convert import any_json_text, check_json_value, check_text, db_time, now, record, records
+from ...core.convert import check_text, checked_json_text, db_time, now, record, records
 from ...core.db import is_missing_reference
 from ...errors import InvalidInput, NotFound
 from .records import Preference
@@ -47,7 +47,7 @@ class Preferences(DomainAPI):
         """Set a preference (insert or replace) in its own transaction; NotFound for an
         unknown user."""
         key = _key(key)
-        text = any_json_text(check_json_value(value, f"preference {key}"))
+        text = checked_json_text(value, f"preference {key}")
         try:
             with self.db.transaction():
                 row = self.q.set_preference(
@@ -82,7 +82,7 @@ class Preferences(DomainAPI):
         preferences are deleted); the number set."""
         if not isinstance(values, dict):
             raise InvalidInput("preferences to import must be a JSON object of key: value")
-        checked = {_key(k): any_json_text(check_json_value(v, f"preference {k}")) for k, v in values.items()}
+        checked = {_key(k): checked_json_text(v, f"preference {k}") for k, v in values.items()}
         stamp = db_time(now())
         with self.db.transaction():
             self.db.users.get(user_id)
