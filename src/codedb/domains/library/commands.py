@@ -225,7 +225,7 @@ def cmd_search_functions(args: dict[str, Any]) -> int:
         # Counted only when there may be more than a page of word matches (hits found inside
         # names score 0: their words match nothing; a PostgreSQL count of no match reads it all).
         full = len(hits) == limit or bool(limits["offset"])
-        if full and hits[0].score > 0 and db.functions.count_text_matches(query) > SEARCH_CANDIDATES:
+        if hits and full and hits[0].score > 0 and db.functions.count_text_matches(query) > SEARCH_CANDIDATES:
             print(
                 f"note: more than {SEARCH_CANDIDATES:,} functions match; the newest {SEARCH_CANDIDATES:,} "
                 "(and the newest whose name matches) were ranked; narrow the search for a full ranking",
