@@ -505,7 +505,10 @@ def test_bad_searches_are_one_clear_message(library: codedb.Database, text: str,
     "text", ['"unbalanced', "fib\x00\x07slow", "NEAR(a b)", 'a "b c', "x:y", "std::vector"]
 )
 def test_odd_searches_run_literally(library: codedb.Database, text: str) -> None:
-    library.functions.search_text(text)  # no error: searched as words
+    parsed = parse(text)  # searched as its words: no operator, column or syntax of the engine
+    assert [word for term in parsed.terms() for word in term.words] == words(text)
+    assert all(term.column is None for term in parsed.terms())
+    assert all(hit.score > 0 for hit in library.functions.search_text(text))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
