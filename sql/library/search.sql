@@ -11,9 +11,9 @@
 -- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
--- not of the page). The rank is bm25 (weights name 10, tags and modules 5, description 2, code 1), plus, for a
--- function whose name matches, the bm25 of :name_match (the search and its name part); a
--- higher score is better; ties go to the function added first. Candidates are read by rowid
+-- not of the page). The rank is bm25 (weights name 10, tags and modules 5, description 2,
+-- code 1), plus, for a function whose name matches, the bm25 of :name_match (the search and its
+-- name part); a higher score is better; ties go to the function added first. Candidates are read by rowid
 -- alone (reading the index's stored id of every candidate would cost more than ranking it);
 -- the page's rows are checked against the id the index keeps.
 WITH ranked AS (

@@ -5,8 +5,9 @@
 -- Planned per call (its plan depends on how common the words are; see codedb.core.queries).
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
--- not of the page). The rank is ts_rank (weights name 1.0, tags and modules 0.4, description 0.2, code 0.1), plus,
--- for a function whose name matches, the ts_rank of :name_match; a higher score is better.
+-- not of the page). The rank is ts_rank (weights name 1.0, tags and modules 0.4, description
+-- 0.2, code 0.1), plus, for a function whose name matches, the ts_rank of :name_match; a higher
+-- rank is better.
 -- Each tsquery is written where it is used, not in a CTE: a constant there is what lets the
 -- planner see the GIN index.
 -- The name tier finds names in the index of their words (migration 0026), and :name_match is

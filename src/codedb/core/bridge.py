@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from aiosql.adapters.apyformat import AsyncPyFormatAdapter
 from greenlet import getcurrent, greenlet
 
-from .db import Database
+from .db import BUSY_TIMEOUT_SECONDS, Database
 from .queries import load_queries
 
 T = TypeVar("T")
@@ -302,8 +302,6 @@ def _refused_for_the_lock(conn: sqlite3.Connection, exc: sqlite3.OperationalErro
 
 
 def _retried(conn: Any, statement: Callable[[], T]) -> T:
-    from .db import BUSY_TIMEOUT_SECONDS
-
     pause = getattr(getcurrent(), "pause", None)
     if pause is None:
         if _on_a_running_loop() and conn.total_changes == getattr(conn, "changes_at_call", None):
@@ -353,7 +351,8 @@ class LoopCursor(sqlite3.Cursor):
 
 class LoopConnection(sqlite3.Connection):
     """A SQLite connection whose statements wait for the write lock without holding up the
-    event loop (open it with timeout=0 and factory=LoopConnection)."""
+    event loop (open it with factory=LoopConnection, then set its busy timeout to 0: sql/core's
+    wait_for_no_lock)."""
 
     def cursor(self, factory: Any = LoopCursor) -> Any:
         return super().cursor(factory)

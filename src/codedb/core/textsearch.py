@@ -121,11 +121,16 @@ class Term(NamedTuple):
     whole: tuple[str, ...] = ()
     quoted: bool = False
 
+    @property
+    def digits_only(self) -> bool:
+        """Whether the term is a number (12345, 192.168.1.1): its words are all digits."""
+        return all(w.isdigit() for w in self.words)
+
     def phrases(self, digit_runs: bool = False) -> list[tuple[tuple[str, ...], bool]]:
         """The phrases a match holds one of, each with whether its last word is a prefix. With
         `digit_runs` (an index that holds the runs of digits of a text as words, migration
         0024), a term of digits only is the phrase of its runs (12345, not 1 2 3 4 5)."""
-        if digit_runs and all(w.isdigit() for w in self.words):
+        if digit_runs and self.digits_only:
             return [(self.whole or self.words, self.prefix)]
         found: list[tuple[tuple[str, ...], bool]] = []
         for phrase in (self.words, self.whole) if self.whole else (self.words,):
@@ -139,7 +144,7 @@ class Term(NamedTuple):
         (T77: 77), words of the index that a match of its split phrase holds too: searched
         beside the phrase, whose digits one by one are words of most functions, they let the
         index skip to the few rows that hold them (T77 took 479 ms at 1M functions)."""
-        if not digit_runs or all(w.isdigit() for w in self.words):
+        if not digit_runs or self.digits_only:
             return ()
         return tuple(run for w in self.whole or self.words for run in _RUNS.findall(w) if len(run) > 1)
 
@@ -389,8 +394,7 @@ def _fts5(node: Node, runs: bool) -> str:
         found = []
         for words, prefix in node.phrases(runs):
             phrase = '"' + " ".join(words) + '"' + (" *" if prefix else "")
-            split = also and len(words) > 1  # the split phrase, not the whole word
-            found.append(f"({phrase}{also})" if split else phrase)
+            found.append(f"({phrase}{also})" if also and len(words) > 1 else phrase)  # the split phrase
         phrase = found[0] if len(found) == 1 else "(" + " OR ".join(found) + ")"
         return f"{node.column} : {phrase}" if node.column else phrase
     if node.op == "NOT":

@@ -508,8 +508,7 @@ class Functions(_Part):
         # checks the search beside the name part itself, the name part in an index of names.)
         if parsed.plain() or dialect == "postgresql":
             return {"match": query, "name_match": names}
-        both = "&" if self.db.dialect == "postgresql" else "AND"
-        return {"match": query, "name_match": f"({names}) {both} ({query})"}
+        return {"match": query, "name_match": f"({names}) AND ({query})"}
 
     def reindex(self) -> int:
         """Rebuild the search index from the functions, in one transaction, and optimise it;
