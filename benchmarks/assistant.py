@@ -20,8 +20,7 @@ from codedb.domains.templates.records import Template, TemplateRating, TemplateT
 from codedb.domains.users.records import User
 
 from .impl_raw import PRAGMAS
-from .projects import per_call as _per_call
-from .projects import scratch_schema
+from .projects import paired, scratch_schema
 
 START = datetime(2025, 6, 1)
 USERS = 1000
@@ -458,19 +457,19 @@ def orm_class() -> type:
     return Orm
 
 
-def _operations(bench: Any, seeded: dict[str, Any], calls: int, tag: str) -> dict[str, float]:
+def _operations(seeded: dict[str, Any], calls: int) -> dict[str, tuple[Any, int]]:
+    """Each operation as run(name, bench, n) and its number of calls (see projects.paired)."""
     user, session, since, until = seeded["user"], seeded["session"], seeded["since"], seeded["until"]
-    bench.pref_set(user, "theme", "dark")
-    slow = max(3, calls // 20)
+    slow = max(10, calls // 20)
     return {
-        "preference_set": _per_call(lambda n: bench.pref_set(user, f"{tag}{n % 10}", n), calls),
-        "preference_get": _per_call(lambda n: bench.pref_get(user, "theme"), calls),
-        "last_50_messages": _per_call(lambda n: bench.last_messages(session), calls),
-        "user_sessions": _per_call(lambda n: bench.sessions(user), slow),
-        "metric_summary_one_op": _per_call(lambda n: bench.summary("lint", since, until), 3),
-        "template_search_top20": _per_call(lambda n: bench.search(WORDS[n % len(WORDS)]), slow),
-        "template_search_rare": _per_call(lambda n: bench.search("quantum"), slow),
-        "analytics_trend_day_year": _per_call(lambda n: bench.trend(since, until), slow),
+        "preference_set": (lambda name, b, n: b.pref_set(user, f"{name[:3]}{n % 10}", n), calls),
+        "preference_get": (lambda name, b, n: b.pref_get(user, "theme"), calls),
+        "last_50_messages": (lambda name, b, n: b.last_messages(session), calls),
+        "user_sessions": (lambda name, b, n: b.sessions(user), slow),
+        "metric_summary_one_op": (lambda name, b, n: b.summary("lint", since, until), 10),
+        "template_search_top20": (lambda name, b, n: b.search(WORDS[n % len(WORDS)]), slow),
+        "template_search_rare": (lambda name, b, n: b.search("quantum"), slow),
+        "analytics_trend_day_year": (lambda name, b, n: b.trend(since, until), slow),
     }
 
 
@@ -496,19 +495,18 @@ def run_assistant(workdir: Path, size: int, orm: bool, calls: int = 200) -> list
     base = workdir / f"assistant-{size}.sqlite"
     seeded = seed(base, size)
     implementations: list[Any] = [Raw, Api] + ([orm_class()] if orm else [])
-    results: dict[str, dict[str, float]] = {}
-    answers = {}
-    for impl in implementations:
-        bench = impl(base)
-        try:
-            answers[impl.name] = (
-                bench.last_messages(seeded["session"]),
-                bench.summary("lint", seeded["since"], seeded["until"]),
-                bench.search("cart"),
-            )
-            results[impl.name] = _operations(bench, seeded, calls, impl.name[:3])
-        finally:
-            bench.close()
+    benches = {impl.name: impl(base) for impl in implementations}
+    try:
+        answers = {
+            name: (b.last_messages(seeded["session"]), b.summary("lint", seeded["since"], seeded["until"]), b.search("cart"))
+            for name, b in benches.items()
+        }
+        for b in benches.values():
+            b.pref_set(seeded["user"], "theme", "dark")
+        results = paired(benches, _operations(seeded, calls))
+    finally:
+        for b in benches.values():
+            b.close()
     first = next(iter(answers.values()))
     assert all(a == first for a in answers.values()), "the implementations disagree"
     with codedb.connect(base) as db:
@@ -549,7 +547,8 @@ def run_assistant_postgres(base_url: str, size: int, calls: int = 200) -> list[d
         seeded = seed(url, size)
         bench = Api(url)
         try:
-            times = _operations(bench, seeded, calls, "pg")
+            bench.pref_set(seeded["user"], "theme", "dark")
+            times = paired({"codedb": bench}, _operations(seeded, calls))["codedb"]
             sizes = table_bytes(bench.db)
         finally:
             bench.close()

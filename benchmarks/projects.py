@@ -105,6 +105,7 @@ RAW_REPORT = (
 
 
 TIMES = ("created_at", "updated_at", "started_at", "completed_at")
+JSON = ("config", "brief", "errors", "logs", "metadata")  # the JSON columns a Project holds parsed
 
 
 def typed(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
@@ -114,9 +115,9 @@ def typed(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     rows = []
     for values in cursor:
         row = dict(zip(names, values, strict=True))
-        row["config"] = json.loads(row["config"])
-        if row["brief"] is not None:
-            row["brief"] = json.loads(row["brief"])
+        for key in JSON:
+            if row[key] is not None:
+                row[key] = json.loads(row[key])
         for key in TIMES:
             if row[key] is not None:
                 row[key] = datetime.fromisoformat(row[key])
@@ -350,6 +351,29 @@ def per_call(run: Callable[[int], Any], calls: int) -> float:
     return statistics.median(samples)
 
 
+def paired(
+    benches: dict[str, Any], operations: dict[str, tuple[Callable[[str, Any, int], Any], int]], rounds: int = 5
+) -> dict[str, dict[str, float]]:
+    """The median seconds of one call of each operation (run(name, bench, n), `calls` calls)
+    by each implementation, the calls made in `rounds` turns that alternate the implementations
+    (the first one first, then the last): a machine slowing down or a page cache warming up
+    within the run falls on all of them alike."""
+    results: dict[str, dict[str, float]] = {name: {} for name in benches}
+    for operation, (run, calls) in operations.items():
+        samples: dict[str, list[float]] = {name: [] for name in benches}
+        order = list(benches)
+        for turn in range(rounds):
+            for name in order if turn % 2 == 0 else reversed(order):
+                bench = benches[name]
+                for n in range(turn * calls // rounds, (turn + 1) * calls // rounds):
+                    start = time.perf_counter()
+                    run(name, bench, n)
+                    samples[name].append(time.perf_counter() - start)
+        for name, found in samples.items():
+            results[name][operation] = statistics.median(found)
+    return results
+
+
 def run_projects(workdir: Path, size: int, orm: bool, calls: int = 200) -> list[dict[str, Any]]:
     """The projects operations at `size` projects (10x events and usage rows); prints a table."""
     base = workdir / f"projects-{size}.sqlite"
@@ -363,24 +387,26 @@ def run_projects(workdir: Path, size: int, orm: bool, calls: int = 200) -> list[
     # whole days, as budgets and daily reports ask: codedb answers them from its daily rollup
     end = START + timedelta(seconds=size * 10 * 3)
     since, until = START, end.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    results: dict[str, dict[str, float]] = {}
-    answers: dict[str, dict[str, Any]] = {}
     share = len(movable) // len(implementations)  # each implementation pauses projects of its own
-    for index, impl in enumerate(implementations):
-        bench = impl(base)
-        try:
-            answers[impl.name] = {"page": bench.page("paused", after), "report": bench.report(since, until)}
-            moves = iter(movable[index * share : (index + 1) * share])
-            b, label = bench, impl.name
-            results[impl.name] = {
-                "create": per_call(lambda n, b=b, label=label: b.create(f"bench {label} {n}"), calls),
-                "get_with_counts": per_call(lambda n, b=b: b.get(picks[n]), calls),
-                "page_keyset_deep": per_call(lambda n, b=b: b.page("paused", after), calls),
-                "move_with_event": per_call(lambda n, b=b, m=moves: b.move(next(m)), min(calls, share)),
-                "cost_report_day": per_call(lambda n, b=b: b.report(since, until), 5),
-            }
-        finally:
-            bench.close()
+    benches = {impl.name: impl(base) for impl in implementations}
+    try:
+        answers = {
+            name: {"page": b.page("paused", after), "report": b.report(since, until)} for name, b in benches.items()
+        }
+        moves = {name: iter(movable[i * share : (i + 1) * share]) for i, name in enumerate(benches)}
+        results = paired(
+            benches,
+            {
+                "create": (lambda name, b, n: b.create(f"bench {name} {n}"), calls),
+                "get_with_counts": (lambda name, b, n: b.get(picks[n]), calls),
+                "page_keyset_deep": (lambda name, b, n: b.page("paused", after), calls),
+                "move_with_event": (lambda name, b, n: b.move(next(moves[name])), min(calls, share)),
+                "cost_report_day": (lambda name, b, n: b.report(since, until), 5),
+            },
+        )
+    finally:
+        for b in benches.values():
+            b.close()
     first = next(iter(answers.values()))
     assert all(a == first for a in answers.values()), "the implementations disagree"
     rows = []

@@ -177,8 +177,15 @@ def stored_names(value: Any) -> tuple[str, ...]:
 
 
 def stored_json(value: Any) -> Any:
-    """A JSON column as a parsed value: SQLite stores text, psycopg decodes jsonb itself."""
-    return json.loads(value) if type(value) is str else value
+    """A JSON column as a parsed value: SQLite stores text, psycopg decodes jsonb itself. The
+    empty object and array most rows hold are made without the parser (a new one each time)."""
+    if type(value) is not str:
+        return value
+    if value == "{}":
+        return {}
+    if value == "[]":
+        return []
+    return json.loads(value)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
@@ -186,8 +193,13 @@ _STRICT_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
 def json_text(value: Any) -> str | None:
-    """A JSON column's value as the text both backends take for it (None stays NULL)."""
-    return None if value is None else _ENCODER.encode(value)
+    """A JSON column's value as the text both backends take for it (None stays NULL); the
+    empty object and array without the encoder."""
+    if value is None:
+        return None
+    if not value and type(value) in (dict, list):
+        return "{}" if type(value) is dict else "[]"
+    return _ENCODER.encode(value)
 
 
 def any_json_text(value: Any) -> str:
