@@ -41,7 +41,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Generator
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .core.api import DomainAPI
 from .core.bridge import (
@@ -65,6 +65,11 @@ from .core.db import (
 )
 from .core.pool import WAIT_SECONDS, no_connection, pool_options, pool_target, unreachable
 from .core.target import Target, resolve_target
+
+if TYPE_CHECKING:  # the domain APIs' async types, written by tools/aio_surface.py
+    from .aio_surface import AsyncSurface
+else:
+    AsyncSurface = object
 
 T = TypeVar("T")
 
@@ -116,8 +121,9 @@ class _TaskLock:
             self._lock.release()
 
 
-class AsyncDatabase:
-    """An open codedb database with async methods (see the module docstring)."""
+class AsyncDatabase(AsyncSurface):
+    """An open codedb database with async methods (see the module docstring); its domain
+    APIs' types are AsyncSurface's."""
 
     def __init__(self, db: Database):
         self._db = db
@@ -221,15 +227,17 @@ class AsyncDatabase:
         async with self._block(self._db.transaction()):
             yield self
 
-    def __getattr__(self, name: str) -> Any:
-        """A domain's API (db.functions, db.projects, ...) with async methods."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        api = getattr(self._db, name)
-        if not isinstance(api, DomainAPI):
-            raise AttributeError(f"'AsyncDatabase' object has no attribute {name!r}")
-        wrapped = self.__dict__[name] = AsyncAPI(self, api)
-        return wrapped
+    if not TYPE_CHECKING:  # type checkers see AsyncSurface's attributes alone
+
+        def __getattr__(self, name: str) -> Any:
+            """A domain's API (db.functions, db.projects, ...) with async methods."""
+            if name.startswith("_"):
+                raise AttributeError(name)
+            api = getattr(self._db, name)
+            if not isinstance(api, DomainAPI):
+                raise AttributeError(f"'AsyncDatabase' object has no attribute {name!r}")
+            wrapped = self.__dict__[name] = AsyncAPI(self, api)
+            return wrapped
 
 
 class AsyncAPI:

@@ -98,4 +98,5 @@ def render(rows: Sequence[Any], columns: Sequence[str], fmt: str = "table", widt
     if not dicts:
         return "(none)"
     table = [[_cell(d.get(c), width) for c in columns] for d in dicts]
-    return tabulate(table, headers=list(columns), tablefmt="simple", disable_numparse=True)
+    text: str = tabulate(table, headers=list(columns), tablefmt="simple", disable_numparse=True)
+    return text

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from ..core.db import Database, connect
 from ..errors import InvalidInput, NotFound
@@ -36,6 +36,12 @@ STATUS_OUT = {"in_progress": "active", "creating": "creating", "executing": "exe
               "completed": "completed", "failed": "failed"}  # fmt: skip
 STATUS_IN = {"active": "in_progress", "inactive": "paused", "archived": "completed", "done": "completed",
              **{v: k for k, v in STATUS_OUT.items() if v != "active"}}  # fmt: skip
+
+
+def _given(data: dict[str, Any], column: str) -> Any:
+    """A column's value as the caller gave it (None when left out): the API it goes to checks
+    it and names what is wrong."""
+    return data.get(column)
 
 
 def _text(value: Any) -> str | None:
@@ -213,7 +219,7 @@ class _Users(_Table):
             raise InvalidInput("users.email may not be empty (codeobit's column is NOT NULL)")
         preferences = _json_in(data.get("preferences"), "preferences")
         with m.db.transaction():
-            user = m.db.users.add(data.get("username"), email=data["email"], preferences=preferences)
+            user = m.db.users.add(_given(data, "username"), email=data["email"], preferences=preferences)
             if data.get("api_key"):
                 m.db.users.set_key(user.user_id, str(data["api_key"]))
         return user.user_id
@@ -282,7 +288,7 @@ class _Projects(_Table):
         wanted = self._status(data.get("status"))
         with m.db.transaction():
             project = m.db.projects.create(
-                data.get("name"),
+                _given(data, "name"),
                 data.get("description") or "",
                 user_id=user_id,
                 project_type=data.get("project_type") or "",
@@ -328,7 +334,7 @@ class _Generations(_Table):
     def insert(self, m: DatabaseManager, data: dict[str, Any]) -> str:
         made = m.db.generations.add(
             self.project(m, data.get("project_id")),
-            data.get("specification"),
+            _given(data, "specification"),
             language=data.get("language") or "",
             framework=data.get("framework") or "",
             generated_code=data.get("generated_code") or "",
@@ -364,7 +370,7 @@ class _AutoSaves(_Table):
 
     def insert(self, m: DatabaseManager, data: dict[str, Any]) -> str:
         made = m.db.autosaves.save(
-            data.get("file_path"),
+            _given(data, "file_path"),
             data.get("content") or "",
             save_type=data.get("save_type") or "auto",
             metadata=_json_in(data.get("metadata"), "metadata"),
@@ -411,7 +417,7 @@ class _Analyses(_Table):
     def insert(self, m: DatabaseManager, data: dict[str, Any]) -> str:
         made = m.db.analyses.add(
             self.project(m, data.get("project_id")),
-            data.get("health_score") if data.get("health_score") is not None else 0.0,
+            _given(data, "health_score") if data.get("health_score") is not None else 0.0,
             analysis=_json_in(data.get("analysis_data"), "analysis_data"),
             issues=data.get("issues_count") or 0,
             warnings=data.get("warnings_count") or 0,
@@ -498,19 +504,19 @@ class Model:
         return get_database_manager().delete_record(self.table, self.id)
 
     @classmethod
-    def _from(cls, row: dict[str, Any] | None) -> Any:
+    def _from(cls, row: dict[str, Any] | None) -> Self | None:
         return None if row is None else cls(**row)
 
     @classmethod
-    def find_by_id(cls, record_id: Any) -> Any:
+    def find_by_id(cls, record_id: Any) -> Self | None:
         return cls._from(get_database_manager().find_record(cls.table, {"id": record_id}))
 
     @classmethod
-    def find_all(cls, filters: dict[str, Any] | None = None) -> list[Any]:
+    def find_all(cls, filters: dict[str, Any] | None = None) -> list[Self]:
         return [cls(**row) for row in get_database_manager().find_records(cls.table, filters)]
 
     @classmethod
-    def _find_one(cls, **filters: Any) -> Any:
+    def _find_one(cls, **filters: Any) -> Self | None:
         return cls._from(get_database_manager().find_record(cls.table, filters))
 
     def _get_json(self, column: str) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from .queries import load_queries
 T = TypeVar("T")
 
 
-class _Bridged(greenlet):
+class _Bridged(greenlet):  # type: ignore[misc]  # greenlet's stubs are not installed
     """A Bridge's greenlet: the only place await_ may be called from."""
 
     def pause(self, seconds: float) -> None:
@@ -60,7 +60,8 @@ def await_(awaitable: Awaitable[T]) -> T:
     if not isinstance(current, _Bridged):
         getattr(awaitable, "close", lambda: None)()  # never to be awaited
         raise RuntimeError("codedb's async connection was used outside codedb.aio; await its methods")
-    return current.parent.switch(awaitable)
+    result: T = current.parent.switch(awaitable)
+    return result
 
 
 class Bridge:
@@ -97,7 +98,8 @@ class Bridge:
         if handed.error is not None:
             error, handed.error = handed.error, None
             raise error
-        return handed.value
+        result: T = handed.value
+        return result
 
 
 async def run_sync(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -249,7 +251,7 @@ class AioPsycopg(AsyncPyFormatAdapter):
             return cursor.rowcount
 
     async def insert_returning(self, conn: Any, query_name: str, sql: str, parameters: Any) -> Any:
-        row = await super().insert_returning(conn, query_name, sql, parameters)
+        row = await super().insert_returning(conn, query_name, sql, parameters)  # type: ignore[no-untyped-call]
         return row[0] if row and len(row) == 1 else row
 
 

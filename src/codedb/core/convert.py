@@ -236,7 +236,7 @@ MAX_KEY_TEXT = 500
 KEY = {"key": True}
 
 
-def check_key_text(value: Any, what: str) -> Any:
+def check_key_text(value: T, what: str) -> T:
     """`value` if it is not text longer than MAX_KEY_TEXT; InvalidInput naming `what` otherwise."""
     if isinstance(value, str) and len(value) > MAX_KEY_TEXT:
         raise InvalidInput(
@@ -529,7 +529,8 @@ def field_names(cls: type) -> tuple[str, ...]:
 
 def to_dict(record: Any) -> dict[str, Any]:
     """A record as a JSON-ready dict (datetimes as ISO text)."""
-    return converter().unstructure(record)
+    found: dict[str, Any] = converter().unstructure(record)
+    return found
 
 
 def from_dict(cls: type[T], data: Any) -> T:

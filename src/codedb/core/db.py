@@ -3,6 +3,8 @@ PostgreSQL (postgresql://...) and returns a Database: a context manager with nes
 transactions, the queries of sql/ as `db.queries.<domain>`, and each registered domain's API
 as an attribute (`db.functions`, ...), resolved through the domain registry."""
 
+from __future__ import annotations
+
 import os
 import sqlite3
 import time
@@ -11,7 +13,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from greenlet import getcurrent
 
@@ -19,6 +21,19 @@ from ..errors import ConnectError, first_line
 from .files import hold_database, release_database
 from .queries import load_queries, load_tables
 from .target import Target, resolve_target
+
+if TYPE_CHECKING:  # the domain APIs Database declares (imported on first use at run time)
+    from ..domains.analytics.api import Analytics
+    from ..domains.history.api import History
+    from ..domains.library.api import Dependencies, Functions, Modifications, Modules, Tags, Tests
+    from ..domains.metrics.api import Metrics
+    from ..domains.origins.api import Origins
+    from ..domains.preferences.api import Preferences
+    from ..domains.projects.api import Projects
+    from ..domains.projects.usage import Usage
+    from ..domains.projects.work import Analyses, Autosaves, Clarifications, GeneratedFiles, Generations
+    from ..domains.templates.api import Templates
+    from ..domains.users.api import Users
 
 BUSY_TIMEOUT_SECONDS = 5.0
 CONNECT_TIMEOUT_SECONDS = 10
@@ -47,6 +62,29 @@ def is_missing_reference(exc: BaseException) -> bool:
 class Database:
     """An open codedb database. Use it as a context manager, or call close()."""
 
+    # Every domain's API, declared for type checkers and editors; each is made on first use
+    # by __getattr__ from the domain registry (tests/core/test_surface.py holds the two equal).
+    analytics: Analytics
+    history: History
+    functions: Functions
+    modules: Modules
+    tags: Tags
+    dependencies: Dependencies
+    tests: Tests
+    modifications: Modifications
+    metrics: Metrics
+    origins: Origins
+    preferences: Preferences
+    projects: Projects
+    generations: Generations
+    generated_files: GeneratedFiles
+    clarifications: Clarifications
+    autosaves: Autosaves
+    analyses: Analyses
+    usage: Usage
+    templates: Templates
+    users: Users
+
     def __init__(self, target: Target, conn: Any, readonly: bool = False):
         self.target = target
         self.conn = conn
@@ -61,24 +99,26 @@ class Database:
     def __repr__(self) -> str:
         return f"<codedb.Database {self.dialect} {self.target.display}>"
 
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def __getattr__(self, name: str) -> Any:
-        """A domain's API (db.functions, db.tests, ...), made on first use."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        from .registry import api_class
+    if not TYPE_CHECKING:  # type checkers see the declarations above: db.functoins is an error
 
-        try:
-            api = api_class(name)(self)
-        except AttributeError:
-            raise AttributeError(f"'Database' object has no attribute {name!r}") from None
-        self.__dict__[name] = api
-        return api
+        def __getattr__(self, name: str) -> Any:
+            """A domain's API (db.functions, db.tests, ...), made on first use."""
+            if name.startswith("_"):
+                raise AttributeError(name)
+            from .registry import api_class
+
+            try:
+                api = api_class(name)(self)
+            except AttributeError:
+                raise AttributeError(f"'Database' object has no attribute {name!r}") from None
+            self.__dict__[name] = api
+            return api
 
     def close(self) -> None:
         self.conn.close()
@@ -97,7 +137,7 @@ class Database:
         return load_tables(self.dialect)
 
     @contextmanager
-    def transaction(self) -> Iterator["Database"]:
+    def transaction(self) -> Iterator[Database]:
         """All or nothing: commit when the block ends, roll back if it raises.
 
         Nested blocks become savepoints, so a failed inner block undoes only itself.
@@ -131,7 +171,7 @@ class Database:
             raise
 
     @contextmanager
-    def snapshot(self) -> Iterator["Database"]:
+    def snapshot(self) -> Iterator[Database]:
         """Read a consistent snapshot without blocking writers (a dump while others write)."""
         if self.dialect == "postgresql":
             with self.conn.transaction():
@@ -157,7 +197,7 @@ class Database:
         """The tables of this database (of the current schema, on PostgreSQL)."""
         return {row[0] for row in self.queries.core.list_tables(self.conn)}
 
-    def row_counts(self, tables: "Iterable[str] | None" = None) -> dict[str, int]:
+    def row_counts(self, tables: Iterable[str] | None = None) -> dict[str, int]:
         """Rows per registered table present here (all, or those named), in load order."""
         present = self.table_names()
         return {
@@ -184,7 +224,7 @@ class Database:
 
 
 def connect(
-    target: "str | os.PathLike[str] | Target | None" = None, *, create: bool = True, readonly: bool = False
+    target: str | os.PathLike[str] | Target | None = None, *, create: bool = True, readonly: bool = False
 ) -> Database:
     """Open a codedb database.
 
@@ -201,7 +241,7 @@ def connect(
 
 
 def reader(
-    target: "str | os.PathLike[str] | Target | None" = None, *, read_url: str | None = None
+    target: str | os.PathLike[str] | Target | None = None, *, read_url: str | None = None
 ) -> Database:
     """A read-only Database for reads that may come from a replica: `read_url`, else
     $CODEDB_READ_URL, else `target` itself (None: $CODEDB_URL). What a streaming replica
@@ -224,7 +264,8 @@ def sqlite_arguments(target: Target, readonly: bool) -> tuple[Any, dict[str, Any
 
 def _sqlite_connection(target: Target, readonly: bool) -> sqlite3.Connection:
     database, options = sqlite_arguments(target, readonly)
-    return sqlite3.connect(database, **options)
+    conn: sqlite3.Connection = sqlite3.connect(database, **options)
+    return conn
 
 
 def connect_sqlite(
@@ -252,7 +293,7 @@ def connect_sqlite(
         conn = opener(target, readonly)
     except (sqlite3.Error, OSError) as exc:
         raise ConnectError(f"cannot open {path}: {exc}; check the path and its permissions") from None
-    db = make(target, conn, readonly)
+    db: Database = make(target, conn, readonly)
     try:
         if readonly:
             db.queries.core.configure_readonly_connection(conn)
@@ -369,7 +410,7 @@ def connect_postgres(target: Target, readonly: bool, opener: Any = None, make: A
             f"cannot connect to {target.display}: {mask(first_line(exc))}; "
             "check the URL and that the server is running"
         ) from None
-    db = make(target, conn, readonly)
+    db: Database = make(target, conn, readonly)
     configure_postgres(db.queries.core, target, readonly)(conn)
     if db.queries.core.current_schema(conn) is None:
         path = db.queries.core.search_path(conn)

@@ -119,7 +119,8 @@ def api_class(attribute: str) -> type:
     found = api_classes().get(attribute)
     if found is None:
         raise AttributeError(attribute)
-    return import_object(*found)
+    cls: type = import_object(*found)
+    return cls
 
 
 class BoundTable(NamedTuple):

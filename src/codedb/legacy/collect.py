@@ -112,8 +112,8 @@ class Collector:
         )
         return fid
 
-    def module(self, name: Any, module_id: Any = None) -> str:
-        name = self.text(name, "module name")
+    def module(self, given: Any, module_id: Any = None) -> str:
+        name = self.text(given, "module name")
         if name and (name,) not in self.rows.get("module", {}):
             self.found["module"] += 1
             made = str(uuid.uuid5(uuid.NAMESPACE_URL, f"codedb:module:{name}"))  # the same each import
@@ -121,8 +121,8 @@ class Collector:
             self._put("module", (name,), {"name": name, "module_id": mid})
         return name
 
-    def tag(self, name: Any) -> str:
-        name = self.text(name, "tag")
+    def tag(self, given: Any) -> str:
+        name = self.text(given, "tag")
         if name:
             self._put("tag", (name,), {"name": name})
         return name

@@ -5,7 +5,7 @@ domains. Each route is one domain call; the answers are the records the Python A
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -29,6 +29,9 @@ from ..domains.templates.records import TemplateListing, TemplateVersion
 from ..domains.users.records import User, shown
 from ..errors import Forbidden
 from .endpoint import Call, Endpoint, Param
+
+if TYPE_CHECKING:
+    from ..core.db import Database
 
 API = "/api/v1"
 FUNCTION = f"{API}/functions/{{function_id}}"
@@ -77,7 +80,7 @@ class ResultBody:
     actual_result: str | None = None
 
 
-def list_functions(db: Any, call: Call) -> list[Any]:
+def list_functions(db: Database, call: Call) -> list[Any]:
     q = call.query
     if q["q"]:
         return db.functions.search_text(
@@ -90,28 +93,28 @@ def list_functions(db: Any, call: Call) -> list[Any]:
     return db.functions.list(q["module"], q["tag"], limit=q["limit"], offset=q["offset"])
 
 
-def add_function(db: Any, call: Call) -> FunctionSummary:
+def add_function(db: Database, call: Call) -> FunctionSummary:
     b = call.body
     made = db.functions.add(b.name, b.description, b.code, b.modules, b.tags)
     return db.functions.get_summary(made.function_id)
 
 
-def modify_function(db: Any, call: Call) -> Function:
+def modify_function(db: Database, call: Call) -> Function:
     b = call.body
     modifier = b.modifier or (call.user.username if call.user is not None else "api")
     return db.functions.modify(call.path["function_id"], modifier, b.description, b.code)
 
 
-def delete_function(db: Any, call: Call) -> dict[str, Any]:
+def delete_function(db: Database, call: Call) -> dict[str, Any]:
     db.functions.delete(call.path["function_id"])
     return {"function_id": call.path["function_id"], "status": "deleted"}
 
 
-def record_result(db: Any, call: Call) -> TestResult:
+def record_result(db: Database, call: Call) -> TestResult:
     return db.tests.record_result(call.path["test_id"], call.body.status, call.body.actual_result)
 
 
-def search_all(db: Any, call: Call) -> list[Any]:
+def search_all(db: Database, call: Call) -> list[Any]:
     query = parse(call.query["q"] or "")
     limit = call.query["limit"]
     return [hit._asdict() for _, attr in searchable() for hit in getattr(db, attr).text_hits(query, limit)]
@@ -145,7 +148,7 @@ class MetricBody:
     extra: dict[str, Any] | None = None
 
 
-def me(db: Any, call: Call) -> dict[str, Any]:
+def me(db: Database, call: Call) -> dict[str, Any]:
     if call.user is None:
         raise Forbidden(
             "this server has no API keys, so no one is signed in; make one with 'codedb users key'"
@@ -153,7 +156,7 @@ def me(db: Any, call: Call) -> dict[str, Any]:
     return shown(db.users.get(call.user.user_id))
 
 
-def get_user(db: Any, call: Call) -> dict[str, Any]:
+def get_user(db: Database, call: Call) -> dict[str, Any]:
     return shown(db.users.get(call.path["user_id"]))
 
 
@@ -209,7 +212,7 @@ class FileBody:
     provider: str | None = None
 
 
-def claim(db: Any, call: Call) -> CodeGeneration | dict[str, Any]:
+def claim(db: Database, call: Call) -> CodeGeneration | dict[str, Any]:
     found = db.generations.claim(call.body.worker, lease=call.body.lease)
     return {"generation": None, "message": "the queue is empty"} if found is None else found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -17,6 +17,9 @@ from ..domains.projects.records import ClarificationSession, GeneratedFile, Proj
 from ..domains.projects.work import check_relative_path
 from ..errors import Forbidden, InvalidInput
 from .endpoint import Call, Endpoint, Param
+
+if TYPE_CHECKING:
+    from ..core.db import Database
 
 API = "/api/v1"
 UNTITLED = "Untitled Project"
@@ -139,14 +142,14 @@ class AnswerBody:
     skip: bool = False
 
 
-def _project(db: Any, call: Call) -> Project:
+def _project(db: Database, call: Call) -> Project:
     return db.projects.get(call.path["project_id"])
 
 
 # --- projects ---------------------------------------------------------------------------------
 
 
-def list_projects(db: Any, call: Call) -> ProjectList:
+def list_projects(db: Database, call: Call) -> ProjectList:
     q = call.query
     size, page = q["page_size"], q["page"]
     found = db.projects.list(
@@ -159,11 +162,11 @@ def list_projects(db: Any, call: Call) -> ProjectList:
     pages = math.ceil(found.total / size) if found.total else 0
     return ProjectList(
         [yago_project(p) for p in found.projects],
-        Pagination(found.total, page, size, pages, page < pages, page > 1),
+        Pagination(found.total or 0, page, size, pages, page < pages, page > 1),
     )
 
 
-def create_project(db: Any, call: Call) -> dict[str, Any]:
+def create_project(db: Database, call: Call) -> dict[str, Any]:
     brief, config = call.body.brief, call.body.config
     idea = brief.get("project_idea")
     idea = idea.strip() if isinstance(idea, str) and idea.strip() else UNTITLED
@@ -192,30 +195,30 @@ def create_project(db: Any, call: Call) -> dict[str, Any]:
     }
 
 
-def get_project(db: Any, call: Call) -> YagoProject:
+def get_project(db: Database, call: Call) -> YagoProject:
     return yago_project(_project(db, call))
 
 
-def update_project(db: Any, call: Call) -> dict[str, Any]:
+def update_project(db: Database, call: Call) -> dict[str, Any]:
     project = db.projects.report(call.path["project_id"], **attrs.asdict(call.body), actor=call.actor)
     return {"project_id": project.project_id, "status": "updated", "project": yago_project(project)}
 
 
-def delete_project(db: Any, call: Call) -> dict[str, Any]:
+def delete_project(db: Database, call: Call) -> dict[str, Any]:
     project_id = call.path["project_id"]
     db.projects.delete(project_id)
     return {"project_id": project_id, "status": "deleted", "message": "Project deleted successfully"}
 
 
 def _mover(action: str, said: str) -> Any:
-    def move(db: Any, call: Call) -> dict[str, Any]:
+    def move(db: Database, call: Call) -> dict[str, Any]:
         project = db.projects.move(call.path["project_id"], action, actor=call.actor)
         return {"project_id": project.project_id, "status": said, "message": f"Project {project.name} {said}"}
 
     return move
 
 
-def execute_project(db: Any, call: Call) -> dict[str, Any]:
+def execute_project(db: Database, call: Call) -> dict[str, Any]:
     generation = db.generations.queue(call.path["project_id"], actor=call.actor)
     return {
         "project_id": generation.project_id,
@@ -226,7 +229,7 @@ def execute_project(db: Any, call: Call) -> dict[str, Any]:
     }
 
 
-def export_project(db: Any, call: Call) -> dict[str, Any]:
+def export_project(db: Database, call: Call) -> dict[str, Any]:
     project = yago_project(_project(db, call))
     shown = attrs.asdict(project)
     brief = project.brief or {}
@@ -274,7 +277,7 @@ def _tree(files: list[GeneratedFile]) -> list[dict[str, Any]]:
     return listed(root)
 
 
-def project_files(db: Any, call: Call) -> dict[str, Any]:
+def project_files(db: Database, call: Call) -> dict[str, Any]:
     project = _project(db, call)
     files = db.generated_files.list(project.project_id)
     shown = {"project_id": project.project_id, "project_path": project.path}
@@ -283,7 +286,7 @@ def project_files(db: Any, call: Call) -> dict[str, Any]:
     return {**shown, "files": _tree(files), "total_files": len(files)}
 
 
-def project_file(db: Any, call: Call) -> dict[str, Any]:
+def project_file(db: Database, call: Call) -> dict[str, Any]:
     project = _project(db, call)
     try:
         path = check_relative_path(call.path["file_path"])
@@ -306,7 +309,7 @@ def project_file(db: Any, call: Call) -> dict[str, Any]:
 # --- costs ------------------------------------------------------------------------------------
 
 
-def cost_alerts(db: Any, call: Call) -> dict[str, Any]:
+def cost_alerts(db: Database, call: Call) -> dict[str, Any]:
     alerts = db.usage.alerts(**call.settings.get("alerts", {}))
     shown = [
         {"id": a.alert_id, **{k: v for k, v in attrs.asdict(a).items() if k != "alert_id" and v is not None}}
@@ -320,7 +323,7 @@ def cost_alerts(db: Any, call: Call) -> dict[str, Any]:
     }
 
 
-def dismiss_alert(db: Any, call: Call) -> dict[str, Any]:
+def dismiss_alert(db: Database, call: Call) -> dict[str, Any]:
     dismissed = db.usage.dismiss_alert(call.path["alert_id"], by=call.actor)
     return {
         "alert_id": dismissed.alert_id,
@@ -354,13 +357,13 @@ def _turn(session: ClarificationSession) -> dict[str, Any]:
     }
 
 
-def start_clarification(db: Any, call: Call) -> dict[str, Any]:
+def start_clarification(db: Database, call: Call) -> dict[str, Any]:
     body = call.body
     session = db.clarifications.start(body.project_id, body.project_idea, body.questions, depth=body.depth)
     return _turn(session)
 
 
-def get_clarification(db: Any, call: Call) -> dict[str, Any]:
+def get_clarification(db: Database, call: Call) -> dict[str, Any]:
     session = db.clarifications.get(call.path["session_id"])
     return {
         "id": session.session_id,
@@ -378,7 +381,7 @@ def get_clarification(db: Any, call: Call) -> dict[str, Any]:
     }
 
 
-def answer_clarification(db: Any, call: Call) -> dict[str, Any]:
+def answer_clarification(db: Database, call: Call) -> dict[str, Any]:
     body = call.body
     if not body.skip and body.answer is None:
         raise InvalidInput("field answer is required unless skip is true")
@@ -386,7 +389,7 @@ def answer_clarification(db: Any, call: Call) -> dict[str, Any]:
     return _turn(db.clarifications.answer_current(session_id, None if body.skip else body.answer))
 
 
-def clarification_progress(db: Any, call: Call) -> dict[str, Any]:
+def clarification_progress(db: Database, call: Call) -> dict[str, Any]:
     session = db.clarifications.get(call.path["session_id"])
     return {
         "session_id": session.session_id,
@@ -396,7 +399,7 @@ def clarification_progress(db: Any, call: Call) -> dict[str, Any]:
     }
 
 
-def complete_clarification(db: Any, call: Call) -> dict[str, Any]:
+def complete_clarification(db: Database, call: Call) -> dict[str, Any]:
     session = db.clarifications.complete(call.path["session_id"], actor=call.actor)
     return {
         "session_id": session.session_id,
