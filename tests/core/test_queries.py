@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from codedb.core.convert import field_names
-from codedb.core.queries import DIALECTS, iter_queries, query_data
+from codedb.core.queries import DIALECTS, domain_queries, iter_queries
 from codedb.core.registry import TABLE_VERBS, table_names
 from codedb.errors import QueryFileError
 
@@ -19,6 +19,15 @@ def test_every_query_loads_with_a_docstring(dialect: str) -> None:
     assert len(queries) > 60
     for name, fn in queries.items():
         assert fn.__doc__ and fn.__doc__.strip(), name
+
+
+def query_data(dialect: str, root: Path) -> dict[str, dict[str, str]]:
+    """Every query's SQL under `root`, by domain then name, read by the loader production uses."""
+    loaded = domain_queries(dialect, root)
+    return {
+        domain: {name: getattr(queries, name).sql for name in queries.available_queries}
+        for domain, queries in vars(loaded).items()
+    }
 
 
 def _write(root: Path, name: str, text: str) -> None:
@@ -43,11 +52,27 @@ def test_duplicate_name_across_files_of_a_domain_is_refused(tmp_path: Path) -> N
         query_data("sqlite", tmp_path)
 
 
+def test_a_duplicate_is_refused_before_any_query_of_the_domain_is_used(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD)
+    _write(tmp_path, "d/b.sql", GOOD.replace("get_one", "get_two") + "\n" + GOOD)
+    with pytest.raises(QueryFileError, match=r"get_one is defined in both d/a.sql and d/b.sql"):
+        domain_queries("sqlite", tmp_path).d.get_one  # noqa: B018  # a.sql alone holds it; b.sql is read too
+
+
+def test_a_query_is_found_in_whichever_file_holds_it(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD)
+    _write(tmp_path, "d/b.sql", GOOD.replace("get_one", "get_two").replace("SELECT 1", "SELECT 2"))
+    queries = domain_queries("sqlite", tmp_path).d
+    assert "SELECT 2" in queries.get_two.sql and "SELECT 1" in queries.get_one.sql
+    with pytest.raises(AttributeError, match="no query get_three in sql/d/"):
+        queries.get_three  # noqa: B018
+
+
 def test_the_same_name_in_two_domains_is_two_queries(tmp_path: Path) -> None:
     _write(tmp_path, "d/a.sql", GOOD)
     _write(tmp_path, "e/a.sql", GOOD.replace("SELECT 1", "SELECT 2"))
     data = query_data("sqlite", tmp_path)
-    assert "SELECT 1" in data["d"]["get_one"].sql and "SELECT 2" in data["e"]["get_one"].sql
+    assert "SELECT 1" in data["d"]["get_one"] and "SELECT 2" in data["e"]["get_one"]
 
 
 def test_query_without_docstring_is_refused(tmp_path: Path) -> None:
@@ -72,8 +97,8 @@ def test_override_must_replace_a_shared_query(tmp_path: Path) -> None:
 def test_override_replaces_only_in_its_dialect(tmp_path: Path) -> None:
     _write(tmp_path, "d/a.sql", GOOD)
     _write(tmp_path, "d/postgresql/a.sql", GOOD.replace("SELECT 1", "SELECT 2"))
-    assert "SELECT 2" in query_data("postgresql", tmp_path)["d"]["get_one"].sql
-    assert "SELECT 1" in query_data("sqlite", tmp_path)["d"]["get_one"].sql
+    assert "SELECT 2" in query_data("postgresql", tmp_path)["d"]["get_one"]
+    assert "SELECT 1" in query_data("sqlite", tmp_path)["d"]["get_one"]
 
 
 def test_a_table_without_its_queries_is_refused() -> None:

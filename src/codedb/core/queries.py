@@ -3,10 +3,12 @@
 sql/<domain>/*.sql hold the queries of a domain (`core` for the catalog, one folder per
 domain), reached as `db.queries.<domain>.<query>`; sql/<domain>/<dialect>/*.sql hold the few a
 dialect must write differently, each replacing a shared query of the same file and name.
-Loading fails on a duplicate name within a domain, a query without a docstring comment, or an
-override that replaces nothing, so a typo cannot silently shadow or drop a query.
+DomainQueries is the one loader: it refuses a name defined twice within a domain, a query
+without a docstring comment, or an override that replaces nothing, so a typo cannot silently
+shadow or drop a query.
 """
 
+import re
 import threading
 from collections.abc import Iterator
 from functools import cache
@@ -51,107 +53,110 @@ def _read_file(loader: QueryLoader, path: Path) -> dict[str, QueryDatum]:
     return queries
 
 
-def _read_domain(loader: QueryLoader, folder: Path, dialect: str) -> dict[str, QueryDatum]:
-    files = {path.name: _read_file(loader, path) for path in sorted(folder.glob("*.sql"))}
-    owner: dict[str, str] = {}
-    for file, queries in files.items():
-        for name in queries:
-            if name in owner:
-                raise QueryFileError(
-                    f"query {name} is defined in both {folder.name}/{owner[name]} and {folder.name}/{file}"
-                )
-            owner[name] = file
-    for path in sorted((folder / dialect).glob("*.sql")):
-        base = files.get(path.name)
-        for name, datum in _read_file(loader, path).items():
-            if base is None or name not in base:
-                raise QueryFileError(f"{path}: {name} overrides no query of {folder.name}/{path.name}")
-            base[name] = datum
-    return {name: datum for queries in files.values() for name, datum in queries.items()}
+_NAME_LINE = re.compile(r"--\s*name\s*:\s*(\w+)")  # where aiosql splits a file into queries
 
 
-def query_data(dialect: str, sql_dir: Path | None = None) -> dict[str, dict[str, QueryDatum]]:
-    """Every query of `dialect`, by domain then name, after the dialect's overrides."""
-    if dialect not in DIALECTS:
-        raise ValueError(f"unknown dialect {dialect!r}")
-    sql_dir = sql_dir or resource_dir("sql")
-    loader = QueryLoader(_ADAPTERS[dialect](), None)
-    return {
-        folder.name: _read_domain(loader, folder, dialect)
-        for folder in sorted(p for p in sql_dir.iterdir() if p.is_dir())
-    }
+def _names_in(path: Path) -> list[str]:
+    """The names a .sql file defines, read from its `-- name:` lines without parsing it."""
+    return _NAME_LINE.findall(path.read_text(encoding="utf-8"))
 
 
 class DomainQueries:
-    """A domain's queries, reached as attributes (`db.queries.library.get_function`). Each
-    file of the domain is parsed when one of its queries is first asked for (tables.sql
-    first, then the others by name), so a command parses only the files it uses: `codedb
-    stats` reads the tables files alone, whatever the number of domains."""
+    """A domain's queries, reached as attributes (`db.queries.library.get_function`). On
+    first use it reads the `-- name:` lines of every file of the domain, refusing a name
+    defined twice (in one file or in two) and a dialect's override that replaces no query of
+    its file; a file is parsed when one of its queries is first asked for, so a command
+    parses only the files it uses (`codedb stats` the tables files alone)."""
 
     def __init__(self, dialect: str, folder: Path, adapter: Any = None):
         self._dialect = dialect
         self._adapter = adapter or _ADAPTERS[dialect]
         self._folder = folder
-        files = sorted(folder.glob("*.sql"), key=lambda p: (p.name != "tables.sql", p.name))
-        self._pending = list(files)
-        self._loaded: list[Queries] = []
-        self._names: dict[str, Queries] = {}
-        # Threads (a server's) may ask for the same domain's queries at once: one parses while
-        # the others wait, or one would find no file left and the name not yet known.
+        self._files: dict[str, Path] | None = None  # query name -> its file, once indexed
+        self._parsed: dict[str, Any] = {}  # query name (and its aiosql variants) -> function
+        self._done: set[Path] = set()
+        # Threads (a server's) may ask for the same domain's queries at once: one reads while
+        # the others wait, or one would find a file half loaded.
         self._lock = threading.Lock()
 
-    def _load_next(self) -> None:
-        path = self._pending.pop(0)
+    def _index(self) -> dict[str, Path]:
+        if self._files is None:
+            domain = self._folder.name
+            files: dict[str, Path] = {}
+            for path in sorted(self._folder.glob("*.sql")):
+                for name in _names_in(path):
+                    if files.get(name) == path:
+                        raise QueryFileError(f"{path}: query {name} is defined twice")
+                    if name in files:
+                        both = f"{domain}/{files[name].name} and {domain}/{path.name}"
+                        raise QueryFileError(f"query {name} is defined in both {both}")
+                    files[name] = path
+            for override in sorted((self._folder / self._dialect).glob("*.sql")):
+                for name in _names_in(override):
+                    if files.get(name) != self._folder / override.name:
+                        base = f"{domain}/{override.name}"
+                        raise QueryFileError(f"{override}: {name} overrides no query of {base}")
+            self._files = files
+        return self._files
+
+    def _load(self, path: Path) -> None:
         loader = QueryLoader(_ADAPTERS[self._dialect](), None)
         data = _read_file(loader, path)
+        indexed = {name for name, found in self._index().items() if found == path}
+        if set(data) != indexed:  # a name line the index read otherwise than aiosql
+            odd = sorted(set(data) ^ indexed)
+            raise QueryFileError(f"{path}: queries {odd} are not each named on a line '-- name: <name>'")
         override = self._folder / self._dialect / path.name
         if override.is_file():
-            for name, datum in _read_file(loader, override).items():
-                if name not in data:
-                    raise QueryFileError(
-                        f"{override}: {name} overrides no query of {self._folder.name}/{path.name}"
-                    )
-                data[name] = datum
+            data.update(_read_file(loader, override))
         queries = Queries(self._adapter()).load_from_list(list(data.values()))
-        self._loaded.append(queries)
         for name in queries.available_queries:
-            self._names.setdefault(name, queries)
+            self._parsed[name] = getattr(queries, name)
+        self._done.add(path)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        found = self._names.get(name)
+        found = self._parsed.get(name)
         if found is None:
             with self._lock:
-                while name not in self._names and self._pending:
-                    self._load_next()
-            found = self._names.get(name)
-            if found is None:
-                raise AttributeError(f"no query {name} in sql/{self._folder.name}/")
-        return getattr(found, name)
+                files = self._index()
+                path = files.get(name) or files.get(name.removesuffix("_cursor"))
+                if path is None:
+                    raise AttributeError(f"no query {name} in sql/{self._folder.name}/")
+                if path not in self._done:
+                    self._load(path)
+            found = self._parsed[name]
+        return found
 
     @property
     def available_queries(self) -> list[str]:
-        """Every query of the domain (parsing the files not read yet)."""
+        """Every query of the domain and its aiosql variants (parsing the files not read yet)."""
         with self._lock:
-            while self._pending:
-                self._load_next()
-        return sorted(self._names)
+            for path in sorted(set(self._index().values()) - self._done):
+                self._load(path)
+        return sorted(self._parsed)
 
 
-@cache
-def load_queries(dialect: str, adapter: Any = None) -> SimpleNamespace:
-    """The queries of `dialect`: an attribute per domain (each file parsed on first use),
-    for the dialect's driver or for the aiosql `adapter` class given (codedb.aio's)."""
+def domain_queries(dialect: str, root: Path | None = None, adapter: Any = None) -> SimpleNamespace:
+    """The queries of `dialect` under `root` (the shipped sql/ by default), an attribute per
+    domain folder, for the dialect's driver or for the aiosql `adapter` class given."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}")
-    root = resource_dir("sql")
+    root = root or resource_dir("sql")
     return SimpleNamespace(
         **{
             folder.name: DomainQueries(dialect, folder, adapter)
             for folder in sorted(p for p in root.iterdir() if p.is_dir())
         }
     )
+
+
+@cache
+def load_queries(dialect: str, adapter: Any = None) -> SimpleNamespace:
+    """The shipped queries of `dialect`, each file parsed on first use (see DomainQueries),
+    for the dialect's driver or for the aiosql `adapter` class given (codedb.aio's)."""
+    return domain_queries(dialect, None, adapter)
 
 
 @cache
