@@ -38,10 +38,6 @@ ORDER BY name;
 SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'
 ORDER BY name;
 
--- name: list_views()
--- Names of the views of the database.
-SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name;
-
 -- name: describe_schema()
 -- The catalog as (kind, name, table, definition) rows, for comparing two schemas.
 SELECT type, name, tbl_name, sql FROM sqlite_master

@@ -2,6 +2,7 @@
 defined twice within a domain; every registered table has its whole-table queries and a
 record class matching it."""
 
+import re
 from pathlib import Path
 
 import attrs
@@ -99,6 +100,24 @@ def test_override_replaces_only_in_its_dialect(tmp_path: Path) -> None:
     _write(tmp_path, "d/postgresql/a.sql", GOOD.replace("SELECT 1", "SELECT 2"))
     assert "SELECT 2" in query_data("postgresql", tmp_path)["d"]["get_one"]
     assert "SELECT 1" in query_data("sqlite", tmp_path)["d"]["get_one"]
+
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "codedb"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_every_query_has_a_caller_a_search_finds(dialect: str) -> None:
+    """No query name is built at run time: each is written in full where it is called (or in a
+    table of names), so that a search finds its caller, and a query nobody calls shows here.
+    The whole-table queries are the registry's (verb_table, checked below)."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in SRC.rglob("*.py"))
+    by_registry = {f"{verb}_{table}" for verb in TABLE_VERBS for table in table_names()}
+    uncalled = [
+        name
+        for name, _ in iter_queries(dialect)
+        if name.split(".")[1] not in by_registry and not re.search(rf"\b{name.split('.')[1]}\b", source)
+    ]
+    assert uncalled == []
 
 
 def test_a_table_without_its_queries_is_refused() -> None:

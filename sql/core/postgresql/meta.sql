@@ -22,12 +22,6 @@ SELECT table_name FROM information_schema.tables
 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
 ORDER BY table_name;
 
--- name: list_views()
--- Names of the views of the current schema.
-SELECT table_name FROM information_schema.views
-WHERE table_schema = current_schema()
-ORDER BY table_name;
-
 -- name: describe_schema()
 -- The catalog as (kind, name, table, definition) rows, for comparing two schemas.
 SELECT 'column', c.table_name || '.' || c.column_name, c.table_name,

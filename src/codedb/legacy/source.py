@@ -18,6 +18,29 @@ from ..errors import CodedbError
 BATCH = 1000
 
 
+# The query reading each table the old tools kept (named in full, so that a search finds its
+# caller).
+READERS = {
+    "users": "read_users",
+    "projects": "read_projects",
+    "code_generations": "read_code_generations",
+    "auto_saves": "read_auto_saves",
+    "project_analysis": "read_project_analysis",
+    "migrations": "read_migrations",
+    "user_preferences": "read_user_preferences",
+    "conversation_history": "read_conversation_history",
+    "system_metrics": "read_system_metrics",
+    "templates": "read_templates",
+    "workflow_events": "read_workflow_events",
+    "analytics": "read_analytics",
+    "clarification_sessions": "read_clarification_sessions",
+    "generated_files": "read_generated_files",
+    "ai_provider_usage": "read_ai_provider_usage",
+    "error_logs": "read_error_logs",
+    "alembic_version": "read_alembic_version",
+}
+
+
 class SourceError(CodedbError, ValueError):
     """A source that cannot be read as the tool it claims to be."""
 
@@ -89,7 +112,7 @@ class Source:
         """Every row of `table` as {column: value}, a batch at a time; none without the table."""
         if table not in self.tables:
             return
-        with getattr(self.queries, f"read_{table}_cursor")(self.db.conn) as cursor:
+        with getattr(self.queries, READERS[table] + "_cursor")(self.db.conn) as cursor:
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for row in batch:

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from ...core.db import Database
 
 PERIODS = ("day", "week", "month")
+# Each period's trend queries, from the daily rollup and from the rows (named in full, so that
+# a search finds every query's caller).
+DAILY_TRENDS = {"day": "daily_trend_by_day", "week": "daily_trend_by_week", "month": "daily_trend_by_month"}
+TRENDS = {"day": "trend_by_day", "week": "trend_by_week", "month": "trend_by_month"}
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -96,7 +100,7 @@ class Analytics(DomainAPI):
         metric_name = _metric(metric_name)
         days = None if window is not None else whole_days(since, until)
         if days is not None:  # whole days: the rollup that triggers keep (analytics_daily)
-            rows = getattr(self.q, f"daily_trend_by_{period}")(
+            rows = getattr(self.q, DAILY_TRENDS[period])(
                 self.conn,
                 metric_name=metric_name,
                 project_id=project_id,
@@ -105,7 +109,7 @@ class Analytics(DomainAPI):
             )
             return records(Trend, rows)
         start, end = window_bounds(window, since, until)
-        rows = getattr(self.q, f"trend_by_{period}")(
+        rows = getattr(self.q, TRENDS[period])(
             self.conn,
             metric_name=metric_name,
             project_id=project_id,

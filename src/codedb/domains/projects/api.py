@@ -84,6 +84,34 @@ OWNED = (
     ("ai_provider_usage", "project_id"),
     ("project_analyses", "project_id"),
 )
+OWNED_QUERIES = {  # the query listing a project's rows of each OWNED table but its events
+    "code_generations": "list_project_code_generations",
+    "generated_files": "list_project_generated_files",
+    "clarification_sessions": "list_project_clarification_sessions",
+    "ai_provider_usage": "list_project_ai_provider_usage",
+    "project_analyses": "list_project_project_analyses",
+}
+# The listing query of each order, (in one status?, sort, descending) -> the query of a page
+# by offset and its keyset twin. One status in creation order (the commonest listing) has
+# queries of its own, which walk projects_status_idx.
+LISTINGS = {
+    (False, "created", False): ("list_projects_by_created_asc", "list_projects_by_created_asc_after"),
+    (False, "created", True): ("list_projects_by_created_desc", "list_projects_by_created_desc_after"),
+    (False, "updated", False): ("list_projects_by_updated_asc", "list_projects_by_updated_asc_after"),
+    (False, "updated", True): ("list_projects_by_updated_desc", "list_projects_by_updated_desc_after"),
+    (False, "name", False): ("list_projects_by_name_asc", "list_projects_by_name_asc_after"),
+    (False, "name", True): ("list_projects_by_name_desc", "list_projects_by_name_desc_after"),
+    (False, "cost", False): ("list_projects_by_cost_asc", "list_projects_by_cost_asc_after"),
+    (False, "cost", True): ("list_projects_by_cost_desc", "list_projects_by_cost_desc_after"),
+    (True, "created", False): (
+        "list_projects_in_status_by_created_asc",
+        "list_projects_in_status_by_created_asc_after",
+    ),
+    (True, "created", True): (
+        "list_projects_in_status_by_created_desc",
+        "list_projects_in_status_by_created_desc_after",
+    ),
+}
 
 
 def allowed_actions(status: str) -> builtins.list[str]:
@@ -521,15 +549,12 @@ class Projects(DomainAPI):
             "updated_after": query_time(updated_after),
             "updated_before": query_time(updated_before),
         }
-        # One status in creation order (the commonest listing) has queries of its own, which
-        # walk projects_status_idx.
-        scope = "in_status_" if status is not None and sort == "created" else ""
-        name = f"list_projects_{scope}by_{sort}_{'desc' if descending else 'asc'}"
+        by_offset, by_keyset = LISTINGS[status is not None and sort == "created", sort, bool(descending)]
         if after is None:
-            rows = getattr(self.q, name)(self.conn, **filters, limit=limit, offset=offset)
+            rows = getattr(self.q, by_offset)(self.conn, **filters, limit=limit, offset=offset)
         else:
             value, after_id = decode_cursor(after, sort, descending)
-            rows = getattr(self.q, name + "_after")(
+            rows = getattr(self.q, by_keyset)(
                 self.conn, **filters, after_value=value, after_id=after_id, limit=limit
             )
         ids = [row[0] for row in rows]
@@ -560,7 +585,7 @@ class Projects(DomainAPI):
         """A project's rows of one of the OWNED tables, oldest first."""
         if table == "workflow_events":
             return self.history(project_id)[::-1]
-        query = getattr(self.q, f"list_project_{table}")
+        query = getattr(self.q, OWNED_QUERIES[table])
         return records(self.db.tables[table].record, query(self.conn, project_id=project_id))
 
     def import_document(self, doc: Any, where: str = "the document") -> dict[str, int]:

@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 
 HINT = "list templates with 'codedb templates list'"
 SORTS = ("rating", "downloads", "newest", "name")
+LISTINGS = {  # each sort's query, named in full so that a search finds its caller
+    "rating": "list_templates_by_rating",
+    "downloads": "list_templates_by_downloads",
+    "newest": "list_templates_by_newest",
+    "name": "list_templates_by_name",
+}
 MAX_PAGE = 1000
 HEAD = 500  # the best rated templates a filtered listing by rating looks among first
 
@@ -204,7 +210,7 @@ class Templates(DomainAPI):
             found = self._by_rating(filters, limit, offset)
             if found is not None:
                 return found
-        rows = getattr(self.q, f"list_templates_by_{sort}")(self.conn, **filters, limit=limit, offset=offset)
+        rows = getattr(self.q, LISTINGS[sort])(self.conn, **filters, limit=limit, offset=offset)
         return records(TemplateListing, rows)
 
     def _by_rating(
