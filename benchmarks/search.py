@@ -119,7 +119,7 @@ def fresh(target: str, without_index: bool) -> codedb.Database:
     codedb.migrate(db, to=BEFORE_SEARCH if without_index else None)
     if without_index:
         functions_api: Any = db.functions
-        functions_api.q = _NoIndexQueries(functions_api.q)
+        functions_api.sql = _NoIndexQueries(functions_api.sql)
         functions_api._search_texts = lambda *args: {}
     return db
 

@@ -213,8 +213,14 @@ def test_completion_scripts_list_commands_and_options(tmp_path: Path) -> None:
     assert cli.error("completion", "fish", db=False) == "Error: unknown shell 'fish'; give one of bash, zsh"
 
 
-def test_no_command_reaches_the_queries_and_no_eval_in_src() -> None:
-    for path in (ROOT / "src" / "codedb" / "cli").rglob("*.py"):
+def test_no_command_or_surface_reaches_the_queries_and_no_eval_in_src() -> None:
+    """Commands (cli/ and every domain's commands module), the HTTP server and the MCP server
+    call the domain APIs, never the named queries."""
+    package = ROOT / "src" / "codedb"
+    surfaces = [*(package / "cli").rglob("*.py"), *(package / "web").rglob("*.py")]
+    surfaces += [*(package / "assistants").rglob("*.py"), *(package / "domains").glob("*/commands.py")]
+    assert len([p for p in surfaces if p.name == "commands.py"]) >= 8
+    for path in surfaces:
         assert ".queries" not in path.read_text(), f"{path} calls named queries directly"
     for path in (ROOT / "src" / "codedb").rglob("*.py"):
         text = path.read_text()

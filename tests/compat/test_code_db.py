@@ -1,4 +1,4 @@
-"""`codedb.compat` is the old code_db tool's Python API (LEGACY.md section 4), call by call,
+"""`codedb.compat` is the old code_db tool's Python API (docs/moving.md, code_db), call by call,
 with its shapes: the module-level functions over the swappable `_db`, the `CodeDatabase`
 class, the returned error dicts and the raised ValueErrors; on both backends. One script runs
 as a real process, to show the default database is created and migrated on first use."""

@@ -1,4 +1,4 @@
-"""codeobit's calls (LEGACY.md section 7) over codedb, run as its code runs them: the manager
+"""codeobit's calls (docs/moving.md, codeobit) over codedb, run as its code runs them: the manager
 from get_database_manager(), its record calls and its models; on both backends. Records
 imported from codeobit keep their integer ids."""
 

@@ -1,4 +1,4 @@
-"""DuilioCode's service (LEGACY.md section 8) over codedb, run as its code runs it: one service
+"""DuilioCode's service (docs/moving.md, DuilioCode) over codedb, run as its code runs it: one service
 from get_database_service(), calls that never raise; on both backends. A user keeps any number
 of preference keys (the old table kept one per user)."""
 

@@ -1,4 +1,4 @@
-"""PygubuAI's calls (LEGACY.md section 9) over codedb, run as its code and its tests run them:
+"""PygubuAI's calls (docs/moving.md, PygubuAI) over codedb, run as its code and its tests run them:
 init_db with a path, a session per test, the calls with the session first; on both backends.
 Its database, its registry and these calls meet on one project per name."""
 

@@ -1,4 +1,4 @@
-"""Databases and backups of the four tools, built from LEGACY.md's schemas (sections 7-10) with
+"""Databases and backups of the four tools, built from their schemas (docs/moving.md) with
 the rows real ones hold: id gaps, invalid JSON, NULLs, 25 KB texts, two timestamp formats in
 one file, unicode. Each builder takes `size`: a larger size makes a strict superset (a later
 snapshot of the same tool)."""

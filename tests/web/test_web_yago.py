@@ -1,5 +1,5 @@
 """YAGO's routes through a real server, on SQLite and PostgreSQL, with YAGO's shapes
-(shared/LEGACY.md section 6): projects, their lifecycle, execute and the queue, export,
+(docs/moving.md, YAGO): projects, their lifecycle, execute and the queue, export,
 files, cost alerts and clarification sessions."""
 
 from typing import Any

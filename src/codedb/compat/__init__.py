@@ -1,4 +1,4 @@
-"""The old code_db tool's Python API (LEGACY.md section 4), so that its scripts and tests run
+"""The old code_db tool's Python API (docs/moving.md, code_db), so that its scripts and tests run
 by changing one import: `import code_db` -> `from codedb import compat as code_db`.
 
 - `CodeDatabase()` is a fresh, empty database (in memory; `CodeDatabase("path.sqlite")` or a

@@ -1,4 +1,4 @@
-"""codeobit's own calls over codedb (LEGACY.md section 7), so that its scripts run unchanged:
+"""codeobit's own calls over codedb (docs/moving.md, codeobit), so that its scripts run unchanged:
 
     from codedb.compat.codeobit import get_database_manager, User, Project
     db = get_database_manager()                  # $CODEDB_URL, else ./code_db.sqlite

@@ -1,4 +1,4 @@
-"""DuilioCode's own calls over codedb (LEGACY.md section 8), so that its code runs unchanged:
+"""DuilioCode's own calls over codedb (docs/moving.md, DuilioCode), so that its code runs unchanged:
 
     from codedb.compat.duilio import get_database_service
     service = get_database_service()             # $CODEDB_URL, else ./code_db.sqlite

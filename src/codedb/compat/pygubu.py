@@ -1,4 +1,4 @@
-"""PygubuAI's own calls over codedb (LEGACY.md section 9), so that its code runs unchanged:
+"""PygubuAI's own calls over codedb (docs/moving.md, PygubuAI), so that its code runs unchanged:
 
     from codedb.compat.pygubu import init_db, get_session, create_project, list_projects
     init_db()                                    # $CODEDB_URL, else ./code_db.sqlite

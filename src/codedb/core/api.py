@@ -24,17 +24,27 @@ NO_LIMIT = 2**62  # the LIMIT both backends read as "all rows"
 
 
 class DomainAPI:
-    """A part of a domain's API: `self.db`, `self.conn`; public methods are guarded."""
+    """A part of a domain's API: `self.db`, `self.conn`, and `self.sql`, the named queries of
+    its domain (the package codedb.domains.<name> it lives in); public methods are guarded."""
 
     def __init__(self, db: "Database"):
         self.db = db
         self.conn = db.conn
+        self.sql: Any = getattr(db.queries, _domain_of(type(self)))
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for name, value in list(vars(cls).items()):
             if callable(value) and not name.startswith("_") and not isinstance(value, type):
                 setattr(cls, name, _guarded(value))
+
+
+def _domain_of(cls: type) -> str:
+    """The domain of an API class: NAME of codedb.domains.NAME.<module>."""
+    parts = cls.__module__.split(".")
+    if parts[:2] != ["codedb", "domains"] or len(parts) < 4:
+        raise TypeError(f"{cls.__qualname__} is not in a domain's package (codedb.domains.<name>)")
+    return parts[2]
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:

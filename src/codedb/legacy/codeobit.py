@@ -1,6 +1,6 @@
 """codeobit (an AI CLI) moving onto codedb: its SQLite database, its "SQL" backup (a copy of
-that file) and its JSON backup ({"users": [...], "projects": [...], ...}), read as LEGACY.md
-section 7 describes them.
+that file) and its JSON backup ({"users": [...], "projects": [...], ...}), read as docs/moving.md
+(codeobit) describes them.
 
 - users -> users: the clear-text API key is stored only as codedb's scrypt hash (it keeps
   working: `db.users.verify_key`); invalid preferences JSON is kept as text.

@@ -1,5 +1,5 @@
-"""DuilioCode (a local coding assistant) moving onto codedb: its SQLite database, as LEGACY.md
-section 8 describes it.
+"""DuilioCode (a local coding assistant) moving onto codedb: its SQLite database, as docs/moving.md
+(DuilioCode) describes it.
 
 - Its users are the tool's own strings ("user123"), registered nowhere: each becomes a codedb
   user of that name (the codedb user of that name if there is one: a local tool's user is its

@@ -1,5 +1,5 @@
 """PygubuAI (a GUI-builder assistant) moving onto codedb: its SQLite database (pygubuai.db), as
-LEGACY.md section 9 describes it; its older JSON registry and workflow files are read by
+docs/moving.md (PygubuAI) describes it; its older JSON registry and workflow files are read by
 legacy.registry.
 
 - projects -> projects (no user: the tool has none), their meta_data as metadata; a project

@@ -1,5 +1,5 @@
 """YAGO (a web service) moving onto codedb: its database on SQLite (yago.db) or PostgreSQL
-(read through a postgresql:// URL, read-only), as LEGACY.md sections 6 and 10 describe it.
+(read through a postgresql:// URL, read-only), as docs/moving.md (YAGO) describes it.
 
 - users -> users: YAGO has no usernames (the e-mail's local part becomes one); its bcrypt
   hashed_password is kept as an opaque credential (password_hash), never checked or shown.

@@ -7,7 +7,7 @@ import builtins
 import math
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
@@ -25,9 +25,6 @@ from ...core.ids import new_id
 from ...errors import InvalidInput
 from .records import Measurement, MetricSummary, Trend, UsageCount
 
-if TYPE_CHECKING:
-    from ...core.db import Database
-
 PERIODS = ("day", "week", "month")
 # Each period's trend queries, from the daily rollup and from the rows (named in full, so that
 # a search finds every query's caller).
@@ -43,9 +40,6 @@ def _metric(value: Any) -> str:
 class Analytics(DomainAPI):
     """Measurements by metric name, of a project or of none."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.analytics
 
     def record(
         self,
@@ -70,18 +64,18 @@ class Analytics(DomainAPI):
         with self.db.transaction():
             if project_id is not None:
                 self.db.projects.get(project_id)
-            self.q.load_analytics(self.conn, [params(measurement)])
+            self.sql.load_analytics(self.conn, [params(measurement)])
         return measurement
 
     def delete_for_project(self, project_id: str) -> int:
         """Delete a project's measurements; how many there were."""
         with self.db.transaction():
-            return int(self.q.delete_project_measurements(self.conn, project_id=project_id) or 0)
+            return int(self.sql.delete_project_measurements(self.conn, project_id=project_id) or 0)
 
     def project_summary(self, project_id: str) -> builtins.list[MetricSummary]:
         """Each metric of a project: count, latest value and time, min, max, mean."""
         self.db.projects.get(project_id)
-        return records(MetricSummary, self.q.project_summary(self.conn, project_id=project_id))
+        return records(MetricSummary, self.sql.project_summary(self.conn, project_id=project_id))
 
     def trends(
         self,
@@ -100,7 +94,7 @@ class Analytics(DomainAPI):
         metric_name = _metric(metric_name)
         days = None if window is not None else whole_days(since, until)
         if days is not None:  # whole days: the rollup that triggers keep (analytics_daily)
-            rows = getattr(self.q, DAILY_TRENDS[period])(
+            rows = getattr(self.sql, DAILY_TRENDS[period])(
                 self.conn,
                 metric_name=metric_name,
                 project_id=project_id,
@@ -109,7 +103,7 @@ class Analytics(DomainAPI):
             )
             return records(Trend, rows)
         start, end = window_bounds(window, since, until)
-        rows = getattr(self.q, TRENDS[period])(
+        rows = getattr(self.sql, TRENDS[period])(
             self.conn,
             metric_name=metric_name,
             project_id=project_id,
@@ -131,7 +125,7 @@ class Analytics(DomainAPI):
             raise InvalidInput(f"invalid metadata key {key!r:.40}; give letters, digits, _ or - (up to 64)")
         start, end = window_bounds(window, since, until)
         return records(
-            UsageCount, self.q.usage_counts(self.conn, key=key, since=db_time(start), until=db_time(end))
+            UsageCount, self.sql.usage_counts(self.conn, key=key, since=db_time(start), until=db_time(end))
         )
 
     def measurements(
@@ -146,7 +140,7 @@ class Analytics(DomainAPI):
     ) -> builtins.list[Measurement]:
         """The measurements matching the filters (None leaves one out), oldest first."""
         start, end = window_bounds(window, since, until)
-        rows = self.q.export_measurements(
+        rows = self.sql.export_measurements(
             self.conn,
             metric_name=None if metric_name is None else _metric(metric_name),
             project_id=project_id,

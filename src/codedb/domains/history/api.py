@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
@@ -25,9 +25,6 @@ from ...core.ids import new_id
 from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import ROLES, Message, SessionSummary
-
-if TYPE_CHECKING:
-    from ...core.db import Database
 
 MAX_PAGE = 10_000
 
@@ -51,9 +48,6 @@ def _tokens(tokens: Any, extra: dict[str, Any]) -> int:
 class History(DomainAPI):
     """Messages by session; a session belongs to the user who saved its first message."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.history
 
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The `limit` messages that best match a ranked full-text search of their content
@@ -61,7 +55,7 @@ class History(DomainAPI):
         column (name:, tag:, ...: messages have none of them)."""
         if query.columns():
             return []
-        rows = self.q.search_messages_ranked(
+        rows = self.sql.search_messages_ranked(
             self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
         )
         return [
@@ -72,15 +66,15 @@ class History(DomainAPI):
     def reindex(self) -> int:
         """Rebuild the message search index in one transaction; the number of messages."""
         with self.db.transaction():
-            self.q.clear_message_search(self.conn)
-            self.q.fill_message_search(self.conn)
-            self.q.optimize_message_search(self.conn)
-            return int(self.q.count_message_search(self.conn))
+            self.sql.clear_message_search(self.conn)
+            self.sql.fill_message_search(self.conn)
+            self.sql.optimize_message_search(self.conn)
+            return int(self.sql.count_message_search(self.conn))
 
     def stale_in_index(self) -> int:
         """Messages the search index does not hold as they are (0 unless its trigger was
         bypassed); reindex repairs it."""
-        return int(self.q.count_stale_message_search(self.conn))
+        return int(self.sql.count_stale_message_search(self.conn))
 
     def save(
         self,
@@ -116,17 +110,17 @@ class History(DomainAPI):
         )
         with self.db.transaction():
             self.db.users.get(user_id)
-            owner = self.q.session_owner(self.conn, session_id=message.session_id)
+            owner = self.sql.session_owner(self.conn, session_id=message.session_id)
             if owner is not None and owner != user_id:
                 raise Conflict(
                     f"session {message.session_id} belongs to user {self.db.users.get(owner).username}; "
                     "give that user or another session"
                 )
-            self.q.load_conversation_history(self.conn, [params(message)])
+            self.sql.load_conversation_history(self.conn, [params(message)])
         return message
 
     def _owner(self, session_id: str) -> str:
-        owner = self.q.session_owner(self.conn, session_id=_session(session_id))
+        owner = self.sql.session_owner(self.conn, session_id=_session(session_id))
         if owner is None:
             raise NotFound(f"session {session_id} not found; {HINT}")
         return str(owner)
@@ -140,9 +134,9 @@ class History(DomainAPI):
         if last is not None:
             if isinstance(last, bool) or not isinstance(last, int) or last < 1:
                 raise InvalidInput("--last must be a whole number of 1 or more")
-            rows = self.q.last_session_messages(self.conn, session_id=session_id, count=last)
+            rows = self.sql.last_session_messages(self.conn, session_id=session_id, count=last)
         else:
-            rows = self.q.session_messages(
+            rows = self.sql.session_messages(
                 self.conn, session_id=session_id, limit=NO_LIMIT if limit is None else limit, offset=offset
             )
         found = records(Message, rows)
@@ -155,14 +149,14 @@ class History(DomainAPI):
     ) -> builtins.list[Message]:
         """A user's last `count` messages, of one session or of all, oldest first."""
         check_page(count, 0, MAX_PAGE)
-        rows = self.q.last_user_messages(self.conn, user_id=user_id, session_id=session_id, count=count)
+        rows = self.sql.last_user_messages(self.conn, user_id=user_id, session_id=session_id, count=count)
         return records(Message, rows)
 
     def sessions(
         self, user_id: str, *, limit: int | None = None, offset: int = 0
     ) -> builtins.list[SessionSummary]:
         """A user's sessions, the latest active first (NotFound for an unknown user)."""
-        rows = self.q.user_sessions(
+        rows = self.sql.user_sessions(
             self.conn, user_id=user_id, limit=NO_LIMIT if limit is None else limit, offset=offset
         )
         found = records(SessionSummary, rows)
@@ -174,7 +168,7 @@ class History(DomainAPI):
         """Delete a session's messages; their number (NotFound for an unknown session)."""
         with self.db.transaction():
             self._owner(session_id)
-            return int(self.q.delete_session(self.conn, session_id=session_id))
+            return int(self.sql.delete_session(self.conn, session_id=session_id))
 
     def prune(self, older_than: str | datetime | timedelta, *, dry_run: bool = False) -> tuple[int, datetime]:
         """Delete the messages older than an age (90d) or a date; with `dry_run`, only count
@@ -182,8 +176,8 @@ class History(DomainAPI):
         before = time_before(older_than)
         with self.db.transaction():
             if dry_run:
-                return int(self.q.count_messages_before(self.conn, before=db_time(before))), before
-            return int(self.q.prune_messages_before(self.conn, before=db_time(before))), before
+                return int(self.sql.count_messages_before(self.conn, before=db_time(before))), before
+            return int(self.sql.prune_messages_before(self.conn, before=db_time(before))), before
 
     def markdown(self, session_id: str) -> str:
         """A session as Markdown: a heading, then each message under its role and time."""

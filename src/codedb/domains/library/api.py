@@ -9,7 +9,7 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -47,9 +47,6 @@ from .records import (
     UnitTest,
 )
 from .signature import calls_itself, signature_of
-
-if TYPE_CHECKING:
-    from ...core.db import Database
 
 T = TypeVar("T")
 _PARSE = object()  # add(): parse the signature from the code
@@ -115,9 +112,6 @@ def _snippet_texts(hit: FunctionHit) -> tuple[str, ...]:
 class _Part(DomainAPI):
     """A part of the function library's API, bound to one open database."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.library
 
     def _all(self, query: Callable[..., Any], cls: type[T], **kwargs: Any) -> builtins.list[T]:
         """Every row of a SELECT query as records, fetched in one call through aiosql's
@@ -135,36 +129,36 @@ class Functions(_Part):
         return resolve_prefix(
             "function",
             function_id,
-            lambda v: self.q.get_function(self.conn, function_id=v) is not None,
-            lambda p: [row[0] for row in self.q.find_function_ids(self.conn, prefix=p)],
+            lambda v: self.sql.get_function(self.conn, function_id=v) is not None,
+            lambda p: [row[0] for row in self.sql.find_function_ids(self.conn, prefix=p)],
             FUNCTION_HINT,
         )
 
     def get(self, function_id: str) -> Function:
         """One function by its full id; NotFound if there is none."""
-        found = record(Function, self.q.get_function(self.conn, function_id=function_id))
+        found = record(Function, self.sql.get_function(self.conn, function_id=function_id))
         if found is None:
             raise NotFound(f"function {function_id} not found; {FUNCTION_HINT}")
         return found
 
     def find(self, function_id: str) -> Function | None:
         """One function by its full id, or None."""
-        return record(Function, self.q.get_function(self.conn, function_id=function_id))
+        return record(Function, self.sql.get_function(self.conn, function_id=function_id))
 
     def get_summary(self, function_id: str) -> FunctionSummary:
         """One function with its modules and tags."""
-        found = record(FunctionSummary, self.q.get_function_summary(self.conn, function_id=function_id))
+        found = record(FunctionSummary, self.sql.get_function_summary(self.conn, function_id=function_id))
         if found is None:
             raise NotFound(f"function {function_id} not found; {FUNCTION_HINT}")
         return found
 
     def ids(self) -> set[str]:
         """The ids of every function (without reading their code)."""
-        return {row[0] for row in self.q.list_function_ids(self.conn)}
+        return {row[0] for row in self.sql.list_function_ids(self.conn)}
 
     def names(self) -> dict[str, str]:
         """Every function's id -> name (without reading their code)."""
-        return dict(self.q.list_function_names(self.conn))
+        return dict(self.sql.list_function_names(self.conn))
 
     def named(self, name: str) -> builtins.list[str]:
         """The ids of the functions called `name`, ignoring case and blanks around it."""
@@ -210,7 +204,7 @@ class Functions(_Part):
         with self.db.transaction():
             if links_first:
                 self._link_first(function.function_id, module_names, tag_names)
-            if self.q.load_function(self.conn, [params(function)]) == 0:
+            if self.sql.load_function(self.conn, [params(function)]) == 0:
                 raise Conflict(f"function {function.function_id} exists already; give another id or none")
             if not links_first:
                 self._link(function.function_id, module_names, tag_names)
@@ -276,13 +270,13 @@ class Functions(_Part):
             elif modules or tags:  # links first (see _link_first): each function indexed once
                 self.db.queries.core.defer_references(self.conn)
             if modules:
-                self.q.load_module(self.conn, [params(m) for m in modules.values()])
-                self.q.load_function_modules(self.conn, links_m)
+                self.sql.load_module(self.conn, [params(m) for m in modules.values()])
+                self.sql.load_function_modules(self.conn, links_m)
             if tags:
-                self.q.load_tag(self.conn, [params(t) for t in tags.values()])
-                self.q.load_function_tags(self.conn, links_t)
+                self.sql.load_tag(self.conn, [params(t) for t in tags.values()])
+                self.sql.load_function_tags(self.conn, links_t)
             if bulk:
-                self.q.index_added_functions(
+                self.sql.index_added_functions(
                     self.conn,
                     [
                         self._search_entry(None, f.function_id, f.name, " ".join([*sorted(t), *sorted(m)]),
@@ -292,20 +286,20 @@ class Functions(_Part):
                 )  # fmt: skip
                 if self.db.dialect == "sqlite":
                     names = [{"function_id": row["function_id"], "name": row["name"]} for row in rows]
-                    self.q.index_added_names(self.conn, names)
+                    self.sql.index_added_names(self.conn, names)
                 self._resume_indexing()
             else:
                 self._load_functions(rows)
         return [row["function_id"] for row in rows]
 
     def _load_functions(self, rows: builtins.list[dict[str, Any]]) -> None:
-        if self.q.load_function(self.conn, rows) != len(rows):
+        if self.sql.load_function(self.conn, rows) != len(rows):
             raise Conflict("some of the functions exist already (same ids); give other ids or none")
 
     def _pause_indexing(self) -> None:
         """Set the indexes' insert triggers aside for the rest of this transaction (migration
         0017; SQLite's trigram index of names too, migration 0025)."""
-        q, conn = self.q, self.conn
+        q, conn = self.sql, self.conn
         q.pause_function_search_trigger(conn)
         q.pause_function_tags_search_trigger(conn)
         q.pause_function_modules_search_trigger(conn)
@@ -314,7 +308,7 @@ class Functions(_Part):
 
     def _resume_indexing(self) -> None:
         """Put the triggers _pause_indexing set aside back, as their migrations made them."""
-        q, conn = self.q, self.conn
+        q, conn = self.sql, self.conn
         q.resume_function_search_trigger(conn)
         q.resume_function_tags_search_trigger(conn)
         q.resume_function_modules_search_trigger(conn)
@@ -341,11 +335,12 @@ class Functions(_Part):
 
     def _link(self, function_id: str, modules: Sequence[str], tags: Sequence[str]) -> None:
         if modules:
-            self.q.load_module(self.conn, [params(Module(m, new_id())) for m in modules])
-            self.q.load_function_modules(self.conn, [params(FunctionModule(function_id, m)) for m in modules])
+            self.sql.load_module(self.conn, [params(Module(m, new_id())) for m in modules])
+            links = [params(FunctionModule(function_id, m)) for m in modules]
+            self.sql.load_function_modules(self.conn, links)
         if tags:
-            self.q.load_tag(self.conn, [params(Tag(t)) for t in tags])
-            self.q.load_function_tags(self.conn, [params(FunctionTag(function_id, t)) for t in tags])
+            self.sql.load_tag(self.conn, [params(Tag(t)) for t in tags])
+            self.sql.load_function_tags(self.conn, [params(FunctionTag(function_id, t)) for t in tags])
 
     def add_links(
         self, function_id: str, modules: Iterable[str] = (), tags: Iterable[str] = ()
@@ -355,7 +350,7 @@ class Functions(_Part):
         with self.db.transaction():
             self.get(function_id)
             self._link(function_id, module_names, tag_names)
-            self.q.touch_function(self.conn, function_id=function_id, last_modified_date=db_time(now()))
+            self.sql.touch_function(self.conn, function_id=function_id, last_modified_date=db_time(now()))
         return self.get_summary(function_id)
 
     def modify(self, function_id: str, modifier: str, description: str, code: str) -> Function:
@@ -373,20 +368,20 @@ class Functions(_Part):
         )
         with self.db.transaction():
             self.get(function_id)
-            self.q.update_function_code(
+            self.sql.update_function_code(
                 self.conn,
                 function_id=function_id,
                 code_snippet=code,
                 signature_json=signature_of(code),
                 last_modified_date=db_time(change.modification_date),
             )
-            self.q.load_modification(self.conn, [params(change)])
+            self.sql.load_modification(self.conn, [params(change)])
             return self.get(function_id)
 
     def delete(self, function_id: str) -> None:
         """Delete a function with its links, tests, results, dependencies and history."""
         with self.db.transaction():
-            if self.q.delete_function(self.conn, function_id=function_id) == 0:
+            if self.sql.delete_function(self.conn, function_id=function_id) == 0:
                 raise NotFound(f"function {function_id} not found; {FUNCTION_HINT}")
 
     def list(
@@ -402,13 +397,13 @@ class Functions(_Part):
         page = _page(limit, offset)
         if module is not None and tag is not None:
             return self._all(
-                self.q.list_functions_by_module_and_tag, FunctionSummary, module=module, tag=tag, **page
+                self.sql.list_functions_by_module_and_tag, FunctionSummary, module=module, tag=tag, **page
             )
         if module is not None:
-            return self._all(self.q.list_functions_by_module, FunctionSummary, module=module, **page)
+            return self._all(self.sql.list_functions_by_module, FunctionSummary, module=module, **page)
         if tag is not None:
-            return self._all(self.q.list_functions_by_tag, FunctionSummary, tag=tag, **page)
-        return self._all(self.q.list_functions, FunctionSummary, **page)
+            return self._all(self.sql.list_functions_by_tag, FunctionSummary, tag=tag, **page)
+        return self._all(self.sql.list_functions, FunctionSummary, **page)
 
     def search(
         self,
@@ -428,7 +423,7 @@ class Functions(_Part):
         if isinstance(query, str) and len(query) > MAX_SEARCH:  # SQLite's LIKE stops at 50,000 bytes
             raise InvalidInput(f"search text of {len(query):,} characters; give at most {MAX_SEARCH:,}")
         return self._all(
-            self.q.search_functions,
+            self.sql.search_functions,
             FunctionSummary,
             pattern=like_pattern(check_text(query or "", "search text")),
             created_after=query_time(created_after or None),
@@ -468,7 +463,7 @@ class Functions(_Part):
             "tag": tag,
         }
         rows = self._all(
-            self.q.search_functions_ranked,
+            self.sql.search_functions_ranked,
             FunctionHit,
             **self._match(parsed),
             cap=SEARCH_CANDIDATES,
@@ -482,7 +477,7 @@ class Functions(_Part):
             return hits
         # The words match nothing: names that hold them inside (as the old substring search).
         found = self._all(
-            self.q.search_inside_names, FunctionHit, inner=inner, cap=SEARCH_CANDIDATES, **filters, **page
+            self.sql.search_inside_names, FunctionHit, inner=inner, cap=SEARCH_CANDIDATES, **filters, **page
         )
         needles = parsed.needles() or []
         return [attrs.evolve(hit, snippet=marked_inside(hit.name, needles)) for hit in found]
@@ -497,7 +492,8 @@ class Functions(_Part):
     def count_text_matches(self, query: str | TextQuery, at_most: int = SEARCH_CANDIDATES + 1) -> int:
         """How many functions match a full-text search, counting up to `at_most`."""
         parsed = query if isinstance(query, TextQuery) else parse(query)
-        return int(self.q.count_function_matches(self.conn, match=self._match(parsed)["match"], cap=at_most))
+        match = self._match(parsed)["match"]
+        return int(self.sql.count_function_matches(self.conn, match=match, cap=at_most))
 
     def _match(self, parsed: TextQuery) -> dict[str, str]:
         # name_match: the search and its name part, so a name match ranks above the rest.
@@ -514,22 +510,22 @@ class Functions(_Part):
         """Rebuild the search index from the functions, in one transaction, and optimise it;
         returns the number of functions indexed."""
         with self.db.transaction():
-            self.q.clear_function_search(self.conn)
+            self.sql.clear_function_search(self.conn)
             sqlite = self.db.dialect == "sqlite"
             if sqlite:  # cleared by dropping it; its segments merged once, at the end
-                self.q.create_function_search(self.conn)
-                self.q.stop_function_search_merges(self.conn)
+                self.sql.create_function_search(self.conn)
+                self.sql.stop_function_search_merges(self.conn)
             after = None
-            while rows := list(self.q.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
-                self.q.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
+            while rows := list(self.sql.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
+                self.sql.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
                 after = rows[-1][0]
-            self.q.optimize_function_search(self.conn)
+            self.sql.optimize_function_search(self.conn)
             if sqlite:
-                self.q.restart_function_search_merges(self.conn)
-                self.q.clear_function_name_trigrams(self.conn)
-                self.q.create_function_name_trigrams(self.conn)
-            self.q.fill_function_name_trigrams(self.conn)  # PostgreSQL: its index, if it has pg_trgm
-            return int(self.q.count_function_search(self.conn))
+                self.sql.restart_function_search_merges(self.conn)
+                self.sql.clear_function_name_trigrams(self.conn)
+                self.sql.create_function_name_trigrams(self.conn)
+            self.sql.fill_function_name_trigrams(self.conn)  # PostgreSQL: its index, if it has pg_trgm
+            return int(self.sql.count_function_search(self.conn))
 
     @contextmanager
     def indexing_paused(self) -> Iterator[None]:
@@ -543,10 +539,10 @@ class Functions(_Part):
     def stale_in_index(self) -> int:
         """Functions the search index does not hold as they are (0 unless its triggers were
         bypassed); reindex repairs them."""
-        return int(self.q.count_stale_function_search(self.conn))
+        return int(self.sql.count_stale_function_search(self.conn))
 
     def count(self) -> int:
-        return int(self.q.count_function(self.conn))
+        return int(self.sql.count_function(self.conn))
 
 
 class Modules(_Part):
@@ -554,18 +550,18 @@ class Modules(_Part):
 
     def list(self) -> builtins.list[ModuleCount]:
         """Every module with its number of functions."""
-        return self._all(self.q.list_modules, ModuleCount)
+        return self._all(self.sql.list_modules, ModuleCount)
 
     def get(self, name: str) -> Module:
         """One module by name; NotFound if there is none."""
-        found = record(Module, self.q.get_module(self.conn, name=name))
+        found = record(Module, self.sql.get_module(self.conn, name=name))
         if found is None:
             raise NotFound(f"module {name} not found; list modules with 'codedb list-modules'")
         return found
 
     def function_ids(self, name: str) -> builtins.list[str]:
         """The ids of the functions in a module."""
-        return [row[0] for row in self.q.list_function_ids_in_module(self.conn, module_name=name)]
+        return [row[0] for row in self.sql.list_function_ids_in_module(self.conn, module_name=name)]
 
     def add_function(self, function_id: str, module: str) -> FunctionSummary:
         """Put a function in a module, creating the module if it does not exist."""
@@ -577,7 +573,7 @@ class Tags(_Part):
 
     def list(self) -> builtins.list[TagCount]:
         """Every tag with its number of functions."""
-        return self._all(self.q.list_tags, TagCount)
+        return self._all(self.sql.list_tags, TagCount)
 
     def add(self, function_id: str, tag: str) -> FunctionSummary:
         """Tag a function."""
@@ -603,14 +599,14 @@ class Dependencies(_Part):
                     f"{source.name} cannot depend on {target.name}: that would close the cycle "
                     f"{cycle}; remove one of its dependencies first"
                 )
-            self.q.load_function_dependencies(
+            self.sql.load_function_dependencies(
                 self.conn, [params(FunctionDependency(function_id, depends_on_id))]
             )
 
     def _path(self, start_id: str, goal_id: str) -> builtins.list[str]:
         """The shortest dependency path from start to goal (both included), or []."""
         edges: dict[str, list[str]] = {}
-        for source, target in self.q.reachable_edges(self.conn, start_id=start_id):
+        for source, target in self.sql.reachable_edges(self.conn, start_id=start_id):
             edges.setdefault(source, []).append(target)
         parents: dict[str, str | None] = {start_id: None}
         frontier = [start_id]
@@ -634,7 +630,7 @@ class Dependencies(_Part):
     def remove(self, function_id: str, depends_on_id: str) -> None:
         """Forget a dependency; NotFound if it was not recorded."""
         with self.db.transaction():
-            deleted = self.q.delete_dependency(
+            deleted = self.sql.delete_dependency(
                 self.conn, function_id=function_id, depends_on_id=depends_on_id
             )
             if deleted == 0:
@@ -646,21 +642,21 @@ class Dependencies(_Part):
     def list(self, function_id: str, *, transitive: bool = False) -> builtins.list[DependencyEntry]:
         """What a function depends on: directly (depth 1), or transitively with shortest depths."""
         self.db.functions.get(function_id)
-        query = self.q.list_transitive_dependencies if transitive else self.q.list_direct_dependencies
+        query = self.sql.list_transitive_dependencies if transitive else self.sql.list_direct_dependencies
         return self._all(query, DependencyEntry, function_id=function_id)
 
     def dependents(self, function_id: str) -> builtins.list[DependencyEntry]:
         """The functions that depend directly on a function."""
-        return self._all(self.q.list_dependents, DependencyEntry, function_id=function_id)
+        return self._all(self.sql.list_dependents, DependencyEntry, function_id=function_id)
 
     def edges(self) -> builtins.list[tuple[str, str, str, str]]:
         """Every edge as (function_id, name, depends_on_id, its name)."""
-        return [tuple(row) for row in self.q.list_all_dependencies(self.conn)]
+        return [tuple(row) for row in self.sql.list_all_dependencies(self.conn)]
 
     def cycles(self) -> builtins.list[builtins.list[DependencyEntry]]:
         """The dependency cycles present (from imports or direct SQL writes): each a list of
         the functions on it, as strongly connected groups."""
-        rows = self._all(self.q.list_functions_on_cycles, DependencyEntry)
+        rows = self._all(self.sql.list_functions_on_cycles, DependencyEntry)
         on_cycle = {entry.function_id: entry for entry in rows}
         reach = {fid: self._reachable(fid) for fid in on_cycle}  # a node on a cycle reaches itself
         groups: builtins.list[builtins.list[DependencyEntry]] = []
@@ -676,7 +672,7 @@ class Dependencies(_Part):
         """Each dependency cycle once, as the ids on it from its smallest id (without repeating
         it), sorted; at most `limit` of them. A cycle is found from its smallest node by a walk
         that visits only larger ones, so no cycle is found twice."""
-        on_cycle = {e.function_id for e in self._all(self.q.list_functions_on_cycles, DependencyEntry)}
+        on_cycle = {e.function_id for e in self._all(self.sql.list_functions_on_cycles, DependencyEntry)}
         graph: dict[str, builtins.list[str]] = {}
         for source, _, target, _ in self.edges():
             if source in on_cycle and target in on_cycle:
@@ -700,7 +696,7 @@ class Dependencies(_Part):
         return sorted(found[:limit])
 
     def _reachable(self, start_id: str) -> set[str]:
-        return {target for _, target in self.q.reachable_edges(self.conn, start_id=start_id)}
+        return {target for _, target in self.sql.reachable_edges(self.conn, start_id=start_id)}
 
     def to_dot(self) -> str:
         """The dependency graph in Graphviz DOT: an arrow from each function to what it uses."""
@@ -709,7 +705,7 @@ class Dependencies(_Part):
             return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
         lines = ["digraph dependencies {", "  rankdir=LR;", "  node [shape=box];"]
-        for fid, name in self.q.list_dependency_nodes(self.conn):
+        for fid, name in self.sql.list_dependency_nodes(self.conn):
             lines.append(f"  {quote(fid)} [label={quote(name)}];")
         for source, _, target, _ in self.edges():
             lines.append(f"  {quote(source)} -> {quote(target)};")
@@ -725,8 +721,8 @@ class Tests(_Part):
         return resolve_prefix(
             "test",
             test_id,
-            lambda v: self.q.get_unittest(self.conn, test_id=v) is not None,
-            lambda p: [row[0] for row in self.q.find_unittest_ids(self.conn, prefix=p)],
+            lambda v: self.sql.get_unittest(self.conn, test_id=v) is not None,
+            lambda p: [row[0] for row in self.sql.find_unittest_ids(self.conn, prefix=p)],
             TEST_HINT,
         )
 
@@ -743,28 +739,28 @@ class Tests(_Part):
         )
         with self.db.transaction():
             self.db.functions.get(function_id)
-            self.q.load_unittest(self.conn, [params(test)])
+            self.sql.load_unittest(self.conn, [params(test)])
         return test
 
     def get(self, test_id: str) -> UnitTest:
-        found = record(UnitTest, self.q.get_unittest(self.conn, test_id=test_id))
+        found = record(UnitTest, self.sql.get_unittest(self.conn, test_id=test_id))
         if found is None:
             raise NotFound(f"test {test_id} not found; {TEST_HINT}")
         return found
 
     def ids(self) -> set[str]:
         """The ids of every unit test."""
-        return {row[0] for row in self.q.list_unittest_ids(self.conn)}
+        return {row[0] for row in self.sql.list_unittest_ids(self.conn)}
 
     def list(self, function_id: str) -> builtins.list[UnitTest]:
         """A function's unit tests."""
-        return self._all(self.q.list_unittests, UnitTest, function_id=function_id)
+        return self._all(self.sql.list_unittests, UnitTest, function_id=function_id)
 
     def purge(self, function_id: str) -> int:
         """Delete every unit test of a function, with their results; return how many tests."""
         with self.db.transaction():
             self.db.functions.get(function_id)
-            return int(self.q.delete_unittests(self.conn, function_id=function_id))
+            return int(self.sql.delete_unittests(self.conn, function_id=function_id))
 
     def record_result(
         self,
@@ -781,16 +777,16 @@ class Tests(_Part):
         with self.db.transaction():
             test = self.get(test_id)
             result = TestResult(new_id(), test_id, test.function_id, stamp, actual_result, checked)
-            self.q.load_testresult(self.conn, [params(result)])
+            self.sql.load_testresult(self.conn, [params(result)])
         return result
 
     def results(self, function_id: str | None = None) -> builtins.list[TestResult]:
         """Test results, newest first: all, or a function's."""
-        return self._all(self.q.list_testresults, TestResult, function_id=function_id)
+        return self._all(self.sql.list_testresults, TestResult, function_id=function_id)
 
     def coverage(self) -> builtins.list[CoverageEntry]:
         """Per function: tests, passed, failed, coverage percent (each test by its latest result)."""
-        return self._all(self.q.coverage_report, CoverageEntry)
+        return self._all(self.sql.coverage_report, CoverageEntry)
 
 
 class Modifications(_Part):
@@ -799,4 +795,4 @@ class Modifications(_Part):
     def list(self, function_id: str) -> builtins.list[Modification]:
         """A function's changes, oldest first."""
         self.db.functions.get(function_id)
-        return self._all(self.q.list_modifications, Modification, function_id=function_id)
+        return self._all(self.sql.list_modifications, Modification, function_id=function_id)

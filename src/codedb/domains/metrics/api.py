@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...core.api import DomainAPI
 from ...core.convert import (
@@ -30,9 +30,6 @@ from ...core.ids import new_id
 from ...errors import CodedbError, InvalidInput
 from .records import Metric, OperationSummary
 
-if TYPE_CHECKING:
-    from ...core.db import Database
-
 MAX_PAGE = 10_000
 
 PERCENTILES = (50, 95, 99)
@@ -51,9 +48,6 @@ def _duration(value: Any) -> float:
 class Metrics(DomainAPI):
     """Timed operations and what they add up to."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.metrics
 
     def record(
         self,
@@ -80,7 +74,7 @@ class Metrics(DomainAPI):
             now() if at is None else parse_time(at),
         )
         with self.db.transaction():
-            self.q.load_system_metrics(self.conn, [params(metric)])
+            self.sql.load_system_metrics(self.conn, [params(metric)])
         return metric
 
     @contextmanager
@@ -110,7 +104,7 @@ class Metrics(DomainAPI):
     def latest(self, operation: str | None = None, *, limit: int = 1000) -> builtins.list[Metric]:
         """The latest runs, of one operation or of all, newest first."""
         check_page(limit, 0, MAX_PAGE)
-        return records(Metric, self.q.latest_metrics(self.conn, operation=operation, limit=limit))
+        return records(Metric, self.sql.latest_metrics(self.conn, operation=operation, limit=limit))
 
     def summary(
         self,
@@ -126,10 +120,10 @@ class Metrics(DomainAPI):
         bounds = {"since": db_time(start), "until": db_time(end)}
         with self.db.snapshot():
             if operation is None:
-                counts = builtins.list(self.q.operation_counts(self.conn, **bounds))
+                counts = builtins.list(self.sql.operation_counts(self.conn, **bounds))
             else:
                 counts = builtins.list(
-                    self.q.operation_count(self.conn, operation=_operation(operation), **bounds)
+                    self.sql.operation_count(self.conn, operation=_operation(operation), **bounds)
                 )
             return [self._summary(row, bounds) for row in counts]
 
@@ -139,9 +133,9 @@ class Metrics(DomainAPI):
         for percent in PERCENTILES:
             rank = (percent * count + 99) // 100  # ceil(p * n), 1-based
             if rank <= count - rank:
-                found = self.q.duration_from_shortest(self.conn, operation=name, skip=rank - 1, **bounds)
+                found = self.sql.duration_from_shortest(self.conn, operation=name, skip=rank - 1, **bounds)
             else:
-                found = self.q.duration_from_longest(self.conn, operation=name, skip=count - rank, **bounds)
+                found = self.sql.duration_from_longest(self.conn, operation=name, skip=count - rank, **bounds)
             ranks.append(found)
         p50, p95, p99 = ranks
         return OperationSummary(name, count, errors, errors / count, mean, p50, p95, p99, longest)
@@ -161,9 +155,9 @@ class Metrics(DomainAPI):
         start, end = window_bounds(window, since, until)
         bounds = {"since": db_time(start), "until": db_time(end), "limit": limit}
         if operation is None:
-            return records(Metric, self.q.slowest(self.conn, **bounds))
+            return records(Metric, self.sql.slowest(self.conn, **bounds))
         return records(
-            Metric, self.q.slowest_of_operation(self.conn, operation=_operation(operation), **bounds)
+            Metric, self.sql.slowest_of_operation(self.conn, operation=_operation(operation), **bounds)
         )
 
     def prune(self, older_than: str | datetime | timedelta, *, dry_run: bool = False) -> tuple[int, datetime]:
@@ -172,5 +166,5 @@ class Metrics(DomainAPI):
         before = time_before(older_than)
         with self.db.transaction():
             if dry_run:
-                return int(self.q.count_metrics_before(self.conn, before=db_time(before))), before
-            return int(self.q.prune_metrics_before(self.conn, before=db_time(before))), before
+                return int(self.sql.count_metrics_before(self.conn, before=db_time(before))), before
+            return int(self.sql.prune_metrics_before(self.conn, before=db_time(before))), before

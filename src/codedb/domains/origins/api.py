@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from ...core.api import DomainAPI
 from ...core.convert import now, params
 from ...errors import CodedbError
 from .records import ExternalId
-
-if TYPE_CHECKING:
-    from ...core.db import Database
 
 # The namespace of the ids codedb gives to imported records (uuid5 of system, kind and id):
 # the same record of the same tool gets the same codedb id on every import, on every machine.
@@ -27,18 +23,15 @@ def record_id_for(system: str, kind: str, external_id: object) -> str:
 class Origins(DomainAPI):
     """The mapping between the tools' ids and codedb's."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.origins
 
     def record_id(self, system: str, kind: str, external_id: object) -> str | None:
         """The codedb id of the record `external_id` of `system`'s `kind`, or None."""
-        found = self.q.get_record_id(self.conn, system=system, kind=kind, external_id=str(external_id))
+        found = self.sql.get_record_id(self.conn, system=system, kind=kind, external_id=str(external_id))
         return None if found is None else str(found)
 
     def external_id(self, system: str, kind: str, record_id: str) -> str | None:
         """The id `system` knows the codedb record `record_id` of `kind` by, or None."""
-        found = self.q.get_external_id(self.conn, system=system, kind=kind, record_id=record_id)
+        found = self.sql.get_external_id(self.conn, system=system, kind=kind, record_id=record_id)
         return None if found is None else str(found)
 
     def remember(self, system: str, kind: str, pairs: Iterable[tuple[object, str]]) -> int:
@@ -46,12 +39,12 @@ class Origins(DomainAPI):
         as they are. The number added."""
         stamp = now()
         rows = [params(ExternalId(system, kind, str(external), record, stamp)) for external, record in pairs]
-        return int(self.q.load_external_ids(self.conn, rows)) if rows else 0
+        return int(self.sql.load_external_ids(self.conn, rows)) if rows else 0
 
     def next_number(self, system: str, kind: str) -> int:
         """The next whole-number id for `system`'s `kind` (codeobit's AUTOINCREMENT): one more
         than the largest it has handed out or imported."""
-        return int(self.q.max_numeric_external_id(self.conn, system=system, kind=kind) or 0) + 1
+        return int(self.sql.max_numeric_external_id(self.conn, system=system, kind=kind) or 0) + 1
 
     def number_for(self, system: str, kind: str, record_id: str) -> int:
         """The whole-number id `system` knows the codedb record `record_id` of `kind` by: the

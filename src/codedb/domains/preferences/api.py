@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import builtins
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...core.api import DomainAPI
 from ...core.convert import check_text, checked_json_text, db_time, now, record, records
 from ...core.db import is_missing_reference
 from ...errors import InvalidInput, NotFound
 from .records import Preference
-
-if TYPE_CHECKING:
-    from ...core.db import Database
 
 MAX_KEY = 200
 
@@ -30,17 +27,14 @@ class Preferences(DomainAPI):
     """One JSON value per (user, key): get with a default, set (insert or replace), delete,
     list, and a user's whole set as one JSON object."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.preferences
 
     def find(self, user_id: str, key: str) -> Preference | None:
         """A user's preference record, or None."""
-        return record(Preference, self.q.get_preference(self.conn, user_id=user_id, key=_key(key)))
+        return record(Preference, self.sql.get_preference(self.conn, user_id=user_id, key=_key(key)))
 
     def get(self, user_id: str, key: str, default: Any = None) -> Any:
         """The value of a user's preference, or `default` when the user has not set it."""
-        text = self.q.get_preference_value(self.conn, user_id=user_id, key=_key(key))
+        text = self.sql.get_preference_value(self.conn, user_id=user_id, key=_key(key))
         return default if text is None else json.loads(text)
 
     def set(self, user_id: str, key: str, value: Any) -> Preference:
@@ -50,7 +44,7 @@ class Preferences(DomainAPI):
         text = checked_json_text(value, f"preference {key}")
         try:
             with self.db.transaction():
-                row = self.q.set_preference(
+                row = self.sql.set_preference(
                     self.conn, user_id=user_id, key=key, value=text, stamp=db_time(now())
                 )
         except Exception as exc:
@@ -63,7 +57,7 @@ class Preferences(DomainAPI):
         """Delete a preference; NotFound when the user has no such preference."""
         key = _key(key)
         with self.db.transaction():
-            if self.q.delete_preference(self.conn, user_id=user_id, key=key) == 0:
+            if self.sql.delete_preference(self.conn, user_id=user_id, key=key) == 0:
                 raise NotFound(
                     f"user {user_id} has no preference {key!r}; list them with 'codedb prefs list'"
                 )
@@ -71,7 +65,7 @@ class Preferences(DomainAPI):
     def list(self, user_id: str) -> builtins.list[Preference]:
         """A user's preferences by key (NotFound for an unknown user)."""
         self.db.users.get(user_id)
-        return records(Preference, self.q.list_preferences(self.conn, user_id=user_id))
+        return records(Preference, self.sql.list_preferences(self.conn, user_id=user_id))
 
     def export(self, user_id: str) -> dict[str, Any]:
         """A user's preferences as one JSON object {key: value}."""
@@ -87,7 +81,7 @@ class Preferences(DomainAPI):
         with self.db.transaction():
             self.db.users.get(user_id)
             if replace:
-                self.q.clear_user_preferences_of(self.conn, user_id=user_id)
+                self.sql.clear_user_preferences_of(self.conn, user_id=user_id)
             for key, text in checked.items():
-                self.q.set_preference(self.conn, user_id=user_id, key=key, value=text, stamp=stamp)
+                self.sql.set_preference(self.conn, user_id=user_id, key=key, value=text, stamp=stamp)
         return len(checked)

@@ -10,7 +10,7 @@ import builtins
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -38,9 +38,6 @@ from ...core.db import is_unique_violation
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import STATUSES, Project, ProjectOverview, ProjectPage, WorkflowEvent
-
-if TYPE_CHECKING:
-    from ...core.db import Database
 
 HINT = "list projects with 'codedb projects list'"
 MAX_PAGE = 10_000
@@ -187,45 +184,42 @@ def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, str]:
 class Projects(DomainAPI):
     """Projects, their lifecycle and their history."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.projects
 
     # --- lookups ----------------------------------------------------------------------------
 
     def resolve(self, project: str) -> str:
         """The id of a project given its id, a unique prefix, or its name (if one project has it)."""
         if isinstance(project, str):
-            named = [row[0] for row in self.q.find_projects_named(self.conn, name=project.strip())]
+            named = [row[0] for row in self.sql.find_projects_named(self.conn, name=project.strip())]
             if len(named) == 1:
                 return str(named[0])
         return resolve_prefix(
             "project",
             project,
-            lambda v: self.q.get_project(self.conn, project_id=v) is not None,
-            lambda p: [row[0] for row in self.q.find_project_ids(self.conn, prefix=p)],
+            lambda v: self.sql.get_project(self.conn, project_id=v) is not None,
+            lambda p: [row[0] for row in self.sql.find_project_ids(self.conn, prefix=p)],
             HINT,
         )
 
     def get(self, project_id: str) -> Project:
-        found = record(Project, self.q.get_project(self.conn, project_id=project_id))
+        found = record(Project, self.sql.get_project(self.conn, project_id=project_id))
         if found is None:
             raise NotFound(f"project {project_id} not found; {HINT}")
         return found
 
     def find(self, project_id: str) -> Project | None:
         """A project by id, or None."""
-        return record(Project, self.q.get_project(self.conn, project_id=project_id))
+        return record(Project, self.sql.get_project(self.conn, project_id=project_id))
 
     def named(self, name: str) -> builtins.list[Project]:
         """The projects called `name` (one per user at most)."""
-        return [self.get(row[0]) for row in self.q.find_projects_named(self.conn, name=name)]
+        return [self.get(row[0]) for row in self.sql.find_projects_named(self.conn, name=name)]
 
     def overview(self, project_id: str) -> ProjectOverview:
         """A project with its counts: events, generations, files, usage and its cost, the
         latest analysis (one query)."""
         project = self.get(project_id)
-        return ProjectOverview(project, *self.q.get_project_counts(self.conn, project_id=project_id))
+        return ProjectOverview(project, *self.sql.get_project_counts(self.conn, project_id=project_id))
 
     # --- writes -----------------------------------------------------------------------------
 
@@ -233,7 +227,7 @@ class Projects(DomainAPI):
         self, project_id: str, action: str, description: str, actor: str | None, stamp: datetime
     ) -> None:
         event = WorkflowEvent(new_id(), project_id, stamp, action, description, actor)
-        self.q.load_workflow_events(self.conn, [params(event)])
+        self.sql.load_workflow_events(self.conn, [params(event)])
 
     def record_event(
         self, project_id: str, action: str, description: str = "", actor: str | None = None
@@ -251,7 +245,7 @@ class Projects(DomainAPI):
         )
         with self.db.transaction():
             self.get(project_id)
-            self.q.load_workflow_events(self.conn, [params(event)])
+            self.sql.load_workflow_events(self.conn, [params(event)])
         return event
 
     def create(
@@ -307,7 +301,7 @@ class Projects(DomainAPI):
             with self.db.transaction():
                 if user_id is not None:
                     self.db.users.get(user_id)
-                if self.q.load_projects(self.conn, [params(project)]) == 0:
+                if self.sql.load_projects(self.conn, [params(project)]) == 0:
                     raise Conflict(f"project {project.project_id} exists already; give another id or none")
                 self._event(
                     project.project_id,
@@ -333,7 +327,7 @@ class Projects(DomainAPI):
         return name
 
     def _check_name(self, name: str, user_id: str | None, project_id: str | None) -> None:
-        for (other,) in self.q.find_projects_named(self.conn, name=name):
+        for (other,) in self.sql.find_projects_named(self.conn, name=name):
             if other != project_id and self.get(other).user_id == user_id:
                 owner = f"user {user_id}" if user_id else "no user"
                 raise Conflict(
@@ -356,7 +350,7 @@ class Projects(DomainAPI):
             current.update(checked)
             if "name" in changed:
                 self._check_name(current["name"], project.user_id, project_id)
-            self.q.update_project(
+            self.sql.update_project(
                 self.conn,
                 project_id=project_id,
                 **{key: json_text(value) if key in JSON_FIELDS else value for key, value in current.items()},
@@ -411,7 +405,7 @@ class Projects(DomainAPI):
                 added = {key: [{"timestamp": at, key: text}] for key, text in entries.items()}
                 errors = [*project.errors, *added.get("error", [])]
                 logs = [*project.logs, *added.get("log", [])]
-                self.q.set_project_results(
+                self.sql.set_project_results(
                     self.conn,
                     project_id=project_id,
                     **made,
@@ -441,7 +435,7 @@ class Projects(DomainAPI):
                 )
             reason = optional_text(reason, "reason")
             started = project.started_at or (None if target == "failed" else stamp)
-            self.q.move_project(
+            self.sql.move_project(
                 self.conn,
                 project_id=project_id,
                 status=target,
@@ -481,7 +475,7 @@ class Projects(DomainAPI):
         self, project_id: str, *, files: int = 0, lines: int = 0, generations: int = 0, cost: float = 0.0
     ) -> None:
         """Add to a project's counters (inside the caller's transaction)."""
-        self.q.count_project_work(
+        self.sql.count_project_work(
             self.conn,
             project_id=project_id,
             files=files,
@@ -494,7 +488,7 @@ class Projects(DomainAPI):
     def delete(self, project_id: str) -> None:
         """Delete a project with its events and work (its provider usage stays, without it)."""
         with self.db.transaction():
-            if self.q.delete_project(self.conn, project_id=project_id) == 0:
+            if self.sql.delete_project(self.conn, project_id=project_id) == 0:
                 raise NotFound(f"project {project_id} not found; {HINT}")
 
     # --- reads ------------------------------------------------------------------------------
@@ -504,7 +498,7 @@ class Projects(DomainAPI):
     ) -> builtins.list[WorkflowEvent]:
         """A project's workflow events, newest first."""
         self.get(project_id)
-        rows = self.q.list_project_events(
+        rows = self.sql.list_project_events(
             self.conn, project_id=project_id, limit=NO_LIMIT if limit is None else limit, offset=offset or 0
         )
         return records(WorkflowEvent, rows)
@@ -551,19 +545,19 @@ class Projects(DomainAPI):
         }
         by_offset, by_keyset = LISTINGS[status is not None and sort == "created", sort, bool(descending)]
         if after is None:
-            rows = getattr(self.q, by_offset)(self.conn, **filters, limit=limit, offset=offset)
+            rows = getattr(self.sql, by_offset)(self.conn, **filters, limit=limit, offset=offset)
         else:
             value, after_id = decode_cursor(after, sort, descending)
-            rows = getattr(self.q, by_keyset)(
+            rows = getattr(self.sql, by_keyset)(
                 self.conn, **filters, after_value=value, after_id=after_id, limit=limit
             )
         ids = [row[0] for row in rows]
-        page = records(Project, self.q.get_projects(self.conn, ids=json.dumps(ids)))
+        page = records(Project, self.sql.get_projects(self.conn, ids=json.dumps(ids)))
         by_id = {project.project_id: project for project in page}
         found = [by_id[project_id] for project_id in ids]
         # The total costs a pass over every match: it comes with the first page (and offset
         # pages), not with keyset pages, which stay as quick at any depth.
-        count = self.q.count_matching_projects if status is None else self.q.count_projects_in_status
+        count = self.sql.count_matching_projects if status is None else self.sql.count_projects_in_status
         total = int(count(self.conn, **filters)) if after is None else None
         cursor = None
         if len(found) == limit:
@@ -585,7 +579,7 @@ class Projects(DomainAPI):
         """A project's rows of one of the OWNED tables, oldest first."""
         if table == "workflow_events":
             return self.history(project_id)[::-1]
-        query = getattr(self.q, OWNED_QUERIES[table])
+        query = getattr(self.sql, OWNED_QUERIES[table])
         return records(self.db.tables[table].record, query(self.conn, project_id=project_id))
 
     def import_document(self, doc: Any, where: str = "the document") -> dict[str, int]:
@@ -617,12 +611,12 @@ class Projects(DomainAPI):
         with self.db.transaction():
             if (
                 project.user_id is not None
-                and self.db.users.q.get_user(self.conn, user_id=project.user_id) is None
+                and self.db.users.sql.get_user(self.conn, user_id=project.user_id) is None
             ):
                 project = attrs.evolve(project, user_id=None)
-            if self.q.get_project(self.conn, project_id=project.project_id) is None:
+            if self.sql.get_project(self.conn, project_id=project.project_id) is None:
                 self._check_name(project.name, project.user_id, project.project_id)
-            added["projects"] = int(self.q.load_projects(self.conn, [params(project)]))
+            added["projects"] = int(self.sql.load_projects(self.conn, [params(project)]))
             for table, _ in OWNED:
                 if rows[table]:
                     added[table] = int(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -28,9 +28,6 @@ from ...core.convert import (
 from ...core.ids import new_id
 from ...errors import InvalidInput
 from .records import AlertDismissal, ProviderUsage
-
-if TYPE_CHECKING:
-    from ...core.db import Database
 
 GROUPS = {
     "provider": (
@@ -114,9 +111,6 @@ def period_bounds(period: str, at: datetime | None = None) -> tuple[datetime, da
 class Usage(DomainAPI):
     """Requests to AI providers and what they cost."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.projects
 
     def record(
         self,
@@ -160,7 +154,7 @@ class Usage(DomainAPI):
         with self.db.transaction():
             if project_id is not None:
                 self.db.projects.get(project_id)
-            self.q.load_ai_provider_usage(self.conn, [params(made)])
+            self.sql.load_ai_provider_usage(self.conn, [params(made)])
             if project_id is not None and made.cost:
                 self.db.projects.add_work(project_id, cost=made.cost)
         return made
@@ -168,7 +162,7 @@ class Usage(DomainAPI):
     def record_many(self, rows: builtins.list[ProviderUsage]) -> int:
         """Load usage records in one transaction (imports, benchmarks): no project counters."""
         with self.db.transaction():
-            return int(self.q.load_ai_provider_usage(self.conn, [params(r) for r in rows]))
+            return int(self.sql.load_ai_provider_usage(self.conn, [params(r) for r in rows]))
 
     def list(
         self,
@@ -180,7 +174,7 @@ class Usage(DomainAPI):
         offset: int | None = None,
     ) -> builtins.list[ProviderUsage]:
         """Usage, newest first: all or a project's, within [since, until)."""
-        rows = self.q.list_usage(
+        rows = self.sql.list_usage(
             self.conn,
             project_id=project_id,
             since=query_time(since),
@@ -205,9 +199,9 @@ class Usage(DomainAPI):
         query, columns = GROUPS[by]
         days = whole_days(since, until)
         if by in DAILY and days is not None:  # whole days: the rollup answers
-            rows = getattr(self.q, DAILY[by])(self.conn, since_day=days[0], until_day=days[1])
+            rows = getattr(self.sql, DAILY[by])(self.conn, since_day=days[0], until_day=days[1])
         else:
-            rows = getattr(self.q, query)(self.conn, since=query_time(since), until=query_time(until))
+            rows = getattr(self.sql, query)(self.conn, since=query_time(since), until=query_time(until))
         return [dict(zip(columns, _plain(row), strict=True)) for row in rows]
 
     def total(
@@ -215,9 +209,9 @@ class Usage(DomainAPI):
     ) -> dict[str, Any]:
         days = whole_days(since, until)
         if days is not None:
-            found = self.q.daily_total_cost(self.conn, since_day=days[0], until_day=days[1])
+            found = self.sql.daily_total_cost(self.conn, since_day=days[0], until_day=days[1])
         else:
-            found = self.q.total_cost(self.conn, since=query_time(since), until=query_time(until))
+            found = self.sql.total_cost(self.conn, since=query_time(since), until=query_time(until))
         requests, tokens, cost = _plain(found)
         return {"requests": int(requests), "tokens_total": int(tokens), "cost": float(cost)}
 
@@ -244,14 +238,14 @@ class Usage(DomainAPI):
                 actual_cost=float(actual),
                 estimated_cost=float(estimate),
             )
-            for project_id, name, actual, estimate in self.q.projects_over_estimate(
+            for project_id, name, actual, estimate in self.sql.projects_over_estimate(
                 self.conn, ratio=OVER_ESTIMATE
             )
         ]
         limit = check_number(weekly_limit, "weekly limit")
         week = at - timedelta(days=at.weekday())
         week_start = week.replace(hour=0, minute=0, second=0, microsecond=0)
-        total = float(self.q.projects_cost_since(self.conn, since=query_time(week_start)))
+        total = float(self.sql.projects_cost_since(self.conn, since=query_time(week_start)))
         if limit and total > limit / 2:
             found.append(
                 CostAlert(
@@ -279,7 +273,7 @@ class Usage(DomainAPI):
                 )
         if dismissed:
             return found
-        gone = {row[0] for row in self.q.list_alert_dismissals(self.conn)}
+        gone = {row[0] for row in self.sql.list_alert_dismissals(self.conn)}
         return [alert for alert in found if alert.alert_id not in gone]
 
     def dismiss_alert(self, alert_id: str, *, by: str | None = None) -> AlertDismissal:
@@ -290,8 +284,8 @@ class Usage(DomainAPI):
             raise InvalidInput("an alert id is at most 200 characters; give the id the alert list shows")
         made = AlertDismissal(alert_id, now(), optional_text(by, "dismissed by"))
         with self.db.transaction():
-            self.q.load_cost_alert_dismissals(self.conn, [params(made)])
-            found = record(AlertDismissal, self.q.get_alert_dismissal(self.conn, alert_id=alert_id))
+            self.sql.load_cost_alert_dismissals(self.conn, [params(made)])
+            found = record(AlertDismissal, self.sql.get_alert_dismissal(self.conn, alert_id=alert_id))
         assert found is not None
         return found
 

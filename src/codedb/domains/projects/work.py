@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -34,10 +34,6 @@ from .records import (
     ProjectAnalysis,
 )
 
-if TYPE_CHECKING:
-    from ...core.db import Database
-
-
 LEASE_SECONDS = 300.0  # how long a claim holds before its generation goes back to the queue
 
 
@@ -55,16 +51,13 @@ def _text(value: Any, what: str, *, required: bool = False) -> str:
 
 
 class _Part(DomainAPI):
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.projects
 
     def _resolve(self, kind: str, value: str, get: str, find: str, key: str, hint: str) -> str:
         return resolve_prefix(
             kind,
             value,
-            lambda v: getattr(self.q, get)(self.conn, **{key: v}) is not None,
-            lambda p: [row[0] for row in getattr(self.q, find)(self.conn, prefix=p)],
+            lambda v: getattr(self.sql, get)(self.conn, **{key: v}) is not None,
+            lambda p: [row[0] for row in getattr(self.sql, find)(self.conn, prefix=p)],
             hint,
         )
 
@@ -80,7 +73,7 @@ class Generations(_Part):
         )
 
     def get(self, generation_id: str) -> CodeGeneration:
-        found = record(CodeGeneration, self.q.get_generation(self.conn, generation_id=generation_id))
+        found = record(CodeGeneration, self.sql.get_generation(self.conn, generation_id=generation_id))
         if found is None:
             raise NotFound(f"generation {generation_id} not found; {self.HINT}")
         return found
@@ -114,7 +107,7 @@ class Generations(_Part):
         )
         with self.db.transaction():
             self.db.projects.get(project_id)
-            self.q.load_code_generations(self.conn, [params(generation)])
+            self.sql.load_code_generations(self.conn, [params(generation)])
             self.db.projects.add_work(project_id, generations=1)
         return generation
 
@@ -126,7 +119,7 @@ class Generations(_Part):
             raise InvalidInput(f"invalid status {status!r}; use one of {', '.join(GENERATION_STATUSES)}")
         with self.db.transaction():
             self.get(generation_id)
-            self.q.finish_generation(
+            self.sql.finish_generation(
                 self.conn,
                 generation_id=generation_id,
                 status=status,
@@ -152,7 +145,7 @@ class Generations(_Part):
                 raise InvalidInput(
                     f"invalid status {current['status']!r}; use one of {', '.join(GENERATION_STATUSES)}"
                 )
-            self.q.update_generation(
+            self.sql.update_generation(
                 self.conn,
                 generation_id=generation_id,
                 specification=_text(current["specification"], "specification", required=True),
@@ -193,7 +186,7 @@ class Generations(_Part):
         stamp = now()
         until = stamp + timedelta(seconds=_lease(lease))
         with self.db.transaction():
-            row = self.q.claim_next_generation(
+            row = self.sql.claim_next_generation(
                 self.conn, worker=worker, now=db_time(stamp), lease_until=db_time(until)
             )
         return record(CodeGeneration, row)
@@ -204,7 +197,7 @@ class Generations(_Part):
         stamp = now()
         with self.db.transaction():
             until = stamp + timedelta(seconds=_lease(lease))
-            if not self.q.extend_generation_lease(
+            if not self.sql.extend_generation_lease(
                 self.conn,
                 generation_id=generation_id,
                 worker=worker,
@@ -259,7 +252,7 @@ class Generations(_Part):
         tokens = check_number(tokens, "tokens_used", whole=True)
         cost = check_number(cost, "cost") or 0.0
         with self.db.transaction():
-            if not self.q.end_generation(
+            if not self.sql.end_generation(
                 self.conn,
                 generation_id=generation_id,
                 worker=worker,
@@ -279,7 +272,7 @@ class Generations(_Part):
             if project.status == "executing":
                 if status == "failed":
                     self.db.projects.move(project_id, "fail", reason=error, actor=actor or worker)
-                elif not self.q.count_open_generations(self.conn, project_id=project_id):
+                elif not self.sql.count_open_generations(self.conn, project_id=project_id):
                     self.db.projects.move(project_id, "complete", actor=actor or worker)
             return generation
 
@@ -292,18 +285,18 @@ class Generations(_Part):
 
     def queued(self, *, limit: int = 100) -> builtins.list[CodeGeneration]:
         """The queue: generations pending or running, oldest first."""
-        return records(CodeGeneration, self.q.list_queued_generations(self.conn, limit=limit))
+        return records(CodeGeneration, self.sql.list_queued_generations(self.conn, limit=limit))
 
     def delete(self, generation_id: str) -> None:
         with self.db.transaction():
-            if not self.q.delete_generation(self.conn, generation_id=generation_id):
+            if not self.sql.delete_generation(self.conn, generation_id=generation_id):
                 raise NotFound(f"generation {generation_id} not found; {self.HINT}")
 
     def list(
         self, project_id: str, *, limit: int | None = None, offset: int | None = None
     ) -> builtins.list[CodeGeneration]:
         self.db.projects.get(project_id)
-        rows = self.q.list_generations(
+        rows = self.sql.list_generations(
             self.conn, project_id=project_id, limit=NO_LIMIT if limit is None else limit, offset=offset or 0
         )
         return records(CodeGeneration, rows)
@@ -335,7 +328,7 @@ class GeneratedFiles(_Part):
         with self.db.transaction():
             self.db.projects.get(project_id)
             old = record(
-                GeneratedFile, self.q.get_generated_file(self.conn, project_id=project_id, path=path)
+                GeneratedFile, self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
             )
             if old is None:
                 made = GeneratedFile(
@@ -350,10 +343,10 @@ class GeneratedFiles(_Part):
                     stamp,
                     stamp,
                 )
-                self.q.load_generated_files(self.conn, [params(made)])
+                self.sql.load_generated_files(self.conn, [params(made)])
                 self.db.projects.add_work(project_id, files=1, lines=lines)
             else:
-                self.q.replace_generated_file(
+                self.sql.replace_generated_file(
                     self.conn,
                     file_id=old.file_id,
                     file_type=_text(file_type or old.file_type, "file type"),
@@ -365,13 +358,14 @@ class GeneratedFiles(_Part):
                 )
                 self.db.projects.add_work(project_id, lines=lines - old.lines)
             found = record(
-                GeneratedFile, self.q.get_generated_file(self.conn, project_id=project_id, path=path)
+                GeneratedFile, self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
             )
             assert found is not None
             return found
 
     def get(self, project_id: str, path: str) -> GeneratedFile:
-        found = record(GeneratedFile, self.q.get_generated_file(self.conn, project_id=project_id, path=path))
+        row = self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
+        found = record(GeneratedFile, row)
         if found is None:
             raise NotFound(
                 f"project {project_id} has no generated file {path}; list them with 'codedb files list'"
@@ -380,7 +374,7 @@ class GeneratedFiles(_Part):
 
     def list(self, project_id: str) -> builtins.list[GeneratedFile]:
         self.db.projects.get(project_id)
-        return records(GeneratedFile, self.q.list_project_generated_files(self.conn, project_id=project_id))
+        return records(GeneratedFile, self.sql.list_project_generated_files(self.conn, project_id=project_id))
 
 
 class Clarifications(_Part):
@@ -400,7 +394,7 @@ class Clarifications(_Part):
         )
 
     def get(self, session_id: str) -> ClarificationSession:
-        found = record(ClarificationSession, self.q.get_clarification(self.conn, session_id=session_id))
+        found = record(ClarificationSession, self.sql.get_clarification(self.conn, session_id=session_id))
         if found is None:
             raise NotFound(f"clarification session {session_id} not found; {self.HINT}")
         return found
@@ -436,7 +430,7 @@ class Clarifications(_Part):
         with self.db.transaction():
             if project_id is not None:
                 self.db.projects.get(project_id)
-            self.q.load_clarification_sessions(self.conn, [params(session)])
+            self.sql.load_clarification_sessions(self.conn, [params(session)])
         return session
 
     def answer(self, session_id: str, question: int, answer: str | None) -> ClarificationSession:
@@ -469,7 +463,7 @@ class Clarifications(_Part):
     ) -> None:
         stamp = now()
         answered = sum(1 for key in answers if key.isdigit() and 1 <= int(key) <= len(session.questions))
-        self.q.update_clarification(
+        self.sql.update_clarification(
             self.conn,
             session_id=session.session_id,
             answers=json_text(answers),
@@ -513,7 +507,7 @@ class Autosaves(_Part):
         return self._resolve("autosave", save_id, "get_autosave", "find_autosave_ids", "save_id", self.HINT)
 
     def get(self, save_id: str) -> Autosave:
-        found = record(Autosave, self.q.get_autosave(self.conn, save_id=save_id))
+        found = record(Autosave, self.sql.get_autosave(self.conn, save_id=save_id))
         if found is None:
             raise NotFound(f"autosave {save_id} not found; {self.HINT}")
         return found
@@ -538,7 +532,7 @@ class Autosaves(_Part):
             now(),
         )
         with self.db.transaction():
-            if self.q.load_autosaves(self.conn, [params(made)]) == 0:
+            if self.sql.load_autosaves(self.conn, [params(made)]) == 0:
                 raise Conflict(f"autosave {made.save_id} exists already; give another save id or none")
         return made
 
@@ -551,7 +545,7 @@ class Autosaves(_Part):
             current = attrs.asdict(self.get(save_id))
             current.update(fields)
             content = _text(current["content"], "content")
-            self.q.update_autosave(
+            self.sql.update_autosave(
                 self.conn,
                 save_id=save_id,
                 file_path=_text(current["file_path"], "file path", required=True),
@@ -564,13 +558,13 @@ class Autosaves(_Part):
 
     def delete(self, save_id: str) -> None:
         with self.db.transaction():
-            if not self.q.delete_autosave(self.conn, save_id=save_id):
+            if not self.sql.delete_autosave(self.conn, save_id=save_id):
                 raise NotFound(f"autosave {save_id} not found; {self.HINT}")
 
     def list(
         self, file_path: str | None = None, *, limit: int | None = None, offset: int | None = None
     ) -> builtins.list[Autosave]:
-        rows = self.q.list_autosaves(
+        rows = self.sql.list_autosaves(
             self.conn, file_path=file_path, limit=NO_LIMIT if limit is None else limit, offset=offset or 0
         )
         return records(Autosave, rows)
@@ -602,11 +596,11 @@ class Analyses(_Part):
         )
         with self.db.transaction():
             self.db.projects.get(project_id)
-            self.q.load_project_analyses(self.conn, [params(made)])
+            self.sql.load_project_analyses(self.conn, [params(made)])
         return made
 
     def get(self, analysis_id: str) -> ProjectAnalysis:
-        found = record(ProjectAnalysis, self.q.get_analysis(self.conn, analysis_id=analysis_id))
+        found = record(ProjectAnalysis, self.sql.get_analysis(self.conn, analysis_id=analysis_id))
         if found is None:
             raise NotFound(
                 f"analysis {analysis_id} not found; list a project's with 'codedb analyses list PROJECT'"
@@ -624,7 +618,7 @@ class Analyses(_Part):
             score = check_number(current["health_score"], "health_score")
             if score is None or score > 100:
                 raise InvalidInput("health_score must be a number from 0 to 100")
-            self.q.update_analysis(
+            self.sql.update_analysis(
                 self.conn,
                 analysis_id=analysis_id,
                 analysis=json_text(check_json(current["analysis"] or {}, "analysis", dict)),
@@ -636,13 +630,13 @@ class Analyses(_Part):
 
     def delete(self, analysis_id: str) -> None:
         with self.db.transaction():
-            if not self.q.delete_analysis(self.conn, analysis_id=analysis_id):
+            if not self.sql.delete_analysis(self.conn, analysis_id=analysis_id):
                 raise NotFound(f"analysis {analysis_id} not found")
 
     def list(self, project_id: str, *, limit: int | None = None) -> builtins.list[ProjectAnalysis]:
         """A project's analyses, newest first (its trend)."""
         self.db.projects.get(project_id)
-        rows = self.q.list_analyses(
+        rows = self.sql.list_analyses(
             self.conn, project_id=project_id, limit=NO_LIMIT if limit is None else limit, offset=0
         )
         return records(ProjectAnalysis, rows)

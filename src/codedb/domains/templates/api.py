@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...core.api import DomainAPI
 from ...core.convert import (
@@ -27,9 +27,6 @@ from ...core.ids import new_id, resolve_prefix
 from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import Template, TemplateDownload, TemplateListing, TemplateTag, TemplateVersion
-
-if TYPE_CHECKING:
-    from ...core.db import Database
 
 HINT = "list templates with 'codedb templates list'"
 SORTS = ("rating", "downloads", "newest", "name")
@@ -74,15 +71,12 @@ def _filters(text: str | None, tag: str | None, author: str | None) -> dict[str,
 class Templates(DomainAPI):
     """Templates by unique name, their versions, ratings and downloads."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.templates
 
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The `limit` templates that best match a ranked full-text search (migration 0018:
         name, tags, description and the latest version's content, the columns name:, tag:,
         description: and code:), best first, for `codedb search`."""
-        rows = self.q.search_templates_ranked(
+        rows = self.sql.search_templates_ranked(
             self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
         )
         return [
@@ -93,37 +87,37 @@ class Templates(DomainAPI):
     def reindex(self) -> int:
         """Rebuild the template search index in one transaction; the number of templates."""
         with self.db.transaction():
-            self.q.clear_template_search(self.conn)
-            self.q.fill_template_search(self.conn)
-            self.q.optimize_template_search(self.conn)
-            return int(self.q.count_template_search(self.conn))
+            self.sql.clear_template_search(self.conn)
+            self.sql.fill_template_search(self.conn)
+            self.sql.optimize_template_search(self.conn)
+            return int(self.sql.count_template_search(self.conn))
 
     def stale_in_index(self) -> int:
         """Templates the search index does not hold as they are (0 unless its triggers were
         bypassed); reindex repairs them."""
-        return int(self.q.count_stale_template_search(self.conn))
+        return int(self.sql.count_stale_template_search(self.conn))
 
     def resolve(self, template: str) -> str:
         """The id of a template given its name, its id or a unique prefix of the id."""
         if isinstance(template, str):
-            found = self.q.get_template_by_name(self.conn, name=template.strip())
+            found = self.sql.get_template_by_name(self.conn, name=template.strip())
             if found is not None:
                 return str(found[0])
         return resolve_prefix(
             "template",
             template,
-            lambda v: self.q.get_template(self.conn, template_id=v) is not None,
-            lambda p: [row[0] for row in self.q.find_template_ids(self.conn, prefix=p)],
+            lambda v: self.sql.get_template(self.conn, template_id=v) is not None,
+            lambda p: [row[0] for row in self.sql.find_template_ids(self.conn, prefix=p)],
             HINT,
         )
 
     def find(self, name: str) -> Template | None:
         """A template by its name, or None."""
-        return record(Template, self.q.get_template_by_name(self.conn, name=name))
+        return record(Template, self.sql.get_template_by_name(self.conn, name=name))
 
     def get(self, template_id: str) -> TemplateListing:
         """A template with its latest version, tags, rating, ratings and downloads."""
-        found = record(TemplateListing, self.q.get_listing(self.conn, template_id=template_id))
+        found = record(TemplateListing, self.sql.get_listing(self.conn, template_id=template_id))
         if found is None:
             raise NotFound(f"template {template_id} not found; {HINT}")
         return found
@@ -154,7 +148,7 @@ class Templates(DomainAPI):
         given_metadata = None if metadata is None else check_json(metadata, "metadata", dict)
         stamp = now()
         with self.db.transaction():
-            found = record(Template, self.q.get_template_by_name(self.conn, name=name))
+            found = record(Template, self.sql.get_template_by_name(self.conn, name=name))
             if found is None:
                 found = Template(
                     new_id(),
@@ -165,10 +159,10 @@ class Templates(DomainAPI):
                     stamp,
                     {} if given_metadata is None else given_metadata,
                 )
-                self.q.load_templates(self.conn, [params(found)])
+                self.sql.load_templates(self.conn, [params(found)])
                 version = 1
             else:
-                self.q.update_template(
+                self.sql.update_template(
                     self.conn,
                     template_id=found.template_id,
                     description=found.description
@@ -180,12 +174,12 @@ class Templates(DomainAPI):
                     metadata=json_text(found.metadata if given_metadata is None else given_metadata),
                     updated_at=db_time(stamp),
                 )
-                version = int(self.q.latest_version(self.conn, template_id=found.template_id) or 0) + 1
+                version = int(self.sql.latest_version(self.conn, template_id=found.template_id) or 0) + 1
             published = TemplateVersion(found.template_id, version, content, notes, stamp, label)
-            self.q.load_template_versions(self.conn, [params(published)])
+            self.sql.load_template_versions(self.conn, [params(published)])
             if given_tags is not None:
-                self.q.clear_tags_of(self.conn, template_id=found.template_id)
-                self.q.load_template_tags(
+                self.sql.clear_tags_of(self.conn, template_id=found.template_id)
+                self.sql.load_template_tags(
                     self.conn, [params(TemplateTag(found.template_id, tag)) for tag in given_tags]
                 )
         return published
@@ -210,7 +204,7 @@ class Templates(DomainAPI):
             found = self._by_rating(filters, limit, offset)
             if found is not None:
                 return found
-        rows = getattr(self.q, LISTINGS[sort])(self.conn, **filters, limit=limit, offset=offset)
+        rows = getattr(self.sql, LISTINGS[sort])(self.conn, **filters, limit=limit, offset=offset)
         return records(TemplateListing, rows)
 
     def _by_rating(
@@ -220,10 +214,10 @@ class Templates(DomainAPI):
         templates hold it (HEAD of them, or 25 a row of the page, when filtered; all when not);
         None when they do not."""
         if all(value is None for value in filters.values()):
-            ids = [row[0] for row in self.q.best_rated_template_ids(self.conn, limit=limit, offset=offset)]
+            ids = [row[0] for row in self.sql.best_rated_template_ids(self.conn, limit=limit, offset=offset)]
         else:
             head = max(HEAD, 25 * (offset + limit))
-            rows = self.q.rated_template_ids(self.conn, **filters, head=head, limit=limit, offset=offset)
+            rows = self.sql.rated_template_ids(self.conn, **filters, head=head, limit=limit, offset=offset)
             ids = [row[0] for row in rows]
             if len(ids) < limit:
                 return None  # a rarer match: rank every match instead
@@ -231,19 +225,19 @@ class Templates(DomainAPI):
 
     def count(self, *, text: str | None = None, tag: str | None = None, author: str | None = None) -> int:
         """How many templates match the filters of `list`."""
-        return int(self.q.count_matching_templates(self.conn, **_filters(text, tag, author)))
+        return int(self.sql.count_matching_templates(self.conn, **_filters(text, tag, author)))
 
     def versions(self, template_id: str) -> builtins.list[TemplateVersion]:
         """A template's versions, the newest first."""
         self.get(template_id)
-        return records(TemplateVersion, self.q.list_versions(self.conn, template_id=template_id))
+        return records(TemplateVersion, self.sql.list_versions(self.conn, template_id=template_id))
 
     def version(self, template_id: str, version: int | None = None) -> TemplateVersion:
         """One version of a template (the latest without `version`)."""
         listing = self.get(template_id)
         wanted = listing.latest_version if version is None else version
         found = record(
-            TemplateVersion, self.q.get_version(self.conn, template_id=template_id, version=wanted)
+            TemplateVersion, self.sql.get_version(self.conn, template_id=template_id, version=wanted)
         )
         if found is None:
             raise NotFound(
@@ -268,7 +262,7 @@ class Templates(DomainAPI):
             self.db.users.get(user_id)
         download = TemplateDownload(new_id(), template_id, chosen.version, user_id, now())
         with self.db.transaction():
-            self.q.load_template_downloads(self.conn, [params(download)])
+            self.sql.load_template_downloads(self.conn, [params(download)])
             write_output(dest, chosen.content, force=force)
         return chosen
 
@@ -279,7 +273,7 @@ class Templates(DomainAPI):
         with self.db.transaction():
             self.get(template_id)
             self.db.users.get(user_id)
-            self.q.rate_template(
+            self.sql.rate_template(
                 self.conn, template_id=template_id, user_id=user_id, rating=rating, stamp=db_time(now())
             )
         return self.get(template_id)
@@ -290,11 +284,11 @@ class Templates(DomainAPI):
         with self.db.transaction():
             listing = self.get(template_id)
             if version is None:
-                self.q.delete_template(self.conn, template_id=template_id)
+                self.sql.delete_template(self.conn, template_id=template_id)
                 return
-            if self.q.delete_version(self.conn, template_id=template_id, version=version) == 0:
+            if self.sql.delete_version(self.conn, template_id=template_id, version=version) == 0:
                 raise NotFound(f"template {listing.name} has no version {version}")
-            if int(self.q.count_versions(self.conn, template_id=template_id)) == 0:
+            if int(self.sql.count_versions(self.conn, template_id=template_id)) == 0:
                 raise Conflict(
                     f"version {version} is the only version of {listing.name}; unpublish the template instead"
                 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import (
@@ -25,9 +25,6 @@ from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from . import keys
 from .records import User
-
-if TYPE_CHECKING:
-    from ...core.db import Database
 
 HINT = "list users with 'codedb users list'"
 VERIFIED_FOR = 60.0  # seconds a checked key is trusted without scrypt (while its hash stays)
@@ -54,37 +51,34 @@ def _email(value: Any) -> str | None:
 class Users(DomainAPI):
     """Users: unique usernames, emails unique ignoring case."""
 
-    def __init__(self, db: Database):
-        super().__init__(db)
-        self.q = db.queries.users
 
     def resolve(self, user: str) -> str:
         """The id of a user given its id, a unique prefix of it, or its username."""
         if isinstance(user, str):
-            found = self.q.get_user_by_username(self.conn, username=user.strip())
+            found = self.sql.get_user_by_username(self.conn, username=user.strip())
             if found is not None:
                 return str(found[0])
         return resolve_prefix(
             "user",
             user,
-            lambda v: self.q.get_user(self.conn, user_id=v) is not None,
-            lambda p: [row[0] for row in self.q.find_user_ids(self.conn, prefix=p)],
+            lambda v: self.sql.get_user(self.conn, user_id=v) is not None,
+            lambda p: [row[0] for row in self.sql.find_user_ids(self.conn, prefix=p)],
             HINT,
         )
 
     def get(self, user_id: str) -> User:
-        found = record(User, self.q.get_user(self.conn, user_id=user_id))
+        found = record(User, self.sql.get_user(self.conn, user_id=user_id))
         if found is None:
             raise NotFound(f"user {user_id} not found; {HINT}")
         return found
 
     def find(self, username: str) -> User | None:
         """A user by username, or None."""
-        return record(User, self.q.get_user_by_username(self.conn, username=username))
+        return record(User, self.sql.get_user_by_username(self.conn, username=username))
 
     def find_by_email(self, email: str) -> User | None:
         """The user with this email (ignoring case), or None."""
-        row = self.q.find_user_by_email(self.conn, email=email)
+        row = self.sql.find_user_by_email(self.conn, email=email)
         return None if row is None else self.get(row[0])
 
     def _check_unique(self, username: str | None, email: str | None, user_id: str | None = None) -> None:
@@ -93,7 +87,7 @@ class Users(DomainAPI):
             if taken is not None and taken.user_id != user_id:
                 raise Conflict(f"username {username!r} is taken (user {taken.user_id}); choose another")
         if email is not None:
-            row = self.q.find_user_by_email(self.conn, email=email)
+            row = self.sql.find_user_by_email(self.conn, email=email)
             if row is not None and row[0] != user_id:
                 raise Conflict(
                     f"email {email!r} belongs to user {row[1]} already (ignoring case); give another"
@@ -124,7 +118,7 @@ class Users(DomainAPI):
         )
         with self.db.transaction():
             self._check_unique(user.username, user.email)
-            if self.q.load_users(self.conn, [params(user)]) == 0:
+            if self.sql.load_users(self.conn, [params(user)]) == 0:
                 raise Conflict(f"user {user.user_id} exists already; give another id or none")
         return user
 
@@ -132,7 +126,7 @@ class Users(DomainAPI):
         self, *, active: bool | None = None, limit: int | None = None, offset: int | None = None
     ) -> builtins.list[User]:
         """Users by username; only active (or inactive) ones with `active`."""
-        rows = self.q.list_users(
+        rows = self.sql.list_users(
             self.conn, active=active, limit=NO_LIMIT if limit is None else limit, offset=offset or 0
         )
         return records(User, rows)
@@ -150,7 +144,7 @@ class Users(DomainAPI):
             user = self.get(user_id)
             new_email = user.email if email is ... else _email(email)
             self._check_unique(None, new_email, user_id)
-            self.q.update_user(
+            self.sql.update_user(
                 self.conn,
                 user_id=user_id,
                 email=new_email,
@@ -168,14 +162,14 @@ class Users(DomainAPI):
         with self.db.transaction():
             self.get(user_id)
             self._check_unique(name, None, user_id)
-            self.q.rename_user(self.conn, user_id=user_id, username=name, updated_at=db_time(now()))
+            self.sql.rename_user(self.conn, user_id=user_id, username=name, updated_at=db_time(now()))
             return self.get(user_id)
 
     def set_active(self, user_id: str, active: bool) -> User:
         """Activate or deactivate a user (a deactivated user's key no longer verifies)."""
         with self.db.transaction():
             self.get(user_id)
-            self.q.set_user_active(
+            self.sql.set_user_active(
                 self.conn, user_id=user_id, is_active=bool(active), updated_at=db_time(now())
             )
             return self.get(user_id)
@@ -183,7 +177,7 @@ class Users(DomainAPI):
     def delete(self, user_id: str) -> None:
         """Delete a user; their projects stay, without a user."""
         with self.db.transaction():
-            if self.q.delete_user(self.conn, user_id=user_id) == 0:
+            if self.sql.delete_user(self.conn, user_id=user_id) == 0:
                 raise NotFound(f"user {user_id} not found; {HINT}")
 
     def new_key(self, user_id: str) -> str:
@@ -193,7 +187,7 @@ class Users(DomainAPI):
         digest = keys.hash_key(key)
         with self.db.transaction():
             self.get(user_id)
-            self.q.set_api_key_hash(
+            self.sql.set_api_key_hash(
                 self.conn, user_id=user_id, api_key_hash=digest, updated_at=db_time(now())
             )
         return key
@@ -206,7 +200,7 @@ class Users(DomainAPI):
         digest = keys.hash_key(key)
         with self.db.transaction():
             self.get(user_id)
-            self.q.set_api_key_hash(
+            self.sql.set_api_key_hash(
                 self.conn, user_id=user_id, api_key_hash=digest, updated_at=db_time(now())
             )
 
@@ -214,7 +208,8 @@ class Users(DomainAPI):
         """Forget a user's API key."""
         with self.db.transaction():
             self.get(user_id)
-            self.q.set_api_key_hash(self.conn, user_id=user_id, api_key_hash=None, updated_at=db_time(now()))
+            stamp = db_time(now())
+            self.sql.set_api_key_hash(self.conn, user_id=user_id, api_key_hash=None, updated_at=stamp)
 
     def authenticate(self, key: str) -> User:
         """The active user whose API key `key` is (a key codedb made names its user).
@@ -222,7 +217,7 @@ class Users(DomainAPI):
         key is trusted for VERIFIED_FOR seconds while the user's hash stays the same, so a
         server pays scrypt once a minute per key, not per request; last_login is stamped then."""
         owner = keys.key_owner(key)
-        user = None if owner is None else record(User, self.q.get_user(self.conn, user_id=owner))
+        user = None if owner is None else record(User, self.sql.get_user(self.conn, user_id=owner))
         if user is None or user.api_key_hash is None:
             raise Unauthorized(BAD_KEY)
         fingerprint = _fingerprint(key)
@@ -237,7 +232,7 @@ class Users(DomainAPI):
             VERIFIED[fingerprint] = (user.user_id, user.api_key_hash, monotonic() + VERIFIED_FOR)
             if user.is_active and not self.db.readonly:
                 with self.db.transaction():
-                    self.q.record_login(self.conn, user_id=user.user_id, last_login=db_time(now()))
+                    self.sql.record_login(self.conn, user_id=user.user_id, last_login=db_time(now()))
         if not user.is_active:
             raise Forbidden(f"user {user.username} is deactivated; an administrator can reactivate it")
         return user
@@ -251,7 +246,7 @@ class Users(DomainAPI):
 
     def keys_in_use(self) -> int:
         """How many active users have an API key."""
-        return int(self.q.count_active_keys(self.conn))
+        return int(self.sql.count_active_keys(self.conn))
 
     def verify_key(self, user_id: str, key: str) -> bool:
         """Whether `key` is the user's API key (and the user is active); stamps last_login
@@ -260,7 +255,7 @@ class Users(DomainAPI):
         if not user.is_active or not keys.check_key(key, user.api_key_hash):
             return False
         with self.db.transaction():
-            self.q.record_login(self.conn, user_id=user_id, last_login=db_time(now()))
+            self.sql.record_login(self.conn, user_id=user_id, last_login=db_time(now()))
         return True
 
 
