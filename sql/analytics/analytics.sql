@@ -1,6 +1,7 @@
 -- Reports over the measurements. Times are naive UTC; a week starts on Monday.
 
 -- name: project_summary(project_id)
+-- record_class: MetricSummary
 -- Each metric of a project: count, latest value and time, min, max, mean (the index on
 -- (project_id, metric_name, recorded_at, value) answers it alone).
 SELECT a.metric_name, COUNT(*) AS count,
@@ -12,6 +13,7 @@ FROM analytics a WHERE a.project_id = :project_id
 GROUP BY a.project_id, a.metric_name ORDER BY a.metric_name;
 
 -- name: trend_by_day(metric_name, project_id, since, until)
+-- record_class: Trend
 -- A metric per day over [since, until), of one project or (NULL) of all.
 SELECT substr(CAST(recorded_at AS TEXT), 1, 10) AS period, COUNT(*) AS count, SUM(value) AS total, AVG(value) AS mean,
        MIN(value) AS min, MAX(value) AS max
@@ -21,6 +23,7 @@ WHERE metric_name = :metric_name AND recorded_at >= :since AND recorded_at < :un
 GROUP BY substr(CAST(recorded_at AS TEXT), 1, 10) ORDER BY 1;
 
 -- name: trend_by_week(metric_name, project_id, since, until)
+-- record_class: Trend
 -- A metric per week (its Monday, YYYY-MM-DD) over [since, until).
 SELECT date(recorded_at, 'weekday 0', '-6 days') AS period, COUNT(*) AS count, SUM(value) AS total, AVG(value) AS mean,
        MIN(value) AS min, MAX(value) AS max
@@ -30,6 +33,7 @@ WHERE metric_name = :metric_name AND recorded_at >= :since AND recorded_at < :un
 GROUP BY date(recorded_at, 'weekday 0', '-6 days') ORDER BY 1;
 
 -- name: trend_by_month(metric_name, project_id, since, until)
+-- record_class: Trend
 -- A metric per month (YYYY-MM) over [since, until).
 SELECT substr(CAST(recorded_at AS TEXT), 1, 7) AS period, COUNT(*) AS count, SUM(value) AS total, AVG(value) AS mean,
        MIN(value) AS min, MAX(value) AS max
@@ -39,6 +43,7 @@ WHERE metric_name = :metric_name AND recorded_at >= :since AND recorded_at < :un
 GROUP BY substr(CAST(recorded_at AS TEXT), 1, 7) ORDER BY 1;
 
 -- name: usage_counts(key, since, until)
+-- record_class: UsageCount
 -- How often each value of a metadata key (widget, feature) was recorded over [since, until),
 -- the commonest first, with the sum of the values.
 SELECT CAST(json_extract(metadata, '$.' || :key) AS TEXT) AS name, COUNT(*) AS count, SUM(value) AS total
@@ -47,6 +52,7 @@ WHERE recorded_at >= :since AND recorded_at < :until AND json_extract(metadata, 
 GROUP BY 1 ORDER BY 2 DESC, 1;
 
 -- name: export_measurements(metric_name, project_id, since, until, limit)
+-- record_class: Measurement
 -- The measurements matching the filters (NULL leaves one out), oldest first.
 SELECT record_id, project_id, metric_name, value, recorded_at, metadata FROM analytics
 WHERE (CAST(:metric_name AS TEXT) IS NULL OR metric_name = :metric_name)
@@ -60,6 +66,7 @@ LIMIT :limit;
 -- (NULL: open); project_id NULL sums every project and none.
 
 -- name: daily_trend_by_day(metric_name, project_id, since_day, until_day)
+-- record_class: Trend
 -- A metric per day, from the daily rollup.
 SELECT day AS period, CAST(SUM(count) AS BIGINT) AS count, SUM(total) AS total,
        SUM(total) / SUM(count) AS mean, MIN(min) AS min, MAX(max) AS max
@@ -69,6 +76,7 @@ WHERE metric_name = :metric_name AND (CAST(:project_id AS TEXT) IS NULL OR proje
 GROUP BY day ORDER BY 1;
 
 -- name: daily_trend_by_week(metric_name, project_id, since_day, until_day)
+-- record_class: Trend
 -- A metric per week (its Monday), from the daily rollup.
 SELECT date(day, 'weekday 0', '-6 days') AS period, CAST(SUM(count) AS BIGINT) AS count, SUM(total) AS total,
        SUM(total) / SUM(count) AS mean, MIN(min) AS min, MAX(max) AS max
@@ -78,6 +86,7 @@ WHERE metric_name = :metric_name AND (CAST(:project_id AS TEXT) IS NULL OR proje
 GROUP BY date(day, 'weekday 0', '-6 days') ORDER BY 1;
 
 -- name: daily_trend_by_month(metric_name, project_id, since_day, until_day)
+-- record_class: Trend
 -- A metric per month, from the daily rollup.
 SELECT substr(day, 1, 7) AS period, CAST(SUM(count) AS BIGINT) AS count, SUM(total) AS total,
        SUM(total) / SUM(count) AS mean, MIN(min) AS min, MAX(max) AS max

@@ -5,6 +5,7 @@
 SELECT user_id FROM conversation_history WHERE session_id = :session_id LIMIT 1;
 
 -- name: session_messages(session_id, limit, offset)
+-- record_class: Message
 -- A session's messages, oldest first.
 SELECT message_id, user_id, session_id, role, content, model, workspace_path, tokens, extra, created_at
 FROM conversation_history WHERE session_id = :session_id
@@ -12,6 +13,7 @@ ORDER BY created_at, message_id
 LIMIT :limit OFFSET :offset;
 
 -- name: last_session_messages(session_id, count)
+-- record_class: Message
 -- A session's last `count` messages, oldest first.
 SELECT message_id, user_id, session_id, role, content, model, workspace_path, tokens, extra, created_at
 FROM (
@@ -23,6 +25,7 @@ FROM (
 ORDER BY created_at, message_id;
 
 -- name: user_sessions(user_id, limit, offset)
+-- record_class: SessionSummary
 -- A user's sessions, the latest active first: first and last activity, messages, tokens (the
 -- index on (user_id, session_id, created_at, tokens) answers it alone).
 SELECT session_id, MIN(created_at) AS first_at, MAX(created_at) AS last_at, COUNT(*) AS messages,
@@ -45,6 +48,7 @@ SELECT COUNT(*) FROM conversation_history WHERE created_at < :before;
 DELETE FROM conversation_history WHERE created_at < :before;
 
 -- name: last_user_messages(user_id, session_id, count)
+-- record_class: Message
 -- A user's last `count` messages (of one session, or of all when session_id is NULL), oldest
 -- first.
 SELECT message_id, user_id, session_id, role, content, model, workspace_path, tokens, extra, created_at

@@ -7,6 +7,7 @@ DELETE FROM function_dependencies
 WHERE function_id = :function_id AND depends_on_id = :depends_on_id;
 
 -- name: list_direct_dependencies(function_id)
+-- record_class: DependencyEntry
 -- The functions a function depends on directly, at depth 1.
 SELECT f.function_id, f.name, 1 AS depth
 FROM function_dependencies d JOIN function f ON f.function_id = d.depends_on_id
@@ -14,6 +15,7 @@ WHERE d.function_id = :function_id
 ORDER BY f.name, f.function_id;
 
 -- name: list_transitive_dependencies(function_id)
+-- record_class: DependencyEntry
 -- Every function a function depends on, directly or not, with its shortest depth. A shortest
 -- path has fewer steps than there are edges, which bounds the walk even on a cycle.
 WITH RECURSIVE levels(function_id, depth) AS (
@@ -29,6 +31,7 @@ GROUP BY f.function_id, f.name
 ORDER BY MIN(l.depth), f.name, f.function_id;
 
 -- name: list_dependents(function_id)
+-- record_class: DependencyEntry
 -- The functions that depend directly on a function.
 SELECT f.function_id, f.name, 1 AS depth
 FROM function_dependencies d JOIN function f ON f.function_id = d.function_id
@@ -47,6 +50,7 @@ FROM function_dependencies d JOIN reach r ON r.function_id = d.function_id
 ORDER BY d.function_id, d.depends_on_id;
 
 -- name: list_functions_on_cycles()
+-- record_class: DependencyEntry
 -- Every function that depends, through one or more edges, on itself.
 WITH RECURSIVE reach(origin, function_id) AS (
     SELECT function_id, depends_on_id FROM function_dependencies

@@ -2,6 +2,7 @@
 -- function with its modules and tags as JSON arrays, in the same query (never one per row).
 
 -- name: get_function(function_id)^
+-- record_class: Function
 -- One function by its full id, or nothing.
 SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
        signature_json
@@ -14,32 +15,47 @@ WHERE substr(function_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
 ORDER BY function_id LIMIT 11;
 
 -- name: get_function_summary(function_id)^
+-- record_class: FunctionSummary
 -- One function with its modules and tags.
-SELECT * FROM function_listing WHERE function_id = :function_id;
+SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
+       signature_json, modules, tags
+FROM function_listing WHERE function_id = :function_id;
 
 -- name: list_functions(limit, offset)
+-- record_class: FunctionSummary
 -- Every function with its modules and tags.
-SELECT * FROM function_listing ORDER BY name, function_id
+SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
+       signature_json, modules, tags
+FROM function_listing ORDER BY name, function_id
 LIMIT :limit OFFSET :offset;
 
 -- name: list_functions_by_module(module, limit, offset)
+-- record_class: FunctionSummary
 -- The functions in a module, with their modules and tags.
-SELECT * FROM function_listing l
+SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
+       signature_json, modules, tags
+FROM function_listing l
 WHERE EXISTS (SELECT 1 FROM function_modules m
               WHERE m.function_id = l.function_id AND m.module_name = :module)
 ORDER BY l.name, l.function_id
 LIMIT :limit OFFSET :offset;
 
 -- name: list_functions_by_tag(tag, limit, offset)
+-- record_class: FunctionSummary
 -- The functions with a tag, with their modules and tags.
-SELECT * FROM function_listing l
+SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
+       signature_json, modules, tags
+FROM function_listing l
 WHERE EXISTS (SELECT 1 FROM function_tags t WHERE t.function_id = l.function_id AND t.tag = :tag)
 ORDER BY l.name, l.function_id
 LIMIT :limit OFFSET :offset;
 
 -- name: list_functions_by_module_and_tag(module, tag, limit, offset)
+-- record_class: FunctionSummary
 -- The functions in a module that have a tag, with their modules and tags.
-SELECT * FROM function_listing l
+SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
+       signature_json, modules, tags
+FROM function_listing l
 WHERE EXISTS (SELECT 1 FROM function_modules m
               WHERE m.function_id = l.function_id AND m.module_name = :module)
   AND EXISTS (SELECT 1 FROM function_tags t WHERE t.function_id = l.function_id AND t.tag = :tag)
@@ -47,10 +63,13 @@ ORDER BY l.name, l.function_id
 LIMIT :limit OFFSET :offset;
 
 -- name: search_functions(pattern, created_after, modified_after, test_status, module, tag, limit, offset)
+-- record_class: FunctionSummary
 -- Functions whose name, description or code matches the LIKE pattern (case-insensitive),
 -- created or modified after the given times, whose latest test result has the given status,
 -- in the module, with the tag. A NULL time, status, module or tag leaves that filter out.
-SELECT * FROM function_listing l
+SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
+       signature_json, modules, tags
+FROM function_listing l
 WHERE (lower(l.name) LIKE lower(:pattern) ESCAPE '\'
        OR lower(l.description) LIKE lower(:pattern) ESCAPE '\'
        OR lower(l.code_snippet) LIKE lower(:pattern) ESCAPE '\')

@@ -9,6 +9,7 @@
 -- tells).
 
 -- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- record_class: FunctionHit
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
 -- not of the page). The rank is bm25 (weights name 10, tags and modules 5, description 2,
@@ -17,11 +18,11 @@
 -- alone (reading the index's stored id of every candidate would cost more than ranking it);
 -- the page's rows are checked against the id the index keeps.
 WITH ranked AS (
-    SELECT * FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
+    SELECT search_rowid, rank FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
                    FROM function_search WHERE function_search MATCH :name_match
                    ORDER BY rowid DESC LIMIT :name_cap)
     UNION ALL
-    SELECT * FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
+    SELECT search_rowid, rank FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
                    FROM function_search WHERE function_search MATCH :match
                    ORDER BY rowid DESC LIMIT :cap)
 ),
@@ -48,7 +49,9 @@ page AS (
     ORDER BY b.rank, b.search_rowid
     LIMIT :limit OFFSET :offset
 )
-SELECT l.*, MAX(ROUND(100.0 * p.rank / (SELECT MIN(rank) FROM best), 1), 0.1) AS score
+SELECT l.function_id, l.name, l.description, l.code_snippet, l.creation_date, l.last_modified_date,
+       l.signature_json, l.modules, l.tags,
+       MAX(ROUND(100.0 * p.rank / (SELECT MIN(rank) FROM best), 1), 0.1) AS score
 FROM page p
 JOIN function f ON f.rowid = p.search_rowid
 JOIN function_search s ON s.rowid = p.search_rowid AND s.function_id = f.function_id
@@ -56,6 +59,7 @@ JOIN function_listing l ON l.function_id = f.function_id
 ORDER BY p.rank, p.search_rowid;
 
 -- name: search_inside_names(inner, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- record_class: FunctionHit
 -- Functions whose name holds each word of a search inside it (:inner, a search of the trigram
 -- index of names, migration 0025: "onacci" finds fibonacci_memo): what a ranked search shows,
 -- with a score of 0, when its words match nothing. The :cap newest such names are taken, then
@@ -77,8 +81,10 @@ WITH inside AS (
     ORDER BY g.rowid DESC
     LIMIT :cap
 ),
-page AS (SELECT * FROM inside ORDER BY size, search_rowid LIMIT :limit OFFSET :offset)
-SELECT l.*, 0.0 AS score
+page AS (SELECT search_rowid, function_id, size FROM inside ORDER BY size, search_rowid LIMIT :limit OFFSET :offset)
+SELECT l.function_id, l.name, l.description, l.code_snippet, l.creation_date, l.last_modified_date,
+       l.signature_json, l.modules, l.tags,
+       0.0 AS score
 FROM page p JOIN function_listing l ON l.function_id = p.function_id
 ORDER BY p.size, p.search_rowid;
 

@@ -1,6 +1,7 @@
 -- Unit tests of functions.
 
 -- name: get_unittest(test_id)^
+-- record_class: UnitTest
 -- One unit test by its full id.
 SELECT test_id, function_id, name, description, test_case FROM unittest WHERE test_id = :test_id;
 
@@ -11,6 +12,7 @@ WHERE substr(test_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
 ORDER BY test_id LIMIT 11;
 
 -- name: list_unittests(function_id)
+-- record_class: UnitTest
 -- A function's unit tests.
 SELECT test_id, function_id, name, description, test_case FROM unittest
 WHERE function_id = :function_id ORDER BY name, test_id;

@@ -38,6 +38,7 @@ ORDER BY duration_ms DESC
 LIMIT 1 OFFSET :skip;
 
 -- name: slowest_of_operation(operation, since, until, limit)
+-- record_class: Metric
 -- The slowest runs of one operation over [since, until), slowest first.
 SELECT metric_id, operation, duration_ms, success, error, extra, created_at
 FROM system_metrics
@@ -46,6 +47,7 @@ ORDER BY duration_ms DESC, metric_id
 LIMIT :limit;
 
 -- name: slowest(since, until, limit)
+-- record_class: Metric
 -- The slowest runs of every operation over [since, until), slowest first.
 SELECT metric_id, operation, duration_ms, success, error, extra, created_at
 FROM system_metrics
@@ -62,6 +64,7 @@ SELECT COUNT(*) FROM system_metrics WHERE created_at < :before;
 DELETE FROM system_metrics WHERE created_at < :before;
 
 -- name: latest_metrics(operation, limit)
+-- record_class: Metric
 -- The latest runs (of one operation, or of all when operation is NULL), newest first.
 SELECT metric_id, operation, duration_ms, success, error, extra, created_at
 FROM system_metrics

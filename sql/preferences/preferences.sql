@@ -1,6 +1,7 @@
 -- A user's preferences: one value per key.
 
 -- name: get_preference(user_id, key)^
+-- record_class: Preference
 -- One preference of a user, or no row.
 SELECT user_id, key, CAST(value AS TEXT) AS value, created_at, updated_at FROM user_preferences
 WHERE user_id = :user_id AND key = :key;
@@ -10,6 +11,7 @@ WHERE user_id = :user_id AND key = :key;
 SELECT CAST(value AS TEXT) FROM user_preferences WHERE user_id = :user_id AND key = :key;
 
 -- name: set_preference(user_id, key, value, stamp)^
+-- record_class: Preference
 -- Set a preference: insert it, or replace its value (its created_at stays); the row as set.
 INSERT INTO user_preferences (user_id, key, value, created_at, updated_at)
 VALUES (:user_id, :key, :value, :stamp, :stamp)
@@ -21,6 +23,7 @@ RETURNING user_id, key, CAST(value AS TEXT) AS value, created_at, updated_at;
 DELETE FROM user_preferences WHERE user_id = :user_id AND key = :key;
 
 -- name: list_preferences(user_id)
+-- record_class: Preference
 -- A user's preferences by key.
 SELECT user_id, key, CAST(value AS TEXT) AS value, created_at, updated_at FROM user_preferences
 WHERE user_id = :user_id ORDER BY key;

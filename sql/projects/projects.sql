@@ -2,6 +2,7 @@
 -- writes an event in the same transaction (the API does both).
 
 -- name: get_project(project_id)^
+-- record_class: Project
 -- One project by id.
 SELECT project_id, user_id, name, description, project_type, path, status, config, brief,
        provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
@@ -10,6 +11,7 @@ SELECT project_id, user_id, name, description, project_type, path, status, confi
 FROM projects WHERE project_id = :project_id;
 
 -- name: get_projects(ids)
+-- record_class: Project
 -- The projects whose ids are in the JSON array `ids` (a listing's page), in no order.
 SELECT project_id, user_id, name, description, project_type, path, status, config, brief,
        provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
@@ -58,6 +60,7 @@ WHERE project_id = :project_id;
 DELETE FROM projects WHERE project_id = :project_id;
 
 -- name: list_project_events(project_id, limit, offset)
+-- record_class: WorkflowEvent
 -- A project's workflow events, newest first.
 SELECT event_id, project_id, timestamp, action, description, actor
 FROM workflow_events WHERE project_id = :project_id

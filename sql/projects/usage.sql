@@ -3,6 +3,7 @@
 -- arithmetic), the same SQL on both backends through window functions.
 
 -- name: list_usage(project_id, since, until, limit, offset)
+-- record_class: ProviderUsage
 -- Usage rows, newest first: all, or a project's.
 SELECT usage_id, project_id, provider, model, request_type, tokens_in, tokens_out, tokens_total,
        cost, latency_ms, success, error, timestamp
@@ -145,5 +146,6 @@ SELECT COALESCE(SUM(actual_cost), 0) FROM projects WHERE updated_at >= :since;
 SELECT alert_id, dismissed_at, dismissed_by FROM cost_alert_dismissals ORDER BY alert_id;
 
 -- name: get_alert_dismissal(alert_id)^
+-- record_class: AlertDismissal
 -- One dismissal.
 SELECT alert_id, dismissed_at, dismissed_by FROM cost_alert_dismissals WHERE alert_id = :alert_id;

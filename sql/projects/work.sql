@@ -2,6 +2,7 @@
 -- path replaces it), clarification sessions, autosaves and analyses.
 
 -- name: get_generation(generation_id)^
+-- record_class: CodeGeneration
 -- One code generation.
 SELECT generation_id, project_id, specification, language, framework, generated_code, status,
        tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error
@@ -14,6 +15,7 @@ WHERE substr(generation_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
 ORDER BY generation_id LIMIT 11;
 
 -- name: list_generations(project_id, limit, offset)
+-- record_class: CodeGeneration
 -- A project's code generations, newest first.
 SELECT generation_id, project_id, specification, language, framework, generated_code, status,
        tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error
@@ -28,6 +30,7 @@ SET status = :status, generated_code = :generated_code, tokens_used = :tokens_us
 WHERE generation_id = :generation_id;
 
 -- name: get_generated_file(project_id, path)^
+-- record_class: GeneratedFile
 -- A project's generated file at path.
 SELECT file_id, project_id, path, file_type, content, size, lines, provider, created_at, updated_at
 FROM generated_files WHERE project_id = :project_id AND path = :path;
@@ -40,6 +43,7 @@ SET file_type = :file_type, content = :content, size = :size, lines = :lines,
 WHERE file_id = :file_id;
 
 -- name: get_clarification(session_id)^
+-- record_class: ClarificationSession
 -- One clarification session.
 SELECT session_id, project_id, idea, depth, questions, answers, progress, completed,
        created_at, updated_at, current_question, provider, completed_at
@@ -59,6 +63,7 @@ SET answers = :answers, progress = :progress, current_question = :current_questi
 WHERE session_id = :session_id;
 
 -- name: get_autosave(save_id)^
+-- record_class: Autosave
 -- One autosave.
 SELECT save_id, file_path, content, save_type, metadata, size_chars, created_at
 FROM autosaves WHERE save_id = :save_id;
@@ -70,41 +75,48 @@ WHERE substr(save_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
 ORDER BY save_id LIMIT 11;
 
 -- name: list_autosaves(file_path, limit, offset)
+-- record_class: Autosave
 -- Autosaves, newest first: all, or a file's.
 SELECT save_id, file_path, content, save_type, metadata, size_chars, created_at
 FROM autosaves WHERE CAST(:file_path AS TEXT) IS NULL OR file_path = :file_path
 ORDER BY created_at DESC, save_id DESC LIMIT :limit OFFSET :offset;
 
 -- name: list_analyses(project_id, limit, offset)
+-- record_class: ProjectAnalysis
 -- A project's analyses, newest first (the first is the latest; the list is its trend).
 SELECT analysis_id, project_id, analysis, health_score, issues, warnings, created_at
 FROM project_analyses WHERE project_id = :project_id
 ORDER BY created_at DESC, analysis_id DESC LIMIT :limit OFFSET :offset;
 
 -- name: list_project_code_generations(project_id)
+-- record_class: CodeGeneration
 -- A project's code generations, oldest first (its export).
 SELECT generation_id, project_id, specification, language, framework, generated_code, status,
        tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error
 FROM code_generations WHERE project_id = :project_id ORDER BY created_at, generation_id;
 
 -- name: list_project_generated_files(project_id)
+-- record_class: GeneratedFile
 -- A project's generated files by path (its export).
 SELECT file_id, project_id, path, file_type, content, size, lines, provider, created_at, updated_at
 FROM generated_files WHERE project_id = :project_id ORDER BY path;
 
 -- name: list_project_clarification_sessions(project_id)
+-- record_class: ClarificationSession
 -- A project's clarification sessions, oldest first.
 SELECT session_id, project_id, idea, depth, questions, answers, progress, completed,
        created_at, updated_at, current_question, provider, completed_at
 FROM clarification_sessions WHERE project_id = :project_id ORDER BY created_at, session_id;
 
 -- name: list_project_ai_provider_usage(project_id)
+-- record_class: ProviderUsage
 -- A project's provider usage, oldest first (its export).
 SELECT usage_id, project_id, provider, model, request_type, tokens_in, tokens_out, tokens_total,
        cost, latency_ms, success, error, timestamp
 FROM ai_provider_usage WHERE project_id = :project_id ORDER BY timestamp, usage_id;
 
 -- name: list_project_project_analyses(project_id)
+-- record_class: ProjectAnalysis
 -- A project's analyses, oldest first (its export).
 SELECT analysis_id, project_id, analysis, health_score, issues, warnings, created_at
 FROM project_analyses WHERE project_id = :project_id ORDER BY created_at, analysis_id;
@@ -133,6 +145,7 @@ WHERE save_id = :save_id;
 DELETE FROM autosaves WHERE save_id = :save_id;
 
 -- name: get_analysis(analysis_id)^
+-- record_class: ProjectAnalysis
 -- One project analysis.
 SELECT analysis_id, project_id, analysis, health_score, issues, warnings, created_at
 FROM project_analyses WHERE analysis_id = :analysis_id;
@@ -148,6 +161,7 @@ WHERE analysis_id = :analysis_id;
 DELETE FROM project_analyses WHERE analysis_id = :analysis_id;
 
 -- name: claim_next_generation(worker, now, lease_until)^
+-- record_class: CodeGeneration
 -- Claim the oldest queued generation, or one whose claim ran out, for worker (None when
 -- the queue is empty). Run in a write transaction: SQLite's BEGIN IMMEDIATE makes claims
 -- one at a time (PostgreSQL's version skips the rows other claims hold).
@@ -180,6 +194,7 @@ SELECT COUNT(*) FROM code_generations
 WHERE project_id = :project_id AND status IN ('pending', 'running');
 
 -- name: list_queued_generations(limit)
+-- record_class: CodeGeneration
 -- The queue: generations pending or running, oldest first.
 SELECT generation_id, project_id, specification, language, framework, generated_code, status,
        tokens_used, created_at, updated_at, claimed_by, lease_until, attempts, cost, error

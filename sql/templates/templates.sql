@@ -7,6 +7,7 @@ SELECT template_id, name, description, author, created_at, updated_at, metadata,
 WHERE template_id = :template_id;
 
 -- name: get_template_by_name(name)^
+-- record_class: Template
 -- One template by its name.
 SELECT template_id, name, description, author, created_at, updated_at, metadata, prior_downloads,
        prior_rating FROM templates
@@ -19,6 +20,7 @@ WHERE substr(template_id, 1, length(CAST(:prefix AS TEXT))) = :prefix
 ORDER BY template_id LIMIT 11;
 
 -- name: get_listing(template_id)^
+-- record_class: TemplateListing
 -- One template with its latest version, tags, rating, ratings and downloads.
 SELECT template_id, name, description, author, latest_version, tags, rating, ratings, downloads, created_at, updated_at
 FROM template_listing WHERE template_id = :template_id;
@@ -34,11 +36,13 @@ WHERE template_id = :template_id;
 SELECT MAX(version) FROM template_versions WHERE template_id = :template_id;
 
 -- name: get_version(template_id, version)^
+-- record_class: TemplateVersion
 -- One version of a template.
 SELECT template_id, version, content, notes, published_at, label FROM template_versions
 WHERE template_id = :template_id AND version = :version;
 
 -- name: list_versions(template_id)
+-- record_class: TemplateVersion
 -- A template's versions, the newest first (content included).
 SELECT template_id, version, content, notes, published_at, label FROM template_versions
 WHERE template_id = :template_id ORDER BY version DESC;
@@ -75,6 +79,7 @@ WHERE (CAST(:pattern AS TEXT) IS NULL OR lower(name) LIKE lower(:pattern) ESCAPE
        OR template_id IN (SELECT g.template_id FROM template_tags g WHERE g.tag = :tag));
 
 -- name: list_templates_by_rating(pattern, author, tag, limit, offset)
+-- record_class: TemplateListing
 -- The templates matching the filters (text in name or description, author, tag), the best
 -- rated first, then the most rated, then by id: every match ranked (see rated_template_ids).
 SELECT template_id, name, description, author, latest_version, tags, rating, ratings, downloads, created_at, updated_at
@@ -114,6 +119,7 @@ ORDER BY COALESCE(s.rating, 0) DESC, s.ratings DESC, s.template_id
 LIMIT :limit OFFSET :offset;
 
 -- name: list_templates_by_downloads(pattern, author, tag, limit, offset)
+-- record_class: TemplateListing
 -- The templates matching the filters (text in name or description, author, tag), sorted by downloads.
 SELECT template_id, name, description, author, latest_version, tags, rating, ratings, downloads, created_at, updated_at
 FROM template_listing
@@ -126,6 +132,7 @@ ORDER BY downloads DESC, name
 LIMIT :limit OFFSET :offset;
 
 -- name: list_templates_by_newest(pattern, author, tag, limit, offset)
+-- record_class: TemplateListing
 -- The templates matching the filters (text in name or description, author, tag), sorted by newest.
 SELECT template_id, name, description, author, latest_version, tags, rating, ratings, downloads, created_at, updated_at
 FROM template_listing
@@ -138,6 +145,7 @@ ORDER BY updated_at DESC, name
 LIMIT :limit OFFSET :offset;
 
 -- name: list_templates_by_name(pattern, author, tag, limit, offset)
+-- record_class: TemplateListing
 -- The templates matching the filters (text in name or description, author, tag), sorted by name.
 SELECT template_id, name, description, author, latest_version, tags, rating, ratings, downloads, created_at, updated_at
 FROM template_listing

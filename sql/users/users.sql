@@ -2,12 +2,14 @@
 -- and at most one API key, kept only as a salted scrypt hash.
 
 -- name: get_user(user_id)^
+-- record_class: User
 -- One user by id.
 SELECT user_id, username, email, full_name, preferences, is_active, api_key_hash, last_login,
        created_at, updated_at, password_hash, is_verified
 FROM users WHERE user_id = :user_id;
 
 -- name: get_user_by_username(username)^
+-- record_class: User
 -- One user by username.
 SELECT user_id, username, email, full_name, preferences, is_active, api_key_hash, last_login,
        created_at, updated_at, password_hash, is_verified
@@ -24,6 +26,7 @@ ORDER BY user_id LIMIT 11;
 SELECT user_id, username FROM users WHERE lower(email) = lower(:email);
 
 -- name: list_users(active, limit, offset)
+-- record_class: User
 -- Users by username; only the active (or inactive) ones when active is not NULL.
 SELECT user_id, username, email, full_name, preferences, is_active, api_key_hash, last_login,
        created_at, updated_at, password_hash, is_verified

@@ -2,6 +2,7 @@
 -- GIN index; :match and :name_match are tsquery texts made by codedb.core.textsearch.
 
 -- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- record_class: FunctionHit
 -- Planned per call (its plan depends on how common the words are; see codedb.core.queries).
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
@@ -47,12 +48,15 @@ page AS (
     ORDER BY b.score DESC, b.function_id
     LIMIT :limit OFFSET :offset
 )
-SELECT l.*, CAST(GREATEST(ROUND(CAST(100 * p.score / NULLIF((SELECT MAX(score) FROM best), 0) AS NUMERIC), 1), 0.1)
+SELECT l.function_id, l.name, l.description, l.code_snippet, l.creation_date, l.last_modified_date,
+       l.signature_json, l.modules, l.tags,
+       CAST(GREATEST(ROUND(CAST(100 * p.score / NULLIF((SELECT MAX(score) FROM best), 0) AS NUMERIC), 1), 0.1)
             AS DOUBLE PRECISION) AS score
 FROM page p JOIN function_listing l ON l.function_id = p.function_id
 ORDER BY p.score DESC, l.function_id;
 
 -- name: search_inside_names(inner, cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- record_class: FunctionHit
 -- Planned per call (see codedb.core.queries).
 -- Functions whose name holds each word of a search inside it (:inner, ILIKE patterns:
 -- "%onacci%" finds fibonacci_memo): what a ranked search shows, with a score of 0, when its
@@ -74,8 +78,10 @@ WITH inside AS (
               ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status)
     LIMIT :cap
 ),
-page AS (SELECT * FROM inside ORDER BY size, function_id LIMIT :limit OFFSET :offset)
-SELECT l.*, CAST(0.0 AS DOUBLE PRECISION) AS score
+page AS (SELECT function_id, size FROM inside ORDER BY size, function_id LIMIT :limit OFFSET :offset)
+SELECT l.function_id, l.name, l.description, l.code_snippet, l.creation_date, l.last_modified_date,
+       l.signature_json, l.modules, l.tags,
+       CAST(0.0 AS DOUBLE PRECISION) AS score
 FROM page p JOIN function_listing l ON l.function_id = p.function_id
 ORDER BY p.size, p.function_id;
 

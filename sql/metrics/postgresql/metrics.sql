@@ -33,6 +33,7 @@ ORDER BY duration_ms DESC
 LIMIT 1 OFFSET :skip;
 
 -- name: slowest_of_operation(operation, since, until, limit)
+-- record_class: Metric
 -- The slowest runs of one operation over [since, until), slowest first.
 SELECT metric_id, operation, duration_ms, success, error, extra, created_at
 FROM system_metrics

@@ -1,6 +1,7 @@
 -- PostgreSQL versions of ../projects.sql.
 
 -- name: get_projects(ids)
+-- record_class: Project
 -- The projects whose ids are in the JSON array `ids` (a listing's page), in no order.
 SELECT project_id, user_id, name, description, project_type, path, status, config, brief,
        provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,

@@ -1,6 +1,7 @@
 -- PostgreSQL versions of ../work.sql.
 
 -- name: claim_next_generation(worker, now, lease_until)^
+-- record_class: CodeGeneration
 -- Claim the oldest queued generation, or one whose claim ran out, for worker: rows another
 -- claim holds are skipped, not waited for.
 UPDATE code_generations

@@ -29,7 +29,7 @@ from aiosql.adapters.apyformat import AsyncPyFormatAdapter
 from greenlet import getcurrent, greenlet
 
 from .db import BUSY_TIMEOUT_SECONDS, Database
-from .queries import load_queries
+from .queries import load_queries, record_builder
 
 T = TypeVar("T")
 
@@ -210,8 +210,8 @@ class BridgedQuery:
         result = self._fn(_raw(conn), *args, **kwargs)
         if self.__name__.endswith("_cursor"):
             return _cursor_block(result)
-        if hasattr(result, "__aiter__"):  # a SELECT's rows: an async generator
-            return iter(await_(_collect(result)))
+        if hasattr(result, "__aiter__"):  # a SELECT's rows (or records): an async generator
+            return await_(_collect(result))
         return await_(result)
 
 
@@ -244,6 +244,28 @@ class BridgedDomainQueries:
 class AioPsycopg(AsyncPyFormatAdapter):
     """psycopg's AsyncConnection, returning what the synchronous psycopg adapter returns:
     the affected rows of an executemany, one RETURNING column as a value."""
+
+    async def select(  # type: ignore[override]
+        self, conn: Any, query_name: str, sql: str, parameters: Any, record_class: Any = None
+    ) -> AsyncIterator[Any]:
+        """A SELECT's rows, or the records its query names (see core.queries)."""
+        async with conn.cursor() as cursor:
+            await cursor.execute(sql, parameters)
+            rows = await cursor.fetchall()
+            if record_class is not None:
+                rows = record_builder(query_name, sql, record_class, cursor.description)(rows)
+        for row in rows:
+            yield row
+
+    async def select_one(
+        self, conn: Any, query_name: str, sql: str, parameters: Any, record_class: Any = None
+    ) -> Any:
+        async with conn.cursor() as cursor:
+            await cursor.execute(sql, parameters)
+            row = await cursor.fetchone()
+            if row is None or record_class is None:
+                return row
+            return record_builder(query_name, sql, record_class, cursor.description)([row])[0]
 
     async def insert_update_delete_many(self, conn: Any, _query_name: str, sql: str, parameters: Any) -> Any:
         async with conn.cursor() as cursor:

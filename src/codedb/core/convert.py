@@ -1,9 +1,10 @@
 """The one conversion path between records and everything else, on one cattrs converter:
 
-- driver rows -> records: `records(cls, rows)`. Record fields whose stored form differs
-  between the drivers (times as text in SQLite, JSON arrays) carry an attrs converter
-  (`stored_time`, `stored_names`, `stored_json`), so a row goes straight to the class's
-  generated __init__, the same whichever driver read it;
+- driver rows -> records: a query names its record class (`-- record_class:`, see
+  core.queries) and returns records. Record fields whose stored form differs between the
+  drivers (times as text in SQLite, JSON arrays) carry an attrs converter (`stored_time`,
+  `stored_names`, `stored_json`), so a row goes straight to the class's generated __init__,
+  the same whichever driver read it;
 - records -> query parameters: `params(record)` (times as the text both backends store);
 - records <-> JSON: `to_dict` / `from_dict`, which checks every field's type.
 
@@ -14,7 +15,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -442,16 +443,6 @@ def _params_converter() -> "cattrs.Converter":
     # Python call per time on bulk loads.
     made.register_unstructure_hook(datetime, partial(datetime.isoformat, sep=" ", timespec="microseconds"))
     return made
-
-
-def record(cls: type[T], row: Sequence[Any] | None) -> T | None:
-    """A driver row (columns in field order) as a `cls` record, or None for no row."""
-    return None if row is None else cls(*row)
-
-
-def records(cls: type[T], rows: Iterable[Sequence[Any]]) -> list[T]:
-    """Driver rows as `cls` records: the class's generated __init__ converts each field."""
-    return [cls(*row) for row in rows]
 
 
 def params(record: Any) -> dict[str, Any]:

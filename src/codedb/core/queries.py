@@ -8,13 +8,14 @@ without a docstring comment, or an override that replaces nothing, so a typo can
 shadow or drop a query.
 """
 
+import importlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiosql.adapters.pyformat import PyFormatAdapter
 from aiosql.adapters.sqlite3 import SQLite3Adapter
@@ -33,7 +34,115 @@ DIALECTS = ("sqlite", "postgresql")
 # slower at a million functions). The mark leads its SQL; codedb's cursors look for it.
 PLANNED_PER_CALL = "planned per call"
 PLANNED_MARK = "/* planned per call */ "
-_ADAPTERS: dict[str, Any] = {"sqlite": SQLite3Adapter, "postgresql": PyFormatAdapter}
+
+
+# --- rows as records ---------------------------------------------------------------------------
+# A query that feeds a record names it on the line after its name (aiosql's syntax):
+#     -- name: get_function(function_id)^
+#     -- record_class: Function
+# and returns records of that class (of its domain's records module), each built from its row
+# by column name: the first time a query runs, its columns are matched with the record's
+# fields, and a column the record lacks or a field without a default that no column fills is a
+# QueryFileError naming both. Columns in the fields' order (the rule) build records by
+# position, as fast as the row itself; others by name.
+
+
+class RecordName(NamedTuple):
+    """The record class a query names, imported when the query first runs."""
+
+    module: str
+    name: str
+
+
+class _RecordNames(dict[str, Any]):
+    """What aiosql resolves `-- record_class: Name` with: a domain's records module, by name."""
+
+    def __init__(self, domain: str):
+        super().__init__()
+        self.module = f"codedb.domains.{domain}.records"
+
+    def get(self, name: str, default: Any = None) -> RecordName:
+        return RecordName(self.module, name)
+
+
+@cache
+def record_class(name: RecordName) -> type:
+    """The class a query's `-- record_class:` names; QueryFileError when there is none."""
+    try:
+        return getattr(importlib.import_module(name.module), name.name)  # type: ignore[no-any-return]
+    except (ImportError, AttributeError):
+        raise QueryFileError(f"no record class {name.name} in {name.module}") from None
+
+
+_BUILDERS: dict[tuple[str, RecordName], Callable[[Sequence[Any]], list[Any]]] = {}
+
+
+def record_builder(
+    query: str, sql: str, record: RecordName, description: Sequence[Any]
+) -> Callable[[Sequence[Any]], list[Any]]:
+    """rows -> records of `record` for a query whose cursor has `description` (checked once)."""
+    found = _BUILDERS.get((sql, record))
+    if found is None:
+        columns = tuple(column[0] for column in description)
+        found = _BUILDERS[(sql, record)] = _builder(query, record_class(record), columns)
+    return found
+
+
+def _builder(query: str, cls: type, columns: tuple[str, ...]) -> Callable[[Sequence[Any]], list[Any]]:
+    import attrs
+
+    fields = attrs.fields(cls)
+    names = tuple(f.name for f in fields)
+    required = [f.name for f in fields if f.default is attrs.NOTHING and f.init]
+    unknown = [c for c in columns if c not in names]
+    missing = [name for name in required if name not in columns]
+    if unknown or missing or len(set(columns)) != len(columns):
+        raise QueryFileError(
+            f"query {query} returns {', '.join(columns)}: not the fields of {cls.__name__} "
+            f"({', '.join(names)}); unknown {unknown or 'none'}, missing {missing or 'none'}"
+        )
+    if names[: len(columns)] == columns:  # the fields in order (those left out have defaults)
+        return lambda rows: [cls(*row) for row in rows]
+    return lambda rows: [cls(**dict(zip(columns, row, strict=True))) for row in rows]
+
+
+class _Records:
+    """An aiosql adapter's SELECTs returning the records their queries name (see above)."""
+
+    def select(self, conn: Any, query_name: str, sql: str, parameters: Any, record_class: Any = None) -> Any:
+        if record_class is None:
+            return super().select(conn, query_name, sql, parameters)  # type: ignore[misc]
+        cur = self._cursor(conn)  # type: ignore[attr-defined]
+        try:
+            cur.execute(sql, parameters)
+            return record_builder(query_name, sql, record_class, cur.description)(cur.fetchall())
+        finally:
+            cur.close()
+
+    def select_one(
+        self, conn: Any, query_name: str, sql: str, parameters: Any, record_class: Any = None
+    ) -> Any:
+        if record_class is None:
+            return super().select_one(conn, query_name, sql, parameters)  # type: ignore[misc]
+        cur = self._cursor(conn)  # type: ignore[attr-defined]
+        try:
+            cur.execute(sql, parameters)
+            row = cur.fetchone()
+            build = record_builder(query_name, sql, record_class, cur.description)
+            return None if row is None else build([row])[0]
+        finally:
+            cur.close()
+
+
+class SQLiteRecords(_Records, SQLite3Adapter):
+    """aiosql's sqlite3 adapter, returning records."""
+
+
+class PyFormatRecords(_Records, PyFormatAdapter):
+    """aiosql's pyformat adapter (psycopg), returning records."""
+
+
+_ADAPTERS: dict[str, Any] = {"sqlite": SQLiteRecords, "postgresql": PyFormatRecords}
 
 
 def _read_file(loader: QueryLoader, path: Path) -> dict[str, QueryDatum]:
@@ -74,6 +183,7 @@ class DomainQueries:
         self._folder = folder
         self._files: dict[str, Path] | None = None  # query name -> its file, once indexed
         self._parsed: dict[str, Any] = {}  # query name (and its aiosql variants) -> function
+        self._records: dict[str, RecordName] = {}  # query name -> the record class it names
         self._done: set[Path] = set()
         # Threads (a server's) may ask for the same domain's queries at once: one reads while
         # the others wait, or one would find a file half loaded.
@@ -100,7 +210,7 @@ class DomainQueries:
         return self._files
 
     def _load(self, path: Path) -> None:
-        loader = QueryLoader(_ADAPTERS[self._dialect](), None)
+        loader = QueryLoader(_ADAPTERS[self._dialect](), _RecordNames(self._folder.name))
         data = _read_file(loader, path)
         indexed = {name for name, found in self._index().items() if found == path}
         if set(data) != indexed:  # a name line the index read otherwise than aiosql
@@ -109,6 +219,7 @@ class DomainQueries:
         override = self._folder / self._dialect / path.name
         if override.is_file():
             data.update(_read_file(loader, override))
+        self._records.update({name: d.record_class for name, d in data.items() if d.record_class is not None})
         queries = Queries(self._adapter()).load_from_list(list(data.values()))
         for name in queries.available_queries:
             self._parsed[name] = getattr(queries, name)
@@ -127,7 +238,14 @@ class DomainQueries:
                 if path not in self._done:
                     self._load(path)
             found = self._parsed[name]
+        self.__dict__[name] = found  # the next lookup is a plain attribute's
         return found
+
+    def record_of(self, name: str) -> type | None:
+        """The record class query `name` returns, or None for rows."""
+        getattr(self, name)
+        found = self._records.get(name)
+        return None if found is None else record_class(found)
 
     @property
     def available_queries(self) -> list[str]:

@@ -3,10 +3,13 @@
 
 Each method is one named query of sql/library/, or a few inside one transaction."""
 
+# mypy: disable-error-code="no-any-return"
+# (a named query returns the records its SQL names, which mypy sees as Any)
+
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -15,7 +18,7 @@ import attrs
 
 from ...core.api import NO_LIMIT, DomainAPI
 from ...core.convert import check_text as stored_text
-from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time, record, records
+from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time
 from ...core.ids import new_id, resolve_prefix
 from ...core.textsearch import (
     SEARCH_CANDIDATES,
@@ -113,14 +116,6 @@ class _Part(DomainAPI):
     """A part of the function library's API, bound to one open database."""
 
 
-    def _all(self, query: Callable[..., Any], cls: type[T], **kwargs: Any) -> builtins.list[T]:
-        """Every row of a SELECT query as records, fetched in one call through aiosql's
-        `<query>_cursor` (its row-by-row generator costs more than the driver's fetchall)."""
-        cursor_query = getattr(query.__self__, f"{query.__name__}_cursor")  # type: ignore[attr-defined]
-        with cursor_query(self.conn, **kwargs) as cursor:
-            return records(cls, cursor.fetchall())
-
-
 class Functions(_Part):
     """Functions of the library: add, get, modify, delete, list, search."""
 
@@ -136,18 +131,18 @@ class Functions(_Part):
 
     def get(self, function_id: str) -> Function:
         """One function by its full id; NotFound if there is none."""
-        found = record(Function, self.sql.get_function(self.conn, function_id=function_id))
+        found = self.sql.get_function(self.conn, function_id=function_id)
         if found is None:
             raise NotFound(f"function {function_id} not found; {FUNCTION_HINT}")
         return found
 
     def find(self, function_id: str) -> Function | None:
         """One function by its full id, or None."""
-        return record(Function, self.sql.get_function(self.conn, function_id=function_id))
+        return self.sql.get_function(self.conn, function_id=function_id)
 
     def get_summary(self, function_id: str) -> FunctionSummary:
         """One function with its modules and tags."""
-        found = record(FunctionSummary, self.sql.get_function_summary(self.conn, function_id=function_id))
+        found = self.sql.get_function_summary(self.conn, function_id=function_id)
         if found is None:
             raise NotFound(f"function {function_id} not found; {FUNCTION_HINT}")
         return found
@@ -396,14 +391,12 @@ class Functions(_Part):
         and/or with `tag`; `limit` and `offset` give one page."""
         page = _page(limit, offset)
         if module is not None and tag is not None:
-            return self._all(
-                self.sql.list_functions_by_module_and_tag, FunctionSummary, module=module, tag=tag, **page
-            )
+            return self.sql.list_functions_by_module_and_tag(self.conn, module=module, tag=tag, **page)
         if module is not None:
-            return self._all(self.sql.list_functions_by_module, FunctionSummary, module=module, **page)
+            return self.sql.list_functions_by_module(self.conn, module=module, **page)
         if tag is not None:
-            return self._all(self.sql.list_functions_by_tag, FunctionSummary, tag=tag, **page)
-        return self._all(self.sql.list_functions, FunctionSummary, **page)
+            return self.sql.list_functions_by_tag(self.conn, tag=tag, **page)
+        return self.sql.list_functions(self.conn, **page)
 
     def search(
         self,
@@ -422,9 +415,8 @@ class Functions(_Part):
         `module`, with `tag`, by name (the old tool's search; search_text ranks)."""
         if isinstance(query, str) and len(query) > MAX_SEARCH:  # SQLite's LIKE stops at 50,000 bytes
             raise InvalidInput(f"search text of {len(query):,} characters; give at most {MAX_SEARCH:,}")
-        return self._all(
-            self.sql.search_functions,
-            FunctionSummary,
+        return self.sql.search_functions(
+            self.conn,
             pattern=like_pattern(check_text(query or "", "search text")),
             created_after=query_time(created_after or None),
             modified_after=query_time(modified_after or None),
@@ -462,9 +454,8 @@ class Functions(_Part):
             "module": module,
             "tag": tag,
         }
-        rows = self._all(
-            self.sql.search_functions_ranked,
-            FunctionHit,
+        rows = self.sql.search_functions_ranked(
+            self.conn,
             **self._match(parsed),
             cap=SEARCH_CANDIDATES,
             name_cap=NAME_CANDIDATES,
@@ -476,9 +467,7 @@ class Functions(_Part):
         if inner is None or rows or (page["offset"] and self.count_text_matches(parsed, at_most=1)):
             return hits
         # The words match nothing: names that hold them inside (as the old substring search).
-        found = self._all(
-            self.sql.search_inside_names, FunctionHit, inner=inner, cap=SEARCH_CANDIDATES, **filters, **page
-        )
+        found = self.sql.search_inside_names(self.conn, inner=inner, cap=SEARCH_CANDIDATES, **filters, **page)
         needles = parsed.needles() or []
         return [attrs.evolve(hit, snippet=marked_inside(hit.name, needles)) for hit in found]
 
@@ -550,11 +539,11 @@ class Modules(_Part):
 
     def list(self) -> builtins.list[ModuleCount]:
         """Every module with its number of functions."""
-        return self._all(self.sql.list_modules, ModuleCount)
+        return self.sql.list_modules(self.conn)
 
     def get(self, name: str) -> Module:
         """One module by name; NotFound if there is none."""
-        found = record(Module, self.sql.get_module(self.conn, name=name))
+        found = self.sql.get_module(self.conn, name=name)
         if found is None:
             raise NotFound(f"module {name} not found; list modules with 'codedb list-modules'")
         return found
@@ -573,7 +562,7 @@ class Tags(_Part):
 
     def list(self) -> builtins.list[TagCount]:
         """Every tag with its number of functions."""
-        return self._all(self.sql.list_tags, TagCount)
+        return self.sql.list_tags(self.conn)
 
     def add(self, function_id: str, tag: str) -> FunctionSummary:
         """Tag a function."""
@@ -643,11 +632,11 @@ class Dependencies(_Part):
         """What a function depends on: directly (depth 1), or transitively with shortest depths."""
         self.db.functions.get(function_id)
         query = self.sql.list_transitive_dependencies if transitive else self.sql.list_direct_dependencies
-        return self._all(query, DependencyEntry, function_id=function_id)
+        return query(self.conn, function_id=function_id)
 
     def dependents(self, function_id: str) -> builtins.list[DependencyEntry]:
         """The functions that depend directly on a function."""
-        return self._all(self.sql.list_dependents, DependencyEntry, function_id=function_id)
+        return self.sql.list_dependents(self.conn, function_id=function_id)
 
     def edges(self) -> builtins.list[tuple[str, str, str, str]]:
         """Every edge as (function_id, name, depends_on_id, its name)."""
@@ -656,7 +645,7 @@ class Dependencies(_Part):
     def cycles(self) -> builtins.list[builtins.list[DependencyEntry]]:
         """The dependency cycles present (from imports or direct SQL writes): each a list of
         the functions on it, as strongly connected groups."""
-        rows = self._all(self.sql.list_functions_on_cycles, DependencyEntry)
+        rows = self.sql.list_functions_on_cycles(self.conn)
         on_cycle = {entry.function_id: entry for entry in rows}
         reach = {fid: self._reachable(fid) for fid in on_cycle}  # a node on a cycle reaches itself
         groups: builtins.list[builtins.list[DependencyEntry]] = []
@@ -672,7 +661,7 @@ class Dependencies(_Part):
         """Each dependency cycle once, as the ids on it from its smallest id (without repeating
         it), sorted; at most `limit` of them. A cycle is found from its smallest node by a walk
         that visits only larger ones, so no cycle is found twice."""
-        on_cycle = {e.function_id for e in self._all(self.sql.list_functions_on_cycles, DependencyEntry)}
+        on_cycle = {e.function_id for e in self.sql.list_functions_on_cycles(self.conn)}
         graph: dict[str, builtins.list[str]] = {}
         for source, _, target, _ in self.edges():
             if source in on_cycle and target in on_cycle:
@@ -743,7 +732,7 @@ class Tests(_Part):
         return test
 
     def get(self, test_id: str) -> UnitTest:
-        found = record(UnitTest, self.sql.get_unittest(self.conn, test_id=test_id))
+        found = self.sql.get_unittest(self.conn, test_id=test_id)
         if found is None:
             raise NotFound(f"test {test_id} not found; {TEST_HINT}")
         return found
@@ -754,7 +743,7 @@ class Tests(_Part):
 
     def list(self, function_id: str) -> builtins.list[UnitTest]:
         """A function's unit tests."""
-        return self._all(self.sql.list_unittests, UnitTest, function_id=function_id)
+        return self.sql.list_unittests(self.conn, function_id=function_id)
 
     def purge(self, function_id: str) -> int:
         """Delete every unit test of a function, with their results; return how many tests."""
@@ -782,11 +771,11 @@ class Tests(_Part):
 
     def results(self, function_id: str | None = None) -> builtins.list[TestResult]:
         """Test results, newest first: all, or a function's."""
-        return self._all(self.sql.list_testresults, TestResult, function_id=function_id)
+        return self.sql.list_testresults(self.conn, function_id=function_id)
 
     def coverage(self) -> builtins.list[CoverageEntry]:
         """Per function: tests, passed, failed, coverage percent (each test by its latest result)."""
-        return self._all(self.sql.coverage_report, CoverageEntry)
+        return self.sql.coverage_report(self.conn)
 
 
 class Modifications(_Part):
@@ -795,4 +784,4 @@ class Modifications(_Part):
     def list(self, function_id: str) -> builtins.list[Modification]:
         """A function's changes, oldest first."""
         self.db.functions.get(function_id)
-        return self._all(self.sql.list_modifications, Modification, function_id=function_id)
+        return self.sql.list_modifications(self.conn, function_id=function_id)

@@ -1,5 +1,8 @@
 """Preferences (db.preferences): a user's values by key, any JSON value each."""
 
+# mypy: disable-error-code="no-any-return"
+# (a named query returns the records its SQL names, which mypy sees as Any)
+
 from __future__ import annotations
 
 import builtins
@@ -7,7 +10,7 @@ import json
 from typing import Any
 
 from ...core.api import DomainAPI
-from ...core.convert import check_text, checked_json_text, db_time, now, record, records
+from ...core.convert import check_text, checked_json_text, db_time, now
 from ...core.db import is_missing_reference
 from ...errors import InvalidInput, NotFound
 from .records import Preference
@@ -30,7 +33,7 @@ class Preferences(DomainAPI):
 
     def find(self, user_id: str, key: str) -> Preference | None:
         """A user's preference record, or None."""
-        return record(Preference, self.sql.get_preference(self.conn, user_id=user_id, key=_key(key)))
+        return self.sql.get_preference(self.conn, user_id=user_id, key=_key(key))
 
     def get(self, user_id: str, key: str, default: Any = None) -> Any:
         """The value of a user's preference, or `default` when the user has not set it."""
@@ -51,7 +54,7 @@ class Preferences(DomainAPI):
             if is_missing_reference(exc):
                 self.db.users.get(user_id)  # NotFound naming the user
             raise
-        return Preference(*row)
+        return row
 
     def delete(self, user_id: str, key: str) -> None:
         """Delete a preference; NotFound when the user has no such preference."""
@@ -65,7 +68,7 @@ class Preferences(DomainAPI):
     def list(self, user_id: str) -> builtins.list[Preference]:
         """A user's preferences by key (NotFound for an unknown user)."""
         self.db.users.get(user_id)
-        return records(Preference, self.sql.list_preferences(self.conn, user_id=user_id))
+        return self.sql.list_preferences(self.conn, user_id=user_id)
 
     def export(self, user_id: str) -> dict[str, Any]:
         """A user's preferences as one JSON object {key: value}."""

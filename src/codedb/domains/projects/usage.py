@@ -2,6 +2,9 @@
 reports: spend per provider and model, day, month, project or user over a period, latency
 percentiles and error rates, and spend against a budget."""
 
+# mypy: disable-error-code="no-any-return"
+# (a named query returns the records its SQL names, which mypy sees as Any)
+
 from __future__ import annotations
 
 import builtins
@@ -20,8 +23,6 @@ from ...core.convert import (
     params,
     parse_time,
     query_time,
-    record,
-    records,
     required_text,
     whole_days,
 )
@@ -182,7 +183,7 @@ class Usage(DomainAPI):
             limit=NO_LIMIT if limit is None else limit,
             offset=offset or 0,
         )
-        return records(ProviderUsage, rows)
+        return rows
 
     def report(
         self,
@@ -285,7 +286,7 @@ class Usage(DomainAPI):
         made = AlertDismissal(alert_id, now(), optional_text(by, "dismissed by"))
         with self.db.transaction():
             self.sql.load_cost_alert_dismissals(self.conn, [params(made)])
-            found = record(AlertDismissal, self.sql.get_alert_dismissal(self.conn, alert_id=alert_id))
+            found = self.sql.get_alert_dismissal(self.conn, alert_id=alert_id)
         assert found is not None
         return found
 

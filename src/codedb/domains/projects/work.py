@@ -1,6 +1,9 @@
 """A project's work (db.generations, db.generated_files, db.clarifications, db.autosaves,
 db.analyses): each write is one transaction, and keeps the project's counters."""
 
+# mypy: disable-error-code="no-any-return"
+# (a named query returns the records its SQL names, which mypy sees as Any)
+
 from __future__ import annotations
 
 import builtins
@@ -19,8 +22,6 @@ from ...core.convert import (
     now,
     optional_text,
     params,
-    record,
-    records,
     required_text,
 )
 from ...core.ids import new_id, resolve_prefix
@@ -73,7 +74,7 @@ class Generations(_Part):
         )
 
     def get(self, generation_id: str) -> CodeGeneration:
-        found = record(CodeGeneration, self.sql.get_generation(self.conn, generation_id=generation_id))
+        found = self.sql.get_generation(self.conn, generation_id=generation_id)
         if found is None:
             raise NotFound(f"generation {generation_id} not found; {self.HINT}")
         return found
@@ -189,7 +190,7 @@ class Generations(_Part):
             row = self.sql.claim_next_generation(
                 self.conn, worker=worker, now=db_time(stamp), lease_until=db_time(until)
             )
-        return record(CodeGeneration, row)
+        return row
 
     def extend(self, generation_id: str, worker: str, *, lease: float = LEASE_SECONDS) -> CodeGeneration:
         """Keep holding a running generation for `lease` more seconds (a long generation's
@@ -285,7 +286,7 @@ class Generations(_Part):
 
     def queued(self, *, limit: int = 100) -> builtins.list[CodeGeneration]:
         """The queue: generations pending or running, oldest first."""
-        return records(CodeGeneration, self.sql.list_queued_generations(self.conn, limit=limit))
+        return self.sql.list_queued_generations(self.conn, limit=limit)
 
     def delete(self, generation_id: str) -> None:
         with self.db.transaction():
@@ -299,7 +300,7 @@ class Generations(_Part):
         rows = self.sql.list_generations(
             self.conn, project_id=project_id, limit=NO_LIMIT if limit is None else limit, offset=offset or 0
         )
-        return records(CodeGeneration, rows)
+        return rows
 
 
 def check_relative_path(path: Any) -> str:
@@ -327,9 +328,7 @@ class GeneratedFiles(_Part):
         stamp = now()
         with self.db.transaction():
             self.db.projects.get(project_id)
-            old = record(
-                GeneratedFile, self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
-            )
+            old = self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
             if old is None:
                 made = GeneratedFile(
                     new_id(),
@@ -357,15 +356,12 @@ class GeneratedFiles(_Part):
                     updated_at=db_time(stamp),
                 )
                 self.db.projects.add_work(project_id, lines=lines - old.lines)
-            found = record(
-                GeneratedFile, self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
-            )
+            found = self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
             assert found is not None
             return found
 
     def get(self, project_id: str, path: str) -> GeneratedFile:
-        row = self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
-        found = record(GeneratedFile, row)
+        found = self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
         if found is None:
             raise NotFound(
                 f"project {project_id} has no generated file {path}; list them with 'codedb files list'"
@@ -374,7 +370,7 @@ class GeneratedFiles(_Part):
 
     def list(self, project_id: str) -> builtins.list[GeneratedFile]:
         self.db.projects.get(project_id)
-        return records(GeneratedFile, self.sql.list_project_generated_files(self.conn, project_id=project_id))
+        return self.sql.list_project_generated_files(self.conn, project_id=project_id)
 
 
 class Clarifications(_Part):
@@ -394,7 +390,7 @@ class Clarifications(_Part):
         )
 
     def get(self, session_id: str) -> ClarificationSession:
-        found = record(ClarificationSession, self.sql.get_clarification(self.conn, session_id=session_id))
+        found = self.sql.get_clarification(self.conn, session_id=session_id)
         if found is None:
             raise NotFound(f"clarification session {session_id} not found; {self.HINT}")
         return found
@@ -507,7 +503,7 @@ class Autosaves(_Part):
         return self._resolve("autosave", save_id, "get_autosave", "find_autosave_ids", "save_id", self.HINT)
 
     def get(self, save_id: str) -> Autosave:
-        found = record(Autosave, self.sql.get_autosave(self.conn, save_id=save_id))
+        found = self.sql.get_autosave(self.conn, save_id=save_id)
         if found is None:
             raise NotFound(f"autosave {save_id} not found; {self.HINT}")
         return found
@@ -567,7 +563,7 @@ class Autosaves(_Part):
         rows = self.sql.list_autosaves(
             self.conn, file_path=file_path, limit=NO_LIMIT if limit is None else limit, offset=offset or 0
         )
-        return records(Autosave, rows)
+        return rows
 
 
 class Analyses(_Part):
@@ -600,7 +596,7 @@ class Analyses(_Part):
         return made
 
     def get(self, analysis_id: str) -> ProjectAnalysis:
-        found = record(ProjectAnalysis, self.sql.get_analysis(self.conn, analysis_id=analysis_id))
+        found = self.sql.get_analysis(self.conn, analysis_id=analysis_id)
         if found is None:
             raise NotFound(
                 f"analysis {analysis_id} not found; list a project's with 'codedb analyses list PROJECT'"
@@ -639,7 +635,7 @@ class Analyses(_Part):
         rows = self.sql.list_analyses(
             self.conn, project_id=project_id, limit=NO_LIMIT if limit is None else limit, offset=0
         )
-        return records(ProjectAnalysis, rows)
+        return rows
 
     def latest(self, project_id: str) -> ProjectAnalysis | None:
         found = self.list(project_id, limit=1)
