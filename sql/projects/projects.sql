@@ -29,6 +29,15 @@ ORDER BY project_id LIMIT 11;
 -- The ids of the projects called name (one per user at most).
 SELECT project_id FROM projects WHERE name = :name ORDER BY project_id LIMIT 11;
 
+-- name: projects_named(name)
+-- record_class: Project
+-- The projects called name (one per user at most), by id.
+SELECT project_id, user_id, name, description, project_type, path, status, config, brief,
+       provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
+       lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at,
+       progress, agent_role, strategy, errors, logs, metadata
+FROM projects WHERE name = :name ORDER BY project_id;
+
 -- name: update_project(project_id, name, description, project_type, path, config, brief, provider, model, temperature, max_tokens, cost_estimate, progress, agent_role, strategy, metadata, updated_at)!
 -- Replace a project's editable fields.
 UPDATE projects

@@ -214,7 +214,7 @@ class Projects(DomainAPI):
 
     def named(self, name: str) -> builtins.list[Project]:
         """The projects called `name` (one per user at most)."""
-        return [self.get(row[0]) for row in self.sql.find_projects_named(self.conn, name=name)]
+        return self.sql.projects_named(self.conn, name=name)
 
     def overview(self, project_id: str) -> ProjectOverview:
         """A project with its counts: events, generations, files, usage and its cost, the
@@ -328,11 +328,12 @@ class Projects(DomainAPI):
         return name
 
     def _check_name(self, name: str, user_id: str | None, project_id: str | None) -> None:
-        for (other,) in self.sql.find_projects_named(self.conn, name=name):
-            if other != project_id and self.get(other).user_id == user_id:
+        for other in self.sql.projects_named(self.conn, name=name):
+            if other.project_id != project_id and other.user_id == user_id:
                 owner = f"user {user_id}" if user_id else "no user"
                 raise Conflict(
-                    f"a project named {name!r} of {owner} exists already ({other}); choose another name"
+                    f"a project named {name!r} of {owner} exists already ({other.project_id}); "
+                    "choose another name"
                 )
 
     def update(self, project_id: str, *, actor: str | None = None, **changes: Any) -> Project:
