@@ -551,7 +551,7 @@ def compat_overhead(workdir: Path, size: int, reps: int) -> list[dict[str, Any]]
             lambda: [old.get_function(i) for i in ids],
         ),
         ("list_functions", lambda: db.functions.list(), lambda: old.list_functions()),
-        ("search_functions", lambda: db.functions.search("fn_1234"), lambda: old.search_functions("fn_1234")),
+        ("search_functions", lambda: db.functions.search_substring("fn_1234"), lambda: old.search_functions("fn_1234")),
         ("get_coverage_report", lambda: db.tests.coverage(), lambda: old.get_coverage_report()),
     ]
     rows = []

@@ -32,7 +32,7 @@ def operations(ids: list[str]) -> list[tuple[str, Callable[[Any, int], Any]]]:
         ("get", lambda db, n: db.functions.get(ids[n % len(ids)])),
         ("get_summary", lambda db, n: db.functions.get_summary(ids[(n * 7) % len(ids)])),
         ("list 20", lambda db, n: db.functions.list(limit=20, offset=n % 100)),
-        ("search_text", lambda db, n: db.functions.search_text(f"fn_{n % 1000}", limit=10)),
+        ("search_ranked", lambda db, n: db.functions.search_ranked(f"fn_{n % 1000}", limit=10)),
         ("add", lambda db, n: db.functions.add(f"bench_{n}", "added", "def f(): pass", ["m"], ["t"])),
     ]
 

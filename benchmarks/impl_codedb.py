@@ -42,7 +42,7 @@ class Codedb:
         return len(self.db.functions.list())
 
     def search(self, text: str) -> int:
-        return len(self.db.functions.search(text))
+        return len(self.db.functions.search_substring(text))
 
     def list_by_tag(self, tag: str) -> int:
         return len(self.db.functions.list(tag=tag))

@@ -173,9 +173,9 @@ def measure(
             ("a number (T123 in 1 function)", searches["number"], searches["number"]),
             ("5 letters inside a name", searches["inside"], searches["inside"]),
         ):
-            ranked = per_call(lambda n, t=terms: f.search_text(t[n % len(t)], limit=20), calls)
+            ranked = per_call(lambda n, t=terms: f.search_ranked(t[n % len(t)], limit=20), calls)
             like_calls = max(3, calls // 20)  # a scan takes long; fewer calls suffice
-            like = per_call(lambda n, t=substring: f.search(t[n % len(t)], limit=20), like_calls)
+            like = per_call(lambda n, t=substring: f.search_substring(t[n % len(t)], limit=20), like_calls)
             rows.append(
                 {"backend": label, "size": size, "operation": operation, "like": like, "search": ranked}
             )

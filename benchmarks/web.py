@@ -169,7 +169,7 @@ def workloads(size: int, datasette_db: str) -> dict[str, tuple[list[str], list[s
         "search": (
             [f"/api/v1/functions?q={w}&limit=20" for w in words],
             [f"/{datasette_db}/function.json?name__contains={w}&_size=20&_shape=objects" for w in words],
-            lambda db, n: db.functions.search_text(words[n % len(words)], limit=20),
+            lambda db, n: db.functions.search_ranked(words[n % len(words)], limit=20),
         ),
     }
 

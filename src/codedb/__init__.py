@@ -4,7 +4,7 @@ import codedb
 with codedb.connect("code_db.sqlite") as db:
     codedb.migrate(db)
     fid = db.functions.add("fib", "Fibonacci", "def fib(n): ...", modules=["math"]).function_id
-    db.functions.search("fib")
+    db.functions.search_substring("fib")
 """
 
 __version__ = "0.1.0"

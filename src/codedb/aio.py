@@ -6,7 +6,7 @@ for asyncio services (ASGI apps, bots, workers).
     async with codedb.aio.connect("code_db.sqlite") as db:      # or postgresql://...
         await db.run(codedb.migrate)                           # any synchronous codedb call
         f = await db.functions.add("fib", "Fibonacci", "def fib(n): ...")
-        found = await db.functions.search_text("fib")
+        found = await db.functions.search_ranked("fib")
         async with db.transaction():                           # all or nothing
             await db.projects.create("demo", user_id=...)
         async with db.metrics.timed("job"):                    # the API's own blocks

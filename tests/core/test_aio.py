@@ -35,7 +35,7 @@ def test_the_same_records_and_errors_as_the_sync_api(ready: str) -> None:
                 await db.functions.get("nope")
             with pytest.raises(codedb.InvalidInput, match="empty function name"):
                 await db.functions.add(" ")
-            hits = await db.functions.search_text("fib")
+            hits = await db.functions.search_ranked("fib")
             return added, got, hits, db.in_transaction
 
     added, got, hits, in_transaction = run(main())

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import codedb
-from codedb.domains.library.files import function_document, import_documents
+from codedb.domains.library.exchange import function_document, import_documents
 
 # Text a database must keep exactly: any Unicode but NUL (which PostgreSQL text cannot hold)
 # and lone surrogates (not text: UTF-8 cannot encode them), with quotes, SQL and escapes
@@ -120,7 +120,7 @@ def test_text_that_cannot_be_stored_is_refused_and_changes_nothing(db: codedb.Da
         lambda: db.functions.add("bad", description=bad),
         lambda: db.functions.add("bad", tags=[bad]),
         lambda: db.functions.add(bad),
-        lambda: db.functions.search(bad),
+        lambda: db.functions.search_substring(bad),
     ):
         with pytest.raises(codedb.InvalidInput, match="NUL character|not valid Unicode"):
             call()

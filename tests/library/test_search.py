@@ -53,19 +53,19 @@ def test_words_split_identifiers_like_the_index() -> None:
     "query", ["merge", "sorted", "arrays", "merge_sorted", "mergeSorted", "merge sorted arrays"]
 )
 def test_identifier_forms_find_each_other(library: codedb.Database, query: str) -> None:
-    found = set(names(library.functions.search_text(query)))
+    found = set(names(library.functions.search_ranked(query)))
     assert {"merge_sorted_arrays", "mergeSortedArrays", "helper"} <= found
     assert "fib" not in found
 
 
 def test_a_dotted_name_is_a_phrase(library: codedb.Database) -> None:
-    assert names(library.functions.search_text("arrays.merge_sorted")) == ["helper"]
-    assert names(library.functions.search_text("arrays.mergeSorted")) == ["helper"]
+    assert names(library.functions.search_ranked("arrays.merge_sorted")) == ["helper"]
+    assert names(library.functions.search_ranked("arrays.mergeSorted")) == ["helper"]
 
 
 def test_whole_identifier_ranks_its_function_first(library: codedb.Database) -> None:
     for query in ("merge_sorted_arrays", "mergeSortedArrays"):
-        hits = library.functions.search_text(query)
+        hits = library.functions.search_ranked(query)
         assert names(hits)[:2] in (
             ["merge_sorted_arrays", "mergeSortedArrays"],
             ["mergeSortedArrays", "merge_sorted_arrays"],
@@ -74,7 +74,7 @@ def test_whole_identifier_ranks_its_function_first(library: codedb.Database) -> 
 
 
 def test_the_last_word_typed_is_also_a_prefix(library: codedb.Database) -> None:
-    search = library.functions.search_text
+    search = library.functions.search_ranked
     library.functions.add("fibonacci_memo", "memoised", "def fibonacci_memo(n): ...")
     # a name that begins so ranks above a description ("Fibonacci numbers" of fib)
     assert names(search("fibon")) == ["fibonacci_memo", "fib"]
@@ -88,7 +88,7 @@ def test_the_last_word_typed_is_also_a_prefix(library: codedb.Database) -> None:
     assert names(search("fi")) == []  # two letters: too short to complete
     # the word as typed ranks above the words it begins: fib above fibonacci_memo
     assert names(search("fib"))[:1] == ["fib"] and "fibonacci_memo" in names(search("fib"))
-    hits = library.functions.search_text("fib")
+    hits = library.functions.search_ranked("fib")
     assert hits[0].score > hits[-1].score
     assert "\u00abfibonacci\u00bb" in hits[-1].snippet or "\u00abFibonacci\u00bb" in hits[-1].snippet
 
@@ -98,7 +98,7 @@ def test_words_that_match_nothing_are_found_inside_names(db: codedb.Database) ->
     memo = f.add("fibonacci_memo", "memoised", "pass").function_id
     f.add("fib", "Fibonacci numbers", "pass")
     f.add("a_very_long_fibonacci_helper", "", "pass", tags=["helper"])
-    search = f.search_text
+    search = f.search_ranked
     hits = search("onacci")
     assert names(hits) == ["fibonacci_memo", "a_very_long_fibonacci_helper"]  # shortest name first
     assert [h.score for h in hits] == [0.0, 0.0]  # below any word match
@@ -124,9 +124,9 @@ def test_reindex_rebuilds_the_names_trigram_index(db: codedb.Database) -> None:
     db.functions.add("fibonacci_memo", "", "pass")
     with db.transaction():
         db.conn.execute("DELETE FROM function_name_trigrams")  # as if its triggers had been bypassed
-    assert db.functions.search_text("onacci") == []
+    assert db.functions.search_ranked("onacci") == []
     db.functions.reindex()
-    assert names(db.functions.search_text("onacci")) == ["fibonacci_memo"]
+    assert names(db.functions.search_ranked("onacci")) == ["fibonacci_memo"]
     triggers = "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'function_name_trigrams%'"
     assert len(db.conn.execute(triggers).fetchall()) == 3  # the table made again, its triggers kept
 
@@ -143,7 +143,7 @@ def test_postgresql_indexes_names_by_trigrams_where_the_server_has_pg_trgm(db: c
     db.functions.reindex()
     assert "function_name_trigrams_idx" in {row[0] for row in db.conn.execute(indexes, ("function",))}
     db.functions.add("fibonacci_memo", "", "pass")
-    assert names(db.functions.search_text("onacci")) == ["fibonacci_memo"]
+    assert names(db.functions.search_ranked("onacci")) == ["fibonacci_memo"]
 
 
 def test_searches_are_planned_for_their_words_never_prepared(db: codedb.Database) -> None:
@@ -161,7 +161,7 @@ def test_searches_are_planned_for_their_words_never_prepared(db: codedb.Database
         return  # through PgBouncer nothing is prepared
     fid = db.functions.add("fib", "Fibonacci", "pass").function_id
     for _ in range(8):  # psycopg prepares a statement from its 5th run
-        assert names(db.functions.search_text("fib")) == ["fib"]
+        assert names(db.functions.search_ranked("fib")) == ["fib"]
         db.functions.get(fid)
     prepared = [row[0] for row in db.conn.execute("SELECT statement FROM pg_prepared_statements")]
     assert any("FROM function WHERE function_id" in text for text in prepared)
@@ -173,7 +173,7 @@ def test_numbers_are_found_whole_and_where_letters_touch_them(db: codedb.Databas
     f.add("serve_port8080", "an HTTP404 page", "PORT = 8080\n")
     f.add("listen", "listens on port 8080 or 80801", "x = 19216811\n")
     f.add("digest", "sha256sum of a file", "error 12345; retry 123456")
-    search = f.search_text
+    search = f.search_ranked
     assert set(names(search("8080"))) == {"serve_port8080", "listen"}  # glued, and on its own
     assert names(search("404")) == ["serve_port8080"]
     assert names(search("HTTP404")) == ["serve_port8080"]
@@ -189,7 +189,7 @@ def test_numbers_are_found_whole_and_where_letters_touch_them(db: codedb.Databas
 
 
 def test_query_forms(library: codedb.Database) -> None:
-    search = library.functions.search_text
+    search = library.functions.search_ranked
     assert names(search("fib*")) == ["fib"]  # Fibonacci too, in the same function
     assert names(search('"binary search"')) == ["binary_search"]
     assert names(search('"search binary"')) == []  # a phrase keeps its order
@@ -217,7 +217,7 @@ def test_query_forms(library: codedb.Database) -> None:
 
 
 def test_filters_and_pages(library: codedb.Database) -> None:
-    search = library.functions.search_text
+    search = library.functions.search_ranked
     assert names(search("merge", tag="js")) == ["mergeSortedArrays"]
     assert names(search("merge", module="arrays")) == ["merge_sorted_arrays"]
     assert names(search("merge", module="nowhere")) == []
@@ -232,7 +232,7 @@ def test_a_name_match_outranks_code_and_description_matches(db: codedb.Database)
     f.add("parser", "a quick parser", "def quick(): quick(); quick(); quick()")
     f.add("quick", "a parser", "def parse(): pass")
     f.add("tagged", "nothing", "pass", tags=["quick"])
-    hits = f.search_text("quick")
+    hits = f.search_ranked("quick")
     assert names(hits) == ["quick", "tagged", "parser"]
     # relevance 0-100, the best match's 100; in a corpus this small, bm25 gives a word found in
     # most rows almost nothing, so the others may share the least relevance shown, 0.1
@@ -240,26 +240,26 @@ def test_a_name_match_outranks_code_and_description_matches(db: codedb.Database)
 
 
 def test_snippets_mark_the_matches(library: codedb.Database) -> None:
-    snippets = {h.name: h.snippet for h in library.functions.search_text("sorted")}
+    snippets = {h.name: h.snippet for h in library.functions.search_ranked("sorted")}
     assert snippets["merge_sorted_arrays"] == f"merge two {MARK_START}sorted{MARK_END} lists"
     assert f"{MARK_START}mergeSortedArrays{MARK_END}" in snippets["mergeSortedArrays"]
-    prefix = library.functions.search_text("fibo*")[0]
+    prefix = library.functions.search_ranked("fibo*")[0]
     assert f"{MARK_START}Fibonacci{MARK_END}" in prefix.snippet
-    assert "\n" not in library.functions.search_text("fib")[0].snippet
+    assert "\n" not in library.functions.search_ranked("fib")[0].snippet
 
 
 def test_index_follows_add_modify_delete_and_links(library: codedb.Database) -> None:
     f = library.functions
-    fib = f.search_text("name:fib")[0].function_id
+    fib = f.search_ranked("name:fib")[0].function_id
     f.modify(fib, "ada", "renamed", "def fibonacci_fast(n): pass")
-    assert names(f.search_text("fibonacci_fast")) == ["fib"]
-    assert f.search_text("code:else") == []  # the old code is gone from the index
+    assert names(f.search_ranked("fibonacci_fast")) == ["fib"]
+    assert f.search_ranked("code:else") == []  # the old code is gone from the index
     library.tags.add(fib, "memoized")
     library.modules.add_function(fib, "numbers")
-    assert names(f.search_text("tag:memoized")) == ["fib"]
-    assert names(f.search_text("module:numbers")) == ["fib"]
+    assert names(f.search_ranked("tag:memoized")) == ["fib"]
+    assert names(f.search_ranked("module:numbers")) == ["fib"]
     f.delete(fib)
-    assert f.search_text("fibonacci_fast") == []
+    assert f.search_ranked("fibonacci_fast") == []
     assert f.stale_in_index() == 0
 
 
@@ -272,26 +272,26 @@ def test_index_follows_direct_sql(db: codedb.Database) -> None:
     )
     db.conn.execute("INSERT INTO tag (name) VALUES ('handmade')")
     db.conn.execute(f"INSERT INTO function_tags (function_id, tag) VALUES ('{fid}', 'handmade')")
-    assert names(db.functions.search_text("plain sql tag:handmade")) == ["plainSql"]
+    assert names(db.functions.search_ranked("plain sql tag:handmade")) == ["plainSql"]
     db.conn.execute(f"UPDATE function SET name = 'renamedByHand' WHERE function_id = '{fid}'")
-    assert names(db.functions.search_text("renamed")) == ["renamedByHand"]
-    assert names(db.functions.search_text("amedbyha")) == ["renamedByHand"]  # inside the name
+    assert names(db.functions.search_ranked("renamed")) == ["renamedByHand"]
+    assert names(db.functions.search_ranked("amedbyha")) == ["renamedByHand"]  # inside the name
     db.conn.execute("UPDATE tag SET name = 'crafted' WHERE name = 'handmade'")  # cascades to the link
-    assert names(db.functions.search_text("tag:crafted")) == ["renamedByHand"]
-    assert db.functions.search_text("tag:handmade") == []
+    assert names(db.functions.search_ranked("tag:crafted")) == ["renamedByHand"]
+    assert db.functions.search_ranked("tag:handmade") == []
     db.conn.execute(f"DELETE FROM function WHERE function_id = '{fid}'")
-    assert db.functions.search_text("renamed") == []
+    assert db.functions.search_ranked("renamed") == []
     assert db.functions.stale_in_index() == 0
 
 
 def test_reindex_gives_the_same_answers(library: codedb.Database) -> None:
     f = library.functions
     queries = ["merge", "fib*", '"binary search"', "tag:sort OR name:fib", "server"]
-    before = {q: [(h.function_id, round(h.score, 9), h.snippet) for h in f.search_text(q)] for q in queries}
+    before = {q: [(h.function_id, round(h.score, 9), h.snippet) for h in f.search_ranked(q)] for q in queries}
     schema = "SELECT type, name, sql FROM sqlite_schema WHERE name LIKE '%search%' ORDER BY name"
     tables = library.conn.execute(schema).fetchall() if library.dialect == "sqlite" else None
     assert f.reindex() == 6
-    after = {q: [(h.function_id, round(h.score, 9), h.snippet) for h in f.search_text(q)] for q in queries}
+    after = {q: [(h.function_id, round(h.score, 9), h.snippet) for h in f.search_ranked(q)] for q in queries}
     assert after == before
     if tables is not None:  # the index created again as the migration made it
         assert library.conn.execute(schema).fetchall() == tables
@@ -305,8 +305,8 @@ def test_bulk_add_is_indexed_with_its_links(db: codedb.Database) -> None:
             for i in range(50)
         ]
     )
-    assert len(db.functions.search_text("module:bulkmod", limit=100)) == 50
-    assert len(db.functions.search_text("bulk item tag:t1", limit=100)) == 25
+    assert len(db.functions.search_ranked("module:bulkmod", limit=100)) == 50
+    assert len(db.functions.search_ranked("bulk item tag:t1", limit=100)) == 25
     assert db.functions.count_text_matches("bulk") == 50
     assert db.functions.stale_in_index() == 0
     assert len(ids) == 50
@@ -374,10 +374,10 @@ def test_a_bulk_add_puts_the_triggers_back(db: codedb.Database) -> None:
             "INSERT INTO function_tags (function_id, tag) "
             "VALUES ('00000000-0000-4000-8000-00000000000a', 'lateTag')"
         )
-    assert names(db.functions.search_text("written after tag:lateTag")) == ["writtenAfter"]
-    assert names(db.functions.search_text("ittenaft")) == ["writtenAfter"]  # inside the name
-    assert "parseHTTPHeader7_é" in names(db.functions.search_text("HTTPHeader7"))  # a bulk one
-    assert names(db.functions.search_text("eader7"))[0] == "parseHTTPHeader7_é"  # inside it, shortest
+    assert names(db.functions.search_ranked("written after tag:lateTag")) == ["writtenAfter"]
+    assert names(db.functions.search_ranked("ittenaft")) == ["writtenAfter"]  # inside the name
+    assert "parseHTTPHeader7_é" in names(db.functions.search_ranked("HTTPHeader7"))  # a bulk one
+    assert names(db.functions.search_ranked("eader7"))[0] == "parseHTTPHeader7_é"  # inside it, shortest
     if db.dialect == "sqlite":
         assert db.conn.execute(triggers).fetchall() == before
     assert db.functions.stale_in_index() == 0
@@ -394,7 +394,7 @@ def test_a_failed_bulk_add_changes_nothing(db: codedb.Database) -> None:
     assert [f.name for f in db.functions.list()] == ["keeper"]
     assert _index_rows(db).keys() == {keeper.function_id}
     db.functions.add("afterwards", "", "pass")  # the triggers are there
-    assert names(db.functions.search_text("afterwards OR keeper")) in (
+    assert names(db.functions.search_ranked("afterwards OR keeper")) in (
         ["afterwards", "keeper"],
         ["keeper", "afterwards"],
     )
@@ -431,7 +431,7 @@ def test_the_index_follows_restores_imports_and_legacy_imports(
     queries = ["merge", "fib*", '"binary search"', "tag:sort OR name:fib", "server"]
 
     def answers(db: codedb.Database) -> dict[str, list[str]]:
-        return {q: sorted(names(db.functions.search_text(q))) for q in queries}
+        return {q: sorted(names(db.functions.search_ranked(q))) for q in queries}
 
     expected = answers(library)
     dump = tmp_path / "dump.json"
@@ -467,7 +467,7 @@ def test_the_index_follows_restores_imports_and_legacy_imports(
         assert added and db.functions.stale_in_index() == 0
         for function in added:
             assert function.function_id in {
-                h.function_id for h in db.functions.search_text(f"name:{function.name}")
+                h.function_id for h in db.functions.search_ranked(f"name:{function.name}")
             }
 
 
@@ -475,7 +475,7 @@ def test_a_failed_add_leaves_no_index_rows(db: codedb.Database) -> None:
     first = db.functions.add("keeper", "", "pass", tags=["a"])
     with pytest.raises(codedb.errors.Conflict):
         db.functions.add("intruder", "", "pass", tags=["b"], function_id=first.function_id)
-    assert names(db.functions.search_text("intruder OR keeper OR tag:b")) == ["keeper"]
+    assert names(db.functions.search_ranked("intruder OR keeper OR tag:b")) == ["keeper"]
     assert db.functions.stale_in_index() == 0
 
 
@@ -496,7 +496,7 @@ def test_a_failed_add_leaves_no_index_rows(db: codedb.Database) -> None:
 )
 def test_bad_searches_are_one_clear_message(library: codedb.Database, text: str, message: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        library.functions.search_text(text)
+        library.functions.search_ranked(text)
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
 
@@ -508,7 +508,7 @@ def test_odd_searches_run_literally(library: codedb.Database, text: str) -> None
     parsed = parse(text)  # searched as its words: no operator, column or syntax of the engine
     assert [word for term in parsed.terms() for word in term.words] == words(text)
     assert all(term.column is None for term in parsed.terms())
-    assert library.functions.search_text(text) == library.functions.search_text(parsed)
+    assert library.functions.search_ranked(text) == library.functions.search_ranked(parsed)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -519,7 +519,7 @@ def test_any_text_searches_or_gives_the_documented_error(library: codedb.Databas
     except InvalidInput as exc:
         assert str(exc).startswith("search ") and "\n" not in str(exc)
         return
-    library.functions.search_text(parsed)  # never a driver error
+    library.functions.search_ranked(parsed)  # never a driver error
 
 
 def test_search_and_reindex_commands(ready_target: str, tmp_path: Path) -> None:
@@ -551,10 +551,9 @@ def test_migration_indexes_existing_functions_and_rolls_back(db: codedb.Database
     assert "function_search" not in db.table_names()
     db.functions.add("addedWithoutIndex", "", "pass")
     codedb.migrate(db)
-    assert names(db.functions.search_text("older OR added")) == ["addedWithoutIndex", "olderFunction"] or set(
-        names(db.functions.search_text("older OR added"))
-    ) == {"addedWithoutIndex", "olderFunction"}
-    assert names(db.functions.search_text("tag:kept")) == ["olderFunction"]
+    found = sorted(names(db.functions.search_ranked("older OR added")))
+    assert found == ["addedWithoutIndex", "olderFunction"]
+    assert names(db.functions.search_ranked("tag:kept")) == ["olderFunction"]
     assert db.functions.stale_in_index() == 0
 
 

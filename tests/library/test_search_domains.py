@@ -116,8 +116,8 @@ def test_scores_are_a_relevance_from_0_to_100_in_table_json_and_csv(ready_target
         db.templates.publish("other", "a merge in the content only, merge")
         db.history.save(ada, "s1", "user", "please merge these sorted arrays")
         db.history.save(ada, "s1", "user", "merge")
-        everything = db.functions.search_text("merge")
-        second_page = db.functions.search_text("merge", limit=2, offset=2)
+        everything = db.functions.search_ranked("merge")
+        second_page = db.functions.search_ranked("merge", limit=2, offset=2)
     scores = [h.score for h in everything]
     assert scores[0] == 100.0 and scores == sorted(scores, reverse=True) and min(scores) >= 0.1
     assert all(score == round(score, 1) for score in scores)

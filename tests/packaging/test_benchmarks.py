@@ -115,7 +115,7 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert 0 < data["growth"][0]["bytes"] <= data["growth"][1]["bytes"]
     assert all(0 < row["index"] < row["bytes"] for row in data["growth"])
     aio = {row["operation"] for row in data["aio"]}
-    assert aio == {"get", "get_summary", "list 20", "search_text", "add"}
+    assert aio == {"get", "get_summary", "list 20", "search_ranked", "add"}
     assert all(row["sync"] > 0 and row["async"] > 0 for row in data["aio"])
     assert {row["call"] for row in data["mcp"]} == {"get_function", "search_functions", "list_functions (50)"}
     assert all(row["mcp_ms"] > 0 and row["python_ms"] > 0 for row in data["mcp"])

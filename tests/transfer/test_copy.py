@@ -42,7 +42,7 @@ def test_sqlite_to_postgresql_and_back(sample: Path, pg_schema_url: str, tmp_pat
     assert stat.S_IMODE(back.stat().st_mode) == 0o600
     for target in (pg_schema_url, str(back)):  # the triggers made the derived tables
         with codedb.connect(target) as db:
-            assert [h.name for h in db.functions.search_text("fib")][:1] == ["fib"]
+            assert [h.name for h in db.functions.search_ranked("fib")][:1] == ["fib"]
             assert db.functions.stale_in_index() == db.templates.stale_in_index() == 0
             assert db.history.stale_in_index() == 0
 

@@ -200,7 +200,7 @@ def test_recover_reads_each_page_and_each_cell_once(tmp_path: Path) -> None:
 
 
 def test_the_page_reader_never_reads_a_page_twice(tmp_path: Path) -> None:
-    from codedb.transfer.pages import PageFile
+    from codedb.transfer.btree import PageFile
 
     damaged = tmp_path / "crafted.sqlite"
     _one_cell_many_pointers(damaged, 300)

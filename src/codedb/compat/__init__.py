@@ -12,7 +12,7 @@ by changing one import: `import code_db` -> `from codedb import compat as code_d
   "suggested_action"}`) are returned so, with codedb's one-line message; the calls that
   raised `ValueError` raise it (codedb's `NotFound` and `InvalidInput` are `ValueError`s too).
 
-The work is the function library's (`db.functions`, `codedb.domains.library.files`, ...):
+The work is the function library's (`db.functions`, `codedb.domains.library.exchange`, ...):
 this module only adapts shapes. Not provided: the calls that ran or parsed Julia code
 (`run_tests`, `execute_tests`, `benchmark_function`, `property_test_function`,
 `import_julia_file`).
@@ -30,7 +30,7 @@ import attrs
 
 from ..core.db import Database, connect
 from ..core.files import write_output
-from ..domains.library.files import (
+from ..domains.library.exchange import (
     CopiedImport,
     NameCollision,
     function_document,
@@ -294,7 +294,7 @@ class CodeDatabase:
         test_status: str | None = None,
     ) -> list[dict[str, Any]]:
         """Functions whose name, description or code holds `query` (a substring, any case)."""
-        found = self.db.functions.search(
+        found = self.db.functions.search_substring(
             query, created_after=created_after, modified_after=modified_after, test_status=test_status
         )
         return [_listed(s) for s in found]

@@ -25,7 +25,7 @@ import attrs
 
 from ..core.db import Database, connect
 from ..errors import Conflict, InvalidInput, NotFound
-from ..legacy.registry import project_id as registry_project_id
+from ..legacy.gui_projects import project_id as registry_project_id
 from ..schema.migrations import migrate
 
 SYSTEM = "pygubu"

@@ -204,7 +204,7 @@ def _import_tool(
 
 def _import_json(db: Database, path: Path, stamp: datetime, dry_run: bool) -> LegacyReport:
     from .codeobit import TABLES, Codeobit
-    from .registry import read_json_file
+    from .gui_projects import read_json_file
 
     data = read_json_file(path, LegacyError)
     if (
@@ -388,7 +388,7 @@ def _stored_tables(conn: sqlite3.Connection, queries: Any, path: Path) -> set[st
 
 
 def _import_registry(db: Database, path: Path, data: Any, dry_run: bool) -> LegacyReport:
-    from .registry import Registry, collect
+    from .gui_projects import Registry, collect
 
     coerced: list[str] = []
     skipped: list[str] = []

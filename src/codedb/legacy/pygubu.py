@@ -1,6 +1,6 @@
 """PygubuAI (a GUI-builder assistant) moving onto codedb: its SQLite database (pygubuai.db), as
 docs/moving.md (PygubuAI) describes it; its older JSON registry and workflow files are read by
-legacy.registry.
+legacy.gui_projects.
 
 - projects -> projects (no user: the tool has none), their meta_data as metadata; a project
   is the same codedb project as the registry's of the same name (its id comes from the name),
@@ -16,7 +16,7 @@ from typing import Any
 from ..domains.analytics.records import Measurement
 from ..domains.projects.records import Project, WorkflowEvent
 from ..domains.templates.records import Template, TemplateVersion
-from .registry import project_id as registry_project_id
+from .gui_projects import project_id as registry_project_id
 from .tool import ToolImport
 
 TABLES = ("projects", "templates", "workflow_events", "analytics")

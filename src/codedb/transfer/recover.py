@@ -1,7 +1,7 @@
 """Recovering what can be read from a damaged SQLite file into a new codedb database.
 
 The damaged file is never written: it is copied (read-only) into a private folder beside the
-destination and read page by page from the copy (transfer.pages). A new database is built at
+destination and read page by page from the copy (transfer.btree). A new database is built at
 a temporary path at the damaged file's revision (the migrations its _yoyo_migration rows
 name, or every migration when those rows are lost), the rows are loaded table by table in the
 registry's load order through each table's own load query, each row checked by the schema as
@@ -24,7 +24,7 @@ from ..core.files import check_destination, check_input, private_workdir, staged
 from ..errors import InvalidInput
 from ..schema.health import check
 from ..schema.migrations import known_ids, migrate
-from .pages import PageFile, TableRows
+from .btree import PageFile, TableRows
 
 BATCH = 500
 

@@ -83,11 +83,11 @@ class ResultBody:
 def list_functions(db: Database, call: Call) -> list[Any]:
     q = call.query
     if q["q"]:
-        return db.functions.search_text(
+        return db.functions.search_ranked(
             q["q"], module=q["module"], tag=q["tag"], limit=q["limit"], offset=q["offset"]
         )
     if q["contains"]:
-        return db.functions.search(
+        return db.functions.search_substring(
             q["contains"], module=q["module"], tag=q["tag"], limit=q["limit"], offset=q["offset"]
         )
     return db.functions.list(q["module"], q["tag"], limit=q["limit"], offset=q["offset"])

@@ -113,7 +113,7 @@ def functions(db: Any, request: Request) -> tuple[str, dict[str, Any]]:
     limit = _limit(request)
     error = None
     try:
-        found = db.functions.search_text(q, limit=limit) if q else db.functions.list(limit=limit)
+        found = db.functions.search_ranked(q, limit=limit) if q else db.functions.list(limit=limit)
     except InvalidInput as exc:
         found, error = [], str(exc)
     name = "function_rows.html" if request.query_params.get("fragment") else "functions.html"

@@ -9,6 +9,7 @@ Each method is one named query of sql/library/, or a few inside one transaction.
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,8 +18,7 @@ from typing import Any, TypeVar
 import attrs
 
 from ...core.api import NO_LIMIT, DomainAPI
-from ...core.convert import check_text as stored_text
-from ...core.convert import db_time, like_pattern, now, params, parse_time, query_time
+from ...core.convert import check_text, db_time, like_pattern, now, params, parse_time, query_time
 from ...core.ids import new_id, resolve_prefix
 from ...core.textsearch import (
     SEARCH_CANDIDATES,
@@ -74,11 +74,11 @@ def check_status(status: str) -> str:
     return value
 
 
-def check_text(value: Any, what: str) -> str:
+def caller_text(value: Any, what: str) -> str:
     """A text field from a caller (see core.convert.check_text), else InvalidInput naming it."""
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text, not {type(value).__name__}")
-    return stored_text(value, what)
+    return check_text(value, what)
 
 
 def _names(values: Iterable[str] | None, what: str) -> builtins.list[str]:
@@ -87,7 +87,7 @@ def _names(values: Iterable[str] | None, what: str) -> builtins.list[str]:
         values = [values]
     names: list[str] = []
     for value in values or ():
-        name = check_text(value, f"{what} name").strip()
+        name = caller_text(value, f"{what} name").strip()
         if not name:
             raise InvalidInput(f"empty {what} name; give a non-empty {what}")
         if name not in names:
@@ -110,6 +110,14 @@ def _page(limit: int | None, offset: int | None) -> dict[str, int]:
 def _snippet_texts(hit: FunctionHit) -> tuple[str, ...]:
     """Where a hit's snippet comes from, in order: its description, code, labels, name."""
     return (hit.description, hit.code_snippet, " ".join(hit.tags + hit.modules), hit.name)
+
+
+def _renamed(old: str, new: str) -> None:
+    warnings.warn(
+        f"db.functions.{old} is now db.functions.{new}; {old} will go in a later release",
+        DeprecationWarning,
+        stacklevel=4,  # the caller's line: past this function, the alias and the API's guard
+    )
 
 
 class _Part(DomainAPI):
@@ -157,7 +165,7 @@ class Functions(_Part):
 
     def named(self, name: str) -> builtins.list[str]:
         """The ids of the functions called `name`, ignoring case and blanks around it."""
-        key = name_key(check_text(name, "name"))
+        key = name_key(caller_text(name, "name"))
         return [fid for fid, other in self.names().items() if name_key(other) == key]
 
     def recursion(self, function_id: str) -> Recursion:
@@ -183,12 +191,12 @@ class Functions(_Part):
         The signature is parsed from the code unless `signature_json` gives it (None: none)."""
         if not isinstance(name, str) or not name.strip():
             raise InvalidInput("empty function name; give the function a name")
-        code = check_text(code or "", "code")
+        code = caller_text(code or "", "code")
         stamp = parse_time(creation_date) if creation_date else now()
         function = Function(
             function_id=function_id or new_id(),
-            name=check_text(name, "name"),
-            description=check_text(description or "", "description"),
+            name=caller_text(name, "name"),
+            description=caller_text(description or "", "description"),
             code_snippet=code,
             creation_date=stamp,
             last_modified_date=stamp,
@@ -233,13 +241,13 @@ class Functions(_Part):
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
                 raise InvalidInput("empty function name; give every function a name")
-            code = check_text(item.get("code", item.get("code_snippet", "")) or "", "code")
+            code = caller_text(item.get("code", item.get("code_snippet", "")) or "", "code")
             created = parse_time(item["creation_date"]) if item.get("creation_date") else stamp
             modified = item.get("last_modified_date")
             function = Function(
                 function_id=item.get("function_id") or new_id(),
-                name=check_text(name, "name"),
-                description=check_text(item.get("description") or "", "description"),
+                name=caller_text(name, "name"),
+                description=caller_text(item.get("description") or "", "description"),
                 code_snippet=code,
                 creation_date=created,
                 last_modified_date=parse_time(modified) if modified else created,
@@ -353,13 +361,13 @@ class Functions(_Part):
         the change (who, when, why) in its history, in one transaction."""
         if not isinstance(modifier, str) or not modifier.strip():
             raise InvalidInput("empty modifier; say who made the change with --modifier")
-        code = check_text(code or "", "code")
+        code = caller_text(code or "", "code")
         change = Modification(
             new_id(),
             function_id,
-            check_text(modifier, "modifier"),
+            caller_text(modifier, "modifier"),
             now(),
-            check_text(description or "", "description"),
+            caller_text(description or "", "description"),
         )
         with self.db.transaction():
             self.get(function_id)
@@ -398,7 +406,7 @@ class Functions(_Part):
             return self.sql.list_functions_by_tag(self.conn, tag=tag, **page)
         return self.sql.list_functions(self.conn, **page)
 
-    def search(
+    def search_substring(
         self,
         query: str = "",
         *,
@@ -412,12 +420,12 @@ class Functions(_Part):
     ) -> builtins.list[FunctionSummary]:
         """Functions whose name, description or code contains `query` (ignoring case), created
         or modified after the given times, whose latest test result has `test_status`, in
-        `module`, with `tag`, by name (the old tool's search; search_text ranks)."""
+        `module`, with `tag`, by name (the old tool's search; search_ranked ranks)."""
         if isinstance(query, str) and len(query) > MAX_SEARCH:  # SQLite's LIKE stops at 50,000 bytes
             raise InvalidInput(f"search text of {len(query):,} characters; give at most {MAX_SEARCH:,}")
         return self.sql.search_functions(
             self.conn,
-            pattern=like_pattern(check_text(query or "", "search text")),
+            pattern=like_pattern(caller_text(query or "", "search text")),
             created_after=query_time(created_after or None),
             modified_after=query_time(modified_after or None),
             test_status=check_status(test_status) if test_status else None,
@@ -426,7 +434,7 @@ class Functions(_Part):
             **_page(limit, offset),
         )
 
-    def search_text(
+    def search_ranked(
         self,
         query: str | TextQuery,
         *,
@@ -471,11 +479,21 @@ class Functions(_Part):
         needles = parsed.needles() or []
         return [attrs.evolve(hit, snippet=marked_inside(hit.name, needles)) for hit in found]
 
+    def search(self, *args: Any, **kwargs: Any) -> builtins.list[FunctionSummary]:
+        """Deprecated name of search_substring, which it calls."""
+        _renamed("search", "search_substring")
+        return self.search_substring(*args, **kwargs)
+
+    def search_text(self, *args: Any, **kwargs: Any) -> builtins.list[FunctionHit]:
+        """Deprecated name of search_ranked, which it calls."""
+        _renamed("search_text", "search_ranked")
+        return self.search_ranked(*args, **kwargs)
+
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The best `limit` functions for `codedb search`."""
         return [
             SearchHit("function", h.function_id, h.name, h.score, h.snippet)
-            for h in self.search_text(query, limit=limit)
+            for h in self.search_ranked(query, limit=limit)
         ]
 
     def count_text_matches(self, query: str | TextQuery, at_most: int = SEARCH_CANDIDATES + 1) -> int:
@@ -722,9 +740,9 @@ class Tests(_Part):
         test = UnitTest(
             new_id(),
             function_id,
-            check_text(name, "test name"),
-            check_text(description or "", "description"),
-            check_text(test_case or "", "test code"),
+            caller_text(name, "test name"),
+            caller_text(description or "", "description"),
+            caller_text(test_case or "", "test code"),
         )
         with self.db.transaction():
             self.db.functions.get(function_id)
@@ -762,7 +780,7 @@ class Tests(_Part):
         stamp = parse_time(execution_date) if execution_date else now()
         checked = check_status(status)
         if actual_result is not None:
-            check_text(actual_result, "actual result")
+            caller_text(actual_result, "actual result")
         with self.db.transaction():
             test = self.get(test_id)
             result = TestResult(new_id(), test_id, test.function_id, stamp, actual_result, checked)

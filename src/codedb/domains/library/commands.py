@@ -77,7 +77,7 @@ Example:
   codedb show-function --function-id=3f2a --json
 """)
 def cmd_show_function(args: dict[str, Any]) -> int:
-    from .files import function_document
+    from .exchange import function_document
     from .signature import describe_signature
 
     with open_db(args, replica=True) as db:
@@ -215,13 +215,13 @@ def cmd_search_functions(args: dict[str, Any]) -> int:
     }
     with open_db(args, replica=True) as db:
         if args["--substring"] or not args["--query"].strip():  # no words: every function, filtered
-            rows = db.functions.search(args["--query"], **filters, **page(args))
+            rows = db.functions.search_substring(args["--query"], **filters, **page(args))
             out(render(rows, _columns(args), fmt(args)))
             return 0
         limits = page(args)
         query = parse(args["--query"])  # once, for the search and the count
         limit = 20 if limits["limit"] is None else limits["limit"]
-        hits = db.functions.search_text(query, **filters, limit=limit, offset=limits["offset"])
+        hits = db.functions.search_ranked(query, **filters, limit=limit, offset=limits["offset"])
         # Counted only when there may be more than a page of word matches (hits found inside
         # names score 0: their words match nothing; a PostgreSQL count of no match reads it all).
         full = len(hits) == limit or bool(limits["offset"])
@@ -617,7 +617,7 @@ Example:
 """)
 def cmd_export_function(args: dict[str, Any]) -> int:
     from ...cli.render import as_json
-    from .files import function_document
+    from .exchange import function_document
 
     with open_db(args, replica=True) as db:
         doc = function_document(db, db.functions.resolve(function_id_arg(args)))
@@ -642,7 +642,7 @@ Example:
 """)
 def cmd_export_module(args: dict[str, Any]) -> int:
     from ...cli.render import as_json
-    from .files import module_document
+    from .exchange import module_document
 
     with open_db(args, replica=True) as db:
         doc = module_document(db, args["--module"])
@@ -654,7 +654,7 @@ def cmd_export_module(args: dict[str, Any]) -> int:
 
 def _import(args: dict[str, Any]) -> int:
     from ...errors import InvalidInput
-    from .files import import_copies, import_file
+    from .exchange import import_copies, import_file
 
     if args["--skip-same-names"] and not args["--as-copies"]:
         raise InvalidInput("--skip-same-names goes with --as-copies; add --as-copies, or leave it out")
@@ -766,7 +766,7 @@ Example:
   codedb generate-module-file --module=math --file=Math.jl --with-tests
 """)
 def cmd_generate_module_file(args: dict[str, Any]) -> int:
-    from .files import module_source
+    from .exchange import module_source
 
     with open_db(args) as db:
         text = module_source(db, args["--module"], with_tests=args["--with-tests"])

@@ -167,7 +167,7 @@ def cmd_projects(args: dict[str, Any]) -> int:
             out(made.project_id)
             return 0
         if args["import"]:
-            from ...domains.library.files import read_json
+            from ...domains.library.exchange import read_json
 
             added = projects.import_document(read_json(args["FILE"]), str(args["FILE"]))
             out("imported: " + (table_rows(added) or "nothing new"))

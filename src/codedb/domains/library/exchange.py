@@ -16,7 +16,7 @@ from ...core.files import read_text
 from ...core.ids import new_id
 from ...errors import Conflict, InvalidInput
 from ...transfer.dump import load
-from .api import check_text, name_key
+from .api import caller_text, name_key
 from .records import Function, FunctionModule, FunctionTag, Module, Tag, UnitTest, parse_signature
 from .signature import signature_of
 
@@ -80,7 +80,7 @@ def _text(doc: dict[str, Any], key: str, where: str, default: str = "") -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{where}: field {key!r} must be text, not {type(value).__name__}")
     try:
-        return check_text(value, f"{where}: field {key!r}")
+        return caller_text(value, f"{where}: field {key!r}")
     except InvalidInput as exc:
         raise InvalidInput(str(exc)) from None
 
