@@ -227,6 +227,15 @@ def test_no_command_or_surface_reaches_the_queries_and_no_eval_in_src() -> None:
         assert "eval(" not in text.replace("literal_eval(", ""), path
 
 
+def test_the_tests_mirror_the_packages() -> None:
+    """Each package of src/codedb (each domain on its own) has its folder of tests."""
+    package = ROOT / "src" / "codedb"
+    wanted = {p.name for p in package.iterdir() if (p / "__init__.py").is_file() and p.name != "domains"}
+    wanted |= {p.name for p in (package / "domains").iterdir() if (p / "__init__.py").is_file()}
+    present = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
+    assert sorted(wanted - present) == []
+
+
 def test_every_module_imports_alone(tmp_path: Path) -> None:
     """Each module of src/codedb imports in a fresh interpreter (no import cycle bites)."""
     import subprocess

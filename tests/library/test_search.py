@@ -452,7 +452,7 @@ def test_the_index_follows_restores_imports_and_legacy_imports(
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "legacy_pickles", ROOT / "tests" / "transfer" / "test_legacy.py"
+        "legacy_pickles", ROOT / "tests" / "legacy" / "test_legacy.py"
     )
     assert spec is not None and spec.loader is not None
     pickles = importlib.util.module_from_spec(spec)

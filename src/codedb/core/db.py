@@ -240,9 +240,7 @@ def connect(
     return connect_sqlite(resolved, create, readonly)
 
 
-def reader(
-    target: str | os.PathLike[str] | Target | None = None, *, read_url: str | None = None
-) -> Database:
+def reader(target: str | os.PathLike[str] | Target | None = None, *, read_url: str | None = None) -> Database:
     """A read-only Database for reads that may come from a replica: `read_url`, else
     $CODEDB_READ_URL, else `target` itself (None: $CODEDB_URL). What a streaming replica
     returns lags the primary by the time its replay takes: write through codedb.connect and

@@ -42,7 +42,6 @@ def _metric(value: Any) -> str:
 class Analytics(DomainAPI):
     """Measurements by metric name, of a project or of none."""
 
-
     def record(
         self,
         metric_name: str,

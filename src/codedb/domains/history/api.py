@@ -50,7 +50,6 @@ def _tokens(tokens: Any, extra: dict[str, Any]) -> int:
 class History(DomainAPI):
     """Messages by session; a session belongs to the user who saved its first message."""
 
-
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The `limit` messages that best match a ranked full-text search of their content
         (migration 0019), best first, for `codedb search`; none for a search that names a

@@ -50,7 +50,6 @@ def _duration(value: Any) -> float:
 class Metrics(DomainAPI):
     """Timed operations and what they add up to."""
 
-
     def record(
         self,
         operation: str,

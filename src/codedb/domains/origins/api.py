@@ -23,7 +23,6 @@ def record_id_for(system: str, kind: str, external_id: object) -> str:
 class Origins(DomainAPI):
     """The mapping between the tools' ids and codedb's."""
 
-
     def record_id(self, system: str, kind: str, external_id: object) -> str | None:
         """The codedb id of the record `external_id` of `system`'s `kind`, or None."""
         found = self.sql.get_record_id(self.conn, system=system, kind=kind, external_id=str(external_id))

@@ -30,7 +30,6 @@ class Preferences(DomainAPI):
     """One JSON value per (user, key): get with a default, set (insert or replace), delete,
     list, and a user's whole set as one JSON object."""
 
-
     def find(self, user_id: str, key: str) -> Preference | None:
         """A user's preference record, or None."""
         return self.sql.get_preference(self.conn, user_id=user_id, key=_key(key))

@@ -185,7 +185,6 @@ def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, str]:
 class Projects(DomainAPI):
     """Projects, their lifecycle and their history."""
 
-
     # --- lookups ----------------------------------------------------------------------------
 
     def resolve(self, project: str) -> str:

@@ -112,7 +112,6 @@ def period_bounds(period: str, at: datetime | None = None) -> tuple[datetime, da
 class Usage(DomainAPI):
     """Requests to AI providers and what they cost."""
 
-
     def record(
         self,
         provider: str,

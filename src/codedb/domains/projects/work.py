@@ -52,7 +52,6 @@ def _text(value: Any, what: str, *, required: bool = False) -> str:
 
 
 class _Part(DomainAPI):
-
     def _resolve(self, kind: str, value: str, get: str, find: str, key: str, hint: str) -> str:
         return resolve_prefix(
             kind,

@@ -72,7 +72,6 @@ def _filters(text: str | None, tag: str | None, author: str | None) -> dict[str,
 class Templates(DomainAPI):
     """Templates by unique name, their versions, ratings and downloads."""
 
-
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The `limit` templates that best match a ranked full-text search (migration 0018:
         name, tags, description and the latest version's content, the columns name:, tag:,

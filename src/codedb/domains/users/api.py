@@ -52,7 +52,6 @@ def _email(value: Any) -> str | None:
 class Users(DomainAPI):
     """Users: unique usernames, emails unique ignoring case."""
 
-
     def resolve(self, user: str) -> str:
         """The id of a user given its id, a unique prefix of it, or its username."""
         if isinstance(user, str):
