@@ -227,6 +227,23 @@ def test_no_command_or_surface_reaches_the_queries_and_no_eval_in_src() -> None:
         assert "eval(" not in text.replace("literal_eval(", ""), path
 
 
+def test_a_function_over_60_lines_says_why() -> None:
+    """Code is read in small functions: one longer than 60 lines gives the reason in its
+    docstring ("Over 60 lines: ...")."""
+    import ast
+
+    long = []
+    for path in (ROOT / "src" / "codedb").rglob("*.py"):
+        if path.name == "aio_surface.py":  # written by tools/aio_surface.py
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno:
+                too_long = node.end_lineno - node.lineno + 1 > 60
+                if too_long and "Over 60 lines:" not in (ast.get_docstring(node) or ""):
+                    long.append(f"{path.name}:{node.lineno} {node.name}")
+    assert long == []
+
+
 def test_the_tests_mirror_the_packages() -> None:
     """Each package of src/codedb (each domain on its own) has its folder of tests."""
     package = ROOT / "src" / "codedb"

@@ -209,104 +209,109 @@ def _error_page(request: Request, status: int, detail: str) -> HTMLResponse:
 
 
 def routes(server: Server) -> list[BaseRoute]:
-    def page(view: Any) -> Any:
-        def run(request: Request) -> tuple[str, dict[str, Any]]:
-            with server.guarded():
-                user = page_user(server, request.cookies.get(COOKIE), request.headers.get("host", ""))
-                name, context = view(server.db(), request)
-            return name, {**context, "user": user}
-
-        async def handle(request: Request) -> Response:
-            try:
-                name, context = await server.run(run, request)
-            except SignIn:
-                return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
-            except Exception as exc:
-                return _error_page(request, *error_answer(exc))
-            context["csrf"] = csrf_token(server, request)
-            return HTMLResponse(render(name, request, **context), headers=CSP)
-
-        return handle
+    """The pages' routes (PAGES), and sign-in, sign-out and dismissing an alert (forms)."""
 
     async def login(request: Request) -> Response:
-        next_page = request.query_params.get("next", "/")
-        if not next_page.startswith("/") or next_page.startswith("//"):
-            next_page = "/"
-        if request.method == "GET":
-            page = render(
-                "login.html", request, next=next_page, error=None, user=None, csrf=csrf_token(server, request)
-            )
-            return HTMLResponse(page, headers=CSP)
-        try:
-            fields = await form_of(server, request)
-            user = await server.run(_authenticate, server, fields.get("key", ""))
-        except (Unauthorized, CodedbError) as exc:
-            page = render(
-                "login.html",
-                request,
-                next=next_page,
-                error=str(exc),
-                user=None,
-                csrf=csrf_token(server, request),
-            )
-            return HTMLResponse(page, 401, headers=CSP)
-        except CsrfError:
-            return _error_page(
-                request, 403, "the form's token is missing or stale; reload the page and try again"
-            )
-        response = RedirectResponse(next_page, 303)
-        response.set_cookie(
-            COOKIE,
-            session_value(server, user),
-            max_age=SESSION_SECONDS,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https",
-        )
-        return response
+        return await _login(server, request)
 
     async def logout(request: Request) -> Response:
-        try:
-            await form_of(server, request)
-        except CsrfError:
-            return _error_page(
-                request, 403, "the form's token is missing or stale; reload the page and try again"
-            )
-        response = RedirectResponse("/login", 303)
-        response.delete_cookie(COOKIE)
-        return response
+        return await _logout(server, request)
 
     async def dismiss(request: Request) -> Response:
-        try:
-            fields = await form_of(server, request)
-            if server.read_only:
-                raise InvalidInput("this server is read-only; alerts cannot be dismissed here")
+        return await _dismiss(server, request)
 
-            def run() -> None:
-                with server.guarded():
-                    user = page_user(server, request.cookies.get(COOKIE), request.headers.get("host", ""))
-                    server.db().usage.dismiss_alert(
-                        fields.get("alert_id", ""), by=None if user is None else user.username
-                    )
-
-            await server.run(run)
-        except SignIn:
-            return RedirectResponse("/login?next=/costs", 303)
-        except CsrfError:
-            return _error_page(
-                request, 403, "the form's token is missing or stale; reload the page and try again"
-            )
-        except Exception as exc:
-            return _error_page(request, *error_answer(exc))
-        return RedirectResponse("/costs", 303)
-
-    made: list[BaseRoute] = [Route(path, page(view), name=view.__name__) for path, view in PAGES]
+    made: list[BaseRoute] = [Route(path, _page(server, view), name=view.__name__) for path, view in PAGES]
     made += [
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/costs/dismiss", dismiss, methods=["POST"]),
     ]
     return made
+
+
+def _page(server: Server, view: Any) -> Any:
+    """The handler of a page: its view's template and context, for the signed-in user."""
+
+    def run(request: Request) -> tuple[str, dict[str, Any]]:
+        with server.guarded():
+            user = page_user(server, request.cookies.get(COOKIE), request.headers.get("host", ""))
+            name, context = view(server.db(), request)
+        return name, {**context, "user": user}
+
+    async def handle(request: Request) -> Response:
+        try:
+            name, context = await server.run(run, request)
+        except SignIn:
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+        except Exception as exc:
+            return _error_page(request, *error_answer(exc))
+        context["csrf"] = csrf_token(server, request)
+        return HTMLResponse(render(name, request, **context), headers=CSP)
+
+    return handle
+
+
+def _stale_form(request: Request) -> HTMLResponse:
+    return _error_page(request, 403, "the form's token is missing or stale; reload the page and try again")
+
+
+async def _login(server: Server, request: Request) -> Response:
+    next_page = request.query_params.get("next", "/")
+    if not next_page.startswith("/") or next_page.startswith("//"):
+        next_page = "/"
+    form = {"next": next_page, "user": None, "csrf": csrf_token(server, request)}
+    if request.method == "GET":
+        return HTMLResponse(render("login.html", request, error=None, **form), headers=CSP)
+    try:
+        fields = await form_of(server, request)
+        user = await server.run(_authenticate, server, fields.get("key", ""))
+    except (Unauthorized, CodedbError) as exc:
+        return HTMLResponse(render("login.html", request, error=str(exc), **form), 401, headers=CSP)
+    except CsrfError:
+        return _stale_form(request)
+    response = RedirectResponse(next_page, 303)
+    response.set_cookie(
+        COOKIE,
+        session_value(server, user),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https",
+    )
+    return response
+
+
+async def _logout(server: Server, request: Request) -> Response:
+    try:
+        await form_of(server, request)
+    except CsrfError:
+        return _stale_form(request)
+    response = RedirectResponse("/login", 303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+async def _dismiss(server: Server, request: Request) -> Response:
+    try:
+        fields = await form_of(server, request)
+        if server.read_only:
+            raise InvalidInput("this server is read-only; alerts cannot be dismissed here")
+
+        def run() -> None:
+            with server.guarded():
+                user = page_user(server, request.cookies.get(COOKIE), request.headers.get("host", ""))
+                server.db().usage.dismiss_alert(
+                    fields.get("alert_id", ""), by=None if user is None else user.username
+                )
+
+        await server.run(run)
+    except SignIn:
+        return RedirectResponse("/login?next=/costs", 303)
+    except CsrfError:
+        return _stale_form(request)
+    except Exception as exc:
+        return _error_page(request, *error_answer(exc))
+    return RedirectResponse("/costs", 303)
 
 
 def _authenticate(server: Server, key: str) -> Any:

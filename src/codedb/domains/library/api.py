@@ -112,6 +112,25 @@ def _snippet_texts(hit: FunctionHit) -> tuple[str, ...]:
     return (hit.description, hit.code_snippet, " ".join(hit.tags + hit.modules), hit.name)
 
 
+def _function_of(item: Mapping[str, Any], stamp: datetime) -> Function:
+    """One item of add_many as a Function, its fields checked (created `stamp` by default)."""
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("empty function name; give every function a name")
+    code = caller_text(item.get("code", item.get("code_snippet", "")) or "", "code")
+    created = parse_time(item["creation_date"]) if item.get("creation_date") else stamp
+    modified = item.get("last_modified_date")
+    return Function(
+        function_id=item.get("function_id") or new_id(),
+        name=caller_text(name, "name"),
+        description=caller_text(item.get("description") or "", "description"),
+        code_snippet=code,
+        creation_date=created,
+        last_modified_date=parse_time(modified) if modified else created,
+        signature_json=item["signature_json"] if "signature_json" in item else signature_of(code),
+    )
+
+
 def _renamed(old: str, new: str) -> None:
     warnings.warn(
         f"db.functions.{old} is now db.functions.{new}; {old} will go in a later release",
@@ -234,36 +253,22 @@ class Functions(_Part):
         rows: builtins.list[dict[str, Any]] = []
         modules: dict[str, Module] = {}
         tags: dict[str, Tag] = {}
-        links_m: builtins.list[dict[str, Any]] = []
-        links_t: builtins.list[dict[str, Any]] = []
+        module_links: builtins.list[dict[str, Any]] = []
+        tag_links: builtins.list[dict[str, Any]] = []
         labelled: builtins.list[tuple[Function, builtins.list[str], builtins.list[str]]] = []
         for item in functions:
-            name = item.get("name")
-            if not isinstance(name, str) or not name.strip():
-                raise InvalidInput("empty function name; give every function a name")
-            code = caller_text(item.get("code", item.get("code_snippet", "")) or "", "code")
-            created = parse_time(item["creation_date"]) if item.get("creation_date") else stamp
-            modified = item.get("last_modified_date")
-            function = Function(
-                function_id=item.get("function_id") or new_id(),
-                name=caller_text(name, "name"),
-                description=caller_text(item.get("description") or "", "description"),
-                code_snippet=code,
-                creation_date=created,
-                last_modified_date=parse_time(modified) if modified else created,
-                signature_json=item["signature_json"] if "signature_json" in item else signature_of(code),
-            )
+            function = _function_of(item, stamp)
             rows.append(params(function))
             fid = function.function_id
             module_names, tag_names = _names(item.get("modules"), "module"), _names(item.get("tags"), "tag")
             for module in module_names:
                 if module not in modules:  # not setdefault: it would make an id every time
                     modules[module] = Module(module, new_id())
-                links_m.append(params(FunctionModule(fid, module)))
+                module_links.append(params(FunctionModule(fid, module)))
             for tag in tag_names:
                 if tag not in tags:
                     tags[tag] = Tag(tag)
-                links_t.append(params(FunctionTag(fid, tag)))
+                tag_links.append(params(FunctionTag(fid, tag)))
             labelled.append((function, tag_names, module_names))
         bulk = len(rows) >= BULK_INDEX_AT
         with self.db.transaction():
@@ -274,10 +279,10 @@ class Functions(_Part):
                 self.db.queries.core.defer_references(self.conn)
             if modules:
                 self.sql.load_module(self.conn, [params(m) for m in modules.values()])
-                self.sql.load_function_modules(self.conn, links_m)
+                self.sql.load_function_modules(self.conn, module_links)
             if tags:
                 self.sql.load_tag(self.conn, [params(t) for t in tags.values()])
-                self.sql.load_function_tags(self.conn, links_t)
+                self.sql.load_function_tags(self.conn, tag_links)
             if bulk:
                 self.sql.index_added_functions(
                     self.conn,

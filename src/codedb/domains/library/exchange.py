@@ -192,7 +192,8 @@ def import_copies(db: "Database", path: str | Path, *, skip_same_names: bool = F
     """Import a function or module file as copies, as the old tool did: new ids for the
     functions and their tests, in one transaction. A function (or, for a module file, a
     module) whose name exists already, ignoring case and blanks, refuses the whole import
-    (NameCollision), or with `skip_same_names` is left out."""
+    (NameCollision), or with `skip_same_names` is left out. (Over 60 lines: the old tool's
+    import, step by step, in one transaction.)"""
     data = read_json(path)
     module_name = None
     docs: Any = [data]

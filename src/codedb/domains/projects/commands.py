@@ -120,95 +120,108 @@ Example:
 """
 )
 def cmd_projects(args: dict[str, Any]) -> int:
-    from ...cli.render import as_json, render
-
     with open_db(args) as db:
-        projects = db.projects
         user_id = db.users.resolve(args["--user"]) if args["--user"] else None
-        if args["list"]:
-            listed = projects.list(
-                status=args["--status"],
-                user_id=user_id,
-                project_type=args["--type"],
-                text=args["--search"],
-                created_after=args["--created-after"],
-                created_before=args["--created-before"],
-                updated_after=args["--updated-after"],
-                updated_before=args["--updated-before"],
-                sort=args["--sort"],
-                descending=args["--desc"],
-                limit=whole(args["--limit"], "--limit", 1) or 50,
-                offset=whole(args["--offset"], "--offset") or 0,
-                after=args["--after"],
-            )
-            if fmt(args) == "json":
-                out(
-                    as_json(
-                        {
-                            "total": listed.total,
-                            "next_cursor": listed.next_cursor,
-                            "projects": list(listed.projects),
-                        }
-                    )
-                )
-                return 0
-            out(render(listed.projects, PROJECT_COLUMNS, fmt(args)))
-            if fmt(args) == "table":
-                count = len(listed.projects)
-                shown = (
-                    f"{count} of {counted(listed.total, 'project')}"
-                    if listed.total is not None
-                    else counted(count, "project")
-                )
-                out(shown + (f"; next page: --after={listed.next_cursor}" if listed.next_cursor else ""))
-            return 0
-        if args["create"]:
-            made = projects.create(args["--name"], user_id=user_id, actor=args["--actor"], **_fields(args))
-            out(made.project_id)
-            return 0
-        if args["import"]:
-            from ...domains.library.exchange import read_json
-
-            added = projects.import_document(read_json(args["FILE"]), str(args["FILE"]))
-            out("imported: " + (table_rows(added) or "nothing new"))
-            return 0
-        project_id = projects.resolve(args["PROJECT"])
-        if args["show"]:
-            overview = projects.overview(project_id)
-            from ...core.convert import to_dict
-
-            fields = to_dict(overview.project)
-            counts = {k: v for k, v in to_dict(overview).items() if k != "project"}
-            if args["--json"]:
-                out(as_json({**fields, "counts": counts}))
-            else:
-                out(_show({**fields, **counts}))
-            return 0
-        if args["update"]:
-            changes = _fields(args)
-            if args["--name"] is not None:
-                changes["name"] = args["--name"]
-            projects.update(project_id, actor=args["--actor"], **changes)
-            out(f"updated {project_id}")
-            return 0
-        if args["delete"]:
-            projects.delete(project_id)
-            out(f"deleted project {project_id}")
-            return 0
-        if args["history"]:
-            out(render(projects.history(project_id, **page(args)), EVENT_COLUMNS, fmt(args)))
-            return 0
-        if args["export"]:
-            return _export(db, project_id, args)
-        action = next(
-            a for a in ("start", "execute", "pause", "resume", "complete", "fail", "reopen") if args[a]
-        )
-        moved = projects.move(project_id, action, reason=args["--reason"], actor=args["--actor"])
+        for action, handle in _NEW.items():
+            if args[action]:
+                return handle(db, args, user_id)
+        project_id = db.projects.resolve(args["PROJECT"])
+        for action, act in _ON_ONE.items():
+            if args[action]:
+                return act(db, args, project_id)
+        action = next(a for a in MOVE_ACTIONS if args[a])
+        moved = db.projects.move(project_id, action, reason=args["--reason"], actor=args["--actor"])
         out(f"{moved.name} is {moved.status}")
     return 0
 
 
-def _export(db: Any, project_id: str, args: dict[str, Any]) -> int:
+MOVE_ACTIONS = ("start", "execute", "pause", "resume", "complete", "fail", "reopen")
+
+
+def _list(db: Any, args: dict[str, Any], user_id: str | None) -> int:
+    from ...cli.render import as_json, render
+
+    listed = db.projects.list(
+        status=args["--status"],
+        user_id=user_id,
+        project_type=args["--type"],
+        text=args["--search"],
+        created_after=args["--created-after"],
+        created_before=args["--created-before"],
+        updated_after=args["--updated-after"],
+        updated_before=args["--updated-before"],
+        sort=args["--sort"],
+        descending=args["--desc"],
+        limit=whole(args["--limit"], "--limit", 1) or 50,
+        offset=whole(args["--offset"], "--offset") or 0,
+        after=args["--after"],
+    )
+    if fmt(args) == "json":
+        page = {"total": listed.total, "next_cursor": listed.next_cursor, "projects": list(listed.projects)}
+        out(as_json(page))
+        return 0
+    out(render(listed.projects, PROJECT_COLUMNS, fmt(args)))
+    if fmt(args) == "table":
+        count = len(listed.projects)
+        shown = (
+            f"{count} of {counted(listed.total, 'project')}"
+            if listed.total is not None
+            else counted(count, "project")
+        )
+        out(shown + (f"; next page: --after={listed.next_cursor}" if listed.next_cursor else ""))
+    return 0
+
+
+def _create(db: Any, args: dict[str, Any], user_id: str | None) -> int:
+    made = db.projects.create(args["--name"], user_id=user_id, actor=args["--actor"], **_fields(args))
+    out(made.project_id)
+    return 0
+
+
+def _import(db: Any, args: dict[str, Any], user_id: str | None) -> int:
+    from ...domains.library.exchange import read_json
+
+    added = db.projects.import_document(read_json(args["FILE"]), str(args["FILE"]))
+    out("imported: " + (table_rows(added) or "nothing new"))
+    return 0
+
+
+def _show_one(db: Any, args: dict[str, Any], project_id: str) -> int:
+    from ...cli.render import as_json
+    from ...core.convert import to_dict
+
+    overview = db.projects.overview(project_id)
+    fields = to_dict(overview.project)
+    counts = {k: v for k, v in to_dict(overview).items() if k != "project"}
+    out(as_json({**fields, "counts": counts}) if args["--json"] else _show({**fields, **counts}))
+    return 0
+
+
+def _update(db: Any, args: dict[str, Any], project_id: str) -> int:
+    changes = _fields(args)
+    if args["--name"] is not None:
+        changes["name"] = args["--name"]
+    db.projects.update(project_id, actor=args["--actor"], **changes)
+    out(f"updated {project_id}")
+    return 0
+
+
+def _delete(db: Any, args: dict[str, Any], project_id: str) -> int:
+    db.projects.delete(project_id)
+    out(f"deleted project {project_id}")
+    return 0
+
+
+def _history(db: Any, args: dict[str, Any], project_id: str) -> int:
+    from ...cli.render import render
+
+    out(render(db.projects.history(project_id, **page(args)), EVENT_COLUMNS, fmt(args)))
+    return 0
+
+
+
+
+def _export(db: Any, args: dict[str, Any], project_id: str) -> int:
     from ...cli.render import as_json
 
     if args["--file"]:
@@ -639,3 +652,9 @@ def cmd_analyses(args: dict[str, Any]) -> int:
             else:
                 out(as_json(latest) if args["--json"] else _show(_dict(latest)))
     return 0
+
+
+# The actions of `codedb projects`: those that name no project, then those on one (the
+# lifecycle actions, MOVE_ACTIONS, after them).
+_NEW = {"list": _list, "create": _create, "import": _import}
+_ON_ONE = {"show": _show_one, "update": _update, "delete": _delete, "history": _history, "export": _export}

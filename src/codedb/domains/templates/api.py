@@ -137,7 +137,8 @@ class Templates(DomainAPI):
         """Publish `content` under `name`: version 1 of a new template, or the next version of
         an existing one (its older versions stay). Description, author, tags and metadata
         given replace the template's; those left out stay. `label` is the version as its
-        author writes it ('1.0.0')."""
+        author writes it ('1.0.0'). (Over 60 lines: a new template and a new version of one
+        share the checks and the transaction.)"""
         name = _text(name, "name", required=True)
         if not isinstance(content, str):
             raise InvalidInput(f"content must be text, not {type(content).__name__}")

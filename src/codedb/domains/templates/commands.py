@@ -53,67 +53,96 @@ Example:
 """
 )
 def cmd_templates(args: dict[str, Any]) -> int:
-    from ...cli.render import as_json, render
-
     content = read_text(args["--content-file"], "content file") if args["publish"] else None
     version = whole(args["--release"], "--release", 1)
     with open_db(args) as db:
-        templates = db.templates
         if args["publish"]:
-            published = templates.publish(
-                args["NAME"],
-                content or "",
-                description=args["--description"],
-                author=args["--author"],
-                tags=split_names(args["--tags"]) if args["--tags"] else None,
-                notes=args["--notes"] or "",
-            )
-            out(f"published {args['NAME'].strip()} version {published.version}")
-            return 0
+            return _publish(db, args, content or "")
         if args["list"] or args["search"]:
-            found = templates.list(
-                text=args["TEXT"],
-                tag=args["--tag"],
-                author=args["--author"],
-                sort=args["--sort"],
-                limit=whole(args["--limit"], "--limit", 1) or 20,
-                offset=whole(args["--offset"], "--offset") or 0,
-            )
-            out(render(found, LIST_COLUMNS, fmt(args)))
-            return 0
-        template_id = templates.resolve(args["TEMPLATE"])
-        if args["show"]:
-            listing, chosen = templates.get(template_id), templates.version(template_id, version)
-            if args["--json"]:
-                from ...core.convert import to_dict
+            return _list(db, args)
+        template_id = db.templates.resolve(args["TEMPLATE"])
+        act = next((handle for action, handle in _ON_ONE.items() if args[action]), _unpublish)
+        return act(db, args, template_id, version)
 
-                out(as_json({**to_dict(listing), "version": to_dict(chosen)}))
-            else:
-                stars = "not rated" if listing.rating is None else f"{listing.rating:.2f}"
-                by, tags = listing.author or "unknown", ", ".join(listing.tags) or "none"
-                out(
-                    f"{listing.name} version {chosen.version} of {listing.latest_version}, by {by}\n"
-                    f"{listing.description}\n"
-                    f"tags: {tags}; rating: {stars} ({listing.ratings} ratings); "
-                    f"downloads: {listing.downloads}\n"
-                    f"---\n{chosen.content}"
-                )
-        elif args["install"]:
-            user_id = db.users.resolve(args["--user"]) if args["--user"] else None
-            installed = templates.install(
-                template_id, args["DEST"], version=version, force=args["--force"], user_id=user_id
-            )
-            out(f"installed {args['TEMPLATE']} version {installed.version} to {args['DEST']}")
-        elif args["rate"]:
-            listing = templates.rate(
-                template_id, db.users.resolve(args["USER"]), whole(args["RATING"], "RATING")
-            )
-            plural = "" if listing.ratings == 1 else "s"
-            out(f"{listing.name}: {listing.rating:.2f} from {listing.ratings} rating{plural}")
-        elif args["versions"]:
-            out(render(templates.versions(template_id), VERSION_COLUMNS, fmt(args)))
-        else:
-            name = templates.get(template_id).name
-            templates.unpublish(template_id, version)
-            out(f"unpublished {name}" + (f" version {version}" if version else ""))
+
+def _publish(db: Any, args: dict[str, Any], content: str) -> int:
+    published = db.templates.publish(
+        args["NAME"],
+        content,
+        description=args["--description"],
+        author=args["--author"],
+        tags=split_names(args["--tags"]) if args["--tags"] else None,
+        notes=args["--notes"] or "",
+    )
+    out(f"published {args['NAME'].strip()} version {published.version}")
     return 0
+
+
+def _list(db: Any, args: dict[str, Any]) -> int:
+    from ...cli.render import render
+
+    found = db.templates.list(
+        text=args["TEXT"],
+        tag=args["--tag"],
+        author=args["--author"],
+        sort=args["--sort"],
+        limit=whole(args["--limit"], "--limit", 1) or 20,
+        offset=whole(args["--offset"], "--offset") or 0,
+    )
+    out(render(found, LIST_COLUMNS, fmt(args)))
+    return 0
+
+
+def _show(db: Any, args: dict[str, Any], template_id: str, version: int | None) -> int:
+    from ...cli.render import as_json
+
+    listing, chosen = db.templates.get(template_id), db.templates.version(template_id, version)
+    if args["--json"]:
+        from ...core.convert import to_dict
+
+        out(as_json({**to_dict(listing), "version": to_dict(chosen)}))
+        return 0
+    stars = "not rated" if listing.rating is None else f"{listing.rating:.2f}"
+    by, tags = listing.author or "unknown", ", ".join(listing.tags) or "none"
+    out(
+        f"{listing.name} version {chosen.version} of {listing.latest_version}, by {by}\n"
+        f"{listing.description}\n"
+        f"tags: {tags}; rating: {stars} ({listing.ratings} ratings); "
+        f"downloads: {listing.downloads}\n"
+        f"---\n{chosen.content}"
+    )
+    return 0
+
+
+def _install(db: Any, args: dict[str, Any], template_id: str, version: int | None) -> int:
+    user_id = db.users.resolve(args["--user"]) if args["--user"] else None
+    installed = db.templates.install(
+        template_id, args["DEST"], version=version, force=args["--force"], user_id=user_id
+    )
+    out(f"installed {args['TEMPLATE']} version {installed.version} to {args['DEST']}")
+    return 0
+
+
+def _rate(db: Any, args: dict[str, Any], template_id: str, version: int | None) -> int:
+    listing = db.templates.rate(template_id, db.users.resolve(args["USER"]), whole(args["RATING"], "RATING"))
+    plural = "" if listing.ratings == 1 else "s"
+    out(f"{listing.name}: {listing.rating:.2f} from {listing.ratings} rating{plural}")
+    return 0
+
+
+def _versions(db: Any, args: dict[str, Any], template_id: str, version: int | None) -> int:
+    from ...cli.render import render
+
+    out(render(db.templates.versions(template_id), VERSION_COLUMNS, fmt(args)))
+    return 0
+
+
+def _unpublish(db: Any, args: dict[str, Any], template_id: str, version: int | None) -> int:
+    name = db.templates.get(template_id).name
+    db.templates.unpublish(template_id, version)
+    out(f"unpublished {name}" + (f" version {version}" if version else ""))
+    return 0
+
+
+# The actions on one template (unpublish when none of these is given).
+_ON_ONE = {"show": _show, "install": _install, "rate": _rate, "versions": _versions}
