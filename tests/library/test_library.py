@@ -331,7 +331,7 @@ def test_memory_database_works_for_quick_use(memory_db: codedb.Database) -> None
 
 def test_search_text_beyond_the_limit_is_refused(db: codedb.Database) -> None:
     """Issue #9, item 16: SQLite's LIKE refuses patterns over 50,000 bytes with a driver error."""
-    from codedb.domains.library.api import MAX_SEARCH
+    from codedb.domains.library.base import MAX_SEARCH
 
     db.functions.add("f", code="x" * 20)
     assert [f.name for f in db.functions.search_substring("x" * MAX_SEARCH)] == []

@@ -337,7 +337,7 @@ def _index_rows(db: codedb.Database) -> dict[str, tuple]:
 
 
 def test_a_bulk_add_indexes_as_the_triggers_do(db: codedb.Database) -> None:
-    from codedb.domains.library.api import BULK_INDEX_AT
+    from codedb.domains.library.base import BULK_INDEX_AT
 
     f = db.functions
     bulk = f.add_many(_bulk_items(BULK_INDEX_AT, "t"))  # indexed by add_many itself
@@ -357,7 +357,7 @@ def test_a_bulk_add_indexes_as_the_triggers_do(db: codedb.Database) -> None:
 
 
 def test_a_bulk_add_puts_the_triggers_back(db: codedb.Database) -> None:
-    from codedb.domains.library.api import BULK_INDEX_AT
+    from codedb.domains.library.base import BULK_INDEX_AT
 
     triggers = "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"
     before = db.conn.execute(triggers).fetchall() if db.dialect == "sqlite" else None
@@ -384,7 +384,7 @@ def test_a_bulk_add_puts_the_triggers_back(db: codedb.Database) -> None:
 
 
 def test_a_failed_bulk_add_changes_nothing(db: codedb.Database) -> None:
-    from codedb.domains.library.api import BULK_INDEX_AT
+    from codedb.domains.library.base import BULK_INDEX_AT
 
     keeper = db.functions.add("keeper", "", "pass", tags=["a"])
     items = _bulk_items(BULK_INDEX_AT, "t")

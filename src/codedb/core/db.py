@@ -25,7 +25,10 @@ from .target import Target, resolve_target
 if TYPE_CHECKING:  # the domain APIs Database declares (imported on first use at run time)
     from ..domains.analytics.api import Analytics
     from ..domains.history.api import History
-    from ..domains.library.api import Dependencies, Functions, Modifications, Modules, Tags, Tests
+    from ..domains.library.dependencies import Dependencies
+    from ..domains.library.functions import Functions, Modifications
+    from ..domains.library.labels import Modules, Tags
+    from ..domains.library.unittests import Tests
     from ..domains.metrics.api import Metrics
     from ..domains.origins.api import Origins
     from ..domains.preferences.api import Preferences

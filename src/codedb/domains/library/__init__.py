@@ -18,12 +18,12 @@ DOMAIN = Domain(
         Table("modification", "records:Modification"),
     ),
     api=(
-        ("functions", "api:Functions"),
-        ("modules", "api:Modules"),
-        ("tags", "api:Tags"),
-        ("dependencies", "api:Dependencies"),
-        ("tests", "api:Tests"),
-        ("modifications", "api:Modifications"),
+        ("functions", "functions:Functions"),
+        ("modules", "labels:Modules"),
+        ("tags", "labels:Tags"),
+        ("dependencies", "dependencies:Dependencies"),
+        ("tests", "unittests:Tests"),
+        ("modifications", "functions:Modifications"),
     ),
     commands=Commands(
         title="Function library",

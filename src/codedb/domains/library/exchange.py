@@ -16,7 +16,7 @@ from ...core.files import read_text
 from ...core.ids import new_id
 from ...errors import Conflict, InvalidInput
 from ...transfer.dump import load
-from .api import caller_text, name_key
+from .base import caller_text, name_key
 from .records import Function, FunctionModule, FunctionTag, Module, Tag, UnitTest, parse_signature
 from .signature import signature_of
 

@@ -1,0 +1,230 @@
+"""Searching functions: the ranked full-text search (sql/library/search.sql), its index
+and reindex, and the old tool's substring search. Functions (db.functions) inherits it."""
+
+# mypy: disable-error-code="no-any-return"
+# (a named query returns the records its SQL names, which mypy sees as Any)
+
+from __future__ import annotations
+
+import builtins
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from ...core.convert import like_pattern, query_time
+from ...core.textsearch import (
+    SEARCH_CANDIDATES,
+    SearchHit,
+    TextQuery,
+    index_text,
+    marked_inside,
+    parse,
+    snippet,
+)
+from ...errors import InvalidInput
+from .base import MAX_SEARCH, NAME_CANDIDATES, REINDEX_BATCH, _page, _Part, caller_text, check_status
+from .records import (
+    FunctionHit,
+    FunctionSummary,
+)
+
+
+def _snippet_texts(hit: FunctionHit) -> tuple[str, ...]:
+    """Where a hit's snippet comes from, in order: its description, code, labels, name."""
+    return (hit.description, hit.code_snippet, " ".join(hit.tags + hit.modules), hit.name)
+
+
+def _renamed(old: str, new: str) -> None:
+    warnings.warn(
+        f"db.functions.{old} is now db.functions.{new}; {old} will go in a later release",
+        DeprecationWarning,
+        stacklevel=4,  # the caller's line: past this function, the alias and the API's guard
+    )
+
+
+class FunctionSearch(_Part):
+    """The ranked search of functions (its index, reindex) and the old tool's substring search:
+    the half of db.functions that reads sql/library/search.sql."""
+
+    def _pause_indexing(self) -> None:
+        """Set the indexes' insert triggers aside for the rest of this transaction (migration
+        0017; SQLite's trigram index of names too, migration 0025)."""
+        q, conn = self.sql, self.conn
+        q.pause_function_search_trigger(conn)
+        q.pause_function_tags_search_trigger(conn)
+        q.pause_function_modules_search_trigger(conn)
+        if self.db.dialect == "sqlite":
+            q.pause_function_name_trigrams_trigger(conn)
+
+    def _resume_indexing(self) -> None:
+        """Put the triggers _pause_indexing set aside back, as their migrations made them."""
+        q, conn = self.sql, self.conn
+        q.resume_function_search_trigger(conn)
+        q.resume_function_tags_search_trigger(conn)
+        q.resume_function_modules_search_trigger(conn)
+        if self.db.dialect == "sqlite":
+            q.resume_function_name_trigrams_trigger(conn)
+
+    def _search_entry(
+        self, rowid: int | None, function_id: str, name: str, labels: str, description: str, code: str
+    ) -> dict[str, Any]:
+        """What index_added_functions takes for a function (its SQLite rowid when known): on
+        SQLite its texts as the index's triggers make them (labels: its tags then its modules,
+        each in name order, as the triggers read them from their keys); PostgreSQL reads the
+        function itself."""
+        if self.db.dialect != "sqlite":
+            return {"function_id": function_id}
+        return {
+            "rowid": rowid,
+            "function_id": function_id,
+            "name": index_text(name),
+            "labels": index_text(labels),
+            "description": index_text(description),
+            "code": index_text(code),
+        }
+
+    def search_substring(
+        self,
+        query: str = "",
+        *,
+        created_after: datetime | str | None = None,
+        modified_after: datetime | str | None = None,
+        test_status: str | None = None,
+        module: str | None = None,
+        tag: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> builtins.list[FunctionSummary]:
+        """Functions whose name, description or code contains `query` (ignoring case), created
+        or modified after the given times, whose latest test result has `test_status`, in
+        `module`, with `tag`, by name (the old tool's search; search_ranked ranks)."""
+        if isinstance(query, str) and len(query) > MAX_SEARCH:  # SQLite's LIKE stops at 50,000 bytes
+            raise InvalidInput(f"search text of {len(query):,} characters; give at most {MAX_SEARCH:,}")
+        return self.sql.search_functions(
+            self.conn,
+            pattern=like_pattern(caller_text(query or "", "search text")),
+            created_after=query_time(created_after or None),
+            modified_after=query_time(modified_after or None),
+            test_status=check_status(test_status) if test_status else None,
+            module=module,
+            tag=tag,
+            **_page(limit, offset),
+        )
+
+    def search_ranked(
+        self,
+        query: str | TextQuery,
+        *,
+        created_after: datetime | str | None = None,
+        modified_after: datetime | str | None = None,
+        test_status: str | None = None,
+        module: str | None = None,
+        tag: str | None = None,
+        limit: int | None = 20,
+        offset: int | None = None,
+    ) -> builtins.list[FunctionHit]:
+        """The functions that best match a ranked full-text search (see
+        codedb.core.textsearch for the query forms), best first, each with its score and a
+        snippet; optionally only those created or modified after the given times, whose
+        latest result has `test_status`, in `module`, with `tag`. InvalidInput names a search
+        that cannot be read. A search matching more than SEARCH_CANDIDATES functions ranks the
+        newest of them (count_text_matches tells). The score is a relevance, 0-100; when the
+        words match nothing, the names that hold them inside come, with a score of 0."""
+        parsed = query if isinstance(query, TextQuery) else parse(query)
+        page = _page(limit, offset)
+        filters = {
+            "created_after": query_time(created_after or None),
+            "modified_after": query_time(modified_after or None),
+            "test_status": check_status(test_status) if test_status else None,
+            "module": module,
+            "tag": tag,
+        }
+        rows = self.sql.search_functions_ranked(
+            self.conn,
+            **self._match(parsed),
+            cap=SEARCH_CANDIDATES,
+            name_cap=NAME_CANDIDATES,
+            **filters,
+            **page,
+        )
+        hits = [attrs.evolve(hit, snippet=snippet(parsed, _snippet_texts(hit))) for hit in rows]
+        inner = parsed.inner_match(self.db.dialect)
+        if inner is None or rows or (page["offset"] and self.count_text_matches(parsed, at_most=1)):
+            return hits
+        # The words match nothing: names that hold them inside (as the old substring search).
+        found = self.sql.search_inside_names(self.conn, inner=inner, cap=SEARCH_CANDIDATES, **filters, **page)
+        needles = parsed.needles() or []
+        return [attrs.evolve(hit, snippet=marked_inside(hit.name, needles)) for hit in found]
+
+    def search(self, *args: Any, **kwargs: Any) -> builtins.list[FunctionSummary]:
+        """Deprecated name of search_substring, which it calls."""
+        _renamed("search", "search_substring")
+        return self.search_substring(*args, **kwargs)
+
+    def search_text(self, *args: Any, **kwargs: Any) -> builtins.list[FunctionHit]:
+        """Deprecated name of search_ranked, which it calls."""
+        _renamed("search_text", "search_ranked")
+        return self.search_ranked(*args, **kwargs)
+
+    def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
+        """The best `limit` functions for `codedb search`."""
+        return [
+            SearchHit("function", h.function_id, h.name, h.score, h.snippet)
+            for h in self.search_ranked(query, limit=limit)
+        ]
+
+    def count_text_matches(self, query: str | TextQuery, at_most: int = SEARCH_CANDIDATES + 1) -> int:
+        """How many functions match a full-text search, counting up to `at_most`."""
+        parsed = query if isinstance(query, TextQuery) else parse(query)
+        match = self._match(parsed)["match"]
+        return int(self.sql.count_function_matches(self.conn, match=match, cap=at_most))
+
+    def _match(self, parsed: TextQuery) -> dict[str, str]:
+        # name_match: the search and its name part, so a name match ranks above the rest.
+        dialect = self.db.dialect  # the library's index holds runs of digits as words (migration 0024)
+        query = parsed.compiled(dialect, digit_runs=True)
+        names = parsed.in_column("name").compiled(dialect, digit_runs=True)
+        # The name part alone implies a plain search: not evaluated twice. (PostgreSQL's query
+        # checks the search beside the name part itself, the name part in an index of names.)
+        if parsed.plain() or dialect == "postgresql":
+            return {"match": query, "name_match": names}
+        return {"match": query, "name_match": f"({names}) AND ({query})"}
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the functions, in one transaction, and optimise it;
+        returns the number of functions indexed."""
+        with self.db.transaction():
+            self.sql.clear_function_search(self.conn)
+            sqlite = self.db.dialect == "sqlite"
+            if sqlite:  # cleared by dropping it; its segments merged once, at the end
+                self.sql.create_function_search(self.conn)
+                self.sql.stop_function_search_merges(self.conn)
+            after = None
+            while rows := list(self.sql.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
+                self.sql.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
+                after = rows[-1][0]
+            self.sql.optimize_function_search(self.conn)
+            if sqlite:
+                self.sql.restart_function_search_merges(self.conn)
+                self.sql.clear_function_name_trigrams(self.conn)
+                self.sql.create_function_name_trigrams(self.conn)
+            self.sql.fill_function_name_trigrams(self.conn)  # PostgreSQL: its index, if it has pg_trgm
+            return int(self.sql.count_function_search(self.conn))
+
+    @contextmanager
+    def indexing_paused(self) -> Iterator[None]:
+        """Inside the caller's transaction: the index's insert triggers wait while the block
+        loads many rows (codedb copy), then the index is rebuilt once, from all of them."""
+        self._pause_indexing()
+        yield
+        self._resume_indexing()
+        self.reindex()
+
+    def stale_in_index(self) -> int:
+        """Functions the search index does not hold as they are (0 unless its triggers were
+        bypassed); reindex repairs them."""
+        return int(self.sql.count_stale_function_search(self.conn))
