@@ -13,11 +13,11 @@ def out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def fmt(args: dict[str, Any]) -> str:
+def output_format(args: dict[str, Any]) -> str:
     return "json" if args.get("--json") else "csv" if args.get("--csv") else "table"
 
 
-def whole(value: Any, option: str, minimum: int = 0) -> int | None:
+def whole_number(value: Any, option: str, minimum: int = 0) -> int | None:
     """A whole-number option (None when not given)."""
     if value is None:
         return None
@@ -34,7 +34,10 @@ def whole(value: Any, option: str, minimum: int = 0) -> int | None:
 
 def page(args: dict[str, Any]) -> dict[str, int | None]:
     """--limit and --offset as the API's keyword arguments."""
-    return {"limit": whole(args.get("--limit"), "--limit"), "offset": whole(args.get("--offset"), "--offset")}
+    return {
+        "limit": whole_number(args.get("--limit"), "--limit"),
+        "offset": whole_number(args.get("--offset"), "--offset"),
+    }
 
 
 def seconds(value: str, option: str = "--lock-timeout") -> float:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from .common import fmt, open_db, out, seconds, whole
+from .common import open_db, out, output_format, seconds, whole_number
 from .frame import FORMAT, command
 
 
@@ -114,7 +114,7 @@ Example:
 def cmd_rollback(args: dict[str, Any]) -> int:
     from ..schema.migrations import rollback
 
-    steps = whole(args["--steps"], "--steps")
+    steps = whole_number(args["--steps"], "--steps")
     to = args["--to"] or args["--target"]
     with open_db(args, current=False) as db:
         before = db.row_counts()
@@ -289,7 +289,11 @@ def cmd_query(args: dict[str, Any]) -> int:
 
     with open_db(args, readonly=True, current=False, replica=True) as db:
         columns, rows = run_query(db, args["SQL"])
-    out(render([dict(zip(columns, row, strict=True)) for row in rows], columns, fmt(args), width=None))
+    out(
+        render(
+            [dict(zip(columns, row, strict=True)) for row in rows], columns, output_format(args), width=None
+        )
+    )
     return 0
 
 

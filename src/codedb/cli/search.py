@@ -7,7 +7,7 @@ from typing import Any
 from ..core.registry import searchable
 from ..core.textsearch import MARK_END, MARK_START, parse
 from ..errors import Conflict
-from .common import fmt, open_db, out, whole
+from .common import open_db, out, output_format, whole_number
 from .frame import FORMAT, command
 
 BOLD, RESET = "\x1b[1;7m", "\x1b[0m"
@@ -48,16 +48,16 @@ def cmd_search(args: dict[str, Any]) -> int:
     from .render import render
 
     query = parse(args["TEXT"])
-    limit = whole(args["--limit"], "--limit", 1) or 20
+    limit = whole_number(args["--limit"], "--limit", 1) or 20
     with open_db(args, readonly=True, replica=True) as db:
         hits = [hit for _, attr in searchable() for hit in getattr(db, attr).text_hits(query, limit)]
-    if fmt(args) == "table":
+    if output_format(args) == "table":
         hits = [hit._replace(snippet=highlighted(hit.snippet)) for hit in hits]
     out(
         render(
             [hit._asdict() for hit in hits],
             ("kind", "id", "title", "score", "snippet"),
-            fmt(args),
+            output_format(args),
             width=None,
         )
     )

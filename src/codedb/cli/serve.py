@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..errors import InvalidInput
-from .common import number_arg, open_db, whole
+from .common import number_arg, open_db, whole_number
 from .frame import command
 
 ENVIRONMENT = "CODEDB_SERVE"  # how `serve` hands its settings to uvicorn's worker processes
@@ -56,19 +56,19 @@ Example:
 """)
 def cmd_serve(args: dict[str, Any]) -> int:
     host = args["--host"]
-    port = whole(args["--port"], "--port", 0)
+    port = whole_number(args["--port"], "--port", 0)
     if port is None or port > 65535:
         raise InvalidInput("--port must be from 0 to 65535")
     settings = {
         "target": args["--db"],
         "read_only": bool(args["--read-only"]),
-        "connections": whole(args["--connections"], "--connections", 1),
-        "max_body": whole(args["--max-body"], "--max-body", 1024),
+        "connections": whole_number(args["--connections"], "--connections", 1),
+        "max_body": whole_number(args["--max-body"], "--max-body", 1024),
         "weekly_limit": number_arg(args["--weekly-limit"], "--weekly-limit"),
         "budgets": budgets(args["--budget"]),
         "secret": secrets.token_hex(32),  # the session cookies' key, shared by the workers
     }
-    workers = whole(args["--workers"], "--workers", 1)
+    workers = whole_number(args["--workers"], "--workers", 1)
     with open_db(args, readonly=True) as db:
         keys = db.users.keys_in_use()
         where = db.target.display

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
-from .common import open_db, out, whole
+from .common import open_db, out, whole_number
 from .frame import command
 
 NOTES_SHOWN = 20  # import-legacy's notes of each kind printed without --all-notes
@@ -49,7 +49,7 @@ def cmd_backup(args: dict[str, Any]) -> int:
     from ..transfer.backup import backup
     from ..transfer.crypto import passphrase_from
 
-    keep = whole(args["--keep"], "--keep", minimum=-(2**63))
+    keep = whole_number(args["--keep"], "--keep", minimum=-(2**63))
     dest = args["DEST"] or args["--output"]
     with open_db(args, current=False) as db:
         result = backup(
@@ -287,7 +287,7 @@ def cmd_copy(args: dict[str, Any]) -> int:
     result = copy(
         args["SRC"],
         args["DST"],
-        batch=whole(args["--batch"], "--batch", 1) or 1,
+        batch=whole_number(args["--batch"], "--batch", 1) or 1,
         force=args["--force"],
         quiet=args["--quiet"],
     )

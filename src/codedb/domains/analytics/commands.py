@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from ...cli.common import emit, fmt, json_arg, number_arg, open_db, out
+from ...cli.common import emit, json_arg, number_arg, open_db, out, output_format
 from ...cli.frame import FORMAT, command
 from ...errors import InvalidInput
 
@@ -82,17 +82,17 @@ def cmd_analytics(args: dict[str, Any]) -> int:
                 render(
                     analytics.project_summary(db.projects.resolve(args["PROJECT"])),
                     SUMMARY_COLUMNS,
-                    fmt(args),
+                    output_format(args),
                 )
             )
         elif args["trends"]:
             trends = analytics.trends(args["METRIC"], args["--period"], project_id=project_id, **window)
-            text = render(trends, TREND_COLUMNS, fmt(args))
-            if fmt(args) == "table" and trends:
+            text = render(trends, TREND_COLUMNS, output_format(args))
+            if output_format(args) == "table" and trends:
                 text += f"\n\nmean per {args['--period']}: {sparkline([t.mean for t in trends])}"
             out(text)
         elif args["widgets"]:
-            out(render(analytics.usage_counts(args["--key"], **window), USAGE_COLUMNS, fmt(args)))
+            out(render(analytics.usage_counts(args["--key"], **window), USAGE_COLUMNS, output_format(args)))
         else:
             rows = analytics.measurements(metric_name=args["--metric"], project_id=project_id, **window)
             text = render(rows, EXPORT_COLUMNS, args["--format"], width=None)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ...cli.common import emit, fmt, json_arg, open_db, out, page, whole
+from ...cli.common import emit, json_arg, open_db, out, output_format, page, whole_number
 from ...cli.frame import FORMAT, PAGE, command
 from ...core.files import read_text
 from ...errors import InvalidInput
@@ -70,17 +70,17 @@ def cmd_history(args: dict[str, Any]) -> int:
                 content,
                 model=args["--model"],
                 workspace_path=args["--workspace"],
-                tokens=whole(args["--tokens"], "--tokens"),
+                tokens=whole_number(args["--tokens"], "--tokens"),
                 extra=json_arg(args["--extra"], "--extra"),
             )
             out(message.message_id)
         elif args["show"]:
-            last = whole(args["--last"], "--last", 1)
+            last = whole_number(args["--last"], "--last", 1)
             found = history.messages(args["SESSION"], last=last, **page(args))
-            out(render(found, MESSAGE_COLUMNS, fmt(args)))
+            out(render(found, MESSAGE_COLUMNS, output_format(args)))
         elif args["sessions"]:
             found_sessions = history.sessions(db.users.resolve(args["USER"]), **page(args))
-            out(render(found_sessions, SESSION_COLUMNS, fmt(args)))
+            out(render(found_sessions, SESSION_COLUMNS, output_format(args)))
         elif args["delete"]:
             count = history.delete_session(args["SESSION"])
             out(f"deleted session {args['SESSION']}: {count} message{'' if count == 1 else 's'}")

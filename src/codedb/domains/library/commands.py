@@ -5,7 +5,7 @@ from typing import Any
 
 import attrs
 
-from ...cli.common import fmt, function_id_arg, open_db, out, page, split_names
+from ...cli.common import function_id_arg, open_db, out, output_format, page, split_names
 from ...cli.frame import FORMAT, PAGE, command
 from ...cli.render import counted, table_rows
 from ...core.files import read_text, write_output
@@ -23,7 +23,7 @@ ALL_FUNCTION_COLUMNS = (
 
 def _columns(args: dict[str, Any]) -> tuple[str, ...]:
     """A listing's columns: the short set in a table, every field in JSON and CSV."""
-    return FUNCTION_COLUMNS if fmt(args) == "table" else ALL_FUNCTION_COLUMNS
+    return FUNCTION_COLUMNS if output_format(args) == "table" else ALL_FUNCTION_COLUMNS
 
 
 @command("""
@@ -169,7 +169,7 @@ def cmd_list_functions(args: dict[str, Any]) -> int:
 
     with open_db(args, replica=True) as db:
         rows = db.functions.list(module=args["--module"], tag=args["--tag"], **page(args))
-    out(render(rows, _columns(args), fmt(args)))
+    out(render(rows, _columns(args), output_format(args)))
     return 0
 
 
@@ -216,7 +216,7 @@ def cmd_search_functions(args: dict[str, Any]) -> int:
     with open_db(args, replica=True) as db:
         if args["--substring"] or not args["--query"].strip():  # no words: every function, filtered
             rows = db.functions.search_substring(args["--query"], **filters, **page(args))
-            out(render(rows, _columns(args), fmt(args)))
+            out(render(rows, _columns(args), output_format(args)))
             return 0
         limits = page(args)
         query = parse(args["--query"])  # once, for the search and the count
@@ -231,13 +231,13 @@ def cmd_search_functions(args: dict[str, Any]) -> int:
                 "(and the newest whose name matches) were ranked; narrow the search for a full ranking",
                 file=sys.stderr,
             )
-    if fmt(args) == "table":
+    if output_format(args) == "table":
         from ...cli.search import highlighted
 
         hits = [attrs.evolve(h, snippet=highlighted(h.snippet)) for h in hits]
         out(render(hits, ("function_id", "name", "score", "snippet", "modules", "tags"), "table", width=None))
     else:
-        out(render(hits, (*_columns(args), "score", "snippet"), fmt(args)))
+        out(render(hits, (*_columns(args), "score", "snippet"), output_format(args)))
     return 0
 
 
@@ -259,7 +259,7 @@ def cmd_list_modules(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
     with open_db(args, replica=True) as db:
-        out(render(db.modules.list(), ("name", "module_id", "functions"), fmt(args)))
+        out(render(db.modules.list(), ("name", "module_id", "functions"), output_format(args)))
     return 0
 
 
@@ -301,7 +301,7 @@ def cmd_list_tags(args: dict[str, Any]) -> int:
     from ...cli.render import render
 
     with open_db(args, replica=True) as db:
-        out(render(db.tags.list(), ("name", "functions"), fmt(args)))
+        out(render(db.tags.list(), ("name", "functions"), output_format(args)))
     return 0
 
 
@@ -395,7 +395,7 @@ def cmd_list_dependencies(args: dict[str, Any]) -> int:
         rows = db.dependencies.list(
             db.functions.resolve(function_id_arg(args)), transitive=args["--transitive"]
         )
-    out(render(rows, ("function_id", "name", "depth"), fmt(args)))
+    out(render(rows, ("function_id", "name", "depth"), output_format(args)))
     return 0
 
 
@@ -424,14 +424,14 @@ def cmd_detect_cycles(args: dict[str, Any]) -> int:
         for number, group in enumerate(cycles, 1)
         for entry in group
     ]
-    if fmt(args) == "table":
+    if output_format(args) == "table":
         if not cycles:
             out("no dependency cycles")
             return 0
         for number, group in enumerate(cycles, 1):
             out(f"cycle {number}: " + " <-> ".join(f"{e.name} ({e.function_id[:8]})" for e in group))
     else:
-        out(render(rows, ("cycle", "function_id", "name"), fmt(args)))
+        out(render(rows, ("cycle", "function_id", "name"), output_format(args)))
     return 1 if cycles else 0
 
 
@@ -528,7 +528,7 @@ def cmd_show_results(args: dict[str, Any]) -> int:
         function_id = db.functions.resolve(function_id_arg(args)) if given else None
         rows = db.tests.results(function_id)
     columns = ("result_id", "test_id", "function_id", "execution_date", "status", "actual_result")
-    out(render(rows, columns, fmt(args)))
+    out(render(rows, columns, output_format(args)))
     return 0
 
 
@@ -573,7 +573,9 @@ def cmd_list_modifications(args: dict[str, Any]) -> int:
 
     with open_db(args, replica=True) as db:
         rows = db.modifications.list(db.functions.resolve(function_id_arg(args)))
-    out(render(rows, ("modification_id", "modification_date", "modifier", "description"), fmt(args)))
+    out(
+        render(rows, ("modification_id", "modification_date", "modifier", "description"), output_format(args))
+    )
     return 0
 
 
@@ -597,7 +599,13 @@ def cmd_coverage_report(args: dict[str, Any]) -> int:
 
     with open_db(args, replica=True) as db:
         rows = db.tests.coverage()
-    out(render(rows, ("function_id", "name", "tests", "passed", "failed", "coverage_percent"), fmt(args)))
+    out(
+        render(
+            rows,
+            ("function_id", "name", "tests", "passed", "failed", "coverage_percent"),
+            output_format(args),
+        )
+    )
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ...cli.common import fmt, json_arg, number_arg, open_db, out, whole
+from ...cli.common import json_arg, number_arg, open_db, out, output_format, whole_number
 from ...cli.frame import FORMAT, command
 
 SUMMARY_COLUMNS = (
@@ -67,11 +67,15 @@ def cmd_metrics(args: dict[str, Any]) -> int:
             )
             out(metric.metric_id)
         elif args["summary"]:
-            out(render(metrics.summary(args["--operation"], **window), SUMMARY_COLUMNS, fmt(args)))
+            out(render(metrics.summary(args["--operation"], **window), SUMMARY_COLUMNS, output_format(args)))
         elif args["slowest"]:
-            limit = whole(args["--limit"], "--limit", 1) or 10
+            limit = whole_number(args["--limit"], "--limit", 1) or 10
             out(
-                render(metrics.slowest(args["--operation"], limit=limit, **window), METRIC_COLUMNS, fmt(args))
+                render(
+                    metrics.slowest(args["--operation"], limit=limit, **window),
+                    METRIC_COLUMNS,
+                    output_format(args),
+                )
             )
         else:
             count, before = metrics.prune(args["--older-than"], dry_run=args["--dry-run"])

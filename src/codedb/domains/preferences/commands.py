@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from ...cli.common import emit, fmt, json_arg, open_db, out
+from ...cli.common import emit, json_arg, open_db, out, output_format
 from ...cli.frame import FORMAT, command
 from ...core.files import read_text
 from ...errors import InvalidInput
@@ -68,7 +68,7 @@ def cmd_prefs(args: dict[str, Any]) -> int:
             prefs.delete(user_id, args["KEY"])
             out(f"deleted {args['KEY']}")
         elif args["list"]:
-            out(render(prefs.list(user_id), COLUMNS, fmt(args)))
+            out(render(prefs.list(user_id), COLUMNS, output_format(args)))
         elif args["export"]:
             emit(as_json(prefs.export(user_id)), args["--file"], args["--force"])
         else:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ...cli.common import fmt, json_arg, number_arg, open_db, out, page, whole
+from ...cli.common import json_arg, number_arg, open_db, out, output_format, page, whole_number
 from ...cli.frame import FORMAT, PAGE, command
 from ...cli.render import counted, table_rows
 from ...core.files import make_private_dir, read_text, write_output
@@ -45,7 +45,7 @@ def _fields(args: dict[str, Any]) -> dict[str, Any]:
         "provider": args.get("--provider"),
         "model": args.get("--model"),
         "temperature": number_arg(args.get("--temperature"), "--temperature"),
-        "max_tokens": whole(args.get("--max-tokens"), "--max-tokens", 1),
+        "max_tokens": whole_number(args.get("--max-tokens"), "--max-tokens", 1),
         "cost_estimate": number_arg(args.get("--cost-estimate"), "--cost-estimate"),
     }
     return {key: value for key, value in given.items() if value is not None}
@@ -152,16 +152,16 @@ def _list(db: Any, args: dict[str, Any], user_id: str | None) -> int:
         updated_before=args["--updated-before"],
         sort=args["--sort"],
         descending=args["--desc"],
-        limit=whole(args["--limit"], "--limit", 1) or 50,
-        offset=whole(args["--offset"], "--offset") or 0,
+        limit=whole_number(args["--limit"], "--limit", 1) or 50,
+        offset=whole_number(args["--offset"], "--offset") or 0,
         after=args["--after"],
     )
-    if fmt(args) == "json":
+    if output_format(args) == "json":
         page = {"total": listed.total, "next_cursor": listed.next_cursor, "projects": list(listed.projects)}
         out(as_json(page))
         return 0
-    out(render(listed.projects, PROJECT_COLUMNS, fmt(args)))
-    if fmt(args) == "table":
+    out(render(listed.projects, PROJECT_COLUMNS, output_format(args)))
+    if output_format(args) == "table":
         count = len(listed.projects)
         shown = (
             f"{count} of {counted(listed.total, 'project')}"
@@ -215,10 +215,8 @@ def _delete(db: Any, args: dict[str, Any], project_id: str) -> int:
 def _history(db: Any, args: dict[str, Any], project_id: str) -> int:
     from ...cli.render import render
 
-    out(render(db.projects.history(project_id, **page(args)), EVENT_COLUMNS, fmt(args)))
+    out(render(db.projects.history(project_id, **page(args)), EVENT_COLUMNS, output_format(args)))
     return 0
-
-
 
 
 def _export(db: Any, args: dict[str, Any], project_id: str) -> int:
@@ -291,7 +289,7 @@ def cmd_generations(args: dict[str, Any]) -> int:
                 framework=args["--framework"] or "",
                 generated_code=code,
                 status=args["--status"] or "pending",
-                tokens_used=whole(args["--tokens"], "--tokens") or 0,
+                tokens_used=whole_number(args["--tokens"], "--tokens") or 0,
             )
             out(made.generation_id)
         elif args["list"]:
@@ -300,7 +298,7 @@ def cmd_generations(args: dict[str, Any]) -> int:
                 render(
                     rows,
                     ("generation_id", "status", "language", "framework", "tokens_used", "created_at"),
-                    fmt(args),
+                    output_format(args),
                 )
             )
         elif args["show"]:
@@ -311,7 +309,7 @@ def cmd_generations(args: dict[str, Any]) -> int:
                 db.generations.resolve(args["GENERATION"]),
                 args["--status"],
                 code,
-                whole(args["--tokens"], "--tokens") or 0,
+                whole_number(args["--tokens"], "--tokens") or 0,
             )
             out(f"generation {found.generation_id} is {found.status}")
     return 0
@@ -368,7 +366,7 @@ def cmd_files(args: dict[str, Any]) -> int:
                 render(
                     db.generated_files.list(project_id),
                     ("path", "file_type", "size", "lines", "provider", "updated_at"),
-                    fmt(args),
+                    output_format(args),
                 )
             )
         else:
@@ -414,7 +412,7 @@ def cmd_clarify(args: dict[str, Any]) -> int:
             return 0
         session_id = sessions.resolve(args["SESSION"])
         if args["answer"]:
-            number = whole(args["--question"][0] if args["--question"] else None, "--question", 1)
+            number = whole_number(args["--question"][0] if args["--question"] else None, "--question", 1)
             found = sessions.answer(session_id, number or 0, args["--answer"])
             out(f"answered {len(found.answers)} of {len(found.questions)} ({found.progress:g}%)")
         elif args["complete"]:
@@ -482,8 +480,8 @@ def cmd_usage(args: dict[str, Any]) -> int:
                 args["--model"],
                 project_id=project_id,
                 request_type=args["--request-type"],
-                tokens_in=whole(args["--tokens-in"], "--tokens-in") or 0,
-                tokens_out=whole(args["--tokens-out"], "--tokens-out") or 0,
+                tokens_in=whole_number(args["--tokens-in"], "--tokens-in") or 0,
+                tokens_out=whole_number(args["--tokens-out"], "--tokens-out") or 0,
                 cost=number_arg(args["--cost"], "--cost") or 0.0,
                 latency_ms=number_arg(args["--latency-ms"], "--latency-ms"),
                 success=not args["--failed"],
@@ -494,7 +492,7 @@ def cmd_usage(args: dict[str, Any]) -> int:
             rows = db.usage.list(
                 project_id=project_id, since=args["--since"], until=args["--until"], **page(args)
             )
-            out(render(rows, USAGE_COLUMNS, fmt(args)))
+            out(render(rows, USAGE_COLUMNS, output_format(args)))
     return 0
 
 
@@ -537,8 +535,8 @@ def cmd_costs(args: dict[str, Any]) -> int:
             return 3 if 100 in found.crossed else 0
         rows = db.usage.report(args["--by"], since=args["--since"], until=args["--until"])
         columns = tuple(rows[0]) if rows else ("cost",)
-        out(render(rows, columns, fmt(args)))
-        if fmt(args) == "table" and args["--by"] != "latency":
+        out(render(rows, columns, output_format(args)))
+        if output_format(args) == "table" and args["--by"] != "latency":
             total = db.usage.total(since=args["--since"], until=args["--until"])
             cost, requests, tokens = total["cost"], total["requests"], total["tokens_total"]
             out(f"total: {cost:.4f} over {requests:,} requests, {tokens:,} tokens")
@@ -591,7 +589,13 @@ def cmd_autosaves(args: dict[str, Any]) -> int:
             out(made.save_id)
         elif args["list"]:
             rows = db.autosaves.list(args["--file-path"], **page(args))
-            out(render(rows, ("save_id", "file_path", "save_type", "size_chars", "created_at"), fmt(args)))
+            out(
+                render(
+                    rows,
+                    ("save_id", "file_path", "save_type", "size_chars", "created_at"),
+                    output_format(args),
+                )
+            )
         else:
             found = db.autosaves.get(db.autosaves.resolve(args["SAVE"]))
             if args["show"]:
@@ -638,13 +642,13 @@ def cmd_analyses(args: dict[str, Any]) -> int:
                 project_id,
                 number_arg(args["--health"], "--health"),
                 analysis=json_arg(args["--analysis"], "--analysis"),
-                issues=whole(args["--issues"], "--issues") or 0,
-                warnings=whole(args["--warnings"], "--warnings") or 0,
+                issues=whole_number(args["--issues"], "--issues") or 0,
+                warnings=whole_number(args["--warnings"], "--warnings") or 0,
             )
             out(made.analysis_id)
         elif args["list"]:
-            rows = db.analyses.list(project_id, limit=whole(args["--limit"], "--limit"))
-            out(render(rows, ("created_at", "health_score", "issues", "warnings"), fmt(args)))
+            rows = db.analyses.list(project_id, limit=whole_number(args["--limit"], "--limit"))
+            out(render(rows, ("created_at", "health_score", "issues", "warnings"), output_format(args)))
         else:
             latest = db.analyses.latest(project_id)
             if latest is None:

@@ -3,7 +3,7 @@ publish|list|search|show|install|rate|versions|unpublish`."""
 
 from typing import Any
 
-from ...cli.common import fmt, open_db, out, split_names, whole
+from ...cli.common import open_db, out, output_format, split_names, whole_number
 from ...cli.frame import FORMAT, command
 from ...core.files import read_text
 
@@ -54,7 +54,7 @@ Example:
 )
 def cmd_templates(args: dict[str, Any]) -> int:
     content = read_text(args["--content-file"], "content file") if args["publish"] else None
-    version = whole(args["--release"], "--release", 1)
+    version = whole_number(args["--release"], "--release", 1)
     with open_db(args) as db:
         if args["publish"]:
             return _publish(db, args, content or "")
@@ -86,10 +86,10 @@ def _list(db: Any, args: dict[str, Any]) -> int:
         tag=args["--tag"],
         author=args["--author"],
         sort=args["--sort"],
-        limit=whole(args["--limit"], "--limit", 1) or 20,
-        offset=whole(args["--offset"], "--offset") or 0,
+        limit=whole_number(args["--limit"], "--limit", 1) or 20,
+        offset=whole_number(args["--offset"], "--offset") or 0,
     )
-    out(render(found, LIST_COLUMNS, fmt(args)))
+    out(render(found, LIST_COLUMNS, output_format(args)))
     return 0
 
 
@@ -124,7 +124,9 @@ def _install(db: Any, args: dict[str, Any], template_id: str, version: int | Non
 
 
 def _rate(db: Any, args: dict[str, Any], template_id: str, version: int | None) -> int:
-    listing = db.templates.rate(template_id, db.users.resolve(args["USER"]), whole(args["RATING"], "RATING"))
+    listing = db.templates.rate(
+        template_id, db.users.resolve(args["USER"]), whole_number(args["RATING"], "RATING")
+    )
     plural = "" if listing.ratings == 1 else "s"
     out(f"{listing.name}: {listing.rating:.2f} from {listing.ratings} rating{plural}")
     return 0
@@ -133,7 +135,7 @@ def _rate(db: Any, args: dict[str, Any], template_id: str, version: int | None) 
 def _versions(db: Any, args: dict[str, Any], template_id: str, version: int | None) -> int:
     from ...cli.render import render
 
-    out(render(db.templates.versions(template_id), VERSION_COLUMNS, fmt(args)))
+    out(render(db.templates.versions(template_id), VERSION_COLUMNS, output_format(args)))
     return 0
 
 

@@ -4,7 +4,7 @@ import os
 import sys
 from typing import Any
 
-from ...cli.common import fmt, json_arg, open_db, out, page
+from ...cli.common import json_arg, open_db, out, output_format, page
 from ...cli.frame import FORMAT, PAGE, command
 from ...errors import InvalidInput
 from .records import shown
@@ -79,7 +79,7 @@ def cmd_users(args: dict[str, Any]) -> int:
             return 0
         if args["list"]:
             active = True if args["--active"] else False if args["--inactive"] else None
-            out(render(users.list(active=active, **page(args)), COLUMNS, fmt(args)))
+            out(render(users.list(active=active, **page(args)), COLUMNS, output_format(args)))
             return 0
         user_id = users.resolve(args["USER"])
         if args["show"] or args["update"]:
