@@ -65,17 +65,19 @@ class Bench:
     def measure_with(
         self, operation: str, size: int, impls: list[type], run: Callable[[type, int], tuple[float, Any]]
     ) -> None:
-        times: dict[str, float] = {}
+        # The repetitions alternate the implementations (the first one first, then the last),
+        # so that a machine slowing down within the run falls on all of them alike; one that
+        # took over SLOW_SECONDS is not run again.
+        samples: dict[str, list[float]] = {impl.name: [] for impl in impls}
         answers: dict[str, Any] = {}
-        for impl in impls:
-            samples = []
-            for rep in range(self.reps):
+        for rep in range(self.reps):
+            for impl in impls if rep % 2 == 0 else reversed(impls):
+                if samples[impl.name] and samples[impl.name][-1] > SLOW_SECONDS:
+                    continue
                 seconds, answer = run(impl, rep)
-                samples.append(seconds)
+                samples[impl.name].append(seconds)
                 answers[impl.name] = answer
-                if seconds > SLOW_SECONDS:
-                    break
-            times[impl.name] = statistics.median(samples)
+        times = {name: statistics.median(found) for name, found in samples.items()}
         if len(set(map(repr, answers.values()))) > 1:
             raise AssertionError(f"{operation} at {size}: implementations disagree: {answers}")
         self.record(operation, size, times)
