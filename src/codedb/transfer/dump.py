@@ -18,6 +18,7 @@ from .. import __version__
 from ..core.convert import params, to_dict
 from ..core.db import Database
 from ..core.files import make_private_dir, open_output
+from ..core.queries import RecordName, record_builder
 from ..core.registry import table_names
 from ..errors import InvalidInput
 from ..schema.migrations import status
@@ -37,22 +38,26 @@ def selected_tables(names: Iterable[str] | None) -> list[str]:
 
 
 def iter_records(db: Database, table: str, batch: int = BATCH) -> Iterator[Any]:
-    """Every row of `table` as a record, in key order. On PostgreSQL the table's dump query
-    runs in a server-side cursor read `batch` rows at a time (a plain psycopg cursor brings
-    the whole table into memory first), inside the caller's transaction or one of its own."""
+    """Every row of `table` as a record, in key order, read `batch` rows at a time and built
+    as every query's records are (by column name, checked: core.queries.record_builder). On
+    PostgreSQL the table's dump query runs in a server-side cursor (a plain psycopg cursor
+    brings the whole table into memory first), inside the caller's transaction or one of its
+    own."""
     bound = db.tables[table]
-    cls = bound.record
-    if db.dialect != "postgresql":
-        for row in bound.dump(db.conn):
-            yield cls(*row)
-        return
+    record = RecordName(bound.record.__module__, bound.record.__name__)
     with ExitStack() as stack:
-        if not db.in_transaction:  # a server-side cursor lives in a transaction
-            stack.enter_context(db.conn.transaction())
-        cursor = stack.enter_context(db.conn.cursor(name=f"codedb_{table}"))
+        if db.dialect != "postgresql":
+            cursor = db.conn.cursor()
+            stack.callback(cursor.close)
+        else:
+            if not db.in_transaction:  # a server-side cursor lives in a transaction
+                stack.enter_context(db.conn.transaction())
+            cursor = stack.enter_context(db.conn.cursor(name=f"codedb_{table}"))
         cursor.execute(bound.dump.sql)
+        build = None
         while rows := cursor.fetchmany(batch):
-            yield from (cls(*row) for row in rows)
+            build = build or record_builder(f"dump_{table}", bound.dump.sql, record, cursor.description)
+            yield from build(rows)
 
 
 def set_aside_present(

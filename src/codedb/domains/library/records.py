@@ -1,6 +1,6 @@
 """The function library's records: one frozen attrs class per table (field names are the
 column names), and the shapes of its reports. Fields whose stored form differs between the
-drivers carry the converters of core.convert, so `Class(*row)` reads a row of either."""
+drivers carry the converters of core.convert, so a row of either builds the same record."""
 
 import json
 from datetime import datetime
