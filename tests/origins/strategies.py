@@ -2,6 +2,8 @@
 
 from typing import Any
 
+AFTER = ("users",)  # the users it maps are drawn first
+
 
 def draw_rows(draw: Any, rows: dict[str, list[dict[str, object]]], kit: Any) -> None:
     for user in rows["users"]:

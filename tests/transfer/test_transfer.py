@@ -4,9 +4,8 @@ refusals of bad files; and random databases surviving backup -> restore and expo
 import csv
 import importlib.util
 import json
-import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -163,77 +162,19 @@ WHEN = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 
 
 @st.composite
 def libraries(draw: st.DrawFn) -> dict[str, list[dict[str, object]]]:
-    n = draw(st.integers(1, 6))
-    ids = [str(uuid.UUID(int=draw(st.integers(0, 2**128 - 1)))) for _ in range(n)]
-    ids = list(dict.fromkeys(ids))
-    modules = draw(st.lists(NAME, max_size=3, unique=True))
-    tags = draw(st.lists(NAME, max_size=3, unique=True))
+    """A random database: each domain's rows, drawn by its tests/<domain>/strategies.py."""
     rows: dict[str, list[dict[str, object]]] = {t: [] for t in selected_tables(None)}
-    for index, fid in enumerate(ids):
-        created = draw(WHEN)
-        rows["function"].append(
-            {
-                "function_id": fid,
-                "name": draw(NAME),
-                "description": draw(TEXT),
-                "code_snippet": draw(TEXT),
-                "creation_date": created,
-                "last_modified_date": created + timedelta(seconds=draw(st.integers(0, 10**6))),
-                "signature_json": draw(st.none() | st.just('{"arg_names": [], "arg_types": []}')),
-            }
-        )
-        for module in draw(st.lists(st.sampled_from(modules), unique=True)) if modules else []:
-            rows["function_modules"].append({"function_id": fid, "module_name": module})
-        for tag in draw(st.lists(st.sampled_from(tags), unique=True)) if tags else []:
-            rows["function_tags"].append({"function_id": fid, "tag": tag})
-        for later in ids[index + 1 :]:  # edges go forward only: no cycles
-            if draw(st.booleans()):
-                rows["function_dependencies"].append({"function_id": fid, "depends_on_id": later})
-        for t in range(draw(st.integers(0, 2))):
-            tid = f"{fid}-t{t}"
-            rows["unittest"].append(
-                {
-                    "test_id": tid,
-                    "function_id": fid,
-                    "name": draw(NAME),
-                    "description": draw(TEXT),
-                    "test_case": draw(TEXT),
-                }
-            )
-            for r in range(draw(st.integers(0, 2))):
-                rows["testresult"].append(
-                    {
-                        "result_id": f"{tid}-r{r}",
-                        "test_id": tid,
-                        "function_id": fid,
-                        "execution_date": draw(WHEN),
-                        "actual_result": draw(st.none() | TEXT),
-                        "status": draw(st.sampled_from(["passed", "failed", "pending", "running"])),
-                    }
-                )
-        if draw(st.booleans()):
-            rows["modification"].append(
-                {
-                    "modification_id": f"{fid}-m",
-                    "function_id": fid,
-                    "modifier": draw(NAME),
-                    "modification_date": draw(WHEN),
-                    "description": draw(TEXT),
-                }
-            )
-    rows["module"] = [{"name": m, "module_id": str(uuid.uuid5(uuid.NAMESPACE_URL, m))} for m in modules]
-    rows["tag"] = [{"name": t} for t in tags]
-    _projects(draw, rows)
-    for draw_rows in domain_strategies():  # each later domain's own rows (tests/<domain>/strategies.py)
-        draw_rows(draw, rows, KIT)
+    for draw_rows in domain_strategies():
+        draw_rows(draw, rows, STRATEGIES)
     return rows
 
 
 @cache
 def domain_strategies() -> tuple[Callable[..., None], ...]:
     """The `draw_rows(draw, rows, kit)` of every domain that has tests/<domain>/strategies.py,
-    in the registry's order (a domain after those it requires), so a new domain's tables join
-    the round trips from its own test folder."""
+    in the registry's order (a domain after those it requires; one whose strategies name
+    others in AFTER, after those), so a new domain's tables join the round trips from its own
+    test folder."""
     from codedb.core.registry import domains
 
     found = []
@@ -244,8 +185,14 @@ def domain_strategies() -> tuple[Callable[..., None], ...]:
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
-            found.append(module.draw_rows)
-    return tuple(found)
+            found.append((domain.name, module))
+    names = [name for name, _ in found]
+
+    def place(pair: tuple[str, object]) -> float:  # just after the last domain named in AFTER
+        after = [names.index(n) + 0.5 for n in getattr(pair[1], "AFTER", ())]
+        return max(after, default=names.index(pair[0]))
+
+    return tuple(module.draw_rows for _, module in sorted(found, key=place))
 
 
 # JSON values as the JSON columns hold them: objects of text, numbers, booleans, nulls, lists.
@@ -259,8 +206,8 @@ JSON = st.recursive(
     max_leaves=8,
 )
 OBJECT = st.dictionaries(TEXT, JSON, max_size=3)
-# What the domains' strategies draw with.
-KIT = SimpleNamespace(
+# What the domains' strategies draw with (draw_rows(draw, rows, STRATEGIES)).
+STRATEGIES = SimpleNamespace(
     st=st,
     TEXT=TEXT,
     NAME=NAME,
@@ -269,175 +216,6 @@ KIT = SimpleNamespace(
     OBJECT=OBJECT,
     json_text=lambda value: json.dumps(value, ensure_ascii=False),
 )
-
-
-def _projects(draw: st.DrawFn, rows: dict[str, list[dict[str, object]]]) -> None:
-    """Users, projects and each table of their work, with random text and JSON."""
-    users = [str(uuid.UUID(int=draw(st.integers(0, 2**64)))) for _ in range(draw(st.integers(0, 2)))]
-    for n, uid in enumerate(dict.fromkeys(users)):
-        rows["users"].append(
-            {
-                "user_id": uid,
-                "username": f"u{n}-" + draw(TEXT),
-                "email": draw(st.none() | st.just(f"u{n}@example.com")),
-                "full_name": draw(TEXT),
-                "preferences": OBJECT_TEXT(draw(OBJECT)),
-                "is_active": draw(st.booleans()),
-                "api_key_hash": draw(st.none() | st.just("scrypt$16384$8$1$c2FsdA==$aGFzaA==")),
-                "last_login": draw(st.none() | WHEN),
-                "created_at": draw(WHEN),
-                "updated_at": draw(WHEN),
-                "password_hash": draw(st.none() | st.just("$2b$12$abcdefghijklmnopqrstuu")),
-                "is_verified": draw(st.booleans()),
-            }
-        )
-    for n in range(draw(st.integers(0, 3))):
-        pid = f"p{n}-{draw(st.uuids())}"
-        rows["projects"].append(
-            {
-                "project_id": pid,
-                "user_id": draw(st.none() | st.sampled_from(list(dict.fromkeys(users)) or [None])),
-                "name": f"project {n} " + draw(TEXT),
-                "description": draw(TEXT),
-                "project_type": draw(TEXT),
-                "path": draw(st.none() | TEXT),
-                "status": draw(
-                    st.sampled_from(["creating", "in_progress", "executing", "paused", "completed", "failed"])
-                ),
-                "config": OBJECT_TEXT(draw(OBJECT)),
-                "brief": draw(st.none() | OBJECT.map(OBJECT_TEXT)),
-                "provider": draw(st.none() | TEXT),
-                "model": draw(st.none() | TEXT),
-                "temperature": draw(st.none() | st.floats(0, 2)),
-                "max_tokens": draw(st.none() | st.integers(1, 10**6)),
-                "cost_estimate": draw(st.floats(0, 1e6)),
-                "actual_cost": draw(st.floats(0, 1e6)),
-                "files_generated": draw(st.integers(0, 10**6)),
-                "lines_of_code": draw(st.integers(0, 10**6)),
-                "generations": draw(st.integers(0, 10**6)),
-                "error_message": draw(st.none() | TEXT),
-                "created_at": draw(WHEN),
-                "updated_at": draw(WHEN),
-                "started_at": draw(st.none() | WHEN),
-                "completed_at": draw(st.none() | WHEN),
-                "progress": draw(st.floats(0, 100)),
-                "agent_role": draw(st.none() | TEXT),
-                "strategy": draw(st.none() | TEXT),
-                "errors": OBJECT_TEXT(draw(st.lists(OBJECT, max_size=2))),
-                "logs": OBJECT_TEXT(draw(st.lists(OBJECT, max_size=2))),
-                "metadata": OBJECT_TEXT(draw(OBJECT)),
-            }
-        )
-        for e in range(draw(st.integers(0, 2))):
-            rows["workflow_events"].append(
-                {
-                    "event_id": f"{pid}-e{e}",
-                    "project_id": pid,
-                    "timestamp": draw(WHEN),
-                    "action": draw(NAME),
-                    "description": draw(TEXT),
-                    "actor": draw(st.none() | TEXT),
-                }
-            )
-        if draw(st.booleans()):
-            rows["generated_files"].append(
-                {
-                    "file_id": f"{pid}-f",
-                    "project_id": pid,
-                    "path": "src/" + draw(NAME),
-                    "file_type": draw(TEXT),
-                    "content": draw(TEXT),
-                    "size": draw(st.integers(0, 10**6)),
-                    "lines": draw(st.integers(0, 10**4)),
-                    "provider": draw(st.none() | TEXT),
-                    "created_at": draw(WHEN),
-                    "updated_at": draw(WHEN),
-                }
-            )
-        if draw(st.booleans()):
-            rows["code_generations"].append(
-                {
-                    "generation_id": f"{pid}-g",
-                    "project_id": pid,
-                    "specification": draw(TEXT),
-                    "language": draw(TEXT),
-                    "framework": draw(TEXT),
-                    "generated_code": draw(TEXT),
-                    "status": draw(st.sampled_from(["pending", "running", "completed", "failed"])),
-                    "tokens_used": draw(st.integers(0, 10**6)),
-                    "created_at": draw(WHEN),
-                    "updated_at": draw(WHEN),
-                    "claimed_by": draw(st.none() | TEXT),
-                    "lease_until": draw(st.none() | WHEN),
-                    "attempts": draw(st.integers(0, 100)),
-                    "cost": draw(st.floats(0, 1e3)),
-                    "error": draw(st.none() | TEXT),
-                }
-            )
-        if draw(st.booleans()):
-            rows["clarification_sessions"].append(
-                {
-                    "session_id": f"{pid}-c",
-                    "project_id": draw(st.none() | st.just(pid)),
-                    "idea": draw(TEXT),
-                    "depth": draw(TEXT),
-                    "questions": OBJECT_TEXT(draw(st.lists(JSON, max_size=3))),
-                    "answers": OBJECT_TEXT(draw(OBJECT)),
-                    "progress": draw(st.floats(0, 100)),
-                    "completed": draw(st.booleans()),
-                    "created_at": draw(WHEN),
-                    "updated_at": draw(WHEN),
-                    "current_question": draw(st.integers(0, 50)),
-                    "provider": draw(st.none() | TEXT),
-                    "completed_at": draw(st.none() | WHEN),
-                }
-            )
-        if draw(st.booleans()):
-            rows["project_analyses"].append(
-                {
-                    "analysis_id": f"{pid}-a",
-                    "project_id": pid,
-                    "analysis": OBJECT_TEXT(draw(OBJECT)),
-                    "health_score": draw(st.floats(0, 100)),
-                    "issues": draw(st.integers(0, 10**4)),
-                    "warnings": draw(st.integers(0, 10**4)),
-                    "created_at": draw(WHEN),
-                }
-            )
-        if draw(st.booleans()):
-            rows["ai_provider_usage"].append(
-                {
-                    "usage_id": f"{pid}-u",
-                    "project_id": draw(st.none() | st.just(pid)),
-                    "provider": draw(NAME),
-                    "model": draw(NAME),
-                    "request_type": draw(TEXT),
-                    "tokens_in": draw(st.integers(0, 10**6)),
-                    "tokens_out": draw(st.integers(0, 10**6)),
-                    "tokens_total": draw(st.integers(0, 2 * 10**6)),
-                    "cost": draw(st.floats(0, 1e3)),
-                    "latency_ms": draw(st.none() | st.floats(0, 1e5)),
-                    "success": draw(st.booleans()),
-                    "error": draw(st.none() | TEXT),
-                    "timestamp": draw(WHEN),
-                }
-            )
-    if draw(st.booleans()):
-        rows["autosaves"].append(
-            {
-                "save_id": str(draw(st.uuids())),
-                "file_path": draw(NAME),
-                "content": draw(TEXT),
-                "save_type": draw(TEXT),
-                "metadata": OBJECT_TEXT(draw(OBJECT)),
-                "size_chars": draw(st.integers(0, 10**6)),
-                "created_at": draw(WHEN),
-            }
-        )
-    if draw(st.booleans()):
-        rows["cost_alert_dismissals"].append(
-            {"alert_id": draw(NAME), "dismissed_at": draw(WHEN), "dismissed_by": draw(st.none() | TEXT)}
-        )
 
 
 def OBJECT_TEXT(value: object) -> str:  # noqa: N802 - reads as the constant beside OBJECT
