@@ -76,13 +76,14 @@ FROM workflow_events WHERE project_id = :project_id
 ORDER BY timestamp DESC, event_id DESC LIMIT :limit OFFSET :offset;
 
 -- name: get_project_counts(project_id)^
+-- record_class: ProjectCounts
 -- A project's counts: events, generations, generated files, usage rows, the cost of its
 -- usage so far, and its latest analysis (health score and when).
 SELECT (SELECT COUNT(*) FROM workflow_events e WHERE e.project_id = p.project_id) AS events,
-       (SELECT COUNT(*) FROM code_generations g WHERE g.project_id = p.project_id) AS generations,
+       (SELECT COUNT(*) FROM code_generations g WHERE g.project_id = p.project_id) AS code_generations,
        (SELECT COUNT(*) FROM generated_files f WHERE f.project_id = p.project_id) AS files,
        (SELECT COUNT(*) FROM ai_provider_usage u WHERE u.project_id = p.project_id) AS usage_rows,
-       (SELECT COALESCE(SUM(u.cost), 0) FROM ai_provider_usage u WHERE u.project_id = p.project_id) AS cost,
+       (SELECT COALESCE(SUM(u.cost), 0) FROM ai_provider_usage u WHERE u.project_id = p.project_id) AS usage_cost,
        (SELECT a.health_score FROM project_analyses a WHERE a.project_id = p.project_id
         ORDER BY a.created_at DESC, a.analysis_id DESC LIMIT 1) AS health_score,
        (SELECT a.created_at FROM project_analyses a WHERE a.project_id = p.project_id

@@ -219,7 +219,8 @@ class Projects(DomainAPI):
         """A project with its counts: events, generations, files, usage and its cost, the
         latest analysis (one query)."""
         project = self.get(project_id)
-        return ProjectOverview(project, *self.sql.get_project_counts(self.conn, project_id=project_id))
+        counts = self.sql.get_project_counts(self.conn, project_id=project_id)
+        return ProjectOverview(project, **attrs.asdict(counts))
 
     # --- writes -----------------------------------------------------------------------------
 

@@ -154,6 +154,19 @@ class ProjectAnalysis:
 
 
 @attrs.frozen
+class ProjectCounts:
+    """What belongs to a project, counted (get_project_counts)."""
+
+    events: int
+    code_generations: int
+    files: int
+    usage_rows: int
+    usage_cost: float = attrs.field(converter=float)
+    health_score: float | None = attrs.field(converter=optional_float)
+    analysed_at: datetime | None = attrs.field(converter=optional_time)
+
+
+@attrs.frozen
 class ProjectOverview:
     """A project with its counts, as `projects show` prints it."""
 
