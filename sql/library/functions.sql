@@ -64,15 +64,16 @@ LIMIT :limit OFFSET :offset;
 
 -- name: search_functions(pattern, created_after, modified_after, test_status, module, tag, limit, offset)
 -- record_class: FunctionSummary
--- Functions whose name, description or code matches the LIKE pattern (case-insensitive),
+-- Functions whose name, description or code matches the LIKE pattern (SQLite's LIKE ignores
+-- the case of ASCII letters, as its lower() folds; postgresql/functions.sql lowers both sides),
 -- created or modified after the given times, whose latest test result has the given status,
 -- in the module, with the tag. A NULL time, status, module or tag leaves that filter out.
 SELECT function_id, name, description, code_snippet, creation_date, last_modified_date,
        signature_json, modules, tags
 FROM function_listing l
-WHERE (lower(l.name) LIKE lower(:pattern) ESCAPE '\'
-       OR lower(l.description) LIKE lower(:pattern) ESCAPE '\'
-       OR lower(l.code_snippet) LIKE lower(:pattern) ESCAPE '\')
+WHERE (l.name LIKE :pattern ESCAPE '\'
+       OR l.description LIKE :pattern ESCAPE '\'
+       OR l.code_snippet LIKE :pattern ESCAPE '\')
   AND COALESCE(l.creation_date > :created_after, TRUE)
   AND COALESCE(l.last_modified_date > :modified_after, TRUE)
   AND (CAST(:module AS TEXT) IS NULL OR EXISTS (

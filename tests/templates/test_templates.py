@@ -63,6 +63,10 @@ def test_search_filters_and_sorts(db: codedb.Database, tmp_path: Path) -> None:
     db.templates.rate(db.templates.resolve("cli-tool"), users["ada"], 3)
     db.templates.rate(db.templates.resolve("react-page"), users["ada"], 5)
     assert names(sort="rating") == ["react-page", "cli-tool", "fastapi-app"]
+    for sort in ("rating", "downloads", "newest"):  # each sort's query ignores case and takes % literally
+        assert sorted(names(text="WeB", sort=sort)) == ["fastapi-app", "react-page"], sort
+        assert names(text="%", sort=sort) == [], sort
+    assert db.templates.count(text="WEB") == 2 and db.templates.count(text="_") == 0  # _ is no wildcard
     db.templates.install(db.templates.resolve("cli-tool"), tmp_path / "a")
     assert names(sort="downloads")[0] == "cli-tool"
     assert names(sort="newest")[0] == "react-page"
