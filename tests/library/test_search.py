@@ -5,7 +5,7 @@ hostile search text."""
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import codedb
@@ -409,6 +409,10 @@ def test_index_text_is_what_the_sqlite_triggers_index() -> None:
 
         @settings(max_examples=80, deadline=None)
         @given(st.text(max_size=40))
+        @example("port8080")  # letters then digits, digits then letters, both, neither
+        @example("8080port")
+        @example("sha256 x9y HTTP2Server")
+        @example("12 34 ab")
         def same_words(text: str) -> None:
             try:
                 added = db.functions.add(f"n{text}", text, "", tags=["T1"])
