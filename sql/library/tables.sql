@@ -192,3 +192,25 @@ ON CONFLICT (modification_id) DO NOTHING;
 -- name: analyze_modification()#
 -- Refresh the planner's statistics of modification after a large load.
 ANALYZE modification;
+
+-- name: count_function_vectors()$
+-- Number of rows in function_vectors.
+SELECT COUNT(*) FROM function_vectors;
+
+-- name: dump_function_vectors()
+-- Every row of function_vectors, in primary-key order.
+SELECT function_id, model, dimensions, text_hash, vector, embedded_at FROM function_vectors ORDER BY function_id, model;
+
+-- name: clear_function_vectors()!
+-- Delete every row of function_vectors.
+DELETE FROM function_vectors;
+
+-- name: load_function_vectors*!
+-- Insert rows into function_vectors, skipping those whose key exists.
+INSERT INTO function_vectors (function_id, model, dimensions, text_hash, vector, embedded_at)
+VALUES (:function_id, :model, :dimensions, :text_hash, :vector, :embedded_at)
+ON CONFLICT (function_id, model) DO NOTHING;
+
+-- name: analyze_function_vectors()#
+-- Refresh the planner's statistics of function_vectors.
+ANALYZE function_vectors;

@@ -113,3 +113,25 @@ ON CONFLICT (download_id) DO NOTHING;
 -- name: analyze_template_downloads()#
 -- Refresh the planner's statistics of template_downloads.
 ANALYZE template_downloads;
+
+-- name: count_template_vectors()$
+-- Number of rows in template_vectors.
+SELECT COUNT(*) FROM template_vectors;
+
+-- name: dump_template_vectors()
+-- Every row of template_vectors, in primary-key order.
+SELECT template_id, model, dimensions, text_hash, vector, embedded_at FROM template_vectors ORDER BY template_id, model;
+
+-- name: clear_template_vectors()!
+-- Delete every row of template_vectors.
+DELETE FROM template_vectors;
+
+-- name: load_template_vectors*!
+-- Insert rows into template_vectors, skipping those whose key exists.
+INSERT INTO template_vectors (template_id, model, dimensions, text_hash, vector, embedded_at)
+VALUES (:template_id, :model, :dimensions, :text_hash, :vector, :embedded_at)
+ON CONFLICT (template_id, model) DO NOTHING;
+
+-- name: analyze_template_vectors()#
+-- Refresh the planner's statistics of template_vectors.
+ANALYZE template_vectors;

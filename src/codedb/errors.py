@@ -60,6 +60,10 @@ class Conflict(CodedbError):
     """The write would break a rule of the data: a dependency cycle, a duplicate, ..."""
 
 
+class ProviderError(CodedbError):
+    """An embedding provider failed: it refused, timed out or answered what is not vectors."""
+
+
 class QueryFileError(CodedbError):
     """A .sql file is malformed: a duplicate name, a missing docstring, a stray override."""
 

@@ -21,3 +21,4 @@ def draw_rows(draw: Any, rows: dict[str, list[dict[str, object]]], kit: Any) -> 
                     "created_at": draw(kit.WHEN),
                 }
             )
+            rows["message_vectors"] += kit.vectors(draw, "message_id", f"{user['user_id']}-m{m}")

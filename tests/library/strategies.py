@@ -54,6 +54,7 @@ def draw_rows(draw: Any, rows: dict[str, list[dict[str, object]]], kit: Any) -> 
                         "status": draw(kit.st.sampled_from(["passed", "failed", "pending", "running"])),
                     }
                 )
+        rows["function_vectors"] += kit.vectors(draw, "function_id", fid)
         if draw(kit.st.booleans()):
             rows["modification"].append(
                 {

@@ -21,6 +21,7 @@ def draw_rows(draw: Any, rows: dict[str, list[dict[str, object]]], kit: Any) -> 
                 "prior_rating": draw(st.none() | st.floats(0, 5)),
             }
         )
+        rows["template_vectors"] += kit.vectors(draw, "template_id", tid)
         versions = draw(st.integers(1, 3))
         for version in range(1, versions + 1):
             rows["template_versions"].append(

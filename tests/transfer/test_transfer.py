@@ -206,6 +206,30 @@ JSON = st.recursive(
     max_leaves=8,
 )
 OBJECT = st.dictionaries(TEXT, JSON, max_size=3)
+
+
+def vectors(draw: st.DrawFn, key: str, owner: str) -> list[dict[str, object]]:
+    """Rows of a domain's vector table (migration 0027) for one owner: 0-2 models, each with
+    a vector of its own dimensions (float32 values, base64, as codedb.core.vectors stores)."""
+    import base64
+    import struct
+
+    made = []
+    for model in draw(st.lists(NAME, max_size=2, unique=True)):
+        values = draw(st.lists(st.floats(-1, 1, width=32), min_size=1, max_size=4))
+        made.append(
+            {
+                key: owner,
+                "model": model,
+                "dimensions": len(values),
+                "text_hash": draw(st.text("0123456789abcdef", min_size=64, max_size=64)),
+                "vector": base64.b64encode(struct.pack(f"<{len(values)}f", *values)).decode(),
+                "embedded_at": draw(WHEN),
+            }
+        )
+    return made
+
+
 # What the domains' strategies draw with (draw_rows(draw, rows, STRATEGIES)).
 STRATEGIES = SimpleNamespace(
     st=st,
@@ -215,6 +239,7 @@ STRATEGIES = SimpleNamespace(
     JSON=JSON,
     OBJECT=OBJECT,
     json_text=lambda value: json.dumps(value, ensure_ascii=False),
+    vectors=vectors,
 )
 
 

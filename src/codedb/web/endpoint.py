@@ -21,6 +21,7 @@ from ..errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    ProviderError,
     Unauthorized,
 )
 
@@ -44,6 +45,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (Forbidden, 403),
     (Conflict, 409),
     (ConnectError, 503),
+    (ProviderError, 502),
     (CodedbError, 400),
 )
 

@@ -6,7 +6,10 @@ from ...core.registry import Commands, Domain, Table
 DOMAIN = Domain(
     name="history",
     package=__name__,
-    tables=(Table("conversation_history", "records:Message"),),
+    tables=(
+        Table("conversation_history", "records:Message"),
+        Table("message_vectors", "records:MessageVector"),
+    ),
     api=(("history", "api:History"),),
     commands=Commands(
         title="Conversation history",

@@ -10,7 +10,7 @@ import builtins
 from datetime import datetime, timedelta
 from typing import Any
 
-from ...core.api import NO_LIMIT, DomainAPI
+from ...core.api import NO_LIMIT
 from ...core.convert import (
     check_json,
     check_page,
@@ -25,6 +25,7 @@ from ...core.convert import (
 )
 from ...core.ids import new_id
 from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet
+from ...core.vectors import Embedded, VectorQueries
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import ROLES, Message, SessionSummary
 
@@ -47,8 +48,25 @@ def _tokens(tokens: Any, extra: dict[str, Any]) -> int:
     return tokens
 
 
-class History(DomainAPI):
+class History(Embedded):
     """Messages by session; a session belongs to the user who saved its first message."""
+
+    KIND = "message"
+    _queries = VectorQueries(
+        queue="message_vector_queue",
+        count_queue="count_message_vector_queue",
+        store="store_message_vectors",
+        touch="touch_message_vectors",
+        of_model="message_vectors_of_model",
+        stamp="message_vectors_stamp",
+        models="message_vectors_models",
+        one="message_vector",
+        forget="forget_message_vectors",
+    )
+
+    def _text(self, row: Any) -> str:
+        """What a message's vector is made from: its content."""
+        return str(row[0])
 
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The `limit` messages that best match a ranked full-text search of their content

@@ -5,7 +5,7 @@ from typing import Any
 
 import attrs
 
-from ...core.convert import json_field, stored_time
+from ...core.convert import KEY, json_field, stored_time
 
 ROLES = ("system", "user", "assistant", "tool")
 
@@ -33,3 +33,17 @@ class SessionSummary:
     last_at: datetime = attrs.field(converter=stored_time)
     messages: int
     tokens: int
+
+
+@attrs.frozen
+class MessageVector:
+    """A conversation message's vector of one model for semantic search (codedb.core.vectors): its
+    dimensions, the SHA-256 of the text it was made from, the float32 values (base64) and when
+    that text was read."""
+
+    message_id: str
+    model: str = attrs.field(metadata=KEY)
+    dimensions: int
+    text_hash: str
+    vector: str
+    embedded_at: datetime = attrs.field(converter=stored_time)

@@ -16,6 +16,7 @@ DOMAIN = Domain(
         Table("unittest", "records:UnitTest"),
         Table("testresult", "records:TestResult"),
         Table("modification", "records:Modification"),
+        Table("function_vectors", "records:FunctionVector"),
     ),
     api=(
         ("functions", "functions:Functions"),

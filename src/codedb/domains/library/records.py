@@ -185,3 +185,17 @@ class Recursion:
     function_id: str
     direct: bool
     cycles: tuple[tuple[str, ...], ...]
+
+
+@attrs.frozen
+class FunctionVector:
+    """A function's vector of one model for semantic search (codedb.core.vectors): its
+    dimensions, the SHA-256 of the text it was made from, the float32 values (base64) and when
+    that text was read."""
+
+    function_id: str
+    model: str = attrs.field(metadata=KEY)
+    dimensions: int
+    text_hash: str
+    vector: str
+    embedded_at: datetime = attrs.field(converter=stored_time)

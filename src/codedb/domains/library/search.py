@@ -24,12 +24,15 @@ from ...core.textsearch import (
     marked_inside,
     parse,
     snippet,
+    words,
 )
+from ...core.vectors import Embedded, VectorQueries
 from ...errors import InvalidInput
 from .base import MAX_SEARCH, NAME_CANDIDATES, REINDEX_BATCH, _page, _Part, caller_text, check_status
 from .records import (
     FunctionHit,
     FunctionSummary,
+    parse_signature,
 )
 
 
@@ -46,9 +49,31 @@ def _renamed(old: str, new: str) -> None:
     )
 
 
-class FunctionSearch(_Part):
-    """The ranked search of functions (its index, reindex) and the old tool's substring search:
-    the half of db.functions that reads sql/library/search.sql."""
+class FunctionSearch(_Part, Embedded):
+    """The ranked search of functions (its index, reindex), the old tool's substring search,
+    and semantic search (Embedded: sql/library/vectors.sql): the half of db.functions that
+    searches."""
+
+    KIND = "function"
+    _queries = VectorQueries(
+        queue="function_vector_queue",
+        count_queue="count_function_vector_queue",
+        store="store_function_vectors",
+        touch="touch_function_vectors",
+        of_model="function_vectors_of_model",
+        stamp="function_vectors_stamp",
+        models="function_vectors_models",
+        one="function_vector",
+        forget="forget_function_vectors",
+    )
+
+    def _text(self, row: Any) -> str:
+        """What a function's vector is made from: its name's words, its arguments, its
+        description and its code (the provider cuts long texts)."""
+        name, description, code, signature = row
+        args = parse_signature(signature) or {}
+        names = ", ".join(str(a) for a in args.get("arg_names") or ())
+        return "\n".join(part for part in (" ".join(words(name)), names, description, code) if part)
 
     def _pause_indexing(self) -> None:
         """Set the indexes' insert triggers aside for the rest of this transaction (migration

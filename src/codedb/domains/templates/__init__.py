@@ -13,6 +13,7 @@ DOMAIN = Domain(
         Table("template_tags", "records:TemplateTag"),
         Table("template_ratings", "records:TemplateRating"),
         Table("template_downloads", "records:TemplateDownload"),
+        Table("template_vectors", "records:TemplateVector"),
     ),
     api=(("templates", "api:Templates"),),
     commands=Commands(

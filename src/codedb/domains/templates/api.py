@@ -11,7 +11,6 @@ import builtins
 from pathlib import Path
 from typing import Any
 
-from ...core.api import DomainAPI
 from ...core.convert import (
     check_json,
     check_key_text,
@@ -25,7 +24,8 @@ from ...core.convert import (
 )
 from ...core.files import write_output
 from ...core.ids import new_id, resolve_prefix
-from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet
+from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet, words
+from ...core.vectors import Embedded, VectorQueries
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import Template, TemplateDownload, TemplateListing, TemplateTag, TemplateVersion
 
@@ -69,8 +69,27 @@ def _filters(text: str | None, tag: str | None, author: str | None) -> dict[str,
     }
 
 
-class Templates(DomainAPI):
+class Templates(Embedded):
     """Templates by unique name, their versions, ratings and downloads."""
+
+    KIND = "template"
+    _queries = VectorQueries(
+        queue="template_vector_queue",
+        count_queue="count_template_vector_queue",
+        store="store_template_vectors",
+        touch="touch_template_vectors",
+        of_model="template_vectors_of_model",
+        stamp="template_vectors_stamp",
+        models="template_vectors_models",
+        one="template_vector",
+        forget="forget_template_vectors",
+    )
+
+    def _text(self, row: Any) -> str:
+        """What a template's vector is made from: its name's words, its description and its
+        latest version's content."""
+        name, description, content = row
+        return "\n".join(part for part in (" ".join(words(name)), description, content) if part)
 
     def text_hits(self, query: TextQuery, limit: int) -> builtins.list[SearchHit]:
         """The `limit` templates that best match a ranked full-text search (migration 0018:

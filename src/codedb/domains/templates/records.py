@@ -71,3 +71,17 @@ class TemplateListing:
     downloads: int = 0
     created_at: datetime = attrs.field(converter=stored_time, default=None)
     updated_at: datetime = attrs.field(converter=stored_time, default=None)
+
+
+@attrs.frozen
+class TemplateVector:
+    """A template's vector of one model for semantic search (codedb.core.vectors): its
+    dimensions, the SHA-256 of the text it was made from, the float32 values (base64) and when
+    that text was read."""
+
+    template_id: str
+    model: str = attrs.field(metadata=KEY)
+    dimensions: int
+    text_hash: str
+    vector: str
+    embedded_at: datetime = attrs.field(converter=stored_time)

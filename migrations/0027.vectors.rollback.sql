@@ -1,0 +1,3 @@
+DROP TABLE message_vectors;
+DROP TABLE template_vectors;
+DROP TABLE function_vectors;

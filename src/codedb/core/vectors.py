@@ -1,0 +1,321 @@
+"""Semantic search over stored vectors, the same for every domain that has them.
+
+A domain's searchable API (functions, templates, messages) inherits `Embedded` and names its
+queries in `_queries` (sql/<domain>/vectors.sql, migration 0027). `embed` fills in the
+vectors that are missing or stale: a row changed after its vector was made comes back to the
+queue; its text is hashed, and a text that is what the vector was made from only marks the
+vector current, without asking the provider. The provider is asked outside any transaction;
+each batch's vectors are written in one, so a provider that fails leaves every row as it was
+and a run stopped half way resumes where it stopped.
+
+Search is exact: the cosine similarity of the query's vector with every stored vector of the
+same model, a matrix product in numpy over the model's vectors, read once and kept in memory
+until they change (their count and newest time tell, one indexed query). A vector of another
+model is never compared: a search names its model, and vectors of other lengths are refused.
+(sqlite-vec cannot load into a Python whose sqlite3 was built without loadable extensions, as
+this project's CI's is; numpy's product is the same exact search, measured in `make bench`.)
+"""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..errors import Conflict, InvalidInput, NotFound
+from .api import DomainAPI
+from .convert import db_time, now
+from .textsearch import SearchHit
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .embedding import Provider
+
+EMBED_BATCH = 64  # rows embedded and written at a time
+MAX_NEIGHBOURS = 1_000
+RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al., 2009)
+CACHED_MATRICES = 4  # models x domains x databases whose vectors stay in memory
+
+
+def encode(vector: np.ndarray) -> str:
+    """A vector as stored: its little-endian float32 values, base64-encoded."""
+    import numpy as np
+
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+
+
+def decode(text: str, dimensions: int) -> np.ndarray:
+    """A stored vector; InvalidInput when it is not `dimensions` float32 values."""
+    import numpy as np
+
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise InvalidInput(
+            "a stored vector is not base64; delete its model's with 'codedb embed --forget MODEL'"
+        ) from None
+    if len(raw) != 4 * dimensions:
+        raise InvalidInput(
+            f"a stored vector holds {len(raw) / 4:g} values, not {dimensions}; "
+            "delete its model's with 'codedb embed --forget MODEL'"
+        )
+    return np.frombuffer(raw, dtype="<f4")
+
+
+def text_hash(text: str) -> str:
+    """The SHA-256 of a text a vector is made from (hex)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class EmbedReport(NamedTuple):
+    """What one `embed` did: vectors made, vectors found current (their text unchanged), and
+    the model."""
+
+    embedded: int
+    unchanged: int
+    model: str
+
+
+class VectorModel(NamedTuple):
+    """A model with vectors in one domain: its name, dimensions and number of vectors."""
+
+    model: str
+    dimensions: int
+    vectors: int
+
+
+class _Matrix(NamedTuple):
+    stamp: tuple[Any, ...]
+    ids: list[str]
+    titles: list[str]
+    snippets: list[str]
+    matrix: np.ndarray
+
+
+_MATRICES: OrderedDict[tuple[str, str, str], _Matrix] = OrderedDict()
+
+
+def top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """(row, cosine) of the `k` rows of unit length nearest to `query`, best first (equal
+    scores by row)."""
+    import numpy as np
+
+    if not len(matrix) or k <= 0:
+        return []
+    scores = matrix @ query
+    k = min(k, len(scores))
+    best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    ordered = sorted(best.tolist(), key=lambda row: (-scores[row], row))
+    return [(row, float(scores[row])) for row in ordered]
+
+
+def fuse(*rankings: Sequence[SearchHit], limit: int) -> builtins.list[SearchHit]:
+    """Reciprocal rank fusion of rankings of the same kind of hit: each hit scores 1/(60 + its
+    rank) in every ranking that holds it; the score shown is that sum as a share (0-100) of a
+    hit first in every ranking."""
+    fused: dict[str, float] = {}
+    first: dict[str, SearchHit] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking, 1):
+            fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (RRF_K + rank)
+            first.setdefault(hit.id, hit)
+    best = len(rankings) / (RRF_K + 1)
+    ordered = sorted(fused, key=lambda key: (-fused[key], key))[:limit]
+    return [first[key]._replace(score=round(100 * fused[key] / best, 1)) for key in ordered]
+
+
+def relevance(cosine: float) -> float:
+    """A cosine similarity as the relevance shown (0-100, one decimal)."""
+    return round(max(cosine, 0.0) * 100, 1)
+
+
+class VectorQueries(NamedTuple):
+    """A domain's named queries for vectors (sql/<domain>/vectors.sql)."""
+
+    queue: str
+    count_queue: str
+    store: str
+    touch: str
+    of_model: str
+    stamp: str
+    models: str
+    one: str
+    forget: str
+
+
+class Embedded(DomainAPI):
+    """Semantic search for a domain API: `_queries` names its vector queries, `KIND` is what
+    `codedb search` calls its hits, and `_text` turns a queued row's texts into the text that
+    is embedded."""
+
+    KIND = ""
+    _queries: VectorQueries
+
+    def _text(self, row: Sequence[Any]) -> str:
+        raise NotImplementedError
+
+    def _run(self, which: str, *rows: Any, **params: Any) -> Any:
+        return getattr(self.sql, getattr(self._queries, which))(self.conn, *rows, **params)
+
+    def vector_models(self) -> builtins.list[VectorModel]:
+        """Each model with vectors here, with its dimensions and number of vectors."""
+        return [VectorModel(str(m), int(d), int(n)) for m, d, n in self._run("models")]
+
+    def pending_vectors(self, model: str) -> int:
+        """How many rows `embed` would look at for `model`: no vector of it, or changed since."""
+        return int(self._run("count_queue", model=model))
+
+    def embed(
+        self, provider: Provider, *, batch: int = EMBED_BATCH, progress: Callable[[int], None] | None = None
+    ) -> EmbedReport:
+        """Make the vectors of `provider`'s model that are missing or stale (see the module's
+        docstring), `batch` rows at a time, each batch written in its own transaction."""
+        embedded = unchanged = 0
+        after = ""
+        while True:
+            read_at = db_time(now())
+            rows = list(self._run("queue", model=provider.model, after=after, batch=batch))
+            if not rows:
+                return EmbedReport(embedded, unchanged, provider.model)
+            after = rows[-1][0]
+            texts = [self._text(row[2:]) for row in rows]
+            hashes = [text_hash(text) for text in texts]
+            fresh = [i for i, row in enumerate(rows) if row[1] != hashes[i]]
+            vectors = provider.embed([texts[i] for i in fresh]) if fresh else None
+            if vectors is not None:
+                self._check_dimensions(provider.model, vectors.shape[1])
+            with self.db.transaction():
+                if vectors is not None:
+                    self._run(
+                        "store",
+                        [
+                            {
+                                "id": rows[i][0],
+                                "model": provider.model,
+                                "dimensions": int(vectors.shape[1]),
+                                "text_hash": hashes[i],
+                                "vector": encode(vector),
+                                "embedded_at": read_at,
+                            }
+                            for i, vector in zip(fresh, vectors, strict=True)
+                        ],
+                    )
+                same = [i for i in range(len(rows)) if i not in set(fresh)]
+                if same:
+                    self._run(
+                        "touch",
+                        [{"id": rows[i][0], "model": provider.model, "embedded_at": read_at} for i in same],
+                    )
+            embedded += len(fresh)
+            unchanged += len(rows) - len(fresh)
+            if progress:
+                progress(len(rows))
+
+    def _check_dimensions(self, model: str, dimensions: int) -> None:
+        stored = {m.dimensions for m in self.vector_models() if m.model == model}
+        if stored and stored != {dimensions}:
+            raise Conflict(
+                f"model {model} made vectors of {dimensions} dimensions; {self.KIND}s hold its vectors of "
+                f"{', '.join(map(str, sorted(stored)))}: delete them with 'codedb embed --forget {model}'"
+            )
+
+    def _matrix(self, model: str) -> _Matrix:
+        """The vectors of `model`, from memory while they are unchanged."""
+        import numpy as np
+
+        from .embedding import unit_rows
+
+        key = (self.db.target.display, self.KIND, model)
+        stamp = tuple(self._run("stamp", model=model))
+        cached = _MATRICES.get(key)
+        if cached is not None and cached.stamp == stamp:
+            _MATRICES.move_to_end(key)
+            return cached
+        ids: list[str] = []
+        titles: list[str] = []
+        snippets: list[str] = []
+        rows: list[np.ndarray] = []
+        for row_id, title, snippet, dimensions, vector in self._run("of_model", model=model):
+            ids.append(row_id)
+            titles.append(title)
+            snippets.append(snippet)
+            rows.append(decode(vector, dimensions))
+        if len({len(r) for r in rows}) > 1:
+            raise Conflict(
+                f"{self.KIND}s hold vectors of {model} of different lengths; "
+                f"delete them with 'codedb embed --forget {model}'"
+            )
+        matrix = unit_rows(np.vstack(rows)) if rows else np.zeros((0, 0), dtype=np.float32)
+        made = _Matrix(stamp, ids, titles, snippets, matrix)
+        _MATRICES[key] = made
+        while len(_MATRICES) > CACHED_MATRICES:
+            _MATRICES.popitem(last=False)
+        return made
+
+    def _nearest(
+        self, model: str, query: np.ndarray, limit: int, skip: str | None = None
+    ) -> builtins.list[SearchHit]:
+        if not 1 <= limit <= MAX_NEIGHBOURS:
+            raise InvalidInput(f"limit {limit} is out of range; give 1 to {MAX_NEIGHBOURS:,}")
+        found = self._matrix(model)
+        if not found.ids:
+            others = ", ".join(f"{m.model} ({m.vectors:,})" for m in self.vector_models())
+            held = f"; it holds vectors of {others}: name that model's provider" if others else ""
+            raise NotFound(
+                f"no {self.KIND} has a vector of model {model}{held}; make them with 'codedb embed'"
+            )
+        if found.matrix.shape[1] != len(query):
+            raise Conflict(
+                f"the query's vector has {len(query)} dimensions and {model}'s stored vectors "
+                f"{found.matrix.shape[1]}; delete them with 'codedb embed --forget {model}'"
+            )
+        hits = top_k(found.matrix, query, limit + (skip is not None))
+        return [
+            SearchHit(self.KIND, found.ids[row], found.titles[row], relevance(score), found.snippets[row])
+            for row, score in hits
+            if found.ids[row] != skip
+        ][:limit]
+
+    def search_semantic(
+        self, text: str, *, limit: int = 10, provider: Provider | None = None
+    ) -> builtins.list[SearchHit]:
+        """The `limit` rows whose vectors are nearest to `text`'s (made by `provider`, the
+        local model when None), best first; score: the cosine similarity as 0-100."""
+        from .embedding import provider as default_provider
+
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidInput("empty search text; give words describing what you look for")
+        chosen = provider or default_provider()
+        return self._nearest(chosen.model, chosen.embed([text])[0], limit)
+
+    def similar(self, row_id: str, *, limit: int = 10, model: str | None = None) -> builtins.list[SearchHit]:
+        """The `limit` rows nearest to one row (by its stored vector of `model`: the local
+        model's when None), best first, itself left out."""
+        import numpy as np
+
+        from .embedding import LOCAL_MODEL
+
+        chosen = model or LOCAL_MODEL
+        found = self._run("one", id=row_id, model=chosen)
+        if found is None:
+            raise NotFound(
+                f"{self.KIND} {row_id!r:.80} has no vector of {chosen}; make it with 'codedb embed'"
+            )
+        vector = decode(found[1], int(found[0])).astype(np.float32)
+        norm = float(np.linalg.norm(vector))
+        return self._nearest(chosen, vector / (norm or 1.0), limit, skip=row_id)
+
+    def forget_vectors(self, model: str) -> int:
+        """Delete every vector of `model` here (in one transaction); returns how many."""
+        with self.db.transaction():
+            count = int(self._run("stamp", model=model)[0])
+            self._run("forget", model=model)
+        return count
+
+    def has_vectors(self, model: str) -> bool:
+        """Whether any row here has a vector of `model`."""
+        return bool(self._run("stamp", model=model)[0])
