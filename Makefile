@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # Reinstall when the packaging changes; an editable install keeps bin/codedb on the checkout.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[serve,test,lint,bench]'
+	$(BIN)/pip install --quiet -e '.[serve,semantic,test,lint,bench]'
 	touch $@
 
 # The command-line shells the tests read the database with, the PgBouncer the tests run codedb

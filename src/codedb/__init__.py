@@ -98,6 +98,7 @@ __all__ = [
     "NotFound",
     "NotInitialised",
     "Pool",
+    "ProviderError",
     "QueryFileError",
     "Unauthorized",
     "UnknownRevision",

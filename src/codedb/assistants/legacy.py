@@ -100,6 +100,12 @@ class Query:
 
 
 @attrs.frozen
+class SemanticQuery:
+    query: str
+    top_k: int = 5
+
+
+@attrs.frozen
 class ExportArgs:
     function_id: str
     file: str
@@ -161,6 +167,11 @@ def delete_function(db: Any, a: FunctionId) -> dict[str, Any]:
 
 def search_functions(db: Any, a: Query) -> dict[str, Any]:
     found = _old(db).search_functions(a.query)
+    return ok(found, query=a.query, result_count=len(found))
+
+
+def semantic_search(db: Any, a: SemanticQuery) -> dict[str, Any]:
+    found = _old(db)._semantic(a.query, a.top_k)  # codedb's errors, which the envelope names
     return ok(found, query=a.query, result_count=len(found))
 
 
@@ -296,6 +307,12 @@ TOOLS = (
         "Functions whose name, description or code contains the query (any case).",
         Query,
         search_functions,
+    ),
+    _tool(
+        "semantic_search",
+        "The top_k functions nearest in meaning to the query (stored vectors; made by codedb embed).",
+        SemanticQuery,
+        semantic_search,
     ),
     _tool(
         "export_function",

@@ -1,12 +1,13 @@
 """The search commands: `codedb search` over every domain's full-text index (the registry's
-`search` entries) and `codedb reindex`."""
+`search` entries) and its vectors, `codedb embed` and `codedb reindex`."""
 
 import sys
 from typing import Any
 
+from ..core.embedding import Provider, provider, remembered
 from ..core.registry import searchable
-from ..core.textsearch import MARK_END, MARK_START, parse
-from ..errors import Conflict
+from ..core.textsearch import MARK_END, MARK_START, SearchHit, TextQuery, parse
+from ..errors import Conflict, InvalidInput
 from .common import open_db, out, output_format, whole_number
 from .frame import FORMAT, command
 
@@ -22,7 +23,8 @@ def highlighted(text: str) -> str:
 
 @command(
     """
-Usage: codedb search TEXT [--limit=N] [--json | --csv] [options]
+Usage: codedb search TEXT [--limit=N] [--words | --semantic | --hybrid] [--provider=P] [--model=M]
+                     [--json | --csv] [options]
 
 Ranked full-text search of every domain with an index, best first per domain, each with its
 score (a relevance from 0 to 100, the best match 100) and a snippet whose matches are
@@ -35,8 +37,20 @@ the last word also matches as a prefix: fibon finds fibonacci), prefixes (fib*),
 NOT (in capitals) with parentheses. Words that match no function are looked for inside
 function names (onacci finds fibonacci_memo, with a score of 0).
 
+With --semantic, rows are found by meaning instead (sort a list of numbers finds
+quicksort_inplace): the rows whose vectors, made by 'codedb embed', are nearest to the text's
+(score: the cosine similarity, 0-100). With --hybrid, the word and the semantic rankings are
+fused by reciprocal rank (score 100: first in both); that is what a domain gets by default when
+it has vectors of the provider's model, and --words gives the word search alone.
+
 Options:
-  --limit=N     show at most N results per domain [default: 20]
+  --limit=N       show at most N results per domain [default: 20]
+  --words         word search only
+  --semantic      semantic search only
+  --hybrid        word and semantic search fused (the default where vectors exist)
+  --provider=P    the provider that embeds TEXT (see 'codedb embed --help'); the one that
+                  made the vectors
+  --model=M       the provider's model (an HTTP provider's)
 """
     + FORMAT
     + """
@@ -49,8 +63,11 @@ def cmd_search(args: dict[str, Any]) -> int:
 
     query = parse(args["TEXT"])
     limit = whole_number(args["--limit"], "--limit", 1) or 20
+    chosen = None if args["--words"] else remembered(provider(args["--provider"], args["--model"]))
     with open_db(args, readonly=True, replica=True) as db:
-        hits = [hit for _, attr in searchable() for hit in getattr(db, attr).text_hits(query, limit)]
+        hits = [
+            hit for _, attr in searchable() for hit in _hits(getattr(db, attr), args, query, limit, chosen)
+        ]
     if output_format(args) == "table":
         hits = [hit._replace(snippet=highlighted(hit.snippet)) for hit in hits]
     out(
@@ -62,6 +79,107 @@ def cmd_search(args: dict[str, Any]) -> int:
         )
     )
     return 0
+
+
+def _hits(
+    api: Any, args: dict[str, Any], query: TextQuery, limit: int, chosen: Provider | None
+) -> list[SearchHit]:
+    """One domain's hits in the mode asked (the default: hybrid where the domain has vectors of
+    the provider's model, else words)."""
+    if chosen is None or not (args["--semantic"] or args["--hybrid"] or api.has_vectors(chosen.model)):
+        return list(api.text_hits(query, limit))
+    if args["--semantic"]:
+        return list(api.search_semantic(args["TEXT"], limit=limit, provider=chosen))
+    return list(api.search_hybrid(args["TEXT"], limit=limit, provider=chosen))
+
+
+@command("""
+Usage: codedb embed [--domain=D]... [--provider=P] [--model=M] [--batch=N] [--check] [--quiet]
+                    [--json] [options]
+       codedb embed --forget=MODEL [--domain=D]... [--json] [options]
+
+Make the vectors that semantic search compares ('codedb search --semantic'), for every
+function, template and conversation message (or those of the domains named: functions,
+templates, history) whose vector of the provider's model is missing, or older than its last
+change. A row whose text is what its vector was made from is marked current without asking
+the provider. Adding or changing a row never waits for a provider: its vector is made here.
+Each batch is written in its own transaction after the provider answered, so a run that fails
+or is stopped leaves every row as it was, and the next run goes on where it stopped.
+
+A function's text is its name's words, its arguments, its description and its code; a
+template's its name's words, description and latest content; a message's its content.
+
+Providers: local (the default): WordLlama's 256-dimension model, on this machine, no network;
+or the URL of an OpenAI-compatible API with --model: OpenAI (https://api.openai.com/v1), Ollama
+(http://localhost:11434/v1), LM Studio, vLLM. Its key is read from $CODEDB_EMBEDDING_KEY and
+never printed. Requests go 64 texts at a time, each waiting at most 30 s, tried 5 times on
+429, 5xx and lost connections.
+
+Options:
+  --domain=D      functions, templates or history; repeat for more (default: all)
+  --provider=P    local, or an API's URL (default: $CODEDB_EMBEDDING_PROVIDER, else local)
+  --model=M       the API's model (default: $CODEDB_EMBEDDING_MODEL)
+  --batch=N       rows embedded and written at a time [default: 64]
+  --check         count the rows waiting for a vector, without embedding; exit 1 if any
+  --forget=MODEL  delete every vector of MODEL (of the domains named), in one transaction
+  --quiet         no progress bar
+  --json          write JSON
+
+Example:
+  codedb embed --provider http://localhost:11434/v1 --model nomic-embed-text
+""")
+def cmd_embed(args: dict[str, Any]) -> int:
+    from ..core.progress import progress_bar
+
+    attrs = _domains(args["--domain"])
+    with open_db(args, readonly=bool(args["--check"])) as db:
+        if args["--forget"]:
+            report: dict[str, Any] = {a: getattr(db, a).forget_vectors(args["--forget"]) for a in attrs}
+            lines = [f"forgot {n:,} vectors of {args['--forget']} in {a}" for a, n in report.items()]
+        else:
+            chosen = provider(args["--provider"], args["--model"])
+            waiting = {a: getattr(db, a).pending_vectors(chosen.model) for a in attrs}
+            if args["--check"]:
+                report = {"model": chosen.model, "waiting": waiting}
+                lines = [f"{n:,} {a} wait for a vector of {chosen.model}" for a, n in waiting.items()]
+            else:
+                bar = progress_bar(sum(waiting.values()), "rows", args["--quiet"])
+                done = {a: getattr(db, a).embed(chosen, batch=_batch(args), progress=bar) for a in attrs}
+                report = {a: {"embedded": r.embedded, "unchanged": r.unchanged} for a, r in done.items()}
+                report = {"model": chosen.model, **report}
+                lines = [
+                    f"{a}: {r.embedded:,} embedded, {r.unchanged:,} unchanged ({chosen.model})"
+                    for a, r in done.items()
+                ]
+    if args["--json"]:
+        from .render import as_json
+
+        out(as_json(report))
+    else:
+        for line in lines:
+            out(line)
+    if args["--check"] and any(report["waiting"].values()):
+        raise Conflict(
+            f"{sum(report['waiting'].values()):,} rows wait for a vector; make them with 'codedb embed'"
+        )
+    return 0
+
+
+def _domains(given: list[str]) -> list[str]:
+    known = [attr for _, attr in searchable()]
+    if not given or given == ["all"]:
+        return known
+    unknown = [d for d in given if d not in known]
+    if unknown:
+        raise InvalidInput(f"unknown domain {unknown[0]!r:.60} for --domain; give {', '.join(known)}")
+    return list(dict.fromkeys(given))
+
+
+def _batch(args: dict[str, Any]) -> int:
+    batch = whole_number(args["--batch"], "--batch", 1)
+    if batch is None or batch > 4096:
+        raise InvalidInput(f"--batch {args['--batch']!r:.20} is out of range; give 1 to 4096")
+    return batch
 
 
 @command("""

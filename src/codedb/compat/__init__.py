@@ -299,6 +299,20 @@ class CodeDatabase:
         )
         return [_listed(s) for s in found]
 
+    def semantic_search_functions(self, query: str, top_k: int = 5) -> list[dict[str, Any]]:
+        """The `top_k` functions nearest in meaning to `query` (the old tool's semantic search:
+        codedb's stored vectors of the local model, made by `codedb embed`), best first, each
+        a listed function with its `score` (the cosine similarity, 0-1). ValueError when no
+        function has a vector yet."""
+        try:
+            return self._semantic(query, top_k)
+        except CodedbError as exc:
+            raise _as_value_error(exc) from None
+
+    def _semantic(self, query: str, top_k: int) -> list[dict[str, Any]]:
+        hits = self.db.functions.search_semantic(query, limit=top_k)
+        return [{**_listed(self.db.functions.get_summary(hit.id)), "score": hit.score / 100} for hit in hits]
+
     # --- dependencies ---------------------------------------------------------------------
 
     def add_dependency(self, function_id: str, depends_on_id: str) -> dict[str, Any]:
@@ -601,6 +615,10 @@ def search_functions(
     return _db.search_functions(query, created_after, modified_after, test_status)
 
 
+def semantic_search_functions(query: str, top_k: int = 5) -> list[dict[str, Any]]:
+    return _db.semantic_search_functions(query, top_k)
+
+
 def add_function_to_module(function_id: str, module_name: str) -> None:
     _db.add_function_to_module(function_id, module_name)
 
@@ -728,5 +746,6 @@ __all__ = [
     "remove_dependency",
     "save_db",
     "search_functions",
+    "semantic_search_functions",
     "visualize_dependencies",
 ]

@@ -215,3 +215,25 @@ def provider(spec: str | None = None, model: str | None = None) -> Provider:
     raise InvalidInput(
         f"unknown embedding provider {spec!r:.80}; give local or an http(s) URL of an OpenAI-compatible API"
     )
+
+
+class _Remembered:
+    """A provider that embeds the same single text once (a search's text, asked by every
+    domain)."""
+
+    def __init__(self, inner: Provider):
+        self.inner = inner
+        self.model = inner.model
+        self.last: tuple[str, np.ndarray] | None = None
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.embed(texts)
+        if self.last is None or self.last[0] != texts[0]:
+            self.last = (texts[0], self.inner.embed(texts))
+        return self.last[1]
+
+
+def remembered(inner: Provider) -> Provider:
+    """`inner`, embedding a text asked for again in a row only once."""
+    return _Remembered(inner)

@@ -193,6 +193,16 @@ class TextQuery(NamedTuple):
 
         return TextQuery(self.text, move(self.tree))
 
+    def any_word(self) -> TextQuery:
+        """For a search of words only (no operator, column or quotes): the rows holding any of
+        them, as a ranking fused with others wants (bm25 ranks rows holding more, and rarer,
+        words first); any other search as it is."""
+        tree = self.tree
+        parts = tree.parts if isinstance(tree, Op) and tree.op == "AND" else ()
+        if not parts or not all(isinstance(p, Term) and p.column is None and not p.quoted for p in parts):
+            return self
+        return TextQuery(self.text, Op("OR", parts))
+
     def columns(self) -> set[str]:
         """The index columns the search names (name:, tag:, ...), under NOT too."""
         found: set[str] = set()

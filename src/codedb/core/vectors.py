@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import Conflict, InvalidInput, NotFound
 from .api import DomainAPI
 from .convert import db_time, now
-from .textsearch import SearchHit
+from .textsearch import SearchHit, TextQuery, parse
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 EMBED_BATCH = 64  # rows embedded and written at a time
 MAX_NEIGHBOURS = 1_000
 RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al., 2009)
+HYBRID_DEPTH = 50  # hits of each ranking a hybrid search fuses (at least its limit)
 CACHED_MATRICES = 4  # models x domains x databases whose vectors stay in memory
 
 
@@ -154,6 +155,8 @@ class Embedded(DomainAPI):
 
     KIND = ""
     _queries: VectorQueries
+    if TYPE_CHECKING:  # every searchable domain's word search (core.registry's Domain.search)
+        text_hits: Callable[[TextQuery, int], builtins.list[SearchHit]]
 
     def _text(self, row: Sequence[Any]) -> str:
         raise NotImplementedError
@@ -291,6 +294,21 @@ class Embedded(DomainAPI):
             raise InvalidInput("empty search text; give words describing what you look for")
         chosen = provider or default_provider()
         return self._nearest(chosen.model, chosen.embed([text])[0], limit)
+
+    def search_hybrid(
+        self, text: str, *, limit: int = 10, provider: Provider | None = None
+    ) -> builtins.list[SearchHit]:
+        """Word search (text_hits) and semantic search fused by reciprocal rank fusion, each
+        ranking's best max(limit, HYBRID_DEPTH) hits, best first; score: the fused rank as
+        0-100 (100: first in both). Plain words match rows holding any of them (TextQuery.
+        any_word); a query that cannot be parsed is refused as in word search."""
+        query = parse(text).any_word()
+        depth = max(limit, HYBRID_DEPTH)
+        return fuse(
+            self.text_hits(query, depth),
+            self.search_semantic(text, limit=depth, provider=provider),
+            limit=limit,
+        )
 
     def similar(self, row_id: str, *, limit: int = 10, model: str | None = None) -> builtins.list[SearchHit]:
         """The `limit` rows nearest to one row (by its stored vector of `model`: the local
