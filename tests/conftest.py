@@ -381,3 +381,20 @@ def local(ready_target: str) -> Iterator[codedb.Database]:
     """The test's database, opened beside the server."""
     with codedb.connect(ready_target) as db:
         yield db
+
+
+@pytest.fixture
+def serve_script() -> Iterator[Callable[[list[Any]], Any]]:
+    """Start OpenAI-compatible embedding servers that play scripts (tests/embedserver.py);
+    stopped after the test."""
+    from embedserver import Server
+
+    made: list[Server] = []
+
+    def start(script: list[Any]) -> Server:
+        made.append(Server(script))
+        return made[-1]
+
+    yield start
+    for server in made:
+        server.close()

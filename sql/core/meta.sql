@@ -177,3 +177,8 @@ BEGIN;
 -- name: end_transaction()!
 -- End a transaction that changed nothing.
 ROLLBACK;
+
+-- name: data_version()$
+-- A number that changes when another connection commits to the database (with this
+-- connection's total_changes, it tells that nothing was written since; codedb.core.vectors).
+SELECT data_version FROM pragma_data_version();

@@ -32,6 +32,7 @@ LEGACY = {
     "visualize_dependencies",
     "generate_function_doc",
     "list_code_db_commands",
+    "semantic_search",
 }
 
 
@@ -348,3 +349,30 @@ def test_a_client_that_goes_away_mid_call_leaves_nothing_half_written(ready_targ
     with codedb.connect(ready_target) as db:
         for summary in db.functions.list():
             assert (summary.modules, summary.tags) == (("m1", "m2"), ("t1", "t2")), summary.name
+
+
+def test_semantic_search_answers_in_the_old_envelope(ready_target: str) -> None:
+    pytest.importorskip("wordllama", reason="the semantic extra is not installed")
+    from codedb.core.embedding import LocalProvider
+
+    with codedb.connect(ready_target) as db:
+        db.functions.add("quicksort_inplace", "Sorts an array of integers in place", "def q(a): ...")
+        db.functions.add("send_email", "Deliver a message through an SMTP server", "def s(to): ...")
+
+    async def refused(session: Any) -> None:
+        answer = await session.call_tool("semantic_search", {"query": "sort numbers"})
+        assert answer.is_error and answer.structured_content["ok"] is False
+        assert answer.structured_content["error"]["type"] == "Conflict"
+        assert "make them with 'codedb embed'" in answer.structured_content["error"]["message"]
+
+    with_session(ready_target, refused)
+    with codedb.connect(ready_target) as db:
+        db.functions.embed(LocalProvider())
+
+    async def found(session: Any) -> None:
+        answer = (await session.call_tool("semantic_search", {"query": "sort numbers", "top_k": 1}))
+        body = answer.structured_content
+        assert body["ok"] and (body["query"], body["result_count"]) == ("sort numbers", 1)
+        assert body["result"][0]["name"] == "quicksort_inplace" and 0 < body["result"][0]["score"] <= 1
+
+    with_session(ready_target, found)

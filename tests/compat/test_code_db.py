@@ -373,3 +373,22 @@ def test_old_tool_script_runs_unchanged_but_for_the_import(tmp_path: Path) -> No
         text=True,
     )
     assert again.stdout.strip() == "1"
+
+
+def test_semantic_search_functions_is_the_old_tools_call(old: code_db.CodeDatabase) -> None:
+    pytest.importorskip("wordllama", reason="the semantic extra is not installed")
+    sort = code_db.add_function("quicksort_inplace", "Sorts an array of integers in place", "def q(a): ...")
+    code_db.add_function("parse_json_file", "Read a JSON document from disk", "def p(path): ...", tags=["io"])
+    code_db.add_function("send_email", "Deliver a message through an SMTP server", "def s(to): ...")
+    with pytest.raises(ValueError, match="no function has a vector of model"):
+        code_db.semantic_search_functions("sort a list of numbers")
+    from codedb.core.embedding import LocalProvider
+
+    old.db.functions.embed(LocalProvider())
+    found = code_db.semantic_search_functions("sort a list of numbers", top_k=2)
+    assert [f["name"] for f in found] == ["quicksort_inplace", found[1]["name"]] and len(found) == 2
+    assert found[0]["id"] == found[0]["function_id"] == sort
+    assert set(found[0]) == {"id", "function_id", "name", "description", "modules", "tags", "score"}
+    assert 1 >= found[0]["score"] > found[1]["score"] >= 0
+    assert code_db.semantic_search_functions("read a config file in JSON")[0]["tags"] == ["io"]
+    assert len(code_db.semantic_search_functions("anything")) == 3  # top_k=5: all three

@@ -115,3 +115,7 @@ JOIN information_schema.key_column_usage k
   ON k.constraint_name = c.constraint_name AND k.table_schema = c.table_schema
 WHERE c.table_schema = current_schema() AND c.table_name = :table_name AND c.constraint_type = 'PRIMARY KEY'
 ORDER BY k.ordinal_position;
+
+-- name: data_version()$
+-- PostgreSQL keeps no such number: NULL, so that what it guards is always read.
+SELECT NULL;

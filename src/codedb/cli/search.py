@@ -141,7 +141,7 @@ def cmd_embed(args: dict[str, Any]) -> int:
             waiting = {a: getattr(db, a).pending_vectors(chosen.model) for a in attrs}
             if args["--check"]:
                 report = {"model": chosen.model, "waiting": waiting}
-                lines = [f"{n:,} {a} wait for a vector of {chosen.model}" for a, n in waiting.items()]
+                lines = [f"{a}: {n:,} waiting for a vector of {chosen.model}" for a, n in waiting.items()]
             else:
                 bar = progress_bar(sum(waiting.values()), "rows", args["--quiet"])
                 done = {a: getattr(db, a).embed(chosen, batch=_batch(args), progress=bar) for a in attrs}

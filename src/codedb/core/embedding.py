@@ -60,6 +60,10 @@ def _wordllama() -> Any:
     """WordLlama's inference object, made from the weights and tokenizer inside its wheel
     (its own loader looks for the tokenizer in a folder the wheel does not have, then
     downloads it)."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     try:
         from importlib.resources import files
 
@@ -68,10 +72,13 @@ def _wordllama() -> Any:
         from wordllama.inference import WordLlamaInference
     except ImportError:
         raise ProviderError(f"the local embedding model is not installed; {SEMANTIC_EXTRA}") from None
-    root = files("wordllama")
+    finally:  # wordllama's import calls logging.basicConfig(level=INFO): the caller's logging stays
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    package = files("wordllama")
     weights, tokenizer = (
-        root / "weights" / "l2_supercat_256.safetensors",
-        root / "tokenizers" / "l2_supercat_tokenizer_config.json",
+        package / "weights" / "l2_supercat_256.safetensors",
+        package / "tokenizers" / "l2_supercat_tokenizer_config.json",
     )
     if not (weights.is_file() and tokenizer.is_file()):
         raise ProviderError(f"wordllama's wheel lacks its 256-dimension model; {SEMANTIC_EXTRA}")
