@@ -645,6 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-functions", type=int, default=20_000, help="functions served by codedb serve")
     parser.add_argument("--web-seconds", type=float, default=2.0, help="seconds per HTTP load run")
     parser.add_argument("--web-clients", default="1,8,32", help="concurrent HTTP clients (1,8,32)")
+    parser.add_argument("--semantic-sizes", help="functions embedded for the semantic search figures")
     parser.add_argument("--mcp-functions", type=int, default=2000, help="functions under codedb mcp's calls")
     parser.add_argument("--mcp-calls", type=int, default=300, help="calls per run over MCP and the Python API")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
@@ -742,6 +743,13 @@ def main(argv: list[str] | None = None) -> int:
             tuple(int(n) for n in args.web_clients.split(",")),
             args.postgres,
         )
+        from .semantic import run_semantic
+
+        semantic = run_semantic(
+            Path(tmp),
+            [int(n) for n in args.semantic_sizes.split(",")] if args.semantic_sizes else [100_000],
+            args.postgres,
+        )
         from .mcp import run_mcp
 
         mcp_rows = run_mcp(Path(tmp), args.mcp_functions, args.mcp_calls)
@@ -779,6 +787,7 @@ def main(argv: list[str] | None = None) -> int:
                     "aio": aio_rows,
                     "web": web_rows,
                     "mcp": mcp_rows,
+                    "semantic": semantic,
                 },
                 indent=2,
             )

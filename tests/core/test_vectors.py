@@ -168,9 +168,9 @@ def test_the_vectors_in_memory_follow_every_change(db: codedb.Database) -> None:
     # Another connection's writes are seen too.
     with codedb.connect(db.target.raw) as other:
         other.functions.delete(added.function_id)
-        merged = other.functions.add("merge_sort", "Sorts numbers by merging halves", "def merge_sort(a): ...")
+        merged = other.functions.add("merge_sort", "Sorts numbers by merging", "def merge_sort(a): ...")
         other.functions.embed(provider)
-    assert db.functions.search_semantic("sort numbers", limit=1, provider=provider)[0].id == merged.function_id
+    assert db.functions.search_semantic("sort numbers", limit=1)[0].id == merged.function_id
 
 
 def test_a_vector_of_another_model_or_length_is_never_compared(db: codedb.Database) -> None:

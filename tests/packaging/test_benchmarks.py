@@ -66,6 +66,8 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "100",
             "--mcp-calls",
             "5",
+            "--semantic-sizes",
+            "300",
             "--json",
             str(out),
         ],
@@ -117,6 +119,14 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     aio = {row["operation"] for row in data["aio"]}
     assert aio == {"get", "get_summary", "list 20", "search_ranked", "add"}
     assert all(row["sync"] > 0 and row["async"] > 0 for row in data["aio"])
+    semantic = data["semantic"]
+    assert set(semantic["quality"]) == {"words", "semantic", "hybrid"}
+    assert semantic["quality"]["hybrid"]["recall@5"] > semantic["quality"]["words"]["recall@5"]
+    assert [row["functions"] for row in semantic["speed"]] == [300]
+    assert all(
+        row["top10_ms"] > 0 and row["numpy_top10_ms"] > 0 and row["embedded_per_second"] > 0
+        for row in semantic["speed"]
+    )
     assert {row["call"] for row in data["mcp"]} == {"get_function", "search_functions", "list_functions (50)"}
     assert all(row["mcp_ms"] > 0 and row["python_ms"] > 0 for row in data["mcp"])
     served = {(row["read"], row["server"]) for row in data["web"] if "rps" in row}

@@ -184,45 +184,61 @@ class Embedded(DomainAPI):
         """Make the vectors of `provider`'s model that are missing or stale (see the module's
         docstring), `batch` rows at a time, each batch written in its own transaction."""
         embedded = unchanged = 0
-        after = ""
+        after, dimensions = "", None
         while True:
             read_at = db_time(now())
             rows = list(self._run("queue", model=provider.model, after=after, batch=batch))
             if not rows:
                 return EmbedReport(embedded, unchanged, provider.model)
             after = rows[-1][0]
-            texts = [self._text(row[2:]) for row in rows]
-            hashes = [text_hash(text) for text in texts]
-            fresh = [i for i, row in enumerate(rows) if row[1] != hashes[i]]
-            vectors = provider.embed([texts[i] for i in fresh]) if fresh else None
-            if vectors is not None:
-                self._check_dimensions(provider.model, vectors.shape[1])
-            with self.db.transaction():
-                if vectors is not None:
-                    self._run(
-                        "store",
-                        [
-                            {
-                                "id": rows[i][0],
-                                "model": provider.model,
-                                "dimensions": int(vectors.shape[1]),
-                                "text_hash": hashes[i],
-                                "vector": encode(vector),
-                                "embedded_at": read_at,
-                            }
-                            for i, vector in zip(fresh, vectors, strict=True)
-                        ],
-                    )
-                same = [i for i in range(len(rows)) if i not in set(fresh)]
-                if same:
-                    self._run(
-                        "touch",
-                        [{"id": rows[i][0], "model": provider.model, "embedded_at": read_at} for i in same],
-                    )
-            embedded += len(fresh)
-            unchanged += len(rows) - len(fresh)
+            made, dimensions = self._embed_batch(provider, rows, read_at, dimensions)
+            embedded += made
+            unchanged += len(rows) - made
             if progress:
                 progress(len(rows))
+
+    def _embed_batch(
+        self, provider: Provider, rows: builtins.list[Any], read_at: str, dimensions: int | None
+    ) -> tuple[int, int | None]:
+        """Embed a batch's changed texts, then in one transaction write their vectors and mark
+        the unchanged ones current; returns how many were embedded and the vectors' length
+        (checked against the stored vectors of the model once a run, then against the run's)."""
+        texts = [self._text(row[2:]) for row in rows]
+        hashes = [text_hash(text) for text in texts]
+        fresh = [i for i, row in enumerate(rows) if row[1] != hashes[i]]
+        made: builtins.list[dict[str, Any]] = []
+        if fresh:
+            vectors = provider.embed([texts[i] for i in fresh])
+            if dimensions is None:
+                self._check_dimensions(provider.model, vectors.shape[1])
+            elif vectors.shape[1] != dimensions:
+                raise Conflict(
+                    f"model {provider.model} made vectors of {vectors.shape[1]} and {dimensions} dimensions"
+                )
+            dimensions = int(vectors.shape[1])
+            made = [
+                {
+                    "id": rows[i][0],
+                    "model": provider.model,
+                    "dimensions": dimensions,
+                    "text_hash": hashes[i],
+                    "vector": encode(vector),
+                    "embedded_at": read_at,
+                }
+                for i, vector in zip(fresh, vectors, strict=True)
+            ]
+        changed = set(fresh)
+        same = [
+            {"id": row[0], "model": provider.model, "embedded_at": read_at}
+            for i, row in enumerate(rows)
+            if i not in changed
+        ]
+        with self.db.transaction():
+            if made:
+                self._run("store", made)
+            if same:
+                self._run("touch", same)
+        return len(made), dimensions
 
     def _check_dimensions(self, model: str, dimensions: int) -> None:
         stored = {m.dimensions for m in self.vector_models() if m.model == model}
