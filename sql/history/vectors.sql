@@ -42,9 +42,17 @@ JOIN conversation_history h ON h.message_id = v.message_id
 WHERE v.model = :model
 ORDER BY v.message_id;
 
--- name: message_vectors_stamp(model)^
--- What changes when the vectors of `model` change: their number and the latest embedded_at.
-SELECT COUNT(*), MAX(embedded_at) FROM message_vectors WHERE model = :model;
+-- name: message_vectors_version()$
+-- A number every write of message_vectors raises (migration 0028).
+SELECT version FROM vector_versions WHERE name = 'message_vectors';
+
+-- name: count_message_vectors_of_model(model)$
+-- How many vectors of `model` there are.
+SELECT COUNT(*) FROM message_vectors WHERE model = :model;
+
+-- name: has_message_vectors_of_model(model)$
+-- Whether there is a vector of `model`.
+SELECT EXISTS (SELECT 1 FROM message_vectors WHERE model = :model);
 
 -- name: message_vectors_models()
 -- Each model with vectors here: model, dimensions, number of vectors.

@@ -42,9 +42,17 @@ JOIN function f ON f.function_id = v.function_id
 WHERE v.model = :model
 ORDER BY v.function_id;
 
--- name: function_vectors_stamp(model)^
--- What changes when the vectors of `model` change: their number and the latest embedded_at.
-SELECT COUNT(*), MAX(embedded_at) FROM function_vectors WHERE model = :model;
+-- name: function_vectors_version()$
+-- A number every write of function_vectors raises (migration 0028).
+SELECT version FROM vector_versions WHERE name = 'function_vectors';
+
+-- name: count_function_vectors_of_model(model)$
+-- How many vectors of `model` there are.
+SELECT COUNT(*) FROM function_vectors WHERE model = :model;
+
+-- name: has_function_vectors_of_model(model)$
+-- Whether there is a vector of `model`.
+SELECT EXISTS (SELECT 1 FROM function_vectors WHERE model = :model);
 
 -- name: function_vectors_models()
 -- Each model with vectors here: model, dimensions, number of vectors.

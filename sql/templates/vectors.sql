@@ -44,9 +44,17 @@ JOIN templates t ON t.template_id = v.template_id
 WHERE v.model = :model
 ORDER BY v.template_id;
 
--- name: template_vectors_stamp(model)^
--- What changes when the vectors of `model` change: their number and the latest embedded_at.
-SELECT COUNT(*), MAX(embedded_at) FROM template_vectors WHERE model = :model;
+-- name: template_vectors_version()$
+-- A number every write of template_vectors raises (migration 0028).
+SELECT version FROM vector_versions WHERE name = 'template_vectors';
+
+-- name: count_template_vectors_of_model(model)$
+-- How many vectors of `model` there are.
+SELECT COUNT(*) FROM template_vectors WHERE model = :model;
+
+-- name: has_template_vectors_of_model(model)$
+-- Whether there is a vector of `model`.
+SELECT EXISTS (SELECT 1 FROM template_vectors WHERE model = :model);
 
 -- name: template_vectors_models()
 -- Each model with vectors here: model, dimensions, number of vectors.

@@ -10,7 +10,7 @@ and a run stopped half way resumes where it stopped.
 
 Search is exact: the cosine similarity of the query's vector with every stored vector of the
 same model, a matrix product in numpy over the model's vectors, read once and kept in memory
-until they change (their count and newest time tell, one indexed query). A vector of another
+until they change (a number every write of their table raises, migration 0028). A vector of another
 model is never compared: a search names its model, and vectors of other lengths are refused.
 (sqlite-vec cannot load into a Python whose sqlite3 was built without loadable extensions, as
 this project's CI's is; numpy's product is the same exact search, measured in `make bench`.)
@@ -90,20 +90,14 @@ class VectorModel(NamedTuple):
 
 
 class _Matrix(NamedTuple):
-    stamp: tuple[Any, ...]
+    version: int
     ids: list[str]
     titles: list[str]
     snippets: list[str]
     matrix: np.ndarray
-    unwritten: tuple[Any, ...] | None
 
 
 _MATRICES: OrderedDict[tuple[str, str, str], _Matrix] = OrderedDict()
-
-
-def _same(a: tuple[Any, ...] | None, b: tuple[Any, ...]) -> bool:
-    """Whether two (connection, data_version, total_changes) are of one connection unwritten."""
-    return a is not None and a[0] is b[0] and a[1:] == b[1:]
 
 
 def top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -148,7 +142,9 @@ class VectorQueries(NamedTuple):
     store: str
     touch: str
     of_model: str
-    stamp: str
+    version: str
+    count: str
+    exists: str
     models: str
     one: str
     forget: str
@@ -255,20 +251,13 @@ class Embedded(DomainAPI):
         from .embedding import unit_rows
 
         key = (self.db.target.display, self.KIND, model)
+        # The version is read before the vectors: a write between the two makes the next
+        # search read them again, never keep what it did not see.
+        version = int(self._run("version"))
         cached = _MATRICES.get(key)
-        # SQLite: nothing committed since the stamp was read, by this connection or another,
-        # means the stamp (a count of the model's vectors: 8 ms at 100,000) holds still.
-        version = self.db.queries.core.data_version(self.conn)
-        # (the connection itself is kept: another one could have the same numbers)
-        unwritten = (self.conn, version, self.conn.total_changes) if version is not None else None
-        if cached is not None and unwritten is not None and _same(cached.unwritten, unwritten):
+        if cached is not None and cached.version == version:
             _MATRICES.move_to_end(key)
             return cached
-        stamp = tuple(self._run("stamp", model=model))
-        if cached is not None and cached.stamp == stamp:
-            _MATRICES[key] = cached._replace(unwritten=unwritten)
-            _MATRICES.move_to_end(key)
-            return _MATRICES[key]
         ids: list[str] = []
         titles: list[str] = []
         snippets: list[str] = []
@@ -284,7 +273,7 @@ class Embedded(DomainAPI):
                 f"delete them with 'codedb embed --forget {model}'"
             )
         matrix = unit_rows(np.vstack(rows)) if rows else np.zeros((0, 0), dtype=np.float32)
-        made = _Matrix(stamp, ids, titles, snippets, matrix, unwritten)
+        made = _Matrix(version, ids, titles, snippets, matrix)
         _MATRICES[key] = made
         while len(_MATRICES) > CACHED_MATRICES:
             _MATRICES.popitem(last=False)
@@ -361,10 +350,10 @@ class Embedded(DomainAPI):
     def forget_vectors(self, model: str) -> int:
         """Delete every vector of `model` here (in one transaction); returns how many."""
         with self.db.transaction():
-            count = int(self._run("stamp", model=model)[0])
+            count = int(self._run("count", model=model))
             self._run("forget", model=model)
         return count
 
     def has_vectors(self, model: str) -> bool:
         """Whether any row here has a vector of `model`."""
-        return bool(self._run("stamp", model=model)[0])
+        return bool(self._run("exists", model=model))

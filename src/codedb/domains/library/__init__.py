@@ -59,6 +59,7 @@ DOMAIN = Domain(
             ("generate-module-file", "write a module's functions as one Julia file"),
         ),
     ),
-    derived=("function_search",),  # the full-text index (migration 0016), kept by triggers
+    # the full-text index (migration 0016), kept by triggers; the vector tables' versions (0028)
+    derived=("function_search", "vector_versions"),
     search=("functions",),
 )

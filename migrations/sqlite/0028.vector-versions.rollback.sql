@@ -1,0 +1,10 @@
+DROP TRIGGER message_vectors_version_delete;
+DROP TRIGGER message_vectors_version_update;
+DROP TRIGGER message_vectors_version_insert;
+DROP TRIGGER template_vectors_version_delete;
+DROP TRIGGER template_vectors_version_update;
+DROP TRIGGER template_vectors_version_insert;
+DROP TRIGGER function_vectors_version_delete;
+DROP TRIGGER function_vectors_version_update;
+DROP TRIGGER function_vectors_version_insert;
+DROP TABLE vector_versions;
