@@ -143,8 +143,8 @@ class VectorQueries(NamedTuple):
     touch: str
     of_model: str
     version: str
-    count: str
-    exists: str
+    count_model: str
+    has_model: str
     models: str
     one: str
     forget: str
@@ -350,10 +350,10 @@ class Embedded(DomainAPI):
     def forget_vectors(self, model: str) -> int:
         """Delete every vector of `model` here (in one transaction); returns how many."""
         with self.db.transaction():
-            count = int(self._run("count", model=model))
+            count = int(self._run("count_model", model=model))
             self._run("forget", model=model)
         return count
 
     def has_vectors(self, model: str) -> bool:
         """Whether any row here has a vector of `model`."""
-        return bool(self._run("exists", model=model))
+        return bool(self._run("has_model", model=model))
