@@ -95,8 +95,36 @@ def test_bad_options_and_a_failing_provider_are_one_line_each(cli: CLI, serve_sc
     failing = serve_script([500])
     line = cli.error("embed", f"--provider={failing.url}", "--model=m", "--quiet", "--domain=templates")
     assert line == (
-        f"Error: {failing.url}/embeddings failed 5 times, last: HTTP 500; try again later or check the "
-        "server"
+        f"Error: {failing.url}/embeddings failed 5 times, last: HTTP 500; try again later or check the server"
     )
     assert len(failing.requests) == 5
     assert json.loads(cli("embed", "--check", "--json").stdout)["waiting"]["templates"] == 1
+
+
+def test_add_and_modify_make_the_vector_when_asked_in_their_transaction(cli: CLI, serve_script: Any) -> None:
+    (cli.cwd / "code.py").write_text("def bubble_sort(xs): ...\n")
+    fid = cli.ok(
+        "add-function", "--name=bubble_sort", "--description=Sorts numbers", "--code-file=code.py", "--embed"
+    )
+    assert json.loads(cli("embed", "--check", "--json").stdout)["waiting"]["functions"] == 0
+    found = json.loads(cli.ok("search", "order integers", "--semantic", "--json", "--limit=2"))
+    assert fid.strip() in [hit["id"] for hit in found if hit["kind"] == "function"]
+    cli.ok(
+        "modify-function",
+        f"--function-id={fid.strip()}",
+        "--modifier=ada",
+        "--description=x",
+        "--code-file=code.py",
+    )
+    # A provider that fails undoes the change it was asked to embed.
+    failing = serve_script([400])
+    env = {"CODEDB_EMBEDDING_PROVIDER": failing.url, "CODEDB_EMBEDDING_MODEL": "m"}
+    line = cli.error("add-function", "--name=lost", "--code=x", "--embed", env=env)
+    assert line.startswith(f"Error: {failing.url}/embeddings refused the request: HTTP 400")
+    assert "lost" not in cli.ok("list-functions")
+    assert cli.error("modify-function", f"--function-id={fid.strip()}", "--modifier=ada", "--description=y",
+                     "--code-file=code.py", "--embed", env=env).startswith("Error: ")  # fmt: skip
+    history = cli.ok("list-modifications", f"--function-id={fid.strip()}")
+    assert (
+        "x" in history and "\ny " not in history and len(history.splitlines()) == 3
+    )  # header, rule, one change

@@ -2,6 +2,7 @@
 only), read-only serving, body limits, hostile requests (it keeps serving, never a
 traceback), the JSON API of the other domains, and the OpenAPI document."""
 
+import importlib.util
 import json
 import random
 import socket
@@ -161,6 +162,15 @@ def test_the_library_api(web: Any, local: codedb.Database) -> None:
     hits = web.client.get("/api/v1/search", params={"q": "fib"}).json()
     assert hits[0]["kind"] == "function" and hits[0]["id"] == fid
     assert web.client.get("/api/v1/search", params={"q": "(fib"}).status_code == 422
+    semantic = web.client.get("/api/v1/search", params={"q": "fibonacci numbers", "mode": "semantic"})
+    assert semantic.status_code == 409 and "make them with 'codedb embed'" in semantic.json()["detail"]
+    assert web.client.get("/api/v1/search", params={"q": "fib", "mode": "nearest"}).status_code == 422
+    if importlib.util.find_spec("wordllama"):  # the semantic extra
+        from codedb.core.embedding import LocalProvider
+
+        local.functions.embed(LocalProvider())
+        by_meaning = web.client.get("/api/v1/search", params={"q": "sequence of sums", "mode": "semantic"})
+        assert [h["id"] for h in by_meaning.json() if h["kind"] == "function"][0] == fid
     assert web.client.delete(f"/api/v1/functions/{fid}").json()["status"] == "deleted"
     assert web.client.get(f"/api/v1/functions/{fid}").status_code == 404
 

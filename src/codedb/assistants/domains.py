@@ -9,8 +9,7 @@ from typing import Any
 
 import attrs
 
-from ..core.registry import searchable
-from ..core.textsearch import parse
+from ..core.vectors import search_everywhere
 from ..domains.history.records import Message, SessionSummary
 from ..domains.metrics.records import Metric, OperationSummary
 from ..domains.preferences.records import Preference
@@ -31,6 +30,7 @@ from .tool import NoArguments, Tool
 class SearchArgs:
     query: str
     limit: int = 10
+    mode: str = "auto"  # words, semantic, hybrid; auto: hybrid where vectors exist
 
 
 @attrs.frozen
@@ -199,10 +199,7 @@ def items(values: Any) -> dict[str, Any]:
 
 
 def _search(db: Any, a: SearchArgs) -> dict[str, Any]:
-    query = parse(a.query)
-    return items(
-        hit._asdict() for _, attr in searchable() for hit in getattr(db, attr).text_hits(query, a.limit)
-    )
+    return items(hit._asdict() for hit in search_everywhere(db, a.query, limit=a.limit, mode=a.mode))
 
 
 def _preference(db: Any, a: PreferenceArgs) -> Preferred:
@@ -219,7 +216,8 @@ WRITES = {"reads": False}
 TOOLS = (
     Tool(
         "search",
-        "Ranked full-text search of functions, templates and conversation history; words, "
+        "Ranked search of functions, templates and conversation history by words and, where "
+        '`codedb embed` made vectors, by meaning (mode: auto, words, semantic, hybrid); words, '
         'prefixes (fib*), "phrases", name:, tag:, AND/OR/NOT.',
         SearchArgs,
         _search,

@@ -4,9 +4,10 @@
 import sys
 from typing import Any
 
-from ..core.embedding import Provider, provider, remembered
+from ..core.embedding import provider
 from ..core.registry import searchable
-from ..core.textsearch import MARK_END, MARK_START, SearchHit, TextQuery, parse
+from ..core.textsearch import MARK_END, MARK_START
+from ..core.vectors import search_everywhere
 from ..errors import Conflict, InvalidInput
 from .common import open_db, out, output_format, whole_number
 from .frame import FORMAT, command
@@ -41,7 +42,9 @@ With --semantic, rows are found by meaning instead (sort a list of numbers finds
 quicksort_inplace): the rows whose vectors, made by 'codedb embed', are nearest to the text's
 (score: the cosine similarity, 0-100). With --hybrid, the word and the semantic rankings are
 fused by reciprocal rank (score 100: first in both); that is what a domain gets by default when
-it has vectors of the provider's model, and --words gives the word search alone.
+it has vectors of the provider's model, and --words gives the word search alone. A domain with
+no vectors is searched by words (not at all with --semantic); with no vectors anywhere, the
+options --semantic and --hybrid are an error naming the fix.
 
 Options:
   --limit=N       show at most N results per domain [default: 20]
@@ -61,13 +64,11 @@ Example:
 def cmd_search(args: dict[str, Any]) -> int:
     from .render import render
 
-    query = parse(args["TEXT"])
     limit = whole_number(args["--limit"], "--limit", 1) or 20
-    chosen = None if args["--words"] else remembered(provider(args["--provider"], args["--model"]))
+    mode = next((m for m in ("words", "semantic", "hybrid") if args[f"--{m}"]), "auto")
+    chosen = None if mode == "words" else provider(args["--provider"], args["--model"])
     with open_db(args, readonly=True, replica=True) as db:
-        hits = [
-            hit for _, attr in searchable() for hit in _hits(getattr(db, attr), args, query, limit, chosen)
-        ]
+        hits = search_everywhere(db, args["TEXT"], limit=limit, mode=mode, provider=chosen)
     if output_format(args) == "table":
         hits = [hit._replace(snippet=highlighted(hit.snippet)) for hit in hits]
     out(
@@ -79,18 +80,6 @@ def cmd_search(args: dict[str, Any]) -> int:
         )
     )
     return 0
-
-
-def _hits(
-    api: Any, args: dict[str, Any], query: TextQuery, limit: int, chosen: Provider | None
-) -> list[SearchHit]:
-    """One domain's hits in the mode asked (the default: hybrid where the domain has vectors of
-    the provider's model, else words)."""
-    if chosen is None or not (args["--semantic"] or args["--hybrid"] or api.has_vectors(chosen.model)):
-        return list(api.text_hits(query, limit))
-    if args["--semantic"]:
-        return list(api.search_semantic(args["TEXT"], limit=limit, provider=chosen))
-    return list(api.search_hybrid(args["TEXT"], limit=limit, provider=chosen))
 
 
 @command("""

@@ -357,3 +357,37 @@ class Embedded(DomainAPI):
     def has_vectors(self, model: str) -> bool:
         """Whether any row here has a vector of `model`."""
         return bool(self._run("has_model", model=model))
+
+
+MODES = ("auto", "words", "semantic", "hybrid")
+
+
+def search_everywhere(
+    db: Any, text: str, *, limit: int = 20, mode: str = "auto", provider: Provider | None = None
+) -> builtins.list[SearchHit]:
+    """`codedb search` over every domain with an index, best first within each: by words,
+    semantic, hybrid, or (auto) hybrid where a domain has vectors of the provider's model
+    (the default provider's when None) and words elsewhere. A domain without vectors is
+    searched by words (with "semantic", not at all); with no vectors anywhere, "semantic" and
+    "hybrid" are refused (Conflict naming the fix). The CLI, the HTTP API and MCP call this."""
+    from .embedding import provider as default_provider
+    from .embedding import remembered
+    from .registry import searchable
+
+    if mode not in MODES:
+        raise InvalidInput(f"unknown search mode {mode!r:.40}; give one of {', '.join(MODES)}")
+    query = parse(text)
+    apis = [getattr(db, attr) for _, attr in searchable()]
+    chosen = None if mode == "words" else remembered(provider or default_provider())
+    embedded = [api for api in apis if chosen is not None and api.has_vectors(chosen.model)]
+    if mode in ("semantic", "hybrid") and not embedded:
+        apis[0].search_semantic(text, limit=limit, provider=chosen)  # raises, naming what is missing
+    hits: builtins.list[SearchHit] = []
+    for api in apis:
+        if api not in embedded:
+            hits += [] if mode == "semantic" else api.text_hits(query, limit)
+        elif mode == "semantic":
+            hits += api.search_semantic(text, limit=limit, provider=chosen)
+        else:
+            hits += api.search_hybrid(text, limit=limit, provider=chosen)
+    return hits

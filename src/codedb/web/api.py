@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..core.registry import searchable
-from ..core.textsearch import parse
+from ..core.vectors import MODES, search_everywhere
 from ..domains.history.records import Message, SessionSummary
 from ..domains.library.records import (
     DependencyEntry,
@@ -115,9 +114,8 @@ def record_result(db: Database, call: Call) -> TestResult:
 
 
 def search_all(db: Database, call: Call) -> list[Any]:
-    query = parse(call.query["q"] or "")
-    limit = call.query["limit"]
-    return [hit._asdict() for _, attr in searchable() for hit in getattr(db, attr).text_hits(query, limit)]
+    found = search_everywhere(db, call.query["q"] or "", limit=call.query["limit"], mode=call.query["mode"])
+    return [hit._asdict() for hit in found]
 
 
 # --- users, preferences, history, metrics -------------------------------------------------------
@@ -342,11 +340,17 @@ ENDPOINTS = (
         "GET",
         f"{API}/search",
         search_all,
-        "Ranked search across every domain with an index",
+        "Ranked search across every domain with an index, by words and by meaning",
         "search",
         query=(
             Param("q", help="words, prefixes (fib*), phrases, name:, tag:, AND/OR/NOT"),
             Param("limit", int, 20, 1, 200),
+            Param(
+                "mode",
+                default="auto",
+                choices=MODES,
+                help="words, semantic, hybrid, or auto: hybrid where vectors exist (codedb embed)",
+            ),
         ),
         quick=never,
     ),

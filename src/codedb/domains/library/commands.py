@@ -28,9 +28,12 @@ def _columns(args: dict[str, Any]) -> tuple[str, ...]:
 
 @command("""
 Usage: codedb add-function --name=NAME [--description=TEXT] (--code-file=FILE | --code=CODE)
-                           [--modules=NAMES]... [--tags=TAGS]... [--json] [options]
+                           [--modules=NAMES]... [--tags=TAGS]... [--embed] [--json] [options]
 
-Add a function with its modules (created when missing) and tags; prints its id.
+Add a function with its modules (created when missing) and tags; prints its id. With --embed,
+its vector for semantic search is made too, by the default provider (see 'codedb embed
+--help'), in the same transaction: if the provider fails, nothing is added. Without it, the
+next 'codedb embed' makes it.
 
 Options:
   --name=NAME         the function's name (names need not be unique)
@@ -39,6 +42,7 @@ Options:
   --code=CODE         its code, given inline
   --modules=NAMES     modules, comma-separated or repeated
   --tags=TAGS         tags, comma-separated or repeated
+  --embed             make its vector now (and any other function's that waits)
   --json              write the new function as JSON
 
 Example:
@@ -46,7 +50,7 @@ Example:
 """)
 def cmd_add_function(args: dict[str, Any]) -> int:
     code = read_text(args["--code-file"], "code file") if args["--code-file"] else args["--code"]
-    with open_db(args) as db:
+    with open_db(args) as db, db.transaction():
         function = db.functions.add(
             args["--name"],
             args["--description"],
@@ -54,6 +58,7 @@ def cmd_add_function(args: dict[str, Any]) -> int:
             split_names(args["--modules"]),
             split_names(args["--tags"]),
         )
+        _embed_if_asked(db, args)
         if args["--json"]:
             from ...cli.render import as_json
 
@@ -102,9 +107,10 @@ def cmd_show_function(args: dict[str, Any]) -> int:
 
 @command("""
 Usage: codedb modify-function (--function-id=ID | --id=ID) --modifier=NAME --description=TEXT
-                              --code-file=FILE [options]
+                              --code-file=FILE [--embed] [options]
 
-Replace a function's code and record the change (who, when, why) in its history.
+Replace a function's code and record the change (who, when, why) in its history. With --embed,
+its vector for semantic search is made again too, in the same transaction (see add-function).
 
 Options:
   --function-id=ID    the function's id, or a unique prefix of it
@@ -112,18 +118,29 @@ Options:
   --modifier=NAME     who made the change
   --description=TEXT  what changed and why
   --code-file=FILE    a file holding the new code (- for standard input)
+  --embed             make its vector again now (and any other function's that waits)
 
 Example:
   codedb modify-function --function-id=3f2a --modifier=ada --description="memoize" --code-file=fib.py
 """)
 def cmd_modify_function(args: dict[str, Any]) -> int:
     code = read_text(args["--code-file"], "code file")
-    with open_db(args) as db:
+    with open_db(args) as db, db.transaction():
         function = db.functions.modify(
             db.functions.resolve(function_id_arg(args)), args["--modifier"], args["--description"], code
         )
+        _embed_if_asked(db, args)
     out(f"modified {function.function_id}")
     return 0
+
+
+def _embed_if_asked(db: Any, args: dict[str, Any]) -> None:
+    """--embed: make the vectors that wait, with the default provider, inside the caller's
+    transaction (so a provider that fails undoes the change with them)."""
+    if args["--embed"]:
+        from ...core.embedding import provider
+
+        db.functions.embed(provider())
 
 
 @command("""
