@@ -10,8 +10,9 @@ and a run stopped half way resumes where it stopped.
 
 Search is exact: the cosine similarity of the query's vector with every stored vector of the
 same model, a matrix product in numpy over the model's vectors, read once and kept in memory
-until they change (a number every write of their table raises, migration 0028). A vector of another
-model is never compared: a search names its model, and vectors of other lengths are refused.
+until they change (a number every write of their table raises, migration 0028). A vector of
+another model is never compared: a search names its model, and vectors of other lengths are
+refused.
 (sqlite-vec cannot load into a Python whose sqlite3 was built without loadable extensions, as
 this project's CI's is; numpy's product is the same exact search, measured in `make bench`.)
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 import base64
 import builtins
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -98,6 +100,7 @@ class _Matrix(NamedTuple):
 
 
 _MATRICES: OrderedDict[tuple[str, str, str], _Matrix] = OrderedDict()
+_MATRICES_LOCK = threading.Lock()  # a server's threads share them
 
 
 def top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -254,10 +257,11 @@ class Embedded(DomainAPI):
         # The version is read before the vectors: a write between the two makes the next
         # search read them again, never keep what it did not see.
         version = int(self._run("version"))
-        cached = _MATRICES.get(key)
-        if cached is not None and cached.version == version:
-            _MATRICES.move_to_end(key)
-            return cached
+        with _MATRICES_LOCK:
+            cached = _MATRICES.get(key)
+            if cached is not None and cached.version == version:
+                _MATRICES.move_to_end(key)
+                return cached
         ids: list[str] = []
         titles: list[str] = []
         snippets: list[str] = []
@@ -274,9 +278,10 @@ class Embedded(DomainAPI):
             )
         matrix = unit_rows(np.vstack(rows)) if rows else np.zeros((0, 0), dtype=np.float32)
         made = _Matrix(version, ids, titles, snippets, matrix)
-        _MATRICES[key] = made
-        while len(_MATRICES) > CACHED_MATRICES:
-            _MATRICES.popitem(last=False)
+        with _MATRICES_LOCK:
+            _MATRICES[key] = made
+            while len(_MATRICES) > CACHED_MATRICES:
+                _MATRICES.popitem(last=False)
         return made
 
     def _nearest(
