@@ -359,20 +359,16 @@ def test_semantic_search_answers_in_the_old_envelope(ready_target: str) -> None:
         db.functions.add("quicksort_inplace", "Sorts an array of integers in place", "def q(a): ...")
         db.functions.add("send_email", "Deliver a message through an SMTP server", "def s(to): ...")
 
-    async def refused(session: Any) -> None:
-        answer = await session.call_tool("semantic_search", {"query": "sort numbers"})
-        assert answer.is_error and answer.structured_content["ok"] is False
-        assert answer.structured_content["error"]["type"] == "Conflict"
-        assert "make them with 'codedb embed'" in answer.structured_content["error"]["message"]
+    async def body(session: Any) -> None:
+        refused = await session.call_tool("semantic_search", {"query": "sort numbers"})
+        assert refused.is_error and refused.structured_content["ok"] is False
+        assert refused.structured_content["error"]["type"] == "Conflict"
+        assert "make them with 'codedb embed'" in refused.structured_content["error"]["message"]
+        with codedb.connect(ready_target) as db:  # the server sees the vectors made meanwhile
+            db.functions.embed(LocalProvider())
+        answer = await session.call_tool("semantic_search", {"query": "sort numbers", "top_k": 1})
+        found = answer.structured_content
+        assert found["ok"] and (found["query"], found["result_count"]) == ("sort numbers", 1)
+        assert found["result"][0]["name"] == "quicksort_inplace" and 0 < found["result"][0]["score"] <= 1
 
-    with_session(ready_target, refused)
-    with codedb.connect(ready_target) as db:
-        db.functions.embed(LocalProvider())
-
-    async def found(session: Any) -> None:
-        answer = (await session.call_tool("semantic_search", {"query": "sort numbers", "top_k": 1}))
-        body = answer.structured_content
-        assert body["ok"] and (body["query"], body["result_count"]) == ("sort numbers", 1)
-        assert body["result"][0]["name"] == "quicksort_inplace" and 0 < body["result"][0]["score"] <= 1
-
-    with_session(ready_target, found)
+    with_session(ready_target, body)

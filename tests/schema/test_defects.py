@@ -74,7 +74,7 @@ def test_init_after_a_process_died_holding_the_migration_lock(target: str, tmp_p
 
 
 def test_two_inits_at_once_on_a_new_file_both_succeed(tmp_path: Path) -> None:
-    for trial in range(4):  # the soak suite runs many more
+    for trial in range(2):  # the soak suite runs many more
         path = tmp_path / f"new{trial}.sqlite"
         procs = [
             subprocess.Popen(

@@ -406,3 +406,25 @@ def test_hypothesis_over_the_json_and_pickle_readers(tmp_path_factory: pytest.Te
                 assert db_snapshot(str(live)) == before
 
     run()
+
+
+def test_two_inits_at_once_on_new_files_many_times(tmp_path: Path) -> None:
+    """tests/schema/test_defects.py's race at length: two `codedb init` processes on each new
+    file, 10 files (60 with CODEDB_SOAK=full); both succeed and one says it initialised."""
+    trials = 60 if FULL else 10
+    for trial in range(trials):
+        path = tmp_path / f"new{trial}.sqlite"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "codedb", f"--db={path}", "init"],
+                env=ENV,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
+        assert [r[2] for r in results] == [0, 0], results
+        assert sum(out.startswith("initialised") for out, _, _ in results) == 1, results
+    print(f"two inits at once: {trials} new files, each initialised once, no failure")
