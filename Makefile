@@ -27,6 +27,7 @@ demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	bin/codedb --db $(DEMO_DB) init
 	$(BIN)/python examples/sample_library.py $(DEMO_DB)
+	bin/codedb --db $(DEMO_DB) embed --quiet
 	bin/codedb --db $(DEMO_DB) stats
 
 # One worker more than the cores: many tests wait on a server, a subprocess or a browser.
