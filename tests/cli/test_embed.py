@@ -128,3 +128,20 @@ def test_add_and_modify_make_the_vector_when_asked_in_their_transaction(cli: CLI
     assert (
         "x" in history and "\ny " not in history and len(history.splitlines()) == 3
     )  # header, rule, one change
+
+
+def test_similar_lists_the_nearest_functions(cli: CLI) -> None:
+    with codedb.connect(cli.target) as db:
+        sort = db.functions.add(
+            "bubble_sort", "Sorts numbers by swapping neighbours", "def b(xs): ..."
+        ).function_id
+    assert cli.error("similar", sort[:8]) == (
+        f"Error: function '{sort}' has no vector of {MODEL}; make it with 'codedb embed'"
+    )
+    cli.ok("embed", "--quiet")
+    found = json.loads(cli.ok("similar", sort[:8], "--json", "--limit=1"))
+    assert [h["title"] for h in found] == ["quicksort_inplace"] and 0 < found[0]["score"] <= 100
+    assert (
+        cli.error("similar", "zzzz")
+        == "Error: function zzzz not found; list ids with 'codedb list-functions'"
+    )

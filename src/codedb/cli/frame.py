@@ -67,6 +67,7 @@ BUILTIN_GROUPS = (
             ("search", "ranked full-text search of every domain with an index"),
             ("reindex", "rebuild and optimise the full-text indexes"),
             ("embed", "make the vectors semantic search compares (a local model or an API)"),
+            ("similar", "the functions nearest in meaning to one function"),
         ),
     ),
 )

@@ -83,6 +83,34 @@ def cmd_search(args: dict[str, Any]) -> int:
 
 
 @command("""
+Usage: codedb similar FUNCTION_ID [--limit=N] [--model=M] [--json | --csv] [options]
+
+The functions nearest in meaning to one function (its id or a unique prefix), best first, by
+the vectors 'codedb embed' made (score: the cosine similarity, 0-100); the function itself is
+left out.
+
+Options:
+  --limit=N     show at most N functions [default: 10]
+  --model=M     whose vectors to compare (default: the local model's)
+"""
++ FORMAT
++ """
+Example:
+  codedb similar 3f2a --limit=5
+""")
+def cmd_similar(args: dict[str, Any]) -> int:
+    from .render import render
+
+    limit = whole_number(args["--limit"], "--limit", 1) or 10
+    with open_db(args, readonly=True, replica=True) as db:
+        function_id = db.functions.resolve(args["FUNCTION_ID"])
+        hits = db.functions.similar(function_id, limit=limit, model=args["--model"])
+    rows = [hit._asdict() for hit in hits]
+    out(render(rows, ("kind", "id", "title", "score", "snippet"), output_format(args), width=None))
+    return 0
+
+
+@command("""
 Usage: codedb embed [--domain=D]... [--provider=P] [--model=M] [--batch=N] [--check] [--quiet]
                     [--json] [options]
        codedb embed --forget=MODEL [--domain=D]... [--json] [options]
