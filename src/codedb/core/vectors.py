@@ -212,7 +212,8 @@ class Embedded(DomainAPI):
                 self._check_dimensions(provider.model, vectors.shape[1])
             elif vectors.shape[1] != dimensions:
                 raise Conflict(
-                    f"model {provider.model} made vectors of {vectors.shape[1]} and {dimensions} dimensions"
+                    f"model {provider.model} made vectors of {vectors.shape[1]} and {dimensions} dimensions "
+                    "in one run; check the provider's model settings"
                 )
             dimensions = int(vectors.shape[1])
             made = [
