@@ -125,7 +125,9 @@ def run_postgres(bench: Any, base_url: str, sizes: list[int]) -> None:
 
                 bench.measure_with(operation, size, [RawPsycopg, Codedb], run)
     finally:
-        admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        from .projects import drop_scratch
+
+        drop_scratch(admin, base_url, schema)
         admin.close()
 
 

@@ -445,7 +445,19 @@ def scratch_schema(base_url: str) -> Iterator[str]:
         yield f"{base_url}{'&' if '?' in base_url else '?'}options={quote(f'-csearch_path={schema}')}"
     finally:
         with psycopg.connect(base_url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            drop_scratch(admin, base_url, schema)
+
+
+def drop_scratch(admin: Any, base_url: str, schema: str) -> None:
+    """Drop a scratch schema and the read-only role codedb's migrate made for it (a role
+    belongs to the server and outlives the schema)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from codedb.schema.query import reader_role_name
+
+    role = reader_role_name(str(conninfo_to_dict(base_url).get("dbname", "postgres")), schema)
+    admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    admin.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 def run_projects_postgres(base_url: str, size: int, calls: int = 200) -> list[dict[str, Any]]:
