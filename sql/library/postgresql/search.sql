@@ -106,17 +106,29 @@ SELECT COUNT(*) FROM (SELECT 1 FROM function_search
                       WHERE document @@ to_tsquery('simple', :match) LIMIT :cap) AS m;
 
 -- name: clear_function_search()!
--- Empty the search index (reindex fills it again in the same transaction).
-DELETE FROM function_search;
+-- Empty the search index and drop its GIN index (reindex fills the table in one statement,
+-- then builds the GIN index once: at a million functions 212 s against 406 s row by row with
+-- the index kept). Both take the table for themselves until the transaction ends: searches
+-- and writes of functions wait for reindex.
+DROP INDEX function_search_document_idx;
+TRUNCATE function_search;
 
--- name: functions_to_index(after, batch)
--- The next :batch functions after the key :after (NULL: from the first), by id; only the key
--- and the id are read (index_added_functions reads the rest itself).
-SELECT function_id, function_id, NULL, NULL, NULL, NULL
-FROM function
-WHERE function_id > COALESCE(CAST(:after AS TEXT), '')
-ORDER BY function_id
-LIMIT :batch;
+-- name: create_function_search()!
+-- Fill the emptied index from every function in one pass (the body of
+-- function_search_document, written out), then build its GIN index, as migration 0016 made it.
+INSERT INTO function_search (function_id, document)
+SELECT f.function_id,
+       setweight(to_tsvector('simple', codedb_search_words(f.name)), 'A')
+       || setweight(to_tsvector('simple', codedb_search_words(COALESCE(
+              (SELECT string_agg(label, ' ' ORDER BY label) FROM (
+                   SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
+                   UNION ALL
+                   SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l),
+              ''))), 'B')
+       || setweight(to_tsvector('simple', codedb_search_words(f.description)), 'C')
+       || setweight(to_tsvector('simple', codedb_search_words(f.code_snippet)), 'D')
+FROM function f;
+CREATE INDEX function_search_document_idx ON function_search USING GIN (document);
 
 -- name: optimize_function_search()!
 -- Refresh the planner's statistics of the index after a rebuild.

@@ -225,15 +225,17 @@ class FunctionSearch(_Part, Embedded):
         """Rebuild the search index from the functions, in one transaction, and optimise it;
         returns the number of functions indexed."""
         with self.db.transaction():
+            # SQLite drops and creates the FTS5 table, then writes the texts Python splits;
+            # PostgreSQL empties its table and fills it in one statement, its GIN index after.
             self.sql.clear_function_search(self.conn)
+            self.sql.create_function_search(self.conn)
             sqlite = self.db.dialect == "sqlite"
-            if sqlite:  # cleared by dropping it; its segments merged once, at the end
-                self.sql.create_function_search(self.conn)
+            if sqlite:  # its segments merged once, at the end
                 self.sql.stop_function_search_merges(self.conn)
-            after = None
-            while rows := list(self.sql.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
-                self.sql.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
-                after = rows[-1][0]
+                after = None
+                while rows := list(self.sql.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
+                    self.sql.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
+                    after = rows[-1][0]
             self.sql.optimize_function_search(self.conn)
             if sqlite:
                 self.sql.restart_function_search_merges(self.conn)
