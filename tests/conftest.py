@@ -398,3 +398,19 @@ def serve_script() -> Iterator[Callable[[list[Any]], Any]]:
     yield start
     for server in made:
         server.close()
+
+
+def inits_at_once(path: Path) -> list[tuple[str, str, int]]:
+    """Two `codedb init` processes started together on `path`: (stdout, stderr, exit code) of each."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "codedb", f"--db={path}", "init"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    return [p.communicate(timeout=60) + (p.returncode,) for p in procs]

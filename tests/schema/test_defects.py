@@ -3,15 +3,13 @@ locks, rollback counts, read-only inspection, in-memory databases."""
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import codedb
 from codedb.schema.migrations import known_ids
-from conftest import CLI, ROOT
+from conftest import CLI, ROOT, inits_at_once
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
@@ -76,17 +74,7 @@ def test_init_after_a_process_died_holding_the_migration_lock(target: str, tmp_p
 def test_two_inits_at_once_on_a_new_file_both_succeed(tmp_path: Path) -> None:
     for trial in range(2):  # the soak suite runs many more
         path = tmp_path / f"new{trial}.sqlite"
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "codedb", f"--db={path}", "init"],
-                env=ENV,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
-        results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
+        results = inits_at_once(path)
         assert [r[2] for r in results] == [0, 0], results
         assert sum(out.startswith("initialised") for out, _, _ in results) == 1, results
 

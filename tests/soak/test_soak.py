@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import codedb
-from conftest import CLI, ROOT, db_snapshot
+from conftest import CLI, ROOT, db_snapshot, inits_at_once
 
 pytestmark = pytest.mark.soak
 FULL = os.environ.get("CODEDB_SOAK") == "full"
@@ -414,17 +414,7 @@ def test_two_inits_at_once_on_new_files_many_times(tmp_path: Path) -> None:
     trials = 60 if FULL else 10
     for trial in range(trials):
         path = tmp_path / f"new{trial}.sqlite"
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "codedb", f"--db={path}", "init"],
-                env=ENV,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
-        results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
+        results = inits_at_once(path)
         assert [r[2] for r in results] == [0, 0], results
         assert sum(out.startswith("initialised") for out, _, _ in results) == 1, results
     print(f"two inits at once: {trials} new files, each initialised once, no failure")
