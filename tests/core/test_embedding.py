@@ -4,6 +4,7 @@ OpenAI-compatible endpoint played by a real HTTP server on loopback that answers
 database as it was, on both backends."""
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -149,3 +150,16 @@ def test_the_key_is_never_printed(serve_script: Any, monkeypatch: Any) -> None:
     with pytest.raises(ProviderError) as failed:
         HttpProvider(server.url, "m").embed(["a"])
     assert "sk-very-secret" not in str(failed.value) and os.environ[KEY_VARIABLE] == "sk-very-secret"
+
+
+def test_without_numpy_semantic_search_says_what_to_install(
+    db: codedb.Database, serve_script: Any, monkeypatch: Any
+) -> None:
+    fid = db.functions.add("f", "a function", "def f(): ...").function_id
+    server = serve_script(["vectors"])
+    monkeypatch.setitem(sys.modules, "numpy", None)  # as if it were not installed
+    with pytest.raises(ProviderError, match=r"semantic search needs numpy; install codedb's semantic extra"):
+        HttpProvider(server.url, "m").embed(["a"])
+    with pytest.raises(ProviderError, match="semantic search needs numpy"):
+        db.functions.similar(fid)
+    assert db.functions.search_ranked("function")[0].function_id == fid  # word search needs none

@@ -46,6 +46,15 @@ class Provider(Protocol):
         ...
 
 
+def numpy_module() -> Any:
+    """numpy, or ProviderError naming the extra that installs it (semantic search needs it)."""
+    try:
+        import numpy
+    except ImportError:
+        raise ProviderError(f"semantic search needs numpy; {SEMANTIC_EXTRA}") from None
+    return numpy
+
+
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """`matrix` as float32 rows of length 1 (a row of zeros stays zeros)."""
     import numpy as np
@@ -130,6 +139,7 @@ class HttpProvider:
         self.timeout, self.batch, self.tries, self.sleep = timeout, batch, tries, sleep
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        numpy_module()  # ProviderError naming the extra when numpy is missing
         import numpy as np
 
         rows: list[np.ndarray] = []

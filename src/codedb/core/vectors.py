@@ -250,9 +250,10 @@ class Embedded(DomainAPI):
 
     def _matrix(self, model: str) -> _Matrix:
         """The vectors of `model`, from memory while they are unchanged."""
-        import numpy as np
+        from .embedding import numpy_module, unit_rows
 
-        from .embedding import unit_rows
+        numpy_module()  # ProviderError naming the extra when numpy is missing
+        import numpy as np
 
         key = (self.db.target.display, self.KIND, model)
         # The version is read before the vectors: a write between the two makes the next
@@ -339,9 +340,10 @@ class Embedded(DomainAPI):
     def similar(self, row_id: str, *, limit: int = 10, model: str | None = None) -> builtins.list[SearchHit]:
         """The `limit` rows nearest to one row (by its stored vector of `model`: the local
         model's when None), best first, itself left out."""
-        import numpy as np
+        from .embedding import LOCAL_MODEL, numpy_module
 
-        from .embedding import LOCAL_MODEL
+        numpy_module()  # ProviderError naming the extra when numpy is missing
+        import numpy as np
 
         chosen = model or LOCAL_MODEL
         found = self._run("one", id=row_id, model=chosen)
