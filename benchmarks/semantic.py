@@ -67,13 +67,15 @@ def _median_ms(work: Any, calls: int = CALLS) -> float:
     return statistics.median(times) * 1000
 
 
-def speed(target: str, size: int, path: Path | None) -> dict[str, Any]:
-    """The speed figures at `size` functions in `target` (an empty database)."""
+def speed(target: str, size: int) -> dict[str, Any]:
+    """The speed figures at `size` functions in `target` (an empty database; the file's growth
+    where it is an SQLite file)."""
     import numpy as np
 
     from codedb.core.embedding import LocalProvider
     from codedb.core.vectors import decode
 
+    path = None if "://" in target else Path(target)
     local = LocalProvider()
     local.embed(["warm the model up"])
     with codedb.connect(target) as db:
@@ -142,15 +144,12 @@ def run_semantic(workdir: Path, sizes: list[int], postgres: str | None = None) -
     )
     rows = []
     for size in sizes:
-        targets: list[tuple[str, str, Path | None]] = [("sqlite", str(workdir / f"sem-{size}.sqlite"), None)]
-        targets[0] = ("sqlite", targets[0][1], Path(targets[0][1]))
+        rows.append({"backend": "sqlite", **speed(str(workdir / f"sem-{size}.sqlite"), size)})
         if postgres:
             from .projects import scratch_schema
 
             with scratch_schema(postgres) as url:
-                rows.append({"backend": "postgresql", **speed(url, size, None)})
-        row = {"backend": "sqlite", **speed(targets[0][1], size, targets[0][2])}
-        rows.insert(len(rows) - (1 if postgres else 0), row)
+                rows.append({"backend": "postgresql", **speed(url, size)})
     for r in rows:
         growth = f"{r['bytes_per_100k_vectors'] / 1e6:>8.1f}" if r["bytes_per_100k_vectors"] else f"{'-':>8}"
         print(
