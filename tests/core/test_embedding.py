@@ -119,29 +119,16 @@ def test_a_provider_is_named_by_local_or_a_url(monkeypatch: Any) -> None:
 def test_a_provider_that_fails_leaves_the_database_as_it_was(db: codedb.Database, serve_script: Any) -> None:
     for n in range(5):
         db.functions.add(f"f{n}", f"function number {n}", f"def f{n}(): ...")
-    failing = serve_script(["vectors", 500])
-    http = HttpProvider(failing.url, "m", batch=64, tries=2, sleep=no_sleep([]))
+    failing = serve_script(["vectors", 500])  # the first batch's request answered, then 500s
+    http = HttpProvider(failing.url, "m", tries=2, sleep=no_sleep([]))
     with pytest.raises(ProviderError, match="failed 2 times, last: HTTP 500"):
-        db.functions.embed(_Split(http, fail_after=1), batch=3)
+        db.functions.embed(http, batch=3)
     # The first batch (3 rows) was written in its own transaction; the failed one wrote nothing.
     assert db.functions.vector_models() == [("http:m", 3, 3)] and db.functions.pending_vectors("http:m") == 2
     assert not db.in_transaction
     working = serve_script(["vectors"])
     assert db.functions.embed(HttpProvider(working.url, "m")).embedded == 2  # goes on where it stopped
     assert db.functions.pending_vectors("http:m") == 0
-
-
-class _Split:
-    """A provider whose calls after the first `fail_after` go to a server that fails."""
-
-    def __init__(self, inner: HttpProvider, fail_after: int):
-        self.inner, self.model, self.calls, self.fail_after = inner, inner.model, 0, fail_after
-
-    def embed(self, texts: Any) -> Any:
-        self.calls += 1
-        if self.calls > self.fail_after:
-            return self.inner.embed(texts)
-        return HttpProvider(self.inner.url.removesuffix("/embeddings"), "m").embed(texts)
 
 
 def test_the_key_is_never_printed(serve_script: Any, monkeypatch: Any) -> None:
