@@ -162,8 +162,8 @@ def cmd_embed(args: dict[str, Any]) -> int:
             else:
                 bar = progress_bar(sum(waiting.values()), "rows", args["--quiet"])
                 done = {a: getattr(db, a).embed(chosen, batch=_batch(args), progress=bar) for a in attrs}
-                report = {a: {"embedded": r.embedded, "unchanged": r.unchanged} for a, r in done.items()}
-                report = {"model": chosen.model, **report}
+                counts = {a: {"embedded": r.embedded, "unchanged": r.unchanged} for a, r in done.items()}
+                report = {"model": chosen.model, **counts}
                 lines = [
                     f"{a}: {r.embedded:,} embedded, {r.unchanged:,} unchanged ({chosen.model})"
                     for a, r in done.items()
