@@ -46,6 +46,26 @@ def test_the_same_records_and_errors_as_the_sync_api(ready: str) -> None:
         assert db.functions.get_summary(added.function_id).modules == ("math",)
 
 
+def test_a_bulk_add_and_reindex_write_the_index_through_the_async_api(ready: str) -> None:
+    """PostgreSQL's index is written with COPY, which the async driver runs otherwise."""
+    from codedb.domains.library.base import BULK_INDEX_AT
+
+    items = [
+        {"name": f"bulkItem{i}", "description": "déjà vu" if i == 0 else "", "tags": ["t"]}
+        for i in range(BULK_INDEX_AT)
+    ]
+
+    async def main() -> tuple[int, int, int]:
+        async with codedb.aio.connect(ready) as db:
+            await db.functions.add_many(items)
+            found = len(await db.functions.search_ranked("bulk item tag:t", limit=BULK_INDEX_AT))
+            return found, await db.functions.reindex(), await db.functions.stale_in_index()
+
+    assert run(main()) == (BULK_INDEX_AT, BULK_INDEX_AT, 0)
+    with codedb.connect(ready) as db:
+        assert [h.name for h in db.functions.search_ranked("deja OR déjà")] == ["bulkItem0"]
+
+
 def test_a_transaction_block_is_all_or_nothing_and_keeps_other_tasks_out(ready: str) -> None:
     seen: list[str] = []
 

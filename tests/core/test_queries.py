@@ -102,6 +102,23 @@ def test_override_replaces_only_in_its_dialect(tmp_path: Path) -> None:
     assert "SELECT 1" in query_data("sqlite", tmp_path)["d"]["get_one"]
 
 
+def test_a_dialects_own_file_adds_queries_to_that_dialect_alone(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD)
+    own = GOOD.replace("get_one", "get_two").replace("SELECT 1", "SELECT 2")
+    _write(tmp_path, "d/postgresql/own.sql", own)
+    assert "SELECT 2" in query_data("postgresql", tmp_path)["d"]["get_two"]
+    assert "get_two" not in query_data("sqlite", tmp_path)["d"]
+    with pytest.raises(AttributeError, match="no query get_two"):
+        domain_queries("sqlite", tmp_path).d.get_two  # noqa: B018
+
+
+def test_a_dialects_own_file_cannot_redefine_a_shared_query(tmp_path: Path) -> None:
+    _write(tmp_path, "d/a.sql", GOOD)
+    _write(tmp_path, "d/postgresql/own.sql", GOOD.replace("SELECT 1", "SELECT 2"))
+    with pytest.raises(QueryFileError, match="get_one is defined in both d/a.sql and d/postgresql/own.sql"):
+        query_data("postgresql", tmp_path)
+
+
 SRC = Path(__file__).resolve().parents[2] / "src" / "codedb"
 
 

@@ -106,32 +106,40 @@ SELECT COUNT(*) FROM (SELECT 1 FROM function_search
                       WHERE document @@ to_tsquery('simple', :match) LIMIT :cap) AS m;
 
 -- name: clear_function_search()!
--- Empty the search index and drop its GIN index (reindex fills the table in one statement,
--- then builds the GIN index once: at a million functions 212 s against 406 s row by row with
--- the index kept). Both take the table for themselves until the transaction ends: searches
--- and writes of functions wait for reindex.
+-- Set aside the search index's GIN index and its reference to function: reindex writes every
+-- row, then builds both once (optimize_function_search). Both take the table for themselves
+-- until the transaction ends: searches and writes of functions wait for reindex.
 DROP INDEX function_search_document_idx;
-TRUNCATE function_search;
+ALTER TABLE function_search DROP CONSTRAINT function_search_function_id_fkey;
 
 -- name: create_function_search()!
--- Fill the emptied index from every function in one pass (the body of
--- function_search_document, written out), then build its GIN index, as migration 0016 made it.
-INSERT INTO function_search (function_id, document)
-SELECT f.function_id,
-       setweight(to_tsvector('simple', codedb_search_words(f.name)), 'A')
-       || setweight(to_tsvector('simple', codedb_search_words(COALESCE(
-              (SELECT string_agg(label, ' ' ORDER BY label) FROM (
-                   SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
-                   UNION ALL
-                   SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l),
-              ''))), 'B')
-       || setweight(to_tsvector('simple', codedb_search_words(f.description)), 'C')
-       || setweight(to_tsvector('simple', codedb_search_words(f.code_snippet)), 'D')
-FROM function f;
-CREATE INDEX function_search_document_idx ON function_search USING GIN (document);
+-- Empty the search index; reindex fills it again (functions_to_index, then
+-- copy_function_search and index_functions_by_id of postgresql/documents.sql).
+TRUNCATE function_search;
+
+-- name: functions_to_index(after, batch)
+-- Planned per call (the first batch has no key to start after).
+-- The next :batch functions after the id :after (NULL: from the first), in id order, each with
+-- its id twice (the key and the id), name, labels (tags and modules in the database's order,
+-- as function_search_document joins them), description and code; reindex makes their
+-- documents (codedb.core.textsearch.document_text).
+SELECT f.function_id AS key, f.function_id, f.name,
+       COALESCE((SELECT string_agg(label, ' ' ORDER BY label) FROM (
+           SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
+           UNION ALL
+           SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l), ''),
+       f.description, f.code_snippet
+FROM function f
+WHERE CAST(:after AS TEXT) IS NULL OR f.function_id > :after
+ORDER BY f.function_id
+LIMIT :batch;
 
 -- name: optimize_function_search()!
--- Refresh the planner's statistics of the index after a rebuild.
+-- Build again what clear_function_search set aside, as migration 0016 made it (each in one
+-- pass over the filled table), and refresh the planner's statistics of the index.
+ALTER TABLE function_search ADD CONSTRAINT function_search_function_id_fkey
+    FOREIGN KEY (function_id) REFERENCES function (function_id) ON DELETE CASCADE ON UPDATE CASCADE;
+CREATE INDEX function_search_document_idx ON function_search USING GIN (document);
 ANALYZE function_search;
 
 -- name: count_stale_function_search()$
@@ -164,20 +172,3 @@ SELECT set_config('codedb.pause_function_tags_search', 'off', true);
 -- name: resume_function_modules_search_trigger()!
 -- Let the trigger of function_modules index rows again.
 SELECT set_config('codedb.pause_function_modules_search', 'off', true);
-
--- name: index_added_functions*!
--- Index functions added while the triggers were paused (only :function_id is read here). The
--- body of function_search_document, written out: a call to it is planned anew at every row,
--- this statement once (count_stale_function_search compares the two).
-INSERT INTO function_search (function_id, document)
-SELECT f.function_id,
-       setweight(to_tsvector('simple', codedb_search_words(f.name)), 'A')
-       || setweight(to_tsvector('simple', codedb_search_words(COALESCE(
-              (SELECT string_agg(label, ' ' ORDER BY label) FROM (
-                   SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
-                   UNION ALL
-                   SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l),
-              ''))), 'B')
-       || setweight(to_tsvector('simple', codedb_search_words(f.description)), 'C')
-       || setweight(to_tsvector('simple', codedb_search_words(f.code_snippet)), 'D')
-FROM function f WHERE f.function_id = :function_id;

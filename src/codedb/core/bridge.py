@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from types import SimpleNamespace
@@ -139,11 +139,27 @@ class SyncCursor:
     def close(self) -> None:
         await_(self.raw.close())
 
+    @contextmanager
+    def copy(self, statement: str) -> Iterator[SyncCopy]:
+        """psycopg's COPY block (Database.copy_rows)."""
+        with _entered(self.raw.copy(statement)) as copy:
+            yield SyncCopy(copy)
+
     def __enter__(self) -> SyncCursor:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class SyncCopy:
+    """An async driver's COPY, used from code in the bridge."""
+
+    def __init__(self, raw: Any):
+        self.raw = raw
+
+    def write_row(self, row: Sequence[Any]) -> None:
+        await_(self.raw.write_row(row))
 
 
 class SyncConnection:

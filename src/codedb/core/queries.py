@@ -2,7 +2,8 @@
 
 sql/<domain>/*.sql hold the queries of a domain (`core` for the catalog, one folder per
 domain), reached as `db.queries.<domain>.<query>`; sql/<domain>/<dialect>/*.sql hold the few a
-dialect must write differently, each replacing a shared query of the same file and name.
+dialect must write differently, each replacing a shared query of the same file and name, and,
+in a file no shared file is named as, the few only that dialect has (PostgreSQL's COPY).
 DomainQueries is the one loader: it refuses a name defined twice within a domain, a query
 without a docstring comment, or an override that replaces nothing, so a typo cannot silently
 shadow or drop a query.
@@ -202,8 +203,15 @@ class DomainQueries:
                         raise QueryFileError(f"query {name} is defined in both {both}")
                     files[name] = path
             for override in sorted((self._folder / self._dialect).glob("*.sql")):
+                own = not (self._folder / override.name).is_file()  # the dialect's own queries
                 for name in _names_in(override):
-                    if files.get(name) != self._folder / override.name:
+                    if own and name in files:
+                        first = files[name].relative_to(self._folder)
+                        both = f"{domain}/{first} and {domain}/{self._dialect}/{override.name}"
+                        raise QueryFileError(f"query {name} is defined in both {both}")
+                    if own:
+                        files[name] = override
+                    elif files.get(name) != self._folder / override.name:
                         base = f"{domain}/{override.name}"
                         raise QueryFileError(f"{override}: {name} overrides no query of {base}")
             self._files = files
@@ -217,7 +225,7 @@ class DomainQueries:
             odd = sorted(set(data) ^ indexed)
             raise QueryFileError(f"{path}: queries {odd} are not each named on a line '-- name: <name>'")
         override = self._folder / self._dialect / path.name
-        if override.is_file():
+        if override != path and override.is_file():
             data.update(_read_file(loader, override))
         self._records.update({name: d.record_class for name, d in data.items() if d.record_class is not None})
         queries = Queries(self._adapter()).load_from_list(list(data.values()))

@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import NamedTuple
 
 from ..errors import InvalidInput
@@ -95,6 +97,71 @@ def index_text(text: str) -> str:
     split = text.translate(_SPLIT)
     indexed = f"{text} {split}" if split != text else split
     return f"{indexed} {text.translate(_NO_LETTERS)}" if _GLUED.search(text) else indexed
+
+
+# PostgreSQL's function documents (migrations 0016, 0020, 0024), made in Python for reindex.
+_INDEXED = 100_000  # characters of a text the documents hold (left(t, 100000))
+_MAX_POSITION = 16_383  # a tsvector's last position; a later word would share it
+_MAX_REPEATS = 255  # positions a tsvector keeps of one word
+_MAX_WORD = 2_046  # bytes of a word: to_tsvector leaves longer ones out
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+_SPLIT_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]|[0-9]")  # the words of the split text, in order
+_E_NUMBER = re.compile(r"[0-9][Ee][0-9]")  # the server's parser reads 6e1 in 6e1by as a number
+
+
+@cache
+def _positions() -> tuple[tuple[str, ...], ...]:
+    """Per weight (name A, labels B, description C, code D), the text after a word in a tsvector
+    at each position: `':7A`."""
+    return tuple(tuple(f"':{i}{weight}" for i in range(_MAX_POSITION + 1)) for weight in "ABCD")
+
+
+def _document_words(text: str) -> list[str] | None:
+    """The words, not yet lower-cased, that codedb_search_words(text) hands to_tsvector, in order:
+    the text whole where a capital or digit splits it, split, and its runs of digits where a
+    letter and a digit touch (None where the server's parser would read them otherwise)."""
+    part = text[:_INDEXED]
+    found = _ALNUM_RUN.findall(part)
+    if len(part) > _MAX_WORD and max(map(len, found), default=0) > _MAX_WORD:
+        return None
+    if _CAPITAL_OR_DIGIT.search(text) is None:
+        return found
+    if _E_NUMBER.search(part):
+        return None
+    found += _SPLIT_WORD.findall(part)
+    if _GLUED.search(text):
+        found += _RUNS.findall(part)
+    return found
+
+
+def document_text(name: str, labels: str, description: str, code: str) -> str | None:
+    """The tsvector PostgreSQL's function index holds for these texts, as text, exactly as
+    function_search_document makes it from them (`'merge':1A ...`; labels: the function's tags
+    and modules in the database's order), or None where only the server can make it: a text
+    with other than ASCII characters (its letters are the server locale's), a number the
+    server's parser reads whole (`6e1`), a word too long to index, a document past the
+    positions or repeats a tsvector keeps. reindex writes these with COPY (3x quicker than
+    the server's regular expressions) and lets the server make the others."""
+    texts = (name, labels, description, code)
+    if not all(text.isascii() for text in texts):
+        return None
+    found: list[list[str]] = []
+    parts = []
+    end = 0
+    for text, after in zip(texts, _positions(), strict=True):
+        words = _document_words(text)
+        if words is None:
+            return None
+        if words:
+            start, end = end, end + len(words)
+            if end > _MAX_POSITION:
+                return None
+            parts.append("'" + " '".join(map(str.__add__, words, after[start + 1 : end + 1])))
+            found.append(words)
+    if end > _MAX_REPEATS and max(Counter(w.lower() for ws in found for w in ws).values()) > _MAX_REPEATS:
+        return None
+    return " ".join(parts).lower()  # the words as the 'simple' dictionary keeps them (weights: a, b...)
 
 
 class SearchHit(NamedTuple):

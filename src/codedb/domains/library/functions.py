@@ -189,17 +189,21 @@ class Functions(FunctionSearch):
                 self.sql.load_tag(self.conn, [params(t) for t in tags.values()])
                 self.sql.load_function_tags(self.conn, tag_links)
             if bulk:
-                self.sql.index_added_functions(
-                    self.conn,
-                    [
-                        self._search_entry(None, f.function_id, f.name, " ".join([*sorted(t), *sorted(m)]),
-                                           f.description, f.code_snippet)
-                        for f, t, m in labelled
-                    ],
-                )  # fmt: skip
                 if self.db.dialect == "sqlite":
+                    entry = self._search_entry
+                    self.sql.index_added_functions(
+                        self.conn,
+                        [
+                            entry(None, f.function_id, f.name, " ".join([*sorted(t), *sorted(m)]),
+                                  f.description, f.code_snippet)
+                            for f, t, m in labelled
+                        ],
+                    )  # fmt: skip
                     names = [{"function_id": row["function_id"], "name": row["name"]} for row in rows]
                     self.sql.index_added_names(self.conn, names)
+                else:  # its labels in the database's order, read back
+                    ids = [row["function_id"] for row in rows]
+                    self._copy_documents(list(self.sql.functions_by_id_to_index(self.conn, function_ids=ids)))
                 self._resume_indexing()
             else:
                 self._load_functions(rows)

@@ -20,6 +20,7 @@ from ...core.textsearch import (
     SEARCH_CANDIDATES,
     SearchHit,
     TextQuery,
+    document_text,
     index_text,
     marked_inside,
     parse,
@@ -99,12 +100,9 @@ class FunctionSearch(_Part, Embedded):
     def _search_entry(
         self, rowid: int | None, function_id: str, name: str, labels: str, description: str, code: str
     ) -> dict[str, Any]:
-        """What index_added_functions takes for a function (its SQLite rowid when known): on
-        SQLite its texts as the index's triggers make them (labels: its tags then its modules,
-        each in name order, as the triggers read them from their keys); PostgreSQL reads the
-        function itself."""
-        if self.db.dialect != "sqlite":
-            return {"function_id": function_id}
+        """What SQLite's index_added_functions takes for a function (its rowid when known): its
+        texts as the index's triggers make them (labels: its tags then its modules, each in
+        name order, as the triggers read them from their keys)."""
         return {
             "rowid": rowid,
             "function_id": function_id,
@@ -225,17 +223,21 @@ class FunctionSearch(_Part, Embedded):
         """Rebuild the search index from the functions, in one transaction, and optimise it;
         returns the number of functions indexed."""
         with self.db.transaction():
-            # SQLite drops and creates the FTS5 table, then writes the texts Python splits;
-            # PostgreSQL empties its table and fills it in one statement, its GIN index after.
+            # SQLite drops and creates the FTS5 table and writes the texts Python splits;
+            # PostgreSQL sets its GIN index and reference aside, empties its table, writes the
+            # documents Python makes with COPY and builds the two once, at the end.
             self.sql.clear_function_search(self.conn)
             self.sql.create_function_search(self.conn)
             sqlite = self.db.dialect == "sqlite"
             if sqlite:  # its segments merged once, at the end
                 self.sql.stop_function_search_merges(self.conn)
-                after = None
-                while rows := list(self.sql.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
+            after = None
+            while rows := list(self.sql.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
+                if sqlite:
                     self.sql.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
-                    after = rows[-1][0]
+                else:
+                    self._copy_documents(rows)
+                after = rows[-1][0]
             self.sql.optimize_function_search(self.conn)
             if sqlite:
                 self.sql.restart_function_search_merges(self.conn)
@@ -243,6 +245,23 @@ class FunctionSearch(_Part, Embedded):
                 self.sql.create_function_name_trigrams(self.conn)
             self.sql.fill_function_name_trigrams(self.conn)  # PostgreSQL: its index, if it has pg_trgm
             return int(self.sql.count_function_search(self.conn))
+
+    def _copy_documents(self, rows: builtins.list[Any]) -> None:
+        """PostgreSQL: write the documents of functions_to_index's `rows` with COPY, made as
+        they are sent, then have the server make those Python leaves to it (document_text)."""
+        left: builtins.list[str] = []
+
+        def documents() -> Iterator[tuple[str, str]]:
+            for _, function_id, *texts in rows:
+                document = document_text(*texts)
+                if document is None:
+                    left.append(function_id)
+                else:
+                    yield function_id, document
+
+        self.db.copy_rows(self.sql.copy_function_search, documents())
+        if left:
+            self.sql.index_functions_by_id(self.conn, function_ids=left)
 
     @contextmanager
     def indexing_paused(self) -> Iterator[None]:
