@@ -50,6 +50,14 @@ def test_words_split_identifiers_like_the_index() -> None:
     assert words("+-*/ ()") == []
 
 
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_words_are_the_words_of_any_text(text: str) -> None:
+    """ASCII text takes a quicker path (a regular expression); a non-ASCII word after it sends
+    the same text down the character-by-character one."""
+    assert words(text) == words(f"{text} é")[:-1]
+
+
 @pytest.mark.parametrize(
     "query", ["merge", "sorted", "arrays", "merge_sorted", "mergeSorted", "merge sorted arrays"]
 )

@@ -76,6 +76,8 @@ def _is_word_char(ch: str) -> bool:
 def words(text: str) -> list[str]:
     """The words an index holds for `text` (see the module's docstring), in order."""
     spaced = text.translate(_SPLIT)
+    if spaced.isascii():  # a word character is a letter or digit: a regular expression finds them
+        return _ALNUM_RUN.findall(spaced.lower())
     found: list[str] = []
     current: list[str] = []
     for ch in spaced:
