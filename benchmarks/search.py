@@ -106,8 +106,8 @@ class _NoIndexQueries:
         self._queries = queries
 
     def __getattr__(self, name: str) -> Any:
-        if name.endswith("_trigger") or name.startswith("index_added_"):
-            return lambda *args, **kwargs: None
+        if name.endswith("_trigger") or name.startswith(("index_added_", "functions_by_id_to_index")):
+            return lambda *args, **kwargs: []
         return getattr(self._queries, name)
 
 
@@ -121,6 +121,7 @@ def fresh(target: str, without_index: bool) -> codedb.Database:
         functions_api: Any = db.functions
         functions_api.sql = _NoIndexQueries(functions_api.sql)
         functions_api._search_texts = lambda *args: {}
+        functions_api._copy_documents = lambda rows: None
     return db
 
 
