@@ -144,7 +144,7 @@ def document_text(name: str, labels: str, description: str, code: str) -> str | 
     with other than ASCII characters (its letters are the server locale's), a number the
     server's parser reads whole (`6e1`), a word too long to index, a document past the
     positions or repeats a tsvector keeps. reindex writes these with COPY and lets the server
-    make the others (at a million functions 92 s; 214 s with the server's regular expressions
+    make the others (at a million functions 93 s; 214 s with the server's regular expressions
     making every document)."""
     texts = (name, labels, description, code)
     if not all(text.isascii() for text in texts):
