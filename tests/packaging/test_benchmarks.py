@@ -170,3 +170,18 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert all(files[op]["peak_mb"] > 0 for op in ("import_peak_memory", "restore_peak_memory"))
     with_orm = {r["operation"] for r in data["results"] if r["orm_over_codedb"]}
     assert with_orm == OPERATIONS - {"backup", "stats_cold_process"}  # the ORM has neither
+
+
+@pytest.mark.bench
+def test_the_search_benchmark_runs_on_postgresql_with_its_floor(tmp_path: Path) -> None:
+    """PostgreSQL's search figures: the bulk adds, reindex beside its floor (COPY, key, GIN of
+    the same documents) and every search, in a scratch schema dropped afterwards."""
+    from benchmarks.search import run_search
+
+    from conftest import pg_base_url
+
+    rows = run_search(tmp_path, [500], pg_base_url(), calls=2, sqlite=False)
+    found = {row["operation"]: row for row in rows}
+    assert {row["backend"] for row in rows} == {"pg"}
+    assert {"bulk add", "index build (reindex)", "floor: COPY, key, GIN", "prefix (4 letters*)"} <= set(found)
+    assert all(row["search"] > 0 for row in rows)
