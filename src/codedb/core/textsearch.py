@@ -114,15 +114,12 @@ _E_NUMBER = re.compile(r"[0-9][Ee][0-9]")  # the server's parser reads 6e1 in 6e
 
 @cache
 def _positions() -> tuple[tuple[str, ...], ...]:
-    """Per weight (name A, labels B, description C, code D), the text after a word in a tsvector
-    at each position: `':7A`."""
+    """Per weight (A to D), the text after a word at each position of a tsvector: `':7A`."""
     return tuple(tuple(f"':{i}{weight}" for i in range(_MAX_POSITION + 1)) for weight in "ABCD")
 
 
 def _document_words(text: str) -> list[str] | None:
-    """The words, not yet lower-cased, that codedb_search_words(text) hands to_tsvector, in order:
-    the text whole where a capital or digit splits it, split, and its runs of digits where a
-    letter and a digit touch (None where the server's parser would read them otherwise)."""
+    """The words codedb_search_words(text) hands to_tsvector, in order (None: the server's)."""
     part = text[:_INDEXED]
     found = _ALNUM_RUN.findall(part)
     if len(part) > _MAX_WORD and max(map(len, found), default=0) > _MAX_WORD:

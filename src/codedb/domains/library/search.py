@@ -247,8 +247,7 @@ class FunctionSearch(_Part, Embedded):
             return int(self.sql.count_function_search(self.conn))
 
     def _copy_documents(self, rows: builtins.list[Any]) -> None:
-        """PostgreSQL: write the documents of functions_to_index's `rows` with COPY, made as
-        they are sent, then have the server make those Python leaves to it (document_text)."""
+        """PostgreSQL: COPY the documents of `rows` as they are made; the server makes the rest."""
         left: builtins.list[str] = []
 
         def documents() -> Iterator[tuple[str, str]]:
