@@ -10,7 +10,7 @@ import pytest
 
 from codedb.core.convert import field_names
 from codedb.core.queries import DIALECTS, domain_queries, iter_queries
-from codedb.core.registry import TABLE_VERBS, table_names
+from codedb.core.registry import DIALECT_VERBS, TABLE_VERBS, table_names
 from codedb.errors import QueryFileError
 
 
@@ -129,7 +129,8 @@ def test_every_query_has_a_caller_a_search_finds(dialect: str) -> None:
     The whole-table queries are the registry's (verb_table, checked below)."""
     source = "\n".join(path.read_text(encoding="utf-8") for path in SRC.rglob("*.py"))
     written = set(re.findall(r"\w+", source))  # every whole word of src/, as \bname\b would find it
-    by_registry = {f"{verb}_{table}" for verb in TABLE_VERBS for table in table_names()}
+    verbs = TABLE_VERBS + DIALECT_VERBS
+    by_registry = {f"{verb}_{table}" for verb in verbs for table in table_names()}
     uncalled = [
         name
         for name, _ in iter_queries(dialect)
@@ -163,6 +164,12 @@ def test_every_table_has_a_record_and_its_queries(db) -> None:  # type: ignore[n
         with getattr(getattr(db.queries, bound.domain), f"dump_{table}_cursor")(db.conn) as cursor:
             columns = tuple(d[0] for d in cursor.description)
         assert columns == field_names(bound.record), table
+        if db.dialect == "postgresql":  # codedb copy writes each record's fields in order
+            assert bound.copy is not None, table
+            copied = re.fullmatch(r"COPY (\w+) \(([\w, ]+)\) FROM STDIN;", bound.copy.sql.strip())
+            assert copied and copied[1] == table and tuple(copied[2].split(", ")) == columns, table
+        else:
+            assert bound.copy is None
 
 
 def test_threads_asking_for_a_domains_first_queries_at_once_all_find_them() -> None:

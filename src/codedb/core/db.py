@@ -187,12 +187,15 @@ class Database:
         finally:
             self.conn.execute("COMMIT")
 
-    def copy_rows(self, query: Any, rows: Iterable[Sequence[Any]]) -> None:
+    def copy_rows(self, query: Any, rows: Iterable[Sequence[Any]]) -> int:
         """Write `rows` with `query`, a `COPY ... FROM STDIN` of sql/ (PostgreSQL's quickest
-        load), each row sent as it comes: the server reads while `rows` makes the next."""
-        with self.conn.cursor() as cursor, cursor.copy(query.sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        load), each row sent as it comes: the server reads while `rows` makes the next.
+        Returns the number of rows written."""
+        with self.conn.cursor() as cursor:
+            with cursor.copy(query.sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return int(cursor.rowcount)
 
     @property
     def in_transaction(self) -> bool:

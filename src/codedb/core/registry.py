@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from ..errors import QueryFileError
 
 TABLE_VERBS = ("count", "dump", "clear", "load", "analyze")
+DIALECT_VERBS = ("copy",)  # a dialect's own (PostgreSQL's COPY: sql/<domain>/postgresql/copy.sql)
 
 
 class Table(NamedTuple):
@@ -133,6 +134,7 @@ class BoundTable(NamedTuple):
     clear: Callable[..., Any]
     load: Callable[..., Any]
     analyze: Callable[..., Any]
+    copy: Callable[..., Any] | None = None  # PostgreSQL: loads rows faster than load
 
     @property
     def record(self) -> type:
@@ -158,5 +160,6 @@ def bind_tables(queries: Any) -> dict[str, BoundTable]:
                 raise QueryFileError(
                     f"sql/{domain.name}/tables.sql lacks {', '.join(missing)} for table {table.name}"
                 )
-            bound[table.name] = BoundTable(table.name, domain.name, **found)  # type: ignore[arg-type]
+            own = {verb: getattr(namespace, f"{verb}_{table.name}", None) for verb in DIALECT_VERBS}
+            bound[table.name] = BoundTable(table.name, domain.name, **found, **own)  # type: ignore[arg-type]
     return bound

@@ -2,9 +2,9 @@
 SQLite or PostgreSQL on either side (and same to same).
 
 SRC is read in one snapshot, table by table in the registry's load order (a table after the
-tables it references), in batches. DST is written in one transaction, so a failed copy
-leaves it as it was; a SQLite DST that does not exist yet is built beside its path and
-renamed into place only when complete. DST is first migrated to SRC's revision, and SRC must
+tables it references), in batches. DST is written in one transaction (PostgreSQL's with
+COPY: each table's copy_<table> query), so a failed copy leaves it as it was; a SQLite DST
+that does not exist yet is built beside its path and renamed into place only when complete. DST is first migrated to SRC's revision, and SRC must
 be at this codedb's latest (the fix for an older one: migrate it). Tables that triggers keep
 (search indexes, daily sums) are not copied: DST's triggers make them from the rows, and an
 index whose domain can pause it (the function library's) is rebuilt once, after the load.
@@ -179,12 +179,15 @@ def _copy_table(
     sdb: Database, ddb: Database, name: str, batch: int, tick: Callable[[int], None]
 ) -> tuple[int, int]:
     """Stream `name` from SRC into DST in batches; (rows, checksum) of what was read."""
-    load = ddb.tables[name].load
+    bound = ddb.tables[name]
     stream = iter_records(sdb, name, batch)
     rows = checksum = 0
     while records := list(islice(stream, batch)):
         checksum = (checksum + sum(row_hash(r) for r in records)) % _MODULUS
-        added = int(load(ddb.conn, [params(r) for r in records]))
+        if bound.copy is not None:  # PostgreSQL: COPY, each row its record's fields in order
+            added = ddb.copy_rows(bound.copy, [tuple(params(r).values()) for r in records])
+        else:
+            added = int(bound.load(ddb.conn, [params(r) for r in records]))
         if added != len(records):
             raise Conflict(
                 f"{len(records) - added:,} rows of {name} were there already in {ddb.target.display}; "
