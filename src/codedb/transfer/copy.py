@@ -4,10 +4,11 @@ SQLite or PostgreSQL on either side (and same to same).
 SRC is read in one snapshot, table by table in the registry's load order (a table after the
 tables it references), in batches. DST is written in one transaction (PostgreSQL's with
 COPY: each table's copy_<table> query), so a failed copy leaves it as it was; a SQLite DST
-that does not exist yet is built beside its path and renamed into place only when complete. DST is first migrated to SRC's revision, and SRC must
-be at this codedb's latest (the fix for an older one: migrate it). Tables that triggers keep
-(search indexes, daily sums) are not copied: DST's triggers make them from the rows, and an
-index whose domain can pause it (the function library's) is rebuilt once, after the load.
+that does not exist yet is built beside its path and renamed into place only when complete.
+DST is first migrated to SRC's revision, and SRC must be at this codedb's latest (the fix for
+an older one: migrate it). Tables that triggers keep (search indexes, daily sums) are not
+copied: DST's triggers make them from the rows, and an index whose domain can pause it (the
+function library's) is rebuilt once, after the load.
 
 Before DST's transaction commits, every table is read back from DST and compared with what
 was read from SRC: the number of rows, and a checksum computed the same way on both sides
