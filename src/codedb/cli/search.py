@@ -6,7 +6,7 @@ from typing import Any
 
 from ..core.embedding import provider
 from ..core.registry import searchable
-from ..core.textsearch import MARK_END, MARK_START
+from ..core.textsearch import MARK_END, MARK_START, SearchHit
 from ..core.vectors import search_everywhere
 from ..errors import Conflict, InvalidInput
 from .common import open_db, out, output_format, whole_number
@@ -62,8 +62,6 @@ Example:
 """
 )
 def cmd_search(args: dict[str, Any]) -> int:
-    from .render import render
-
     limit = whole_number(args["--limit"], "--limit", 1) or 20
     mode = next((m for m in ("words", "semantic", "hybrid") if args[f"--{m}"]), "auto")
     chosen = None if mode == "words" else provider(args["--provider"], args["--model"])
@@ -71,15 +69,16 @@ def cmd_search(args: dict[str, Any]) -> int:
         hits = search_everywhere(db, args["TEXT"], limit=limit, mode=mode, provider=chosen)
     if output_format(args) == "table":
         hits = [hit._replace(snippet=highlighted(hit.snippet)) for hit in hits]
-    out(
-        render(
-            [hit._asdict() for hit in hits],
-            ("kind", "id", "title", "score", "snippet"),
-            output_format(args),
-            width=None,
-        )
-    )
+    _print_hits(hits, args)
     return 0
+
+
+def _print_hits(hits: list[SearchHit], args: dict[str, Any]) -> None:
+    """Search hits (SearchHit) as a table, JSON or CSV, every column whole."""
+    from .render import render
+
+    rows = [hit._asdict() for hit in hits]
+    out(render(rows, ("kind", "id", "title", "score", "snippet"), output_format(args), width=None))
 
 
 @command("""
@@ -99,14 +98,11 @@ Example:
   codedb similar 3f2a --limit=5
 """)
 def cmd_similar(args: dict[str, Any]) -> int:
-    from .render import render
-
     limit = whole_number(args["--limit"], "--limit", 1) or 10
     with open_db(args, readonly=True, replica=True) as db:
         function_id = db.functions.resolve(args["FUNCTION_ID"])
         hits = db.functions.similar(function_id, limit=limit, model=args["--model"])
-    rows = [hit._asdict() for hit in hits]
-    out(render(rows, ("kind", "id", "title", "score", "snippet"), output_format(args), width=None))
+    _print_hits(hits, args)
     return 0
 
 
