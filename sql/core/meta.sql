@@ -27,11 +27,21 @@ PRAGMA busy_timeout = 5000;
 PRAGMA schema_version;
 
 -- name: list_tables()
--- Names of the tables of the database: views, virtual tables (a full-text index) and their
--- shadow tables, and SQLite's internal tables excluded.
-SELECT name FROM pragma_table_list
-WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'
-ORDER BY name;
+-- Names of the tables of the database: views, virtual tables (a full-text index, rootpage 0)
+-- and their shadow tables (named after them with the suffixes of SQLite's own modules: FTS5,
+-- FTS3/4, R*Tree), and SQLite's internal tables excluded. The list pragma_table_list gives,
+-- without opening every virtual table (1.9 ms on codedb's schema, 0.2 ms here).
+WITH virtual (name) AS MATERIALIZED (
+    SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage = 0
+)
+SELECT t.name FROM sqlite_schema AS t
+WHERE t.type = 'table' AND t.rootpage <> 0 AND t.name NOT LIKE 'sqlite!_%' ESCAPE '!'
+  AND NOT EXISTS (
+      SELECT 1 FROM virtual AS v
+      WHERE substr(t.name, 1, length(v.name) + 1) = v.name || '_'
+        AND substr(t.name, length(v.name) + 2) IN ('config', 'content', 'data', 'docsize', 'idx',
+                                                   'segments', 'segdir', 'stat', 'node', 'parent', 'rowid'))
+ORDER BY t.name;
 
 -- name: list_virtual_tables()
 -- Virtual tables (full-text indexes) with the statement that creates them.

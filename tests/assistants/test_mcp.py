@@ -1,4 +1,5 @@
-"""`codedb mcp` as a real process driven by the MCP SDK's own client (mcp.client.stdio), and
+"""`codedb mcp`'s server driven by the MCP SDK's own client, in this process (the SDK's memory
+streams) and as a real process over stdio (read-only mode, a client that goes away), and
 the same server over HTTP at /mcp of `codedb serve`, on SQLite and PostgreSQL: every tool
 listed with its schemas and hints, the old tool's tools with its argument names and
 envelope, the other domains' tools, resources, read-only mode and bad calls."""
@@ -36,14 +37,40 @@ LEGACY = {
 }
 
 
-def with_session(target: str, body: Callable[[Any], Awaitable[None]], *args: str) -> None:
-    """Start `codedb mcp` on `target` and run `body(session)` with the SDK's client."""
+def with_session(
+    target: str, body: Callable[[Any], Awaitable[None]], *, read_only: bool = False, process: bool = False
+) -> None:
+    """Run `body(session)` with the SDK's own client against the server `codedb mcp` serves:
+    in this process over the SDK's memory streams, or (process=True) as a real `codedb mcp`
+    process over stdio, for what only a process shows (its arguments, its stdio framing)."""
     from mcp.client.session import ClientSession
-    from mcp.client.stdio import StdioServerParameters, stdio_client
 
-    async def main() -> None:
+    async def in_process() -> None:
+        from mcp.shared.memory import create_client_server_memory_streams
+
+        from codedb.assistants.server import Assistant
+
+        assistant = Assistant(target, read_only=read_only)
+        server = assistant.server()
+        try:
+            async with (
+                create_client_server_memory_streams() as (client, served),
+                anyio.create_task_group() as tg,
+            ):
+                tg.start_soon(server.run, served[0], served[1], server.create_initialization_options())
+                async with ClientSession(client[0], client[1]) as session:
+                    await session.initialize()
+                    await body(session)
+                tg.cancel_scope.cancel()
+        finally:
+            assistant.close()
+
+    async def in_a_process() -> None:
+        from mcp.client.stdio import StdioServerParameters, stdio_client
+
         params = StdioServerParameters(
-            command=sys.executable, args=["-m", "codedb", "--db", target, "mcp", *args]
+            command=sys.executable,
+            args=["-m", "codedb", "--db", target, "mcp", *(["--read-only"] if read_only else [])],
         )
         with open(Path(target).parent / "mcp.err" if "://" not in target else "/dev/null", "w") as errlog:
             async with (
@@ -53,7 +80,7 @@ def with_session(target: str, body: Callable[[Any], Awaitable[None]], *args: str
                 await session.initialize()
                 await body(session)
 
-    anyio.run(main)
+    anyio.run(in_a_process if process else in_process)
 
 
 async def all_tools(session: Any) -> list[Any]:
@@ -270,7 +297,7 @@ def test_read_only_lists_and_runs_only_reads(ready_target: str) -> None:
         with pytest.raises(MCPError, match="read-only"):
             await session.call_tool("add_function", {"name": "x", "description": "", "code": ""})
 
-    with_session(ready_target, body, "--read-only")
+    with_session(ready_target, body, read_only=True, process=True)
     with codedb.connect(ready_target) as db:
         assert db.functions.count() == 0
 

@@ -122,3 +122,33 @@ def test_init_refuses_a_foreign_database_unless_forced(tmp_path: Path) -> None:
         assert result.foreign_tables == ("invoices",)
         assert db.conn.execute("SELECT total FROM invoices").fetchall() == [(9.5,)]
         assert codedb.init(db).already
+
+
+def test_sqlite_table_names_are_sqlites_own_list_of_tables(tmp_path: Path) -> None:
+    """The tables a SQLite database holds, read from sqlite_schema (pragma_table_list opens
+    every virtual table and took 1.9 ms a call, three calls a command): the same names as
+    SQLite's own list, on codedb's schema and beside a user's virtual tables of other modules,
+    one whose name is a prefix of a real table's."""
+    import sqlite3
+
+    path = tmp_path / "t.sqlite"
+    with codedb.connect(path) as db:
+        codedb.migrate(db)
+        db.conn.executescript(
+            "CREATE VIRTUAL TABLE notes USING fts5(body);"
+            "CREATE VIRTUAL TABLE boxes USING rtree(id, x0, x1);"
+            "CREATE TABLE notes2 (x);"  # starts like the virtual table, not its shadow
+            "CREATE TABLE boxes_of_mine (x);"  # named like a shadow table, but a table of its own
+        )
+        names = db.table_names()
+    with sqlite3.connect(path) as conn:
+        own = {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
+            )
+            if not name.startswith("sqlite_")
+        }
+    assert {"function", "_yoyo_migration", "notes2", "boxes_of_mine"} <= names
+    assert not names & {"notes", "notes_data", "function_search", "function_search_idx", "boxes_node"}
+    assert names == own

@@ -4,6 +4,7 @@ flipped byte, a cut-short or lengthened file in one line, restoring nothing."""
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,15 +16,25 @@ PASS = "correct horse battery staple"
 ENV = {"CODEDB_BACKUP_PASSPHRASE": PASS}
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> CLI:
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
+@pytest.fixture(scope="module")
+def source_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database the backups are made of, filled once through the CLI."""
+    where = tmp_path_factory.mktemp("source")
+    cli = CLI(str(where / "code_db.sqlite"), where)
     cli.ok("init")
     for n in range(5):
         cli.ok("add-function", f"--name=secret_{n}", f"--code=def secret_{n}(): return 'SECRET-{n}'")
     cli.ok("users", "add", "--username=ada")
     cli.ok("prefs", "set", "ada", "theme", '"dark"')
-    return cli
+    assert not (where / "code_db.sqlite-wal").exists()  # closed: the file holds it all
+    return where / "code_db.sqlite"
+
+
+@pytest.fixture
+def source(source_file: Path, tmp_path: Path) -> CLI:
+    """A copy of the source database (its mode kept) in the test's own directory."""
+    shutil.copy2(source_file, tmp_path / "code_db.sqlite")
+    return CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
 
 
 def _rows(target: Path) -> dict[str, list[object]]:

@@ -59,8 +59,23 @@ def known_ids(dialect: str, migrations_dir: Path | None = None) -> list[str]:
     Read from the file names, as yoyo does, without importing yoyo (read-only commands such
     as `stats` stay quick to start)."""
     root = migrations_dir or resource_dir("migrations")
+    stamps = tuple(_mtime(folder) for folder in (root, root / dialect))
+    return list(_listed(root, dialect, stamps))
+
+
+def _mtime(folder: Path) -> int | None:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+@cache
+def _listed(root: Path, dialect: str, stamps: tuple[int | None, ...]) -> tuple[str, ...]:
+    """The migration ids in `root`, read once while its folders keep their modification times
+    (`stamps`): every command asks, and a listing took half its check of the schema."""
     files = [*root.glob("*.sql"), *(root / dialect).glob("*.sql")]
-    return sorted(p.name[: -len(".sql")] for p in files if not p.name.endswith(".rollback.sql"))
+    return tuple(sorted(p.name[: -len(".sql")] for p in files if not p.name.endswith(".rollback.sql")))
 
 
 class MigrationStatus(NamedTuple):
@@ -89,7 +104,7 @@ def status(db: Database, migrations_dir: Path | None = None) -> MigrationStatus:
 
 def is_codedb(db: Database) -> bool:
     """Whether codedb's migrations have run here (at any revision, `base` included)."""
-    return bool(db.table_names() & YOYO_TABLES) or bool(db.applied_migrations())
+    return bool(db.table_names() & YOYO_TABLES)  # yoyo makes its tables before it applies any
 
 
 def require_schema(db: Database, *, current: bool = False) -> None:
