@@ -59,23 +59,15 @@ def known_ids(dialect: str, migrations_dir: Path | None = None) -> list[str]:
     Read from the file names, as yoyo does, without importing yoyo (read-only commands such
     as `stats` stay quick to start)."""
     root = migrations_dir or resource_dir("migrations")
-    stamps = tuple(_mtime(folder) for folder in (root, root / dialect))
-    return list(_listed(root, dialect, stamps))
+    names = [*_files(root), *_files(root / dialect)]  # os.listdir: a glob took 0.5 ms, a command asks
+    return sorted(n[: -len(".sql")] for n in names if n.endswith(".sql") and not n.endswith(".rollback.sql"))
 
 
-def _mtime(folder: Path) -> int | None:
+def _files(folder: Path) -> list[str]:
     try:
-        return folder.stat().st_mtime_ns
-    except OSError:
-        return None
-
-
-@cache
-def _listed(root: Path, dialect: str, stamps: tuple[int | None, ...]) -> tuple[str, ...]:
-    """The migration ids in `root`, read once while its folders keep their modification times
-    (`stamps`): every command asks, and a listing took half its check of the schema."""
-    files = [*root.glob("*.sql"), *(root / dialect).glob("*.sql")]
-    return tuple(sorted(p.name[: -len(".sql")] for p in files if not p.name.endswith(".rollback.sql")))
+        return os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 class MigrationStatus(NamedTuple):
