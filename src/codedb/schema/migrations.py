@@ -202,12 +202,23 @@ def _clear_stale_rows(db: Database, report: Report | None = None) -> int:
     return cleared
 
 
+@cache
+def _backend_class(scheme: str) -> Any:
+    """yoyo's backend class of a URL scheme: yoyo reads every installed package's entry points
+    to find it, 13 ms at each get_backend, a tenth of a new file's migration."""
+    from yoyo.backends.base import get_backend_class
+
+    return get_backend_class(scheme)
+
+
 @contextmanager
 def _yoyo_backend(db: Database) -> Iterator[Any]:
-    from yoyo import get_backend
+    from yoyo.connections import parse_uri
 
-    try:
-        backend = get_backend(db.target.yoyo_url)
+    try:  # yoyo's get_backend, with the class looked up once
+        parsed = parse_uri(db.target.yoyo_url)
+        backend = _backend_class(parsed.scheme.lower())(parsed, "_yoyo_migration")
+        backend.init_database()
     except Exception as exc:
         raise MigrationError(f"cannot open {db.target.display} for migration: {first_line(exc)}") from None
     try:
