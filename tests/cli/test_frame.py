@@ -7,6 +7,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -194,9 +195,8 @@ def test_the_old_and_new_spellings_of_ids_and_db(lib: CLI, tmp_path: Path) -> No
     assert old.ok(f"--db-path={lib.target}", "stats", db=False).startswith("database:")
 
 
-def test_backup_to_a_new_folder_makes_it_private(tmp_path: Path) -> None:
-    lib = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    lib.ok("init")
+def test_backup_to_a_new_folder_makes_it_private(tmp_path: Path, new_cli: Callable[[str], CLI]) -> None:
+    lib = new_cli("code_db.sqlite")
     folder = tmp_path / "nightly" / "codedb"
     out = lib.ok("backup", f"--to-dir={folder}", "--keep=2")
     assert out.startswith(f"backed up to {folder}/")
@@ -346,14 +346,13 @@ def test_every_subcommand_names_itself_in_its_usage_errors(tmp_path: Path) -> No
     assert checked > 40
 
 
-def test_messages_count_and_name_as_people_write(tmp_path: Path) -> None:
+def test_messages_count_and_name_as_people_write(tmp_path: Path, new_cli: Callable[[str], CLI]) -> None:
     """Issue #22 item 26: "1 projects", "0 function, 0 module", a session conflict naming the
     user by id, a pickle error saying itself twice, and a missing passphrase file taken for
     no passphrase."""
     import pickle
 
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    cli.ok("init")
+    cli = new_cli("code_db.sqlite")
     cli.ok("users", "add", "--username=ada")
     cli.ok("users", "add", "--username=bob")
     cli.ok("projects", "create", "--name=shop", "--user=ada")
@@ -368,8 +367,10 @@ def test_messages_count_and_name_as_people_write(tmp_path: Path) -> None:
     evil = tmp_path / "evil.pkl"
     evil.write_bytes(b"cos\nsystem\n(S'echo hi'\ntR" + pickle.STOP)
     line = cli.error("import-legacy", str(evil))
-    assert line == f"Error: {evil}: refused global os.system (a call to it); the file was not imported " \
+    assert (
+        line == f"Error: {evil}: refused global os.system (a call to it); the file was not imported "
         "(it may be malicious)"
+    )
     env = {"CODEDB_BACKUP_PASSPHRASE": "a long passphrase"}
     cli.ok("backup", "b.enc", "--encrypt", env=env)
     assert cli.error("check-backup", "b.enc", "--passphrase-file=missing.txt", db=False) == (

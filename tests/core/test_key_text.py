@@ -61,9 +61,10 @@ def test_every_indexed_text_is_kept_to_the_limit_on_both_backends(db: codedb.Dat
     assert db.functions.count() == 1
 
 
-def test_the_command_line_and_an_import_say_which_text_is_too_long(tmp_path: Path) -> None:
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    cli.ok("init")
+def test_the_command_line_and_an_import_say_which_text_is_too_long(
+    tmp_path: Path, new_cli: Callable[[str], CLI]
+) -> None:
+    cli = new_cli("code_db.sqlite")
     assert cli.error("add-function", f"--name={'n' * 12000}", "--code=x") == (
         "Error: a function's name is 12,000 characters long; names, ids, tags and paths are kept to "
         f"{MAX_KEY_TEXT} characters (what PostgreSQL can index): give a shorter one"

@@ -4,6 +4,7 @@ its bad input. Each error is one line, exit code 1, and leaves the database unch
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -356,7 +357,7 @@ def test_tests_results_coverage(lib: CLI, tmp_path: Path) -> None:
     assert json.loads(lib.ok("coverage-report", "--json"))[0]["tests"] == 0
 
 
-def test_export_import_function_and_module(lib: CLI, tmp_path: Path) -> None:
+def test_export_import_function_and_module(lib: CLI, tmp_path: Path, new_cli: Callable[[str], CLI]) -> None:
     fid = add(lib, tmp_path, "f", "def f(s: str):\n    return '√ unicode ✓'\n", "--modules=text", "--tags=u")
     g = add(lib, tmp_path, "g", "x = 1", "--modules=text")
     (tmp_path / "t.py").write_text("assert f('')\n")
@@ -385,8 +386,7 @@ def test_export_import_function_and_module(lib: CLI, tmp_path: Path) -> None:
     assert json.loads(lib.ok("show-function", f"--id={fid}", "--json"))["unit_tests"][0]["name"] == "t"
     module_id = json.loads(mod.read_text())["module_id"]
     if lib.target.endswith(".sqlite"):  # a new database: the module comes back with its own id
-        fresh = CLI(str(tmp_path / "fresh.sqlite"), tmp_path)
-        fresh.ok("init")
+        fresh = new_cli("fresh.sqlite")
         fresh.ok("import-module", f"--file={mod}")
         assert json.loads(fresh.ok("list-modules", "--json"))[0]["module_id"] == module_id
     assert "1 function" in lib.ok("import-module", f"--file={mod}")
@@ -441,7 +441,7 @@ def test_commands_on_an_uninitialised_database(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_id_works_wherever_function_id_does(tmp_path: Path) -> None:
+def test_id_works_wherever_function_id_does(tmp_path: Path, new_cli: Callable[[str], CLI]) -> None:
     """Issue #22 item 22: seven commands refused --id, which the README promises everywhere."""
     from codedb.cli.frame import _usage_lines, command_names, load_command
 
@@ -449,8 +449,7 @@ def test_id_works_wherever_function_id_does(tmp_path: Path) -> None:
         usage = _usage_lines(load_command(name)[0])
         if "--function-id=ID" in usage:
             assert "--function-id=ID | --id=ID" in usage, name
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    cli.ok("init")
+    cli = new_cli("code_db.sqlite")
     fid = cli.ok("add-function", "--name=fib", "--code=def fib(n): return fib(n-1)").strip()
     other = cli.ok("add-function", "--name=g", "--code=def g(): pass").strip()
     (tmp_path / "t.py").write_text("assert fib(1)")
@@ -466,11 +465,12 @@ def test_id_works_wherever_function_id_does(tmp_path: Path) -> None:
     assert "recursive" in cli.ok("show-function", f"--id={fid}")
 
 
-def test_show_function_prints_the_signature_of_python_and_julia_code(tmp_path: Path) -> None:
+def test_show_function_prints_the_signature_of_python_and_julia_code(
+    tmp_path: Path, new_cli: Callable[[str], CLI]
+) -> None:
     """Issue #22 item 23: the text form printed no signature, and Julia code (the old tool's
     language) always had "signature": null."""
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    cli.ok("init")
+    cli = new_cli("code_db.sqlite")
     code = "function fib(n::Int, memo::Dict{Int,Int}=Dict(); verbose=false)\n  n < 2 ? n : fib(n - 1)\nend"
     julia = cli.ok("add-function", "--name=fib", f"--code={code}").strip()
     short = cli.ok("add-function", "--name=square", "--code=square(x::Real) = x^2").strip()

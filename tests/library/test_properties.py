@@ -90,11 +90,10 @@ def test_export_then_import_round_trips(
     assert function_document(db, fid) == doc
 
 
-def test_one_megabyte_of_code_round_trips_through_the_cli(tmp_path: Path, target: str) -> None:
+def test_one_megabyte_of_code_round_trips_through_the_cli(tmp_path: Path, ready_target: str) -> None:
     from conftest import CLI
 
-    cli = CLI(target, tmp_path)
-    cli.ok("init")
+    cli = CLI(ready_target, tmp_path)
     code = "".join(f"def f{i}(x):\n    return 'ünïcødé \\'{i}\\' -- ; %s'\n" for i in range(20_000))
     code = code[: 1024 * 1024]
     code_file = tmp_path / "big.py"

@@ -4,6 +4,7 @@ may do (issue #22 items 4 and 5): the database limits it, not a parser of the SQ
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -14,9 +15,10 @@ from codedb.schema.query import reader_role_name
 from conftest import CLI, db_snapshot
 
 
-def test_sqlite_refuses_attach_and_vacuum_before_they_create_a_file(tmp_path: Path) -> None:
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    cli.ok("init")
+def test_sqlite_refuses_attach_and_vacuum_before_they_create_a_file(
+    tmp_path: Path, new_cli: Callable[[str], CLI]
+) -> None:
+    cli = new_cli("code_db.sqlite")
     cli.ok("add-function", "--name=f", "--code=x = 1")
     before = db_snapshot(cli.target)
     outside = tmp_path / "outside"
@@ -46,10 +48,15 @@ def test_sqlite_refuses_attach_and_vacuum_before_they_create_a_file(tmp_path: Pa
     assert "name" in cli.ok("query", "PRAGMA table_info(function)", "--csv").splitlines()[0]
     assert cli.ok("query", "SELECT count(*) AS n FROM pragma_table_info('function')", "--csv") != "n\n0\n"
     assert cli.ok("query", "PRAGMA journal_mode", "--csv") == "journal_mode\nwal\n"
-    assert cli.ok(
-        "query", "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
-        "SELECT sum(n) AS s FROM r", "--csv",
-    ) == "s\n6\n"
+    assert (
+        cli.ok(
+            "query",
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
+            "SELECT sum(n) AS s FROM r",
+            "--csv",
+        )
+        == "s\n6\n"
+    )
 
 
 def test_the_python_api_refuses_writes_on_a_read_write_connection_too(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -424,12 +425,11 @@ TAMPERINGS = {
 
 @pytest.mark.parametrize("tampering", list(TAMPERINGS))
 def test_a_tampered_backup_is_refused_naming_what_codedb_did_not_make(
-    target: str, tmp_path: Path, tampering: str
+    ready_target: str, tmp_path: Path, new_cli: Callable[[str], CLI], tampering: str
 ) -> None:
     """Issue #22 item 3: check-backup, restore (into either backend) and check compare a
     SQLite backup's schema with what its revision's migrations make, and refuse the rest."""
-    source = CLI(str(tmp_path / "source.sqlite"), tmp_path)
-    source.ok("init")
+    source = new_cli("source.sqlite")
     source.ok("users", "add", "--username=ada")
     backup = tmp_path / "backup.sqlite"
     source.ok("backup", str(backup))
@@ -442,18 +442,18 @@ def test_a_tampered_backup_is_refused_naming_what_codedb_did_not_make(
     assert source.error("check-backup", str(backup)) == (
         f"Error: {backup} does not hold codedb's schema: {reason}; give a backup written by 'codedb backup'"
     )
-    cli = CLI(target, tmp_path)
-    cli.ok("init")
-    before = db_snapshot(target)
+    cli = CLI(ready_target, tmp_path)
+    before = db_snapshot(ready_target)
     assert reason in cli.error("restore", str(backup), "--force")
-    assert db_snapshot(target) == before
+    assert db_snapshot(ready_target) == before
     result = CLI(str(backup), tmp_path)("check")
     assert result.returncode == 1 and f"schema: {reason}" in result.stdout
 
 
-def test_a_backup_missing_an_index_is_refused_and_a_sound_one_is_not(tmp_path: Path) -> None:
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    cli.ok("init")
+def test_a_backup_missing_an_index_is_refused_and_a_sound_one_is_not(
+    tmp_path: Path, new_cli: Callable[[str], CLI]
+) -> None:
+    cli = new_cli("code_db.sqlite")
     cli.ok("reindex")  # the indexes rebuilt by reindex are the migrations' own
     sound = tmp_path / "sound.sqlite"
     cli.ok("backup", str(sound))

@@ -5,6 +5,7 @@ flipped byte, a cut-short or lengthened file in one line, restoring nothing."""
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,9 @@ def test_a_passphrase_file_and_no_passphrase(source: CLI, tmp_path: Path) -> Non
     "damage",
     ["wrong passphrase", "flipped byte", "flipped header", "cut short", "a chunk dropped", "lengthened"],
 )
-def test_damage_restores_nothing(source: CLI, tmp_path: Path, damage: str) -> None:
+def test_damage_restores_nothing(
+    source: CLI, tmp_path: Path, new_cli: Callable[[str], CLI], damage: str
+) -> None:
     source.ok("backup", "b.enc", "--format=json", "--encrypt", env=ENV)
     sealed = tmp_path / "b.enc"
     data = bytearray(sealed.read_bytes())
@@ -95,8 +98,7 @@ def test_damage_restores_nothing(source: CLI, tmp_path: Path, damage: str) -> No
         data += b"more"
     sealed.write_bytes(bytes(data))
     assert "Error:" in source.error("check-backup", "b.enc", env=env, db=False)
-    target = CLI(str(tmp_path / "target.sqlite"), tmp_path)
-    target.ok("init")
+    target = new_cli("target.sqlite")
     target.ok("add-function", "--name=kept", "--code=pass")
     before = _rows(tmp_path / "target.sqlite")
     target.error("restore", "b.enc", "--force", env=env)

@@ -10,6 +10,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,8 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> CLI:
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    cli.ok("init")
+def lib(tmp_path: Path, new_cli: Callable[[str], CLI]) -> CLI:
+    cli = new_cli("code_db.sqlite")
     cli.ok("add-function", "--name=kept", "--code=def kept(a): pass")
     return cli
 
@@ -439,7 +439,9 @@ def test_an_imported_number_no_column_holds_is_one_line(
     dump = tmp_path / "d.jsonl"  # JSON lines: Python's json reads any number, as a user's tool writes it
     dump.write_text(
         json.dumps({"format": "codedb-dump", "format_version": 1})
-        + "\n" + row.replace(f'"{field}": 0', f'"{field}": {number}') + "\n"
+        + "\n"
+        + row.replace(f'"{field}": 0', f'"{field}": {number}')
+        + "\n"
     )
     before = db_snapshot(ready_target)
     line = cli.error("import", str(dump))

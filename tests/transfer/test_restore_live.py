@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,9 @@ def test_a_writer_running_through_a_restore_loses_nothing_it_committed_after_it(
     assert CLI(str(live), tmp_path).ok("check").startswith("ok")
 
 
-def test_a_restore_killed_at_any_moment_leaves_the_database_whole(tmp_path: Path) -> None:
+def test_a_restore_killed_at_any_moment_leaves_the_database_whole(
+    tmp_path: Path, new_cli: Callable[[str], CLI]
+) -> None:
     live = tmp_path / "live.sqlite"
     cli = CLI(str(live), tmp_path)
     cli.ok("init")
@@ -77,8 +80,7 @@ def test_a_restore_killed_at_any_moment_leaves_the_database_whole(tmp_path: Path
         db.functions.add_many({"name": f"old{i}", "code": "x = 1" * 20} for i in range(3000))
     old = names(live)
     dump = tmp_path / "new.json"
-    other = CLI(str(tmp_path / "other.sqlite"), tmp_path)
-    other.ok("init")
+    other = new_cli("other.sqlite")
     with codedb.connect(tmp_path / "other.sqlite") as db:
         db.functions.add_many({"name": f"new{i}", "code": "y = 2" * 20} for i in range(3000))
     other.ok("backup", str(dump), "--format=json")
@@ -113,26 +115,28 @@ def test_a_restore_killed_at_any_moment_leaves_the_database_whole(tmp_path: Path
 
 @pytest.mark.parametrize("kind", ["sqlite", "json"])
 def test_a_write_committed_between_the_first_check_and_the_copy_stops_the_restore(
-    target: str, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+    ready_target: str,
+    tmp_path: Path,
+    new_cli: Callable[[str], CLI],
+    kind: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Issue #22 item 2: without --force, the "holds data" check and the copy are one step
     under the write lock. A writer commits in the window the old code left open (after the
     first check, before the copy): the restore is refused and the write is still there."""
     import codedb.transfer.restore as restore_module
 
-    source = CLI(str(tmp_path / "source.sqlite"), tmp_path)
-    source.ok("init")
+    source = new_cli("source.sqlite")
     source.ok("add-function", "--name=from_backup", "--code=x = 1")
     backup = tmp_path / f"backup.{kind}"
     source.ok("backup", str(backup), f"--format={kind}")
-    cli = CLI(target, tmp_path)
-    cli.ok("init")
-    hook = "migrate" if target.startswith("postgresql") else "_build"
+    cli = CLI(ready_target, tmp_path)
+    hook = "migrate" if ready_target.startswith("postgresql") else "_build"
     original = getattr(restore_module, hook)
 
     def then_a_writer_commits(*args: object, **kwargs: object) -> object:
         result = original(*args, **kwargs)
-        with codedb.connect(target) as other:
+        with codedb.connect(ready_target) as other:
             other.functions.add("committed_meanwhile", code="y = 2")
         return result
 
@@ -140,20 +144,21 @@ def test_a_write_committed_between_the_first_check_and_the_copy_stops_the_restor
     assert cli.error("restore", str(backup)).endswith(
         "holds data; restoring would replace it: back it up first, then restore with --force"
     )
-    with codedb.connect(target) as db:
+    with codedb.connect(ready_target) as db:
         assert [f.name for f in db.functions.list()] == ["committed_meanwhile"]
     monkeypatch.setattr(restore_module, hook, original)
     assert "restored" in cli.ok("restore", str(backup), "--force")
-    with codedb.connect(target) as db:
+    with codedb.connect(ready_target) as db:
         assert [f.name for f in db.functions.list()] == ["from_backup"]
 
 
-def test_a_restore_without_force_never_loses_a_live_writers_rows(tmp_path: Path) -> None:
+def test_a_restore_without_force_never_loses_a_live_writers_rows(
+    tmp_path: Path, new_cli: Callable[[str], CLI]
+) -> None:
     """Item 2 with a real writer process: whatever the timing, every row the writer was told
     was committed is in the database afterwards (the restore is refused, or came first)."""
     backup = tmp_path / "backup.sqlite"
-    source = CLI(str(tmp_path / "source.sqlite"), tmp_path)
-    source.ok("init")
+    source = new_cli("source.sqlite")
     source.ok("add-function", "--name=from_backup", "--code=x = 1")
     source.ok("backup", str(backup))
     for trial in range(2):  # the soak suite runs more

@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,8 @@ with codedb.connect(sys.argv[1]) as db:
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> CLI:
-    cli = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    cli.ok("init")
+def lib(tmp_path: Path, new_cli: Callable[[str], CLI]) -> CLI:
+    cli = new_cli("code_db.sqlite")
     fid = cli.ok("add-function", "--name=kept", "--code=x = 1").strip()
     cli.ok("add-test", f"--function-id={fid}", "--name=t", "--test-file=-", input="assert True")
     return cli
@@ -92,15 +92,15 @@ def test_no_writer_overwrites_the_database_a_device_a_fifo_or_a_link_target(lib:
     assert victim.read_text() == "precious"
 
 
-def test_rotation_deletes_only_this_databases_own_backups(tmp_path: Path) -> None:
+def test_rotation_deletes_only_this_databases_own_backups(
+    tmp_path: Path, new_cli: Callable[[str], CLI]
+) -> None:
     folder = tmp_path / "n"
     folder.mkdir()
     notes = folder / "code_db-notes.sqlite"
     notes.write_text("my notes")
-    staging_cli = CLI(str(tmp_path / "code_db-staging.sqlite"), tmp_path)
-    staging_cli.ok("init")
-    app = CLI(str(tmp_path / "code_db.sqlite"), tmp_path)
-    app.ok("init")
+    staging_cli = new_cli("code_db-staging.sqlite")
+    app = new_cli("code_db.sqlite")
     for _night in range(4):
         app.ok("backup", f"--to-dir={folder}", "--keep=1")
         staging_cli.ok("backup", f"--to-dir={folder}", "--keep=3")

@@ -336,11 +336,12 @@ def test_tables_are_read_a_batch_at_a_time_on_postgresql(pg_schema_url: str) -> 
 
 
 @pytest.mark.parametrize("layout", ["pretty", "minified", "indented-4-sorted"])
-def test_a_dump_reformatted_by_a_tool_imports_exactly(target: str, tmp_path: Path, layout: str) -> None:
+def test_a_dump_reformatted_by_a_tool_imports_exactly(
+    ready_target: str, tmp_path: Path, new_cli: Callable[[str], CLI], layout: str
+) -> None:
     """Issue #22 item 12: `python -m json.tool` output was refused (its numbers came back as
     Decimal) and a `jq -c` dump was read whole as one line."""
-    source = CLI(str(tmp_path / "source.sqlite"), tmp_path)
-    source.ok("init")
+    source = new_cli("source.sqlite")
     with codedb.connect(source.target) as db:
         fid = db.functions.add("f", description="é ✓", code="x = 1.5", tags=["t"]).function_id
         db.metrics.record("op", 12.25, extra={"ratio": 0.1, "big": 10**15})
@@ -357,11 +358,10 @@ def test_a_dump_reformatted_by_a_tool_imports_exactly(target: str, tmp_path: Pat
         changed.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
     else:
         changed.write_text(json.dumps(data, indent=4, sort_keys=True))
-    cli = CLI(target, tmp_path)
-    cli.ok("init")
+    cli = CLI(ready_target, tmp_path)
     cli.ok("import", str(changed))
-    assert db_snapshot(target) == db_snapshot(source.target)
-    with codedb.connect(target) as db:
+    assert db_snapshot(ready_target) == db_snapshot(source.target)
+    with codedb.connect(ready_target) as db:
         assert db.functions.get(fid).description == "é ✓"
 
 
