@@ -48,12 +48,22 @@ SET name = :name, description = :description, project_type = :project_type, path
     updated_at = :updated_at
 WHERE project_id = :project_id;
 
--- name: move_project(project_id, status, started_at, completed_at, error_message, updated_at)!
--- Set a project's status with the stamps its move gives.
+-- name: project_status(project_id)$
+-- A project's status (None: no such project).
+SELECT status FROM projects WHERE project_id = :project_id;
+
+-- name: move_project(project_id, was, status, started_at, completed_at, error_message, updated_at)^
+-- record_class: Project
+-- Move a project that is still in status `was` to `status`, with the stamps the move gives
+-- (started_at only when it has none); the project as it is now, or None if it moved meanwhile.
 UPDATE projects
-SET status = :status, started_at = :started_at, completed_at = :completed_at,
+SET status = :status, started_at = COALESCE(started_at, :started_at), completed_at = :completed_at,
     error_message = :error_message, updated_at = :updated_at
-WHERE project_id = :project_id;
+WHERE project_id = :project_id AND status = :was
+RETURNING project_id, user_id, name, description, project_type, path, status, config, brief,
+          provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
+          lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at,
+          progress, agent_role, strategy, errors, logs, metadata;
 
 -- name: count_project_work(project_id, files, lines, generations, cost, updated_at)!
 -- Add to a project's counters (generated files, lines of code, generations, actual cost).

@@ -429,34 +429,30 @@ class Projects(DomainAPI):
         sources, target = MOVES[action]
         stamp = now()
         with self.db.transaction():
-            project = self.get(project_id)
-            if project.status not in sources:
+            status = self.sql.project_status(self.conn, project_id=project_id)
+            if status not in sources:
+                project = self.get(project_id)  # NotFound, or the Conflict below names it
                 allowed = allowed_actions(project.status)
                 raise Conflict(
                     f"project {project.name} is {project.status}: it cannot {action}; "
                     f"allowed: {', '.join(allowed) if allowed else 'none'}"
                 )
             reason = optional_text(reason, "reason")
-            started = project.started_at or (None if target == "failed" else stamp)
-            self.sql.move_project(
+            moved: Project | None = self.sql.move_project(
                 self.conn,
                 project_id=project_id,
+                was=status,
                 status=target,
-                started_at=None if started is None else db_time(started),
+                started_at=None if target == "failed" else db_time(stamp),  # kept if it has one
                 completed_at=db_time(stamp) if target == "completed" else None,
                 error_message=(reason or "failed") if target == "failed" else None,
                 updated_at=db_time(stamp),
             )
-            described = f"{project.status} -> {target}" + (f": {reason}" if reason else "")
+            if moved is None:  # another writer moved it between the two statements (PostgreSQL)
+                raise Conflict(f"project {project_id} changed while it was moved; try again")
+            described = f"{status} -> {target}" + (f": {reason}" if reason else "")
             self._event(project_id, action, described, optional_text(actor, "actor"), stamp)
-        return attrs.evolve(
-            project,
-            status=target,
-            started_at=started,
-            completed_at=stamp if target == "completed" else None,
-            error_message=(reason or "failed") if target == "failed" else None,
-            updated_at=stamp,
-        )
+        return moved
 
     def move_to(self, project_id: str, status: str, *, actor: str | None = None) -> Project:
         """Take the project to `status` by the fewest lifecycle actions (each its event);
