@@ -493,3 +493,45 @@ def test_numbers_too_large_for_the_database_are_one_line_errors(
         db.functions.list(offset=2**64)
     assert db.usage.record("p", "m", tokens_in=2**31 - 1).tokens_in == 2**31 - 1
     assert [u.tokens_in for u in db.usage.list()] == [2**31 - 1]  # only the one that fitted
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_move_that_races_another_is_a_conflict_not_a_second_move(db: codedb.Database) -> None:
+    """Two moves of one project at once on PostgreSQL: the second read the status before the
+    first committed and then wrote over it (paused -> completed, which no action allows,
+    with both events). It must see that the project moved and refuse."""
+    import threading
+    import time
+
+    pid = db.projects.create("raced").project_id
+    db.projects.move(pid, "start")
+    with codedb.connect(db.target) as first:
+        with first.transaction():
+            first.projects.move(pid, "pause")  # holds the row until it commits
+            found: list[BaseException | str] = []
+
+            def second() -> None:
+                with codedb.connect(db.target) as other:
+                    try:
+                        found.append(other.projects.move(pid, "complete").status)
+                    except BaseException as exc:  # noqa: BLE001 - the test reads it
+                        found.append(exc)
+
+            thread = threading.Thread(target=second)
+            thread.start()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # until the second waits for the row's lock
+                waiting = db.conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchone()
+                db.conn.rollback()
+                if waiting and waiting[0]:
+                    break
+                time.sleep(0.01)
+        thread.join(10)
+    assert len(found) == 1 and isinstance(found[0], codedb.Conflict), found
+    assert "changed while it was moved" in str(found[0])
+    assert db.projects.get(pid).status == "paused"
+    assert [e.action for e in db.projects.history(pid)] == ["pause", "start", "created"]
