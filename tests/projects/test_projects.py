@@ -7,6 +7,7 @@ import math
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -495,33 +496,29 @@ def test_numbers_too_large_for_the_database_are_one_line_errors(
     assert [u.tokens_in for u in db.usage.list()] == [2**31 - 1]  # only the one that fitted
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("backend", ["postgresql"])
-def test_a_move_that_races_another_is_a_conflict_not_a_second_move(db: codedb.Database) -> None:
-    """Two moves of one project at once on PostgreSQL: the second read the status before the
-    first committed and then wrote over it (paused -> completed, which no action allows,
-    with both events). It must see that the project moved and refuse."""
+def _while_another_writes(db: codedb.Database, first_write: Any, second_write: Any) -> list[Any]:
+    """Run `first_write(first)` in an open transaction of another connection, then
+    `second_write(other)` on a third until it waits for a lock, then commit the first: what
+    the second returned or raised."""
     import threading
     import time
 
-    pid = db.projects.create("raced").project_id
-    db.projects.move(pid, "start")
+    found: list[Any] = []
     with codedb.connect(db.target) as first:
         with first.transaction():
-            first.projects.move(pid, "pause")  # holds the row until it commits
-            found: list[BaseException | str] = []
+            first_write(first)
 
             def second() -> None:
                 with codedb.connect(db.target) as other:
                     try:
-                        found.append(other.projects.move(pid, "complete").status)
+                        found.append(second_write(other))
                     except BaseException as exc:  # noqa: BLE001 - the test reads it
                         found.append(exc)
 
             thread = threading.Thread(target=second)
             thread.start()
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:  # until the second waits for the row's lock
+            while time.monotonic() < deadline:  # until the second waits for a lock
                 waiting = db.conn.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                     "AND datname = current_database() AND pid <> pg_backend_pid()"
@@ -531,7 +528,59 @@ def test_a_move_that_races_another_is_a_conflict_not_a_second_move(db: codedb.Da
                     break
                 time.sleep(0.01)
         thread.join(10)
+    return found
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_move_that_races_another_is_a_conflict_not_a_second_move(db: codedb.Database) -> None:
+    """Two moves of one project at once on PostgreSQL: the second read the status before the
+    first committed and then wrote over it (paused -> completed, which no action allows,
+    with both events). It must see that the project moved and refuse."""
+
+    pid = db.projects.create("raced").project_id
+    db.projects.move(pid, "start")
+    found = _while_another_writes(
+        db,
+        lambda first: first.projects.move(pid, "pause"),
+        lambda other: other.projects.move(pid, "complete").status,
+    )
     assert len(found) == 1 and isinstance(found[0], codedb.Conflict), found
     assert "changed while it was moved" in str(found[0])
     assert db.projects.get(pid).status == "paused"
     assert [e.action for e in db.projects.history(pid)] == ["pause", "start", "created"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_writes_that_read_a_record_first_wait_for_each_other(db: codedb.Database) -> None:
+    """A report appends to a project's logs, an update writes every editable field back: each
+    read the record, and a second one running beside them wrote over the first's change on
+    PostgreSQL (a log line lost, a field put back). They wait for each other instead."""
+    pid = db.projects.create("logged").project_id
+    found = _while_another_writes(
+        db,
+        lambda first: first.projects.report(pid, log="first"),
+        lambda other: [entry["log"] for entry in other.projects.report(pid, log="second").logs],
+    )
+    assert found == [["first", "second"]]
+    found = _while_another_writes(
+        db,
+        lambda first: first.projects.update(pid, description="by the first"),
+        lambda other: other.projects.update(pid, progress=50).description,
+    )
+    assert found == ["by the first"]
+    made = db.generations.add(pid, "a page").generation_id
+    found = _while_another_writes(
+        db,
+        lambda first: first.generations.update(made, language="python"),
+        lambda other: other.generations.update(made, tokens_used=5).language,
+    )
+    assert found == ["python"]
+    user = db.users.add("ada").user_id
+    found = _while_another_writes(
+        db,
+        lambda first: first.users.update(user, full_name="Ada Lovelace"),
+        lambda other: other.users.update(user, email="ada@example.com").full_name,
+    )
+    assert found == ["Ada Lovelace"]

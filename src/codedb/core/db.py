@@ -173,6 +173,14 @@ class Database:
                 self.conn.execute("ROLLBACK")
             raise
 
+    def lock_record(self, kind: str, key: str) -> None:
+        """Inside a transaction, before reading a record to write it back: hold it until the
+        transaction ends, so that a second such write waits and reads this one's change
+        instead of writing over it. SQLite's write transaction (BEGIN IMMEDIATE) holds the
+        whole database already; PostgreSQL takes a lock on the record (sql/core/postgresql/locks.sql)."""
+        if self.dialect == "postgresql":
+            self.queries.core.lock_record(self.conn, kind=kind, key=key)
+
     @contextmanager
     def snapshot(self) -> Iterator[Database]:
         """Read a consistent snapshot without blocking writers (a dump while others write)."""

@@ -345,6 +345,7 @@ class Projects(DomainAPI):
         checked = _checked_fields(changes)
         stamp = now()
         with self.db.transaction():
+            self.db.lock_record("projects", project_id)  # read, then written back whole
             project = self.get(project_id)
             current = {key: getattr(project, key) for key in EDITABLE}
             changed = sorted(key for key, value in checked.items() if current[key] != value)
@@ -397,6 +398,7 @@ class Projects(DomainAPI):
         }
         stamp = now()
         with self.db.transaction():
+            self.db.lock_record("projects", project_id)  # its logs and errors are appended to
             project = self.get(project_id)
             if status is not None and status != project.status:
                 project = self.move_to(project_id, status, actor=actor)

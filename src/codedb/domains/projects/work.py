@@ -139,6 +139,7 @@ class Generations(_Part):
         if unknown:
             raise InvalidInput(f"cannot update {', '.join(unknown)} of a generation")
         with self.db.transaction():
+            self.db.lock_record("code_generations", generation_id)
             current = attrs.asdict(self.get(generation_id))
             current.update(fields)
             if current["status"] not in GENERATION_STATUSES:
@@ -432,6 +433,7 @@ class Clarifications(_Part):
         """Answer question number `question` (from 1), or skip it (`answer` None); progress
         is the share answered or skipped, and the next question the first after it left."""
         with self.db.transaction():
+            self.db.lock_record("clarification_sessions", session_id)
             session = self.get(session_id)
             if session.completed:
                 raise Conflict(f"clarification session {session_id} is complete; start another to change it")
@@ -484,6 +486,7 @@ class Clarifications(_Part):
         """Close a session and fill its project's brief (when it has a project) with the
         idea and the answers."""
         with self.db.transaction():
+            self.db.lock_record("clarification_sessions", session_id)
             session = self.get(session_id)
             if session.completed:
                 raise Conflict(f"clarification session {session_id} is complete already")
@@ -537,6 +540,7 @@ class Autosaves(_Part):
         if unknown:
             raise InvalidInput(f"cannot update {', '.join(unknown)} of an autosave")
         with self.db.transaction():
+            self.db.lock_record("autosaves", save_id)
             current = attrs.asdict(self.get(save_id))
             current.update(fields)
             content = _text(current["content"], "content")
@@ -608,6 +612,7 @@ class Analyses(_Part):
         if unknown:
             raise InvalidInput(f"cannot update {', '.join(unknown)} of an analysis")
         with self.db.transaction():
+            self.db.lock_record("project_analyses", analysis_id)
             current = attrs.asdict(self.get(analysis_id))
             current.update(fields)
             score = check_number(current["health_score"], "health_score")

@@ -141,6 +141,7 @@ class Users(DomainAPI):
     ) -> User:
         """Change a user's email, full name or preferences (those given)."""
         with self.db.transaction():
+            self.db.lock_record("users", user_id)  # read, then written back whole
             user = self.get(user_id)
             new_email = user.email if email is ... else _email(email)
             self._check_unique(None, new_email, user_id)
