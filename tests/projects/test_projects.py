@@ -584,3 +584,24 @@ def test_writes_that_read_a_record_first_wait_for_each_other(db: codedb.Database
         lambda other: other.users.update(user, email="ada@example.com").full_name,
     )
     assert found == ["Ada Lovelace"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_dependencies_and_template_versions_added_at_once_stay_whole(db: codedb.Database) -> None:
+    """Two dependency adds at once (A -> B, B -> A) each found no path and closed a cycle; two
+    publishes of one new template at once both made it (a unique violation for the second)."""
+    a = db.functions.add("a", code="pass").function_id
+    b = db.functions.add("b", code="pass").function_id
+    found = _while_another_writes(
+        db, lambda first: first.dependencies.add(a, b), lambda other: other.dependencies.add(b, a)
+    )
+    assert len(found) == 1 and isinstance(found[0], codedb.Conflict), found
+    assert "would close the cycle" in str(found[0])
+    assert db.dependencies.list(b) == []
+    found = _while_another_writes(
+        db,
+        lambda first: first.templates.publish("app", "v1"),
+        lambda other: other.templates.publish("app", "v2").version,
+    )
+    assert found == [2]

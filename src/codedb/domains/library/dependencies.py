@@ -25,6 +25,9 @@ class Dependencies(_Part):
         and one that would close a cycle, naming the cycle."""
         functions = self.db.functions
         with self.db.transaction():
+            # The cycle check reads the graph: two adds at once (A -> B, B -> A) each saw no
+            # path and closed a cycle. One add at a time reads the other's edge.
+            self.db.lock_record("function_dependencies", "the graph")
             source, target = functions.get(function_id), functions.get(depends_on_id)
             if function_id == depends_on_id:
                 raise Conflict(f"function {source.name} ({function_id}) cannot depend on itself")

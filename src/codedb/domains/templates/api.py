@@ -170,6 +170,7 @@ class Templates(Embedded):
         given_metadata = None if metadata is None else check_json(metadata, "metadata", dict)
         stamp = now()
         with self.db.transaction():
+            self.db.lock_record("templates", name)  # read, then written back; versions counted
             found = self.sql.get_template_by_name(self.conn, name=name)
             if found is None:
                 found = Template(
