@@ -304,9 +304,9 @@ def test_restore_an_older_backup_migrates_it(tmp_path: Path) -> None:
         assert len(db.tests.coverage()) == 3
 
 
-def test_json_backup_and_restore_on_both_backends(target: str, tmp_path: Path) -> None:
+def test_json_backup_and_restore_on_both_backends(ready_target: str, tmp_path: Path) -> None:
+    target = ready_target
     with codedb.connect(target) as db:
-        codedb.migrate(db)
         f = db.functions.add("fn", "ünïcode", "def fn(): return '√'", ["m"], ["t"])
         t = db.tests.add(f.function_id, "t")
         db.tests.record_result(t.test_id, "passed", "ok")

@@ -33,16 +33,17 @@ def fill(db: codedb.Database) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
-def test_export_import_export_is_identical(target: str, tmp_path: Path, fmt: str) -> None:
+def test_export_import_export_is_identical(
+    ready_target: str, tmp_path: Path, new_cli: Callable[[str], CLI], fmt: str
+) -> None:
+    target = ready_target
     with codedb.connect(target) as db:
-        codedb.migrate(db)
         fill(db)
     cli = CLI(target, tmp_path)
     first = tmp_path / f"first.{fmt}"
     cli.ok("export", f"--format={fmt}", f"--output={first}")
-    empty = tmp_path / "empty.sqlite"
-    other = CLI(str(empty), tmp_path)
-    other.ok("init")
+    other = new_cli("empty.sqlite")
+    empty = Path(other.target)
     out = other.ok("import", str(first))
     assert "imported 2 function rows (0 already present)" in out
     assert "imported 2 testresult rows (0 already present)" in out
