@@ -605,3 +605,20 @@ def test_dependencies_and_template_versions_added_at_once_stay_whole(db: codedb.
         lambda other: other.templates.publish("app", "v2").version,
     )
     assert found == [2]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_file_saved_twice_at_once_counts_its_lines_once(db: codedb.Database) -> None:
+    """Two saves of one generated file at once each took the line difference from the file
+    they had read, and the project's count kept both (1 + 2 + 4 lines for a file of 5)."""
+    pid = db.projects.create("files").project_id
+    db.generated_files.save(pid, "app.py", "one\n")
+    found = _while_another_writes(
+        db,
+        lambda first: first.generated_files.save(pid, "app.py", "a\nb\nc\n"),
+        lambda other: other.generated_files.save(pid, "app.py", "1\n2\n3\n4\n5\n").lines,
+    )
+    assert found == [5]
+    project = db.projects.get(pid)
+    assert (project.files_generated, project.lines_of_code) == (1, 5)

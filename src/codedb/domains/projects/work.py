@@ -327,6 +327,8 @@ class GeneratedFiles(_Part):
         lines = content.count("\n") + (1 if content and not content.endswith("\n") else 0)
         stamp = now()
         with self.db.transaction():
+            # the project's line count takes the difference from the file this read finds
+            self.db.lock_record("generated_files", f"{project_id}/{path}")
             self.db.projects.get(project_id)
             old = self.sql.get_generated_file(self.conn, project_id=project_id, path=path)
             if old is None:
