@@ -107,6 +107,47 @@ def test_each_tool_imports_whole_once_and_its_larger_snapshot_adds_the_differenc
     assert "holds another row" not in lib.ok("import-legacy", str(source))
 
 
+KILLED = "codedb-killed-import"  # the application name of the import killed below
+
+
+def _kill_once_it_writes(proc: subprocess.Popen[bytes], target: str) -> bool:
+    """SIGKILL `proc` as soon as it writes to `target` (SQLite: it holds the write lock;
+    PostgreSQL: a backend of its application name holds a row-writing lock). True if it was
+    caught writing, False if it ended first."""
+    import sqlite3
+
+    import psycopg
+
+    def writing() -> bool:
+        if target.startswith("postgresql"):
+            with psycopg.connect(target, autocommit=True) as conn:
+                found = conn.execute(
+                    "SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                    "WHERE a.application_name = %s AND l.mode = 'RowExclusiveLock'",
+                    (KILLED,),
+                ).fetchone()
+                return found is not None
+        probe = sqlite3.connect(target, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:  # "database is locked": a writer is inside
+            return True
+        finally:
+            probe.close()
+
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if writing():
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.002)
+    proc.wait()
+    return False
+
+
 @pytest.mark.parametrize("tool", list(TOOLS))
 def test_a_dry_run_and_a_killed_import_change_nothing(lib: CLI, tmp_path: Path, tool: str) -> None:
     build, _, _ = TOOLS[tool]
@@ -116,13 +157,14 @@ def test_a_dry_run_and_a_killed_import_change_nothing(lib: CLI, tmp_path: Path, 
     assert db_snapshot(lib.target) == before
     proc = subprocess.Popen(
         [sys.executable, "-m", "codedb", f"--db={lib.target}", "import-legacy", str(source)],
-        env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**ENV, "PGAPPNAME": KILLED}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    time.sleep(0.4)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    caught = _kill_once_it_writes(proc, lib.target)
     after = db_snapshot(lib.target)
-    if after != before:  # it had committed before the kill: then all of it is there
+    if caught:
+        assert after == before  # killed inside its transaction: nothing of it is there
+    else:  # it had committed before it could be caught: then all of it is there
+        assert after != before
         lib.ok("import-legacy", str(source))
         assert db_snapshot(lib.target) == after
     assert lib.ok("check").startswith("ok")
