@@ -305,22 +305,21 @@ def test_restore_an_older_backup_migrates_it(tmp_path: Path) -> None:
 
 
 def test_json_backup_and_restore_on_both_backends(ready_target: str, tmp_path: Path) -> None:
-    target = ready_target
-    with codedb.connect(target) as db:
+    with codedb.connect(ready_target) as db:
         f = db.functions.add("fn", "ünïcode", "def fn(): return '√'", ["m"], ["t"])
         t = db.tests.add(f.function_id, "t")
         db.tests.record_result(t.test_id, "passed", "ok")
         db.functions.modify(f.function_id, "me", "why", "def fn(): return 2")
         original = snapshot(db)
-    cli = CLI(target, tmp_path)
+    cli = CLI(ready_target, tmp_path)
     dump = tmp_path / "all.json"
     cli.ok("backup", str(dump), "--format=json")
     assert stat.S_IMODE(dump.stat().st_mode) == 0o600
     assert "holds data" in cli.error("restore", str(dump))
     cli.ok("add-function", "--name=extra", "--code=1")
     cli.ok("restore", str(dump), "--force")
-    assert db_snapshot(target) == original
-    if target.endswith(".sqlite"):
+    assert db_snapshot(ready_target) == original
+    if ready_target.endswith(".sqlite"):
         assert "back up PostgreSQL with --format=json" not in cli.error(
             "backup", str(dump), "--force", "--format=zip"
         )

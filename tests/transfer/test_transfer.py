@@ -36,10 +36,9 @@ def fill(db: codedb.Database) -> None:
 def test_export_import_export_is_identical(
     ready_target: str, tmp_path: Path, new_cli: Callable[[str], CLI], fmt: str
 ) -> None:
-    target = ready_target
-    with codedb.connect(target) as db:
+    with codedb.connect(ready_target) as db:
         fill(db)
-    cli = CLI(target, tmp_path)
+    cli = CLI(ready_target, tmp_path)
     first = tmp_path / f"first.{fmt}"
     cli.ok("export", f"--format={fmt}", f"--output={first}")
     other = new_cli("empty.sqlite")
@@ -49,12 +48,12 @@ def test_export_import_export_is_identical(
     assert "imported 2 testresult rows (0 already present)" in out
     second = tmp_path / f"second.{fmt}"
     other.ok("export", f"--format={fmt}", f"--output={second}")
-    if target.endswith(".sqlite"):
+    if ready_target.endswith(".sqlite"):
         assert second.read_bytes() == first.read_bytes()
-    assert db_snapshot(str(empty)) == db_snapshot(target)
+    assert db_snapshot(str(empty)) == db_snapshot(ready_target)
     again = other.ok("import", str(first))
     assert "imported 0 function rows (2 already present)" in again
-    assert db_snapshot(str(empty)) == db_snapshot(target)
+    assert db_snapshot(str(empty)) == db_snapshot(ready_target)
 
 
 @pytest.mark.parametrize("layout", ["in load order", "tables reversed", "a table split in two"])
