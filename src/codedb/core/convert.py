@@ -481,8 +481,7 @@ def _params_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
             converted.append((field.name, _time_param))
         elif field.type not in _PLAIN:
             return _checking_keys(cls, _params_converter().get_unstructure_hook(cls))
-    get = operator.attrgetter(*names)
-    read = get if len(names) > 1 else lambda record: (get(record),)  # one name: the value alone
+    read = _values_reader(names)
     keys = key_fields(cls)
 
     def hook(record: Any) -> dict[str, Any]:
@@ -509,6 +508,46 @@ def _checking_keys(cls: type, hook: Callable[[Any], dict[str, Any]]) -> Callable
 
 
 _param_hooks: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _values_reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of a record's fields `names`, read at once (in C), as a tuple."""
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else lambda record: (get(record),)  # one name: the value alone
+
+
+def canonical_values(record: Any) -> tuple[Any, ...]:
+    """A record's field values in order, its JSON fields as JSON text with sorted keys
+    (PostgreSQL orders an object's keys its own way): equal for the same row read from
+    either backend (`codedb copy`'s checksum hashes their repr)."""
+    hook = _canonical_hooks.get(type(record))
+    if hook is None:
+        hook = _canonical_hooks[type(record)] = _canonical_hook(type(record))
+    return hook(record)
+
+
+_SORTED_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _canonical_hook(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    import attrs
+
+    fields = attrs.fields(cls)
+    read = _values_reader(tuple(f.name for f in fields))
+    json_at = tuple(i for i, f in enumerate(fields) if f.metadata.get("json") or f.metadata.get("any_json"))
+    if not json_at:
+        return read
+
+    def canonical(record: Any) -> tuple[Any, ...]:
+        values = list(read(record))
+        for i in json_at:
+            values[i] = _SORTED_ENCODER.encode(values[i])
+        return tuple(values)
+
+    return canonical
+
+
+_canonical_hooks: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
 
 def field_names(cls: type) -> tuple[str, ...]:

@@ -18,14 +18,12 @@ hashed with BLAKE2b), summed per row so that the order rows come back in does no
 from __future__ import annotations
 
 import hashlib
-import json
-import operator
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import Any, NamedTuple
 
-from ..core.convert import params
+from ..core.convert import canonical_values, params
 from ..core.db import Database, connect
 from ..core.files import staged
 from ..core.progress import progress_bar
@@ -60,36 +58,11 @@ class CopyResult(NamedTuple):
 
 
 def row_hash(record: Any) -> int:
-    """A row's share of its table's checksum: BLAKE2b of its fields' values in order (their
-    repr), a JSON field's as JSON text with sorted keys (PostgreSQL orders an object's keys
-    its own way); the same for the same row read from either backend, in any process."""
-    kind = type(record)
-    canonical = _canonical.get(kind) or _canonical.setdefault(kind, _canonical_of(kind))
-    return int.from_bytes(hashlib.blake2b(repr(canonical(record)).encode(), digest_size=16).digest(), "big")
-
-
-def _canonical_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """The values of a record class's fields, in order, its JSON fields as sorted JSON text
-    (a third of the time of the record as a dict in JSON text, twice a row of a copy)."""
-    import attrs
-
-    fields = attrs.fields(cls)
-    read = operator.attrgetter(*(f.name for f in fields)) if len(fields) > 1 else None
-    json_at = [i for i, f in enumerate(fields) if f.metadata.get("json") or f.metadata.get("any_json")]
-
-    def canonical(record: Any) -> tuple[Any, ...]:
-        values = read(record) if read is not None else (getattr(record, fields[0].name),)
-        if not json_at:
-            return values
-        changed = list(values)
-        for i in json_at:
-            changed[i] = json.dumps(changed[i], sort_keys=True, ensure_ascii=False)
-        return tuple(changed)
-
-    return canonical
-
-
-_canonical: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+    """A row's share of its table's checksum: BLAKE2b of the repr of its canonical values
+    (convert.canonical_values), the same for the same row read from either backend, in any
+    process."""
+    digest = hashlib.blake2b(repr(canonical_values(record)).encode(), digest_size=16).digest()
+    return int.from_bytes(digest, "big")
 
 
 def copy(
