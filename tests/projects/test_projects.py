@@ -504,12 +504,14 @@ def _while_another_writes(db: codedb.Database, first_write: Any, second_write: A
     import time
 
     found: list[Any] = []
+    backend: list[int] = []  # the second's server process, whose lock wait is looked for
     with codedb.connect(db.target) as first:
         with first.transaction():
             first_write(first)
 
             def second() -> None:
                 with codedb.connect(db.target) as other:
+                    backend.append(other.conn.info.backend_pid)
                     try:
                         found.append(second_write(other))
                     except BaseException as exc:  # noqa: BLE001 - the test reads it
@@ -519,14 +521,15 @@ def _while_another_writes(db: codedb.Database, first_write: Any, second_write: A
             thread.start()
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:  # until the second waits for a lock
-                waiting = db.conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND datname = current_database() AND pid <> pg_backend_pid()"
+                waiting = backend and db.conn.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'",
+                    (backend[0],),
                 ).fetchone()
                 db.conn.rollback()
-                if waiting and waiting[0]:
+                if waiting:
                     break
                 time.sleep(0.01)
+            assert waiting, "the second write never waited for the first"
         thread.join(10)
     return found
 
