@@ -9,7 +9,8 @@ substring (LIKE) scan of the same text: a selective word (held by one function),
 identifier (a name as written: a phrase of three words, one of them the common one), the
 top 20 of the common word, a prefix of four letters (with '*', and typed as the last word,
 which completes), a number (each function's code holds a ticket T<n>: found as the word n,
-migration 0024) and five letters from inside a name (found inside names, migration 0025).
+migration 0024), the ticket as typed (T<n>, which completes too) and five letters from inside a
+name (found inside names, migration 0025).
 
     python -m benchmarks.search --sizes 10000,100000 [--postgres URL]
 """
@@ -141,6 +142,8 @@ def words_of(size: int, vocab: list[str]) -> dict[str, list[str]]:
         "prefix": [p + "*" for p in prefixes],
         "completed": prefixes,  # the same 4 letters typed without '*': the last word completes
         "number": [str(i) for i in range(7, min(BATCH, size), max(1, min(BATCH, size) // 100))][:100],
+        # the ticket as written: T<n>, the phrase t n... checked, ranked by its number
+        "ticket": [f"T{i}" for i in range(17, min(BATCH, size), max(1, min(BATCH, size) // 100))][:100],
         "inside": [max(f["name"].replace("_", " ").split(), key=len)[1:6] for f in sample],
     }
 
@@ -245,7 +248,8 @@ def measure(
             (f"top 20, a word in 20 % ({COMMON})", [COMMON], [COMMON]),
             ("prefix (4 letters*)", searches["prefix"], [w[:-1] for w in searches["prefix"]]),
             ("4 letters typed (completed)", searches["completed"], searches["completed"]),
-            ("a number (T123 in 1 function)", searches["number"], searches["number"]),
+            ("a number (123 of T123, 1 function)", searches["number"], searches["number"]),
+            ("a ticket as typed (T123)", searches["ticket"], searches["ticket"]),
             ("5 letters inside a name", searches["inside"], searches["inside"]),
         ):
             ranked = per_call(lambda n, t=terms: f.search_ranked(t[n % len(t)], limit=20), calls)

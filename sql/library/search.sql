@@ -8,7 +8,7 @@
 -- :cap functions match, that is every match and the ranking is exact (count_function_matches
 -- tells).
 
--- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- name: search_functions_ranked(match, name_match, exact, name_exact, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- record_class: FunctionHit
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
 -- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
@@ -17,13 +17,24 @@
 -- name part); a higher score is better; ties go to the function added first. Candidates are read by rowid
 -- alone (reading the index's stored id of every candidate would cost more than ranking it);
 -- the page's rows are checked against the id the index keeps.
+-- bm25 counts, for each phrase of a search, the functions holding it in the whole index. A
+-- ticket typed as written (T123) is the phrase of its split words (t 1 2 3), each a word of
+-- most functions: counting it took 100 ms at a million. Such a search is given twice: ranked
+-- by :match and :name_match, which find the term by its runs of digits (123) instead, and
+-- checked against :exact and :name_exact, the search itself, found without ranking (the rowids
+-- of its matches, listed once; `+rowid` keeps that list from driving the index's scan). Both
+-- are NULL for any other search.
 WITH ranked AS (
     SELECT search_rowid, rank FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
                    FROM function_search WHERE function_search MATCH :name_match
+                     AND (:name_exact IS NULL OR +rowid IN (
+                             SELECT rowid FROM function_search WHERE function_search MATCH :name_exact))
                    ORDER BY rowid DESC LIMIT :name_cap)
     UNION ALL
     SELECT search_rowid, rank FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
                    FROM function_search WHERE function_search MATCH :match
+                     AND (:exact IS NULL OR +rowid IN (
+                             SELECT rowid FROM function_search WHERE function_search MATCH :exact))
                    ORDER BY rowid DESC LIMIT :cap)
 ),
 best AS (SELECT search_rowid, MIN(rank) AS rank FROM ranked GROUP BY search_rowid),

@@ -197,6 +197,28 @@ def test_numbers_are_found_whole_and_where_letters_touch_them(db: codedb.Databas
     assert "5" in parse("12345").compiled("sqlite")  # other domains' indexes: digits one by one
 
 
+def test_a_ticket_as_typed_finds_what_its_phrase_finds(db: codedb.Database) -> None:
+    """T123 is the phrase t 1 2 3 (and its number): SQLite ranks it by its number, whose
+    count bm25 makes at once, and keeps only what the phrase matches."""
+    f = db.functions
+    f.add("fix_ticket", "", "# ticket T123\n")
+    f.add("dashed", "see T-123", "pass")
+    f.add("closeT123", "", "pass")
+    f.add("longer", "", "# T1234\n")  # the last word typed completes
+    f.add("apart", "t and 123", "t = 1\nn = 123\n")  # the words and the number, not the phrase
+    f.add("other", "", "# T124\n")
+    found = names(f.search_ranked("T123"))
+    assert set(found) == {"fix_ticket", "dashed", "closeT123", "longer"}
+    assert found[0] == "closeT123"  # a name match first
+    assert f.count_text_matches("T123") == 4
+    assert names(f.search_ranked("name:T123")) == ["closeT123"]
+    assert names(f.search_ranked("123 NOT T123")) == ["apart"]
+    assert set(names(f.search_ranked("apart OR T123"))) == {"apart", *found}
+    # ranked by its number: no phrase of words that most functions hold
+    assert parse("T123").fts5(True, by_runs=True) == '(("123") OR "t123" OR "t123" *)'
+    assert parse("T123").fts5(True) == '(("t 1 2 3" AND "123") OR "t123" OR "t123" *)'
+
+
 def test_query_forms(library: codedb.Database) -> None:
     search = library.functions.search_ranked
     assert names(search("fib*")) == ["fib"]  # Fibonacci too, in the same function

@@ -142,7 +142,8 @@ def test_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
         "top 20, a word in 20 % (sort)",
         "prefix (4 letters*)",
         "4 letters typed (completed)",
-        "a number (T123 in 1 function)",
+        "a number (123 of T123, 1 function)",
+        "a ticket as typed (T123)",
         "5 letters inside a name",
     }
     assert all(row["search"] > 0 for row in search.values())

@@ -326,9 +326,12 @@ class TextQuery(NamedTuple):
         filters are the weights of WEIGHTS (digit_runs: see Term.phrases)."""
         return self.tsquery(WEIGHTS, digit_runs) if dialect == "postgresql" else self.fts5(digit_runs)
 
-    def fts5(self, digit_runs: bool = False) -> str:
-        """The query in SQLite FTS5 syntax (for `MATCH`)."""
-        return _fts5(self.tree, digit_runs)
+    def fts5(self, digit_runs: bool = False, by_runs: bool = False) -> str:
+        """The query in SQLite FTS5 syntax (for `MATCH`). With `by_runs` (and `digit_runs`), a
+        term of letters and digits (T123) is found by its runs of digits (123) instead of its
+        split phrase beside them: a wider search, to check against the query itself, whose
+        bm25 counts no phrase of the commonest words (see Term.runs)."""
+        return _fts5(self.tree, digit_runs, by_runs)
 
     def tsquery(self, weights: dict[str, str], digit_runs: bool = False) -> str:
         """The query in PostgreSQL tsquery syntax (for `to_tsquery('simple', ...)`); a
@@ -466,19 +469,22 @@ class _Parser:
         return Op(op, tuple(parts))
 
 
-def _fts5(node: Node, runs: bool) -> str:
+def _fts5(node: Node, runs: bool, by_runs: bool = False) -> str:
     if isinstance(node, Term):
         # Words are letters and digits only, so quoting them cannot break out of the string.
-        also = "".join(f' AND "{run}"' for run in node.runs(runs))
-        found = []
+        digits = " AND ".join(f'"{run}"' for run in node.runs(runs))
+        found: list[str] = []
         for words, prefix in node.phrases(runs):
             phrase = '"' + " ".join(words) + '"' + (" *" if prefix else "")
-            found.append(f"({phrase}{also})" if also and len(words) > 1 else phrase)  # the split phrase
+            if digits and len(words) > 1:  # the split phrase, and the runs that a match holds
+                phrase = f"({digits})" if by_runs else f"({phrase} AND {digits})"
+            if phrase not in found:
+                found.append(phrase)
         phrase = found[0] if len(found) == 1 else "(" + " OR ".join(found) + ")"
         return f"{node.column} : {phrase}" if node.column else phrase
-    if node.op == "NOT":
-        return f"({_fts5(node.parts[0], runs)} NOT {_fts5(node.parts[1], runs)})"
-    return "(" + f" {node.op} ".join(_fts5(p, runs) for p in node.parts) + ")"
+    if node.op == "NOT":  # what is left out is left out exactly: the search stays the wider
+        return f"({_fts5(node.parts[0], runs, by_runs)} NOT {_fts5(node.parts[1], runs)})"
+    return "(" + f" {node.op} ".join(_fts5(p, runs, by_runs) for p in node.parts) + ")"
 
 
 def _tsquery(node: Node, weights: dict[str, str], runs: bool) -> str:
@@ -504,15 +510,24 @@ SNIPPET_WORDS = 16
 _SPAN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def _matches(span: str, terms: Iterable[Term]) -> bool:
-    inner = [*words(span), span.lower()]
-    for term in terms:
-        for phrase, prefix in term.phrases():
-            for i, word in enumerate(phrase):
-                last = i == len(phrase) - 1
-                if any(w == word or (last and prefix and w.startswith(word)) for w in inner):
-                    return True
-    return False
+class _Marks(NamedTuple):
+    """What a span of a snippet is marked for: one of its words (or itself, lower-cased) is a
+    word of the search's phrases, or starts with the last word of a phrase that is a prefix."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, terms: Iterable[Term]) -> _Marks:
+        phrases = [pair for term in terms for pair in term.phrases()]
+        return cls(
+            frozenset(word for phrase, _ in phrases for word in phrase),
+            tuple({phrase[-1] for phrase, prefix in phrases if prefix}),
+        )
+
+    def match(self, span: str) -> bool:
+        lowered = span.lower()
+        return any(w in self.words or w.startswith(self.prefixes) for w in (*words(span), lowered))
 
 
 def marked_inside(text: str, needles: Sequence[str]) -> str:
@@ -530,10 +545,10 @@ def marked_inside(text: str, needles: Sequence[str]) -> str:
 def snippet(query: TextQuery, texts: Sequence[str], width: int = SNIPPET_WORDS) -> str:
     """A window of about `width` words of the first of `texts` holding a match, each match
     between « and »; '' when none holds one."""
-    terms = query.terms()
+    marks = _Marks.of(query.terms())
     for text in texts:
         spans = list(_SPAN.finditer(text))
-        hits = [i for i, span in enumerate(spans) if _matches(span.group(), terms)]
+        hits = [i for i, span in enumerate(spans) if marks.match(span.group())]
         if not hits:
             continue
         start = max(0, hits[0] - width // 4)

@@ -18,6 +18,7 @@ import attrs
 from ...core.convert import like_pattern, query_time
 from ...core.textsearch import (
     SEARCH_CANDIDATES,
+    WEIGHTS,
     SearchHit,
     TextQuery,
     document_text,
@@ -205,19 +206,24 @@ class FunctionSearch(_Part, Embedded):
     def count_text_matches(self, query: str | TextQuery, at_most: int = SEARCH_CANDIDATES + 1) -> int:
         """How many functions match a full-text search, counting up to `at_most`."""
         parsed = query if isinstance(query, TextQuery) else parse(query)
-        match = self._match(parsed)["match"]
+        match = parsed.compiled(self.db.dialect, digit_runs=True)
         return int(self.sql.count_function_matches(self.conn, match=match, cap=at_most))
 
-    def _match(self, parsed: TextQuery) -> dict[str, str]:
+    def _match(self, parsed: TextQuery) -> dict[str, str | None]:
         # name_match: the search and its name part, so a name match ranks above the rest.
-        dialect = self.db.dialect  # the library's index holds runs of digits as words (migration 0024)
-        query = parsed.compiled(dialect, digit_runs=True)
-        names = parsed.in_column("name").compiled(dialect, digit_runs=True)
-        # The name part alone implies a plain search: not evaluated twice. (PostgreSQL's query
-        # checks the search beside the name part itself, the name part in an index of names.)
-        if parsed.plain() or dialect == "postgresql":
-            return {"match": query, "name_match": names}
-        return {"match": query, "name_match": f"({names}) AND ({query})"}
+        # The library's index holds runs of digits as words (migration 0024).
+        names = parsed.in_column("name")
+        if self.db.dialect == "postgresql":  # its name part is checked in an index of names
+            return {"match": parsed.tsquery(WEIGHTS, True), "name_match": names.tsquery(WEIGHTS, True)}
+        # On SQLite the name part alone implies a plain search: not evaluated twice.
+        exact, name_exact = parsed.fts5(True), names.fts5(True)
+        wide, name_wide = parsed.fts5(True, by_runs=True), names.fts5(True, by_runs=True)
+        if not parsed.plain():
+            name_exact, name_wide = f"({name_exact}) AND ({exact})", f"({name_wide}) AND ({wide})"
+        if wide == exact:
+            return {"match": exact, "name_match": name_exact, "exact": None, "name_exact": None}
+        # ranked by the wider search, kept where the search itself matches (search.sql)
+        return {"match": wide, "name_match": name_wide, "exact": exact, "name_exact": name_exact}
 
     def reindex(self) -> int:
         """Rebuild the search index from the functions, in one transaction, and optimise it;
