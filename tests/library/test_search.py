@@ -204,12 +204,13 @@ def test_a_ticket_as_typed_finds_what_its_phrase_finds(db: codedb.Database) -> N
     f.add("fix_ticket", "", "# ticket T123\n")
     f.add("dashed", "see T-123", "pass")
     f.add("closeT123", "", "pass")
-    f.add("longer", "", "# T1234\n")  # the last word typed completes
+    f.add("longer", "", "# T1234 of 2021-03-12\n")  # the last word typed completes
     f.add("apart", "t and 123", "t = 1\nn = 123\n")  # the words and the number, not the phrase
     f.add("other", "", "# T124\n")
     found = names(f.search_ranked("T123"))
     assert set(found) == {"fix_ticket", "dashed", "closeT123", "longer"}
     assert found[0] == "closeT123"  # a name match first
+    assert found.index("fix_ticket") < found.index("longer")  # the ticket as typed before its completion
     assert f.count_text_matches("T123") == 4
     assert names(f.search_ranked("name:T123")) == ["closeT123"]
     assert names(f.search_ranked("123 NOT T123")) == ["apart"]

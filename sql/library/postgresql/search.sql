@@ -1,7 +1,7 @@
 -- PostgreSQL's ranked search (migration 0016): the tsvector function_search.document with its
 -- GIN index; :match and :name_match are tsquery texts made by codedb.core.textsearch.
 
--- name: search_functions_ranked(match, name_match, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- name: search_functions_ranked(match, name_match, rank, name_rank, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- record_class: FunctionHit
 -- Planned per call (its plan depends on how common the words are; see codedb.core.queries).
 -- The best-ranked functions matching a search, best first, with their modules and tags. The
@@ -13,16 +13,20 @@
 -- planner see the GIN index.
 -- The name tier finds names in the index of their words (migration 0026), and :name_match is
 -- the search's name part alone.
+-- :rank and :name_rank are the searches ranked by: the same as :match and :name_match but for
+-- a ticket typed as written (T123), found by its number (123) instead of the phrase of its
+-- words (t 1 2 3) beside it. ts_rank counts each word of a phrase wherever it stands, so a
+-- function full of digits outranked the ticket itself.
 WITH ranked AS (
     (SELECT s.function_id,
-            ts_rank(s.document, to_tsquery('simple', :name_match))
-            + ts_rank(s.document, to_tsquery('simple', :match)) AS score
+            ts_rank(s.document, to_tsquery('simple', :name_rank))
+            + ts_rank(s.document, to_tsquery('simple', :rank)) AS score
      FROM function f JOIN function_search s ON s.function_id = f.function_id
      WHERE f.name_words @@ to_tsquery('simple', :name_match)
        AND s.document @@ to_tsquery('simple', :match)
      LIMIT :name_cap)
     UNION ALL
-    (SELECT s.function_id, ts_rank(s.document, to_tsquery('simple', :match)) AS score
+    (SELECT s.function_id, ts_rank(s.document, to_tsquery('simple', :rank)) AS score
      FROM function_search s WHERE s.document @@ to_tsquery('simple', :match) LIMIT :cap)
 ),
 best AS (SELECT function_id, MAX(score) AS score FROM ranked GROUP BY function_id),

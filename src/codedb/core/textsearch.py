@@ -333,10 +333,12 @@ class TextQuery(NamedTuple):
         bm25 counts no phrase of the commonest words (see Term.runs)."""
         return _fts5(self.tree, digit_runs, by_runs)
 
-    def tsquery(self, weights: dict[str, str], digit_runs: bool = False) -> str:
+    def tsquery(self, weights: dict[str, str], digit_runs: bool = False, by_runs: bool = False) -> str:
         """The query in PostgreSQL tsquery syntax (for `to_tsquery('simple', ...)`); a
-        column filter becomes the weight `weights` gives its column."""
-        return _tsquery(self.tree, weights, digit_runs)
+        column filter becomes the weight `weights` gives its column. `by_runs`: as in fts5, the
+        wider search to rank by (ts_rank counts each word of a phrase wherever it stands, so a
+        function full of digits outranked the ticket T123 itself)."""
+        return _tsquery(self.tree, weights, digit_runs, by_runs)
 
 
 def _error(text: str, problem: str, fix: str) -> InvalidInput:
@@ -487,22 +489,26 @@ def _fts5(node: Node, runs: bool, by_runs: bool = False) -> str:
     return "(" + f" {node.op} ".join(_fts5(p, runs, by_runs) for p in node.parts) + ")"
 
 
-def _tsquery(node: Node, weights: dict[str, str], runs: bool) -> str:
+def _tsquery(node: Node, weights: dict[str, str], runs: bool, by_runs: bool = False) -> str:
     if isinstance(node, Term):
         weight = weights[node.column] if node.column else ""
-        found = []
-        also = "".join(f" & '{run}'" + (f":{weight}" if weight else "") for run in node.runs(runs))
+        found: list[str] = []
+        digits = " & ".join(f"'{run}'" + (f":{weight}" if weight else "") for run in node.runs(runs))
         for words, prefix in node.phrases(runs):
             lexemes = [f"'{w}'" + (f":{weight}" if weight else "") for w in words]
             if prefix:
                 lexemes[-1] = f"'{words[-1]}':*{weight}"
             phrase = lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
-            found.append(f"({phrase}{also})" if also and len(words) > 1 else phrase)
+            if digits and len(words) > 1:
+                phrase = f"({digits})" if by_runs else f"({phrase} & {digits})"
+            if phrase not in found:
+                found.append(phrase)
         return found[0] if len(found) == 1 else "(" + " | ".join(found) + ")"
     if node.op == "NOT":
-        return f"({_tsquery(node.parts[0], weights, runs)} & !{_tsquery(node.parts[1], weights, runs)})"
+        kept, left_out = _tsquery(node.parts[0], weights, runs, by_runs), _tsquery(node.parts[1], weights, runs)
+        return f"({kept} & !{left_out})"
     joiner = " & " if node.op == "AND" else " | "
-    return "(" + joiner.join(_tsquery(p, weights, runs) for p in node.parts) + ")"
+    return "(" + joiner.join(_tsquery(p, weights, runs, by_runs) for p in node.parts) + ")"
 
 
 # Snippets: made here from the stored text, the same on both backends.

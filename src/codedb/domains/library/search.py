@@ -214,7 +214,12 @@ class FunctionSearch(_Part, Embedded):
         # The library's index holds runs of digits as words (migration 0024).
         names = parsed.in_column("name")
         if self.db.dialect == "postgresql":  # its name part is checked in an index of names
-            return {"match": parsed.tsquery(WEIGHTS, True), "name_match": names.tsquery(WEIGHTS, True)}
+            return {
+                "match": parsed.tsquery(WEIGHTS, True),
+                "name_match": names.tsquery(WEIGHTS, True),
+                "rank": parsed.tsquery(WEIGHTS, True, by_runs=True),
+                "name_rank": names.tsquery(WEIGHTS, True, by_runs=True),
+            }
         # On SQLite the name part alone implies a plain search: not evaluated twice.
         exact, name_exact = parsed.fts5(True), names.fts5(True)
         wide, name_wide = parsed.fts5(True, by_runs=True), names.fts5(True, by_runs=True)
