@@ -505,8 +505,8 @@ def _tsquery(node: Node, weights: dict[str, str], runs: bool, by_runs: bool = Fa
                 found.append(phrase)
         return found[0] if len(found) == 1 else "(" + " | ".join(found) + ")"
     if node.op == "NOT":
-        kept, left_out = _tsquery(node.parts[0], weights, runs, by_runs), _tsquery(node.parts[1], weights, runs)
-        return f"({kept} & !{left_out})"
+        kept = _tsquery(node.parts[0], weights, runs, by_runs)
+        return f"({kept} & !{_tsquery(node.parts[1], weights, runs)})"
     joiner = " & " if node.op == "AND" else " | "
     return "(" + joiner.join(_tsquery(p, weights, runs, by_runs) for p in node.parts) + ")"
 
