@@ -631,6 +631,23 @@ def test_migration_indexes_existing_functions_and_rolls_back(db: codedb.Database
     assert db.functions.stale_in_index() == 0
 
 
+def test_postgresql_samples_more_of_the_index_words_for_its_planner(db: codedb.Database) -> None:
+    """Migration 0029: with the default sample a common prefix was taken for a rare one, and
+    its search built GIN's bitmap of every match instead of a scan stopping at the first."""
+    if db.dialect != "postgresql":
+        pytest.skip("FTS5 has no planner statistics: migration 0029 changes PostgreSQL's alone")
+    targets = (
+        "SELECT a.attname, a.attstattarget FROM pg_attribute a "
+        "WHERE (a.attrelid, a.attname) IN (('function_search'::regclass, 'document'), "
+        "('function'::regclass, 'name_words'))"
+    )
+    assert dict(db.conn.execute(targets).fetchall()) == {"document": 1000, "name_words": 1000}
+    codedb.rollback(db, to="0028.vector-versions")
+    assert dict(db.conn.execute(targets).fetchall()) == {"document": -1, "name_words": -1}
+    codedb.migrate(db)
+    assert dict(db.conn.execute(targets).fetchall()) == {"document": 1000, "name_words": 1000}
+
+
 @pytest.mark.parametrize("depth", [17, 300, 498])
 def test_deeply_nested_parentheses_are_one_line_on_both_backends(
     ready_target: str, tmp_path: Path, depth: int

@@ -1,0 +1,2 @@
+ALTER TABLE function ALTER COLUMN name_words SET STATISTICS -1;
+ALTER TABLE function_search ALTER COLUMN document SET STATISTICS -1;

@@ -1,0 +1,2 @@
+-- Nothing changes on SQLite (PostgreSQL's 0029 samples more of the search index's words for
+-- its planner; FTS5 has no planner statistics). The revision stays the same on both backends.
