@@ -186,3 +186,21 @@ def test_the_search_benchmark_runs_on_postgresql_with_its_floor(tmp_path: Path) 
     assert {row["backend"] for row in rows} == {"pg"}
     assert {"bulk add", "index build (reindex)", "floor: COPY, key, GIN", "prefix (4 letters*)"} <= set(found)
     assert all(row["search"] > 0 for row in rows)
+
+
+@pytest.mark.bench
+def test_the_copy_benchmark_runs_on_postgresql_with_its_floor(tmp_path: Path) -> None:
+    """`codedb copy` into PostgreSQL beside its floor (COPY of the same rows into bare tables,
+    then every index the schema has), in scratch schemas dropped afterwards."""
+    import psycopg
+    from benchmarks.__main__ import build_file, copies
+
+    from conftest import pg_base_url
+
+    rows = copies(tmp_path, build_file(tmp_path, 300), 300, pg_base_url())
+    found = {row["operation"]: row for row in rows}
+    into = found["copy_sqlite_to_postgresql"]
+    assert into["seconds"]["floor"] > 0 and into["codedb_over_floor"] > 0
+    assert found["copy_postgresql_to_sqlite"]["rows"] == into["rows"] > 300
+    with psycopg.connect(pg_base_url()) as conn:  # the floor's schema is dropped
+        assert conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'floor%'").fetchall() == []

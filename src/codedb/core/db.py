@@ -182,6 +182,20 @@ class Database:
             self.queries.core.lock_record(self.conn, kind=kind, key=key)
 
     @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Inside a transaction that loads many rows into empty tables (codedb copy): on
+        PostgreSQL the foreign keys and the indexes that are neither primary keys nor unique
+        wait, and are built once from all the rows when the block ends without an error
+        (sql/core/postgresql/bulk.sql); an error rolls the whole transaction back. SQLite
+        keeps them as they are."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        self.queries.core.set_aside_for_load(self.conn)
+        yield
+        self.queries.core.put_back_after_load(self.conn)
+
+    @contextmanager
     def snapshot(self) -> Iterator[Database]:
         """Read a consistent snapshot without blocking writers (a dump while others write)."""
         if self.dialect == "postgresql":

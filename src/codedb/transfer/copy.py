@@ -151,21 +151,13 @@ def _copy_into(
             paused = getattr(getattr(ddb, attr), "indexing_paused", None)
             if paused is not None:
                 indexes.enter_context(paused())
+        indexes.enter_context(ddb.loading())  # references and indexes built after the rows
         for name in names:
-            try:
+            with _refusals(ddb, name):
                 rows, checksum = _copy_table(sdb, ddb, name, batch, tick)
-            except CodedbError:
-                raise
-            except Exception as exc:
-                described = describe_driver_error(exc)
-                if described is None or isinstance(exc, OSError):
-                    raise
-                raise CodedbError(
-                    f"DST refused a row of {name} ({first_line(exc)}); nothing was written to "
-                    f"{ddb.target.display}: fix that row in SRC, then copy again"
-                ) from exc
             copied.append(TableCopy(name, rows, f"{checksum:032x}"))
-        indexes.close()
+        with _refusals(ddb, None):  # PostgreSQL checks the references of all the rows here
+            indexes.close()
         for table in copied:  # read back before the commit: a mismatch rolls everything back
             rows, checksum = _summary(iter_records(ddb, table.table))
             if (rows, f"{checksum:032x}") != (table.rows, table.checksum):
@@ -175,6 +167,23 @@ def _copy_into(
                 )
     analyze(ddb, [t.table for t in copied if t.rows])
     return tuple(copied)
+
+
+@contextmanager
+def _refusals(ddb: Database, name: str | None) -> Iterator[None]:
+    """A row DST refuses (of table `name`, or the one the error names) as one line."""
+    try:
+        yield
+    except CodedbError:
+        raise
+    except Exception as exc:
+        if describe_driver_error(exc) is None or isinstance(exc, OSError):
+            raise
+        table = name or getattr(getattr(exc, "diag", None), "table_name", None) or "a table"
+        raise CodedbError(
+            f"DST refused a row of {table} ({first_line(exc)}); nothing was written to "
+            f"{ddb.target.display}: fix that row in SRC, then copy again"
+        ) from exc
 
 
 def _copy_table(
