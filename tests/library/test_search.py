@@ -3,6 +3,7 @@ form, weights, snippets, the index kept right by every kind of write, reindex, t
 hostile search text."""
 
 import contextlib
+import re
 from pathlib import Path
 
 import pytest
@@ -278,6 +279,39 @@ def test_snippets_mark_the_matches(library: codedb.Database) -> None:
     prefix = library.functions.search_ranked("fibo*")[0]
     assert f"{MARK_START}Fibonacci{MARK_END}" in prefix.snippet
     assert "\n" not in library.functions.search_ranked("fib")[0].snippet
+
+
+def _marked_by_definition(span: str, query: str) -> bool:
+    """A span is marked when one of its words, or itself lower-cased, is a word of one of the
+    search's phrases, or starts with the last word of a phrase that is a prefix."""
+    own = [*words(span), span.lower()]
+    for term in parse(query).terms():
+        for phrase, prefix in term.phrases():
+            if any(w in phrase for w in own) or (prefix and any(w.startswith(phrase[-1]) for w in own)):
+                return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from("abcxyzABCXYZ0129_ éÉΣσς"), max_size=12),
+    st.text(st.sampled_from("abcxyzABC0129 *\"éΣ"), min_size=1, max_size=10),
+)
+@example("sortedLists", "sorted")
+@example("T4017", "T4017")
+@example("ΑΣ", "ας")
+def test_snippet_marks_are_their_definition(span: str, query: str) -> None:
+    """Snippets look a span's words up only where a word of the search stands inside it (a
+    quicker path); the marks are those of the definition, on any span and search."""
+    from codedb.core.textsearch import _Marks
+
+    try:
+        parsed = parse(query)
+    except InvalidInput:
+        assume(False)
+        return
+    for piece in re.findall(r"[^\W_]+", span):
+        assert _Marks.of(parsed.terms()).match(piece) == _marked_by_definition(piece, query), piece
 
 
 def test_index_follows_add_modify_delete_and_links(library: codedb.Database) -> None:

@@ -518,21 +518,25 @@ _SPAN = re.compile(r"[^\W_]+", re.UNICODE)
 
 class _Marks(NamedTuple):
     """What a span of a snippet is marked for: one of its words (or itself, lower-cased) is a
-    word of the search's phrases, or starts with the last word of a phrase that is a prefix."""
+    word of the search's phrases, or starts with the last word of a phrase that is a prefix.
+    Each of those stands inside the span lower-cased, which `inside` looks for first: most
+    spans hold none, and are passed without being split into words."""
 
     words: frozenset[str]
     prefixes: tuple[str, ...]
+    inside: re.Pattern[str]
 
     @classmethod
     def of(cls, terms: Iterable[Term]) -> _Marks:
         phrases = [pair for term in terms for pair in term.phrases()]
-        return cls(
-            frozenset(word for phrase, _ in phrases for word in phrase),
-            tuple({phrase[-1] for phrase, prefix in phrases if prefix}),
-        )
+        marked = frozenset(word for phrase, _ in phrases for word in phrase)
+        prefixes = tuple({phrase[-1] for phrase, prefix in phrases if prefix})  # words of phrases too
+        return cls(marked, prefixes, re.compile("|".join(map(re.escape, marked))))
 
     def match(self, span: str) -> bool:
         lowered = span.lower()
+        if self.inside.search(lowered) is None:
+            return False
         return any(w in self.words or w.startswith(self.prefixes) for w in (*words(span), lowered))
 
 
