@@ -272,6 +272,16 @@ def test_a_name_match_outranks_code_and_description_matches(db: codedb.Database)
     assert hits[0].score == 100.0 and 100.0 > hits[1].score >= hits[2].score >= 0.1
 
 
+def test_a_snippet_marks_a_letter_or_digit_with_its_phrase_only(db: codedb.Database) -> None:
+    """T4017 is the phrase t 4 0 1 7: its digits alone are not matches to show (x = 40 + 17)."""
+    db.functions.add("close_ticket", "", "x = 40 + 17\nraise Closed('T4017')\n")
+    db.functions.add("digest", "", "h = sha256(data)\nn = 256 + 2 * 5")
+    (hit,) = db.functions.search_ranked("T4017")
+    assert hit.snippet == f"...40 + 17 raise Closed('{MARK_START}T4017{MARK_END}"
+    (hit,) = db.functions.search_ranked("sha256")
+    assert hit.snippet == f"h = {MARK_START}sha256{MARK_END}(data) n = 256 + 2 * 5"
+
+
 def test_snippets_mark_the_matches(library: codedb.Database) -> None:
     snippets = {h.name: h.snippet for h in library.functions.search_ranked("sorted")}
     assert snippets["merge_sorted_arrays"] == f"merge two {MARK_START}sorted{MARK_END} lists"
@@ -282,12 +292,17 @@ def test_snippets_mark_the_matches(library: codedb.Database) -> None:
 
 
 def _marked_by_definition(span: str, query: str) -> bool:
-    """A span is marked when one of its words, or itself lower-cased, is a word of one of the
-    search's phrases, or starts with the last word of a phrase that is a prefix."""
+    """A span is marked when one of its words, or itself lower-cased, is a word of two letters
+    or more of one of the search's phrases or a phrase of one word, or starts with the last
+    word of a phrase that is a prefix, or when its words hold a whole phrase in order."""
     own = [*words(span), span.lower()]
     for term in parse(query).terms():
         for phrase, prefix in term.phrases():
-            if any(w in phrase for w in own) or (prefix and any(w.startswith(phrase[-1]) for w in own)):
+            if any(w in phrase and (len(w) > 1 or len(phrase) == 1) for w in own):
+                return True
+            if prefix and any(w.startswith(phrase[-1]) for w in own):
+                return True
+            if any(own[i : i + len(phrase)] == list(phrase) for i in range(len(own))):
                 return True
     return False
 

@@ -518,26 +518,42 @@ _SPAN = re.compile(r"[^\W_]+", re.UNICODE)
 
 class _Marks(NamedTuple):
     """What a span of a snippet is marked for: one of its words (or itself, lower-cased) is a
-    word of the search's phrases, or starts with the last word of a phrase that is a prefix.
-    Each of those stands inside the span lower-cased, which `inside` looks for first: most
-    spans hold none, and are passed without being split into words."""
+    word of two letters or more of the search's phrases, or a phrase of one word, or starts
+    with the last word of a phrase that is a prefix; or its words hold a whole phrase in order.
+    A letter or digit alone (t 1 2 3 of T123) marks a span only with the rest of its phrase.
+    Each mark stands inside the span lower-cased, which `inside` looks for first: most spans
+    hold none, and are passed without being split into words."""
 
     words: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]  # of several words, some of one letter or digit
     prefixes: tuple[str, ...]
     inside: re.Pattern[str]
 
     @classmethod
     def of(cls, terms: Iterable[Term]) -> _Marks:
-        phrases = [pair for term in terms for pair in term.phrases()]
-        marked = frozenset(word for phrase, _ in phrases for word in phrase)
-        prefixes = tuple({phrase[-1] for phrase, prefix in phrases if prefix})  # words of phrases too
-        return cls(marked, prefixes, re.compile("|".join(map(re.escape, marked))))
+        pairs = [pair for term in terms for pair in term.phrases()]
+        every = {word for phrase, _ in pairs for word in phrase}
+        return cls(
+            frozenset(w for phrase, _ in pairs for w in phrase if len(w) > 1 or len(phrase) == 1),
+            tuple({phrase for phrase, _ in pairs if len(phrase) > 1 and min(map(len, phrase)) == 1}),
+            tuple({phrase[-1] for phrase, prefix in pairs if prefix}),
+            re.compile("|".join(map(re.escape, every))),
+        )
 
     def match(self, span: str) -> bool:
         lowered = span.lower()
         if self.inside.search(lowered) is None:
             return False
-        return any(w in self.words or w.startswith(self.prefixes) for w in (*words(span), lowered))
+        own = (*words(span), lowered)
+        if any(w in self.words or w.startswith(self.prefixes) for w in own):
+            return True
+        return any(_holds(own, phrase) for phrase in self.phrases)
+
+
+def _holds(found: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    """Whether `phrase` stands in `found`, word after word."""
+    size = len(phrase)
+    return any(tuple(found[i : i + size]) == phrase for i in range(len(found) - size + 1))
 
 
 def marked_inside(text: str, needles: Sequence[str]) -> str:
