@@ -440,15 +440,16 @@ class Projects(DomainAPI):
                     f"allowed: {', '.join(allowed) if allowed else 'none'}"
                 )
             reason = optional_text(reason, "reason")
+            when = db_time(stamp)
             moved: Project | None = self.sql.move_project(
                 self.conn,
                 project_id=project_id,
                 was=status,
                 status=target,
-                started_at=None if target == "failed" else db_time(stamp),  # kept if it has one
-                completed_at=db_time(stamp) if target == "completed" else None,
+                started_at=None if target == "failed" else when,  # kept if it has one
+                completed_at=when if target == "completed" else None,
                 error_message=(reason or "failed") if target == "failed" else None,
-                updated_at=db_time(stamp),
+                updated_at=when,
             )
             if moved is None:  # another writer moved it between the two statements (PostgreSQL)
                 raise Conflict(f"project {project_id} changed while it was moved; try again")
