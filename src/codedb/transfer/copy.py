@@ -8,7 +8,9 @@ that does not exist yet is built beside its path and renamed into place only whe
 DST is first migrated to SRC's revision, and SRC must be at this codedb's latest (the fix for
 an older one: migrate it). Tables that triggers keep (search indexes, daily sums) are not
 copied: DST's triggers make them from the rows, and an index whose domain can pause it (the
-function library's) is rebuilt once, after the load.
+function library's) is rebuilt once, after the load. On PostgreSQL, DST's foreign keys and its
+indexes that are neither primary keys nor unique are built once after the rows too
+(Database.loading); a row whose reference is missing is refused then.
 
 Before DST's transaction commits, every table is read back from DST and compared with what
 was read from SRC: the number of rows, and a checksum computed the same way on both sides
