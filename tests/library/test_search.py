@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import codedb
-from codedb.core.textsearch import MARK_END, MARK_START, parse, words
+from codedb.core.textsearch import MARK_END, MARK_START, parse, snippet, words
 from codedb.errors import InvalidInput
 from conftest import CLI, ROOT
 
@@ -276,10 +276,16 @@ def test_a_snippet_marks_a_letter_or_digit_with_its_phrase_only(db: codedb.Datab
     """T4017 is the phrase t 4 0 1 7: its digits alone are not matches to show (x = 40 + 17)."""
     db.functions.add("close_ticket", "", "x = 40 + 17\nraise Closed('T4017')\n")
     db.functions.add("digest", "", "h = sha256(data)\nn = 256 + 2 * 5")
-    (hit,) = db.functions.search_ranked("T4017")
-    assert hit.snippet == f"...40 + 17 raise Closed('{MARK_START}T4017{MARK_END}"
+    db.functions.add("dashed", "", "x = 40 + 17\n# see T-4017, t 4 0 1\n")
+    found = {hit.name: hit.snippet for hit in db.functions.search_ranked("T4017")}
+    assert found["close_ticket"] == f"...40 + 17 raise Closed('{MARK_START}T4017{MARK_END}"
+    # the phrase across spans (T-4017) marks each of them; a part of it does not
+    assert found["dashed"] == f"x = 40 + 17 # see {MARK_START}T{MARK_END}-{MARK_START}4017{MARK_END}, t 4 0 1"
     (hit,) = db.functions.search_ranked("sha256")
     assert hit.snippet == f"h = {MARK_START}sha256{MARK_END}(data) n = 256 + 2 * 5"
+    assert snippet(parse("x86"), ["let x = 86", "x86_64 or x 86"]) == (
+        f"let {MARK_START}x{MARK_END} = {MARK_START}86{MARK_END}"
+    )
 
 
 def test_snippets_mark_the_matches(library: codedb.Database) -> None:
@@ -292,17 +298,16 @@ def test_snippets_mark_the_matches(library: codedb.Database) -> None:
 
 
 def _marked_by_definition(span: str, query: str) -> bool:
-    """A span is marked when one of its words, or itself lower-cased, is a word of two letters
-    or more of one of the search's phrases or a phrase of one word, or starts with the last
-    word of a phrase that is a prefix, or when its words hold a whole phrase in order."""
+    """A span is marked for itself when one of its words, or itself lower-cased, is a word of
+    two letters or more of one of the search's phrases or a phrase of one word, or starts with
+    the last word of a phrase that is a prefix. (Phrases holding a letter or digit alone are
+    marked where they stand whole, across spans too: test_a_snippet_marks_...)"""
     own = [*words(span), span.lower()]
     for term in parse(query).terms():
         for phrase, prefix in term.phrases():
             if any(w in phrase and (len(w) > 1 or len(phrase) == 1) for w in own):
                 return True
             if prefix and any(w.startswith(phrase[-1]) for w in own):
-                return True
-            if any(own[i : i + len(phrase)] == list(phrase) for i in range(len(own))):
                 return True
     return False
 

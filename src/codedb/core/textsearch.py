@@ -517,12 +517,13 @@ _SPAN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 class _Marks(NamedTuple):
-    """What a span of a snippet is marked for: one of its words (or itself, lower-cased) is a
-    word of two letters or more of the search's phrases, or a phrase of one word, or starts
-    with the last word of a phrase that is a prefix; or its words hold a whole phrase in order.
-    A letter or digit alone (t 1 2 3 of T123) marks a span only with the rest of its phrase.
-    Each mark stands inside the span lower-cased, which `inside` looks for first: most spans
-    hold none, and are passed without being split into words."""
+    """What a snippet marks. A span is marked when one of its words (or itself, lower-cased) is
+    a word of two letters or more of the search's phrases, or a phrase of one word, or starts
+    with the last word of a phrase that is a prefix (match); or when its words are part of a
+    whole phrase that holds a letter or digit alone (t 4 0 1 7 of T4017), within a span or
+    across spans (`T-4017`; across): such a letter or digit alone marks nothing. Each word
+    stands inside the span lower-cased, which `inside` looks for first: most spans hold none,
+    and are passed without being split into words."""
 
     words: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]  # of several words, some of one letter or digit
@@ -544,16 +545,25 @@ class _Marks(NamedTuple):
         lowered = span.lower()
         if self.inside.search(lowered) is None:
             return False
-        own = (*words(span), lowered)
-        if any(w in self.words or w.startswith(self.prefixes) for w in own):
-            return True
-        return any(_holds(own, phrase) for phrase in self.phrases)
+        return any(w in self.words or w.startswith(self.prefixes) for w in (*words(span), lowered))
 
-
-def _holds(found: Sequence[str], phrase: tuple[str, ...]) -> bool:
-    """Whether `phrase` stands in `found`, word after word."""
-    size = len(phrase)
-    return any(tuple(found[i : i + size]) == phrase for i in range(len(found) - size + 1))
+    def across(self, spans: Sequence[str]) -> set[int]:
+        """The spans (by index) whose words are part of one of `phrases`, word after word."""
+        if not self.phrases:
+            return set()
+        found: list[str] = []
+        owner: list[int] = []
+        for i, span in enumerate(spans):
+            own = words(span)
+            found += own
+            owner += [i] * len(own)
+        marked: set[int] = set()
+        for phrase in self.phrases:
+            size = len(phrase)
+            for at in range(len(found) - size + 1):
+                if tuple(found[at : at + size]) == phrase:
+                    marked.update(owner[at : at + size])
+        return marked
 
 
 def marked_inside(text: str, needles: Sequence[str]) -> str:
@@ -574,12 +584,12 @@ def snippet(query: TextQuery, texts: Sequence[str], width: int = SNIPPET_WORDS) 
     marks = _Marks.of(query.terms())
     for text in texts:
         spans = list(_SPAN.finditer(text))
-        hits = [i for i, span in enumerate(spans) if marks.match(span.group())]
-        if not hits:
+        marked = {i for i, span in enumerate(spans) if marks.match(span.group())}
+        marked |= marks.across([span.group() for span in spans])
+        if not marked:
             continue
-        start = max(0, hits[0] - width // 4)
+        start = max(0, min(marked) - width // 4)
         end = min(len(spans), start + width)
-        marked = set(hits)
         pieces: list[str] = []
         cursor = spans[start].start()
         for i in range(start, end):
