@@ -31,25 +31,18 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# What a PostgreSQL schema holds besides rows: its indexes and constraints, as the catalog writes them.
-SCHEMA_OBJECTS = (
-    "SELECT 'index ' || replace(indexdef, schemaname || '.', '') FROM pg_indexes "
-    "WHERE schemaname = current_schema() "
-    "UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' "
-    "|| pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
-)
-
-
-def schema_objects(url: str) -> list[str]:
+def schema_objects(url: str) -> list[tuple]:
+    """The catalog of the schema at `url` (its columns, constraints, indexes and views)."""
     with codedb.connect(url) as db:
-        return sorted(row[0] for row in db.conn.execute(SCHEMA_OBJECTS))
+        return sorted(tuple(row) for row in db.queries.core.describe_schema(db.conn))
 
 
 def test_sqlite_to_postgresql_and_back(sample: Path, pg_schema_url: str, tmp_path: Path) -> None:
     with codedb.connect(pg_schema_url) as db:
         codedb.migrate(db)
     made = schema_objects(pg_schema_url)
-    assert sum(line.startswith("constraint") and "FOREIGN KEY" in line for line in made) > 10
+    assert sum(kind == "constraint" and "FOREIGN KEY" in str(text) for kind, _, _, text in made) > 10
+    assert sum(kind == "index" for kind, *_ in made) > 20
     there = copy(sample, pg_schema_url, batch=3)  # small batches: several per table
     # the references and indexes the load set aside (db.loading) are all back, as they were
     assert schema_objects(pg_schema_url) == made
