@@ -321,10 +321,12 @@ class TextQuery(NamedTuple):
             return [f"%{needle}%" for needle in sorted(needles, key=len, reverse=True)]
         return " AND ".join(f'"{needle}"' for needle in needles)
 
-    def compiled(self, dialect: str, digit_runs: bool = False) -> str:
+    def compiled(self, dialect: str, digit_runs: bool = False, by_runs: bool = False) -> str:
         """The query in the syntax of `dialect`'s index: FTS5, or a tsquery whose column
-        filters are the weights of WEIGHTS (digit_runs: see Term.phrases)."""
-        return self.tsquery(WEIGHTS, digit_runs) if dialect == "postgresql" else self.fts5(digit_runs)
+        filters are the weights of WEIGHTS (digit_runs: see Term.phrases; by_runs: fts5)."""
+        if dialect == "postgresql":
+            return self.tsquery(WEIGHTS, digit_runs, by_runs)
+        return self.fts5(digit_runs, by_runs)
 
     def fts5(self, digit_runs: bool = False, by_runs: bool = False) -> str:
         """The query in SQLite FTS5 syntax (for `MATCH`). With `by_runs` (and `digit_runs`), a

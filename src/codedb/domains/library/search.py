@@ -18,7 +18,6 @@ import attrs
 from ...core.convert import like_pattern, query_time
 from ...core.textsearch import (
     SEARCH_CANDIDATES,
-    WEIGHTS,
     SearchHit,
     TextQuery,
     document_text,
@@ -211,18 +210,14 @@ class FunctionSearch(_Part, Embedded):
 
     def _match(self, parsed: TextQuery) -> dict[str, str | None]:
         # name_match: the search and its name part, so a name match ranks above the rest.
-        # The library's index holds runs of digits as words (migration 0024).
-        names = parsed.in_column("name")
-        if self.db.dialect == "postgresql":  # its name part is checked in an index of names
-            return {
-                "match": parsed.tsquery(WEIGHTS, True),
-                "name_match": names.tsquery(WEIGHTS, True),
-                "rank": parsed.tsquery(WEIGHTS, True, by_runs=True),
-                "name_rank": names.tsquery(WEIGHTS, True, by_runs=True),
-            }
+        # The library's index holds runs of digits as words (migration 0024); the wide searches
+        # find a ticket (T123) by its number, to rank by (see TextQuery.fts5).
+        dialect, names = self.db.dialect, parsed.in_column("name")
+        exact, wide = parsed.compiled(dialect, True), parsed.compiled(dialect, True, by_runs=True)
+        name_exact, name_wide = names.compiled(dialect, True), names.compiled(dialect, True, by_runs=True)
+        if dialect == "postgresql":  # its name part is checked in an index of names
+            return {"match": exact, "name_match": name_exact, "rank": wide, "name_rank": name_wide}
         # On SQLite the name part alone implies a plain search: not evaluated twice.
-        exact, name_exact = parsed.fts5(True), names.fts5(True)
-        wide, name_wide = parsed.fts5(True, by_runs=True), names.fts5(True, by_runs=True)
         if not parsed.plain():
             name_exact, name_wide = f"({name_exact}) AND ({exact})", f"({name_wide}) AND ({wide})"
         if wide == exact:
