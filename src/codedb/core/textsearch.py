@@ -551,8 +551,6 @@ class _Marks(NamedTuple):
 
     def across(self, spans: Sequence[str]) -> set[int]:
         """The spans (by index) whose words are part of one of `phrases`, word after word."""
-        if not self.phrases:
-            return set()
         found: list[str] = []
         owner: list[int] = []
         for i, span in enumerate(spans):
@@ -587,7 +585,8 @@ def snippet(query: TextQuery, texts: Sequence[str], width: int = SNIPPET_WORDS) 
     for text in texts:
         spans = list(_SPAN.finditer(text))
         marked = {i for i, span in enumerate(spans) if marks.match(span.group())}
-        marked |= marks.across([span.group() for span in spans])
+        if marks.phrases:  # a search with a letter or digit alone (T123): spans split once more
+            marked |= marks.across([span.group() for span in spans])
         if not marked:
             continue
         start = max(0, min(marked) - width // 4)
