@@ -48,6 +48,11 @@ SET name = :name, description = :description, project_type = :project_type, path
     updated_at = :updated_at
 WHERE project_id = :project_id;
 
+-- name: add_workflow_event(event_id, project_id, timestamp, action, description, actor)!
+-- One event of a project's history, written with the change it tells of.
+INSERT INTO workflow_events (event_id, project_id, timestamp, action, description, actor)
+VALUES (:event_id, :project_id, :timestamp, :action, :description, :actor);
+
 -- name: project_status(project_id)$
 -- A project's status (None: no such project).
 SELECT status FROM projects WHERE project_id = :project_id;

@@ -9,7 +9,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -139,39 +139,14 @@ class Database:
         """Every registered table (load order) with its record class and whole-table queries."""
         return load_tables(self.dialect)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> AbstractContextManager[Database]:
         """All or nothing: commit when the block ends, roll back if it raises.
 
         Nested blocks become savepoints, so a failed inner block undoes only itself.
         """
         if self.dialect == "postgresql":
-            with self.conn.transaction():
-                yield self
-            return
-        outer = self._depth == 0
-        self.conn.execute(_BEGIN if outer else _SAVEPOINT)
-        self._depth += 1
-        try:
-            yield self
-        except BaseException:
-            self._depth -= 1
-            # SQLite rolls a transaction back by itself on some errors (a full disk): then
-            # there is nothing left to roll back, and the first error is the one to report.
-            if self.conn.in_transaction:
-                if outer:
-                    self.conn.execute("ROLLBACK")
-                else:
-                    self.conn.execute(_ROLLBACK_TO)
-                    self.conn.execute(_RELEASE)
-            raise
-        self._depth -= 1
-        try:
-            self.conn.execute("COMMIT" if outer else _RELEASE)
-        except BaseException:
-            if outer and self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+            return _Held(self, self.conn.transaction())
+        return _SQLiteTransaction(self)
 
     def lock_record(self, kind: str, key: str) -> None:
         """Inside a transaction, before reading a record to write it back: hold it until the
@@ -453,3 +428,58 @@ def connect_postgres(target: Target, readonly: bool, opener: Any = None, make: A
             "(CREATE SCHEMA name) or fix the URL's options=-csearch_path=..."
         )
     return db
+
+
+class _Held:
+    """psycopg's transaction block, entered as the Database it belongs to."""
+
+    __slots__ = ("db", "block")
+
+    def __init__(self, db: Database, block: Any):
+        self.db, self.block = db, block
+
+    def __enter__(self) -> Database:
+        self.block.__enter__()
+        return self.db
+
+    def __exit__(self, *exc_info: Any) -> Any:
+        return self.block.__exit__(*exc_info)
+
+
+class _SQLiteTransaction:
+    """A SQLite transaction, or a savepoint inside one (a class: writes of a few tens of
+    microseconds open one each, and a generator's context manager costs a microsecond)."""
+
+    __slots__ = ("db", "outer")
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.outer = False
+
+    def __enter__(self) -> Database:
+        db = self.db
+        self.outer = outer = db._depth == 0
+        db.conn.execute(_BEGIN if outer else _SAVEPOINT)
+        db._depth += 1
+        return db
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        db, outer = self.db, self.outer
+        conn = db.conn
+        db._depth -= 1
+        if kind is not None:
+            # SQLite rolls a transaction back by itself on some errors (a full disk): then
+            # there is nothing left to roll back, and the first error is the one to report.
+            if conn.in_transaction:
+                if outer:
+                    conn.execute("ROLLBACK")
+                else:
+                    conn.execute(_ROLLBACK_TO)
+                    conn.execute(_RELEASE)
+            return
+        try:
+            conn.execute("COMMIT" if outer else _RELEASE)
+        except BaseException:
+            if outer and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

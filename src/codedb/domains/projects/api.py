@@ -227,8 +227,16 @@ class Projects(DomainAPI):
     def _event(
         self, project_id: str, action: str, description: str, actor: str | None, stamp: datetime
     ) -> None:
-        event = WorkflowEvent(new_id(), project_id, stamp, action, description, actor)
-        self.sql.load_workflow_events(self.conn, [params(event)])
+        # Its values written out, with no record made: every create and move writes one.
+        self.sql.add_workflow_event(
+            self.conn,
+            event_id=new_id(),
+            project_id=project_id,
+            timestamp=db_time(stamp),
+            action=action,
+            description=description,
+            actor=actor,
+        )
 
     def record_event(
         self, project_id: str, action: str, description: str = "", actor: str | None = None
