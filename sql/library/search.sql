@@ -10,13 +10,18 @@
 
 -- name: search_functions_ranked(match, name_match, exact, name_exact, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- record_class: FunctionHit
--- The best-ranked functions matching a search, best first, with their modules and tags. The
--- score is the relevance, 0-100: the rank as a share of the best match's (of the whole search,
--- not of the page). The rank is bm25 (weights name 10, tags and modules 5, description 2,
--- code 1), plus, for a function whose name matches, the bm25 of :name_match (the search and its
--- name part); a higher score is better; ties go to the function added first. Candidates are read by rowid
--- alone (reading the index's stored id of every candidate would cost more than ranking it);
--- the page's rows are checked against the id the index keeps.
+-- The best-ranked functions matching a search, best first, with their modules and tags.
+-- The :name_cap newest functions whose name matches (the name tier) come first, then the
+-- other candidates, each tier in the order of its rank: bm25 (weights name 10, tags and
+-- modules 5, description 2, code 1), in the name tier the bm25 of :name_match (the search and
+-- its name part); a lower rank is better, and ties go to the function added first.
+-- The score is the relevance, 0-100: the rank as a share of the first candidate's (of the
+-- whole search, not of the page), and in the second tier at most the last name's share.
+-- A page within the name tier needs nothing else: the second tier's scan is skipped (a LIMIT
+-- of 0, computed once before the scan; a condition in its WHERE would be checked on every
+-- match) unless the names are fewer than the page's end or a filter may set names aside.
+-- Candidates are read by rowid alone (reading the index's stored id of every candidate would
+-- cost more than ranking it); the page's rows are checked against the id the index keeps.
 -- bm25 counts, for each phrase of a search, the functions holding it in the whole index. A
 -- ticket typed as written (T123) is the phrase of its split words (t 1 2 3), each a word of
 -- most functions: counting it took 100 ms at a million. Such a search is given twice: ranked
@@ -24,24 +29,30 @@
 -- checked against :exact and :name_exact, the search itself, found without ranking (the rowids
 -- of its matches, listed once; `+rowid` keeps that list from driving the index's scan). Both
 -- are NULL for any other search.
-WITH ranked AS (
-    SELECT search_rowid, rank FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
-                   FROM function_search WHERE function_search MATCH :name_match
-                     AND (:name_exact IS NULL OR +rowid IN (
-                             SELECT rowid FROM function_search WHERE function_search MATCH :name_exact))
-                   ORDER BY rowid DESC LIMIT :name_cap)
+WITH named AS MATERIALIZED (
+    SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
+    FROM function_search WHERE function_search MATCH :name_match
+      AND (:name_exact IS NULL OR +rowid IN (
+              SELECT rowid FROM function_search WHERE function_search MATCH :name_exact))
+    ORDER BY rowid DESC LIMIT :name_cap
+),
+ranked AS (
+    SELECT search_rowid, rank, 0 AS tier FROM named
     UNION ALL
-    SELECT search_rowid, rank FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
+    SELECT search_rowid, rank, 1 FROM (SELECT rowid AS search_rowid, bm25(function_search, 0.0, 10.0, 5.0, 2.0, 1.0) AS rank
                    FROM function_search WHERE function_search MATCH :match
                      AND (:exact IS NULL OR +rowid IN (
                              SELECT rowid FROM function_search WHERE function_search MATCH :exact))
-                   ORDER BY rowid DESC LIMIT :cap)
+                   ORDER BY rowid DESC
+                   LIMIT CASE WHEN (SELECT COUNT(*) FROM named) < :offset + :limit
+                                   OR COALESCE(:created_after, :modified_after, :module, :tag, :test_status) IS NOT NULL
+                              THEN :cap ELSE 0 END)
 ),
-best AS (SELECT search_rowid, MIN(rank) AS rank FROM ranked GROUP BY search_rowid),
+best AS (SELECT search_rowid, MIN(tier) AS tier, MIN(rank) AS rank FROM ranked GROUP BY search_rowid),
 -- The page is taken in rank order before any function is read: the filters (when there are
 -- some) look a candidate's function up one at a time until the page is full.
 page AS (
-    SELECT b.search_rowid, b.rank
+    SELECT b.search_rowid, b.tier, b.rank
     FROM best b
     WHERE COALESCE(:created_after, :modified_after, :module, :tag, :test_status) IS NULL
        OR EXISTS (
@@ -57,17 +68,19 @@ page AS (
              AND (CAST(:test_status AS TEXT) IS NULL OR (
                      SELECT tr.status FROM testresult tr WHERE tr.function_id = f.function_id
                      ORDER BY tr.execution_date DESC, tr.result_id DESC LIMIT 1) = :test_status))
-    ORDER BY b.rank, b.search_rowid
+    ORDER BY b.tier, b.rank, b.search_rowid
     LIMIT :limit OFFSET :offset
 )
 SELECT l.function_id, l.name, l.description, l.code_snippet, l.creation_date, l.last_modified_date,
        l.signature_json, l.modules, l.tags,
-       MAX(ROUND(100.0 * p.rank / (SELECT MIN(rank) FROM best), 1), 0.1) AS score
+       MAX(ROUND(100.0 * CASE WHEN p.tier = 0 THEN p.rank
+                              ELSE MAX(p.rank, COALESCE((SELECT MAX(rank) FROM named), p.rank)) END
+                 / COALESCE((SELECT MIN(rank) FROM named), (SELECT MIN(rank) FROM best)), 1), 0.1) AS score
 FROM page p
 JOIN function f ON f.rowid = p.search_rowid
 JOIN function_search s ON s.rowid = p.search_rowid AND s.function_id = f.function_id
 JOIN function_listing l ON l.function_id = f.function_id
-ORDER BY p.rank, p.search_rowid;
+ORDER BY p.tier, p.rank, p.search_rowid;
 
 -- name: search_inside_names(inner, cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- record_class: FunctionHit

@@ -272,6 +272,43 @@ def test_a_name_match_outranks_code_and_description_matches(db: codedb.Database)
     assert hits[0].score == 100.0 and 100.0 > hits[1].score >= hits[2].score >= 0.1
 
 
+def test_the_name_tier_comes_first_and_a_page_within_it_needs_no_other_match(
+    db: codedb.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name tier (3 candidates here, 500 in use) comes first, each tier in rank order, so
+    a page within the names is made of names alone (the other matches' scan is skipped) and
+    pages tile the whole ranking; an older name match is ranked with the rest, and a filter
+    brings the rest back even when the names fill the page."""
+    from codedb.domains.library import search as library_search
+
+    monkeypatch.setattr(library_search, "NAME_CANDIDATES", 3)
+    f = db.functions
+    for n in range(4):
+        f.add(f"quick_{n}", "a helper", "pass")
+    f.add("elsewhere", "quick quick, quick in its description", "pass", tags=["quick", "odd"])
+    f.add("coded", "nothing", "quick()")
+    named = {f"quick_{n}" for n in range(4)}
+    first = f.search_ranked("quick", limit=3)
+    assert len(first) == 3 and set(names(first)) < named and first[0].score == 100.0
+    everything = f.search_ranked("quick", limit=10)
+    assert set(names(everything)) == named | {"elsewhere", "coded"}
+    assert names(everything[:3]) == names(first)
+    scores = [hit.score for hit in everything]
+    assert scores == sorted(scores, reverse=True) and scores[:3] == [hit.score for hit in first]
+    pages = [names(f.search_ranked("quick", limit=2, offset=offset)) for offset in (0, 2, 4)]
+    assert sum(pages, []) == names(everything)
+    assert names(f.search_ranked("quick", limit=1, offset=2)) == names(everything[2:3])
+    # a function holding many words that start so ranks above a name on its own, but after it
+    f.add("tagged", "quiet quill quirk", "pass", tags=["quilt", "quiz", "quirt", "quince", "quip", "quire", "quiver", "quinoa"])
+    prefixed = f.search_ranked("qui", limit=10)
+    assert set(names(prefixed[:3])) < named and "tagged" in names(prefixed[3:])
+    scores = [hit.score for hit in prefixed]
+    assert scores == sorted(scores, reverse=True) and scores[0] == 100.0
+    # the names fill the page, but none of them passes the filter
+    assert names(f.search_ranked("quick", tag="odd", limit=3)) == ["elsewhere"]
+    assert names(f.search_ranked("quick", module="nowhere", limit=3)) == []
+
+
 def test_a_snippet_marks_a_letter_or_digit_with_its_phrase_only(db: codedb.Database) -> None:
     """T4017 is the phrase t 4 0 1 7: its digits alone are not matches to show (x = 40 + 17)."""
     db.functions.add("close_ticket", "", "x = 40 + 17\nraise Closed('T4017')\n")
