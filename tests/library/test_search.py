@@ -299,7 +299,8 @@ def test_the_name_tier_comes_first_and_a_page_within_it_needs_no_other_match(
     assert sum(pages, []) == names(everything)
     assert names(f.search_ranked("quick", limit=1, offset=2)) == names(everything[2:3])
     # a function holding many words that start so ranks above a name on its own, but after it
-    f.add("tagged", "quiet quill quirk", "pass", tags=["quilt", "quiz", "quirt", "quince", "quip", "quire", "quiver", "quinoa"])
+    many = ["quilt", "quiz", "quirt", "quince", "quip", "quire", "quiver", "quinoa"]
+    f.add("tagged", "quiet quill quirk", "pass", tags=many)
     prefixed = f.search_ranked("qui", limit=10)
     assert set(names(prefixed[:3])) < named and "tagged" in names(prefixed[3:])
     scores = [hit.score for hit in prefixed]
