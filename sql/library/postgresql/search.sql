@@ -31,10 +31,6 @@ WITH named AS MATERIALIZED (
       AND s.document @@ to_tsquery('simple', :match)
     LIMIT :name_cap
 ),
-unfiltered AS (
-    SELECT CAST(:created_after AS TIMESTAMP) IS NULL AND CAST(:modified_after AS TIMESTAMP) IS NULL
-           AND COALESCE(:module, :tag, :test_status) IS NULL AS yes
-),
 ranked AS (
     SELECT function_id, score, 0 AS tier FROM named
     UNION ALL
@@ -42,7 +38,8 @@ ranked AS (
      FROM function_search s
      WHERE s.document @@ to_tsquery('simple', :match)
        AND ((SELECT COUNT(*) FROM named) < CAST(:offset AS BIGINT) + :limit
-            OR NOT (SELECT yes FROM unfiltered))
+            OR CAST(:created_after AS TIMESTAMP) IS NOT NULL OR CAST(:modified_after AS TIMESTAMP) IS NOT NULL
+            OR COALESCE(:module, :tag, :test_status) IS NOT NULL)
      LIMIT :cap)
 ),
 best AS (SELECT function_id, MIN(tier) AS tier, MAX(score) AS score FROM ranked GROUP BY function_id),
@@ -51,7 +48,8 @@ best AS (SELECT function_id, MIN(tier) AS tier, MAX(score) AS score FROM ranked 
 page AS (
     SELECT b.function_id, b.tier, b.score
     FROM best b
-    WHERE (SELECT yes FROM unfiltered)
+    WHERE (CAST(:created_after AS TIMESTAMP) IS NULL AND CAST(:modified_after AS TIMESTAMP) IS NULL
+           AND COALESCE(:module, :tag, :test_status) IS NULL)
        OR EXISTS (
            SELECT 1 FROM function f
            WHERE f.function_id = b.function_id
