@@ -44,7 +44,7 @@ ranked AS (
                      AND (:exact IS NULL OR +rowid IN (
                              SELECT rowid FROM function_search WHERE function_search MATCH :exact))
                    ORDER BY rowid DESC
-                   LIMIT CASE WHEN (SELECT COUNT(*) FROM named) < :offset + :limit
+                   LIMIT CASE WHEN (SELECT COUNT(*) FROM named) - :offset < :limit
                                    OR COALESCE(:created_after, :modified_after, :module, :tag, :test_status) IS NOT NULL
                               THEN :cap ELSE 0 END)
 ),

@@ -258,6 +258,9 @@ def test_filters_and_pages(library: codedb.Database) -> None:
     assert len(everything) == 6
     assert names(search("merge OR fib OR binary OR server", limit=2, offset=2)) == everything[2:4]
     assert search("merge", created_after="2999-01-01") == []
+    # the last page a 64-bit offset can ask for: empty, not an overflow
+    assert search("merge", limit=None, offset=2**63 - 1) == []
+    assert search("merge", limit=2**63 - 1, offset=2**63 - 1) == []
 
 
 def test_a_name_match_outranks_code_and_description_matches(db: codedb.Database) -> None:

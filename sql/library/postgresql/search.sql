@@ -37,7 +37,7 @@ ranked AS (
     (SELECT s.function_id, ts_rank(s.document, to_tsquery('simple', :rank)) AS score, 1 AS tier
      FROM function_search s
      WHERE s.document @@ to_tsquery('simple', :match)
-       AND ((SELECT COUNT(*) FROM named) < CAST(:offset AS BIGINT) + :limit
+       AND ((SELECT COUNT(*) FROM named) - CAST(:offset AS BIGINT) < :limit  -- no sum: it could overflow
             OR CAST(:created_after AS TIMESTAMP) IS NOT NULL OR CAST(:modified_after AS TIMESTAMP) IS NOT NULL
             OR COALESCE(:module, :tag, :test_status) IS NOT NULL)
      LIMIT :cap)
