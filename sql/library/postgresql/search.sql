@@ -13,7 +13,7 @@
 -- whole search, not of the page), and in the second tier at most the last name's share.
 -- A page within the name tier needs nothing else: the second tier's scan is skipped (a
 -- one-time filter) unless the names are fewer than the page's end or a filter may set names
--- aside. A 4-letter prefix found in 82,000 functions at a million: 20.7-24.6 -> 10.5 ms.
+-- aside. A 4-letter prefix found in 82,000 functions at a million: 23.9-43.3 -> 13.4-13.8 ms.
 -- Each tsquery is written where it is used, not in a CTE: a constant there is what lets the
 -- planner see the GIN index.
 -- The name tier finds names in the index of their words (migration 0026), and :name_match is
