@@ -254,7 +254,7 @@ class Projects(DomainAPI):
         )
         with self.db.transaction():
             self.get(project_id)
-            self.sql.load_workflow_events(self.conn, [params(event)])
+            self.sql.add_workflow_event(self.conn, **params(event))
         return event
 
     def create(
