@@ -108,7 +108,10 @@ _MAX_REPEATS = 255  # positions a tsvector keeps of one word
 _MAX_WORD = 2_046  # bytes of a word: to_tsvector leaves longer ones out
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 _CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
-_SPLIT_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]|[0-9]")  # the words of the split text, in order
+# The words of the split text, in order: a capital and the small letters after it, small letters, a
+# capital or a digit alone ([A-Z]?[a-z]+|[A-Z]|[0-9] written so that its first letter picks the
+# branch: half the time over code).
+_SPLIT_WORD = re.compile(r"[A-Z][a-z]*|[a-z]+|[0-9]")
 _E_NUMBER = re.compile(r"[0-9][Ee][0-9]")  # the server's parser reads 6e1 in 6e1by as a number
 
 
