@@ -174,12 +174,15 @@ def fts5_floor(conn: Any) -> float:
 
 
 # The floor of PostgreSQL's reindex: the index's own rows copied into a table without triggers
-# or constraints, then its primary key and GIN index built, in a transaction rolled back.
+# or constraints (its names' words computed as PostgreSQL computes them, migration 0030), then
+# its primary key and GIN indexes built, in a transaction rolled back.
 PG_FLOOR = (
-    "CREATE TABLE floor_search (function_id TEXT NOT NULL, document tsvector NOT NULL)",
+    "CREATE TABLE floor_search (function_id TEXT NOT NULL, document tsvector NOT NULL, "
+    "name_words tsvector GENERATED ALWAYS AS (codedb_name_words(document)) STORED)",
     "COPY floor_search (function_id, document) FROM STDIN",
     "ALTER TABLE floor_search ADD PRIMARY KEY (function_id)",
     "CREATE INDEX floor_search_idx ON floor_search USING GIN (document)",
+    "CREATE INDEX floor_search_names_idx ON floor_search USING GIN (name_words)",
 )
 
 

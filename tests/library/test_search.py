@@ -313,6 +313,66 @@ def test_the_name_tier_comes_first_and_a_page_within_it_needs_no_other_match(
     assert names(f.search_ranked("quick", module="nowhere", limit=3)) == []
 
 
+def test_a_name_that_begins_so_comes_before_every_other_match(db: codedb.Database) -> None:
+    """Migration 0030: PostgreSQL's name tier finds a prefix of 3 or 4 letters as the one word
+    its index of names holds for it; a name so found comes before a function whose tags,
+    description and code hold many words that start so (which would outscore it in one tier)."""
+    f = db.functions
+    for name in ("getUser", "getUserName", "XMLParser", "xml_reader", "parse_log", "T1234_close", "other"):
+        f.add(name, "a name", "pass")
+    crowded = "getuser getusers getupdate xmlrpc xmlns xmldoc parser parsed parses t12 t1299"
+    f.add("crowded", crowded, crowded, tags=crowded.split()[:8], modules=["getusers", "xmlrpc", "parsers"])
+    for query, named in (
+        ("getu", {"getUser", "getUserName"}),  # 4 letters of a camelCase name, whole
+        ("getus*", {"getUser", "getUserName"}),  # 5: every word that starts so
+        ("xml*", {"XMLParser", "xml_reader"}),  # 3 letters, a capital's run and a word
+        ("pars", {"XMLParser", "parse_log"}),
+        ("T12", {"T1234_close"}),  # letters and digits
+    ):
+        hits = f.search_ranked(query, limit=10)
+        assert set(names(hits[: len(named)])) == named, (query, names(hits))
+        assert "crowded" in names(hits[len(named) :]), (query, names(hits))
+        scores = [hit.score for hit in hits]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_postgresql_finds_names_prefixes_as_every_word_that_starts_so(db: codedb.Database) -> None:
+    """Migration 0030 and TextQuery.name_lookup: on 300 names of every shape, each prefix of 3,
+    4 and 5 letters (as typed, which completes, and with * or within AND, OR and NOT) finds
+    through function_search's name words the functions that a search of the documents' name
+    part (ts_filter) finds."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite's FTS5 index keeps its own prefixes (migration 0017)")
+    import random
+
+    rng = random.Random(30)
+    syllables = ["ab", "get", "user", "xml", "Parse", "HTTP", "log", "v2", "t1234", "Name", "id", "q"]
+    seps = ["", "_", ".", ""]
+    made = set()
+    while len(made) < 300:
+        parts = [rng.choice(syllables) for _ in range(rng.randint(1, 4))]
+        made.add(parts[0] + "".join(rng.choice(seps) + p for p in parts[1:]))
+    db.functions.add_many([{"name": n, "description": "", "code": "pass"} for n in sorted(made)])
+    prefixes = {w[:size] for n in made for w in words(n) for size in (3, 4, 5) if len(w) >= size}
+    prefixes |= {n.lower()[:4] for n in made if n[:4].isalnum()}  # a camelCase name's run, whole
+    assert len(prefixes) > 40
+    for typed in sorted(prefixes):
+        for text in (typed + "*", typed, f"id NOT {typed}*", f"(log OR {typed}*) ab"):
+            names_part = parse(text).in_column("name")
+            lookup = names_part.name_lookup()
+            assert lookup is not None
+            by_lookup = db.conn.execute(
+                "SELECT function_id FROM function_search WHERE name_words @@ CAST(%s AS tsquery)", (lookup,)
+            ).fetchall()
+            by_documents = db.conn.execute(
+                "SELECT function_id FROM function_search "
+                "WHERE ts_filter(document, '{a}') @@ to_tsquery('simple', %s)",
+                (names_part.tsquery({"name": "A"}, True),),
+            ).fetchall()
+            assert sorted(by_lookup) == sorted(by_documents), (text, lookup)
+            assert by_documents or len(typed) > 4 or " " in text  # every prefix of a name finds it
+
+
 def test_a_snippet_marks_a_letter_or_digit_with_its_phrase_only(db: codedb.Database) -> None:
     """T4017 is the phrase t 4 0 1 7: its digits alone are not matches to show (x = 40 + 17)."""
     db.functions.add("close_ticket", "", "x = 40 + 17\nraise Closed('T4017')\n")
@@ -731,16 +791,21 @@ def test_postgresql_samples_more_of_the_index_words_for_its_planner(db: codedb.D
     its search built GIN's bitmap of every match instead of a scan stopping at the first."""
     if db.dialect != "postgresql":
         pytest.skip("FTS5 has no planner statistics: migration 0029 changes PostgreSQL's alone")
-    targets = (
-        "SELECT a.attname, a.attstattarget FROM pg_attribute a "
-        "WHERE (a.attrelid, a.attname) IN (('function_search'::regclass, 'document'), "
-        "('function'::regclass, 'name_words'))"
+    targets = (  # names' words: function's column (0026), function_search's since 0030
+        "SELECT c.relname || '.' || a.attname, a.attstattarget FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid AND c.relnamespace = current_schema()::regnamespace "
+        "WHERE (c.relname, a.attname) IN (('function_search', 'document'), ('function', 'name_words'), "
+        "('function_search', 'name_words')) AND NOT a.attisdropped"
     )
-    assert dict(db.conn.execute(targets).fetchall()) == {"document": 1000, "name_words": 1000}
+    latest = {"function_search.document": 1000, "function_search.name_words": 1000}
+    assert dict(db.conn.execute(targets).fetchall()) == latest
+    codedb.rollback(db, to="0029.function-search-statistics")
+    before = {"function_search.document": 1000, "function.name_words": 1000}
+    assert dict(db.conn.execute(targets).fetchall()) == before
     codedb.rollback(db, to="0028.vector-versions")
-    assert dict(db.conn.execute(targets).fetchall()) == {"document": -1, "name_words": -1}
+    assert dict(db.conn.execute(targets).fetchall()) == {key: -1 for key in before}
     codedb.migrate(db)
-    assert dict(db.conn.execute(targets).fetchall()) == {"document": 1000, "name_words": 1000}
+    assert dict(db.conn.execute(targets).fetchall()) == latest
 
 
 @pytest.mark.parametrize("depth", [17, 300, 498])

@@ -1,24 +1,31 @@
 -- PostgreSQL's ranked search (migration 0016): the tsvector function_search.document with its
 -- GIN index; :match and :name_match are tsquery texts made by codedb.core.textsearch.
 
--- name: search_functions_ranked(match, name_match, rank, name_rank, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
+-- name: search_functions_ranked(match, name_match, name_lookup, rank, name_rank, cap, name_cap, created_after, modified_after, test_status, module, tag, limit, offset)
 -- record_class: FunctionHit
 -- Planned per call (its plan depends on how common the words are; see codedb.core.queries).
 -- The best-ranked functions matching a search, best first, with their modules and tags.
 -- Candidates: the first :name_cap functions whose name matches (the name tier) and the first
 -- :cap that match at all. The name tier comes first, each tier in the order of its rank:
 -- ts_rank (weights name 1.0, tags and modules 0.4, description 0.2, code 0.1), plus, in the
--- name tier, the ts_rank of :name_match; a higher rank is better.
+-- name tier, the ts_rank of its name part (:name_rank); a higher rank is better.
 -- The score is the relevance, 0-100: the rank as a share of the first candidate's (of the
 -- whole search, not of the page), and in the second tier at most the last name's share.
 -- A page within the name tier needs nothing else: the second tier's scan is skipped (a
 -- one-time filter) unless the names are fewer than the page's end or a filter may set names
--- aside. A 4-letter prefix found in 82,000 functions at a million: 23.9-43.3 -> 13.4-13.8 ms.
+-- aside. A 4-letter prefix found in 82,000 functions at a million: 23.9-43.3 -> 13.4-13.8 ms
+-- (and, with migration 0030's names, 24.6-25.2 -> 15.4-16.8 ms on a machine 2-3 times slower).
 -- Each tsquery is written where it is used, not in a CTE: a constant there is what lets the
 -- planner see the GIN index.
--- The name tier finds names in the index of their words (migration 0026), and :name_match is
--- the search's name part alone.
--- :rank and :name_rank are the searches ranked by: the same as :match and :name_match but for
+-- The name tier is found in the index of documents' name words (function_search.name_words,
+-- migration 0030), and :name_match is the search's name part alone, without weights (that index
+-- holds names only). :name_lookup, where not NULL, is the same search with its prefixes of 3
+-- and 4 letters as the words that index holds for them: GIN reads one word for a prefix, not
+-- every word that starts so (COALESCE of a constant folds when the search is planned). The
+-- tier's match of the whole search is ts_match_vq, the @@ operator as a function: written as
+-- @@, the planner also read the documents' index and ANDed the two bitmaps (80,000 matches of
+-- a 4-letter prefix: 72 ms).
+-- :rank and :name_rank are the searches ranked by: :match and its name part (weight A), but for
 -- a ticket typed as written (T123), found by its number (123) instead of the phrase of its
 -- words (t 1 2 3) beside it. ts_rank counts each word of a phrase wherever it stands, so a
 -- function full of digits outranked the ticket itself.
@@ -26,9 +33,9 @@ WITH named AS MATERIALIZED (
     SELECT s.function_id,
            ts_rank(s.document, to_tsquery('simple', :name_rank))
            + ts_rank(s.document, to_tsquery('simple', :rank)) AS score
-    FROM function f JOIN function_search s ON s.function_id = f.function_id
-    WHERE f.name_words @@ to_tsquery('simple', :name_match)
-      AND s.document @@ to_tsquery('simple', :match)
+    FROM function_search s
+    WHERE s.name_words @@ COALESCE(CAST(:name_lookup AS tsquery), to_tsquery('simple', :name_match))
+      AND ts_match_vq(s.document, to_tsquery('simple', :match))
     LIMIT :name_cap
 ),
 ranked AS (
@@ -126,10 +133,12 @@ SELECT COUNT(*) FROM (SELECT 1 FROM function_search
                       WHERE document @@ to_tsquery('simple', :match) LIMIT :cap) AS m;
 
 -- name: clear_function_search()!
--- Set aside the search index's GIN index and its reference to function: reindex writes every
--- row, then builds both once (optimize_function_search). Both take the table for themselves
--- until the transaction ends: searches and writes of functions wait for reindex.
+-- Set aside the search index's GIN indexes (of documents, of their names' words) and its
+-- reference to function: reindex writes every row, then builds them once
+-- (optimize_function_search). They take the table for themselves until the transaction ends:
+-- searches and writes of functions wait for reindex.
 DROP INDEX function_search_document_idx;
+DROP INDEX function_search_names_idx;
 ALTER TABLE function_search DROP CONSTRAINT function_search_function_id_fkey;
 
 -- name: create_function_search()!
@@ -155,11 +164,12 @@ ORDER BY f.function_id
 LIMIT :batch;
 
 -- name: optimize_function_search()!
--- Build again what clear_function_search set aside, as migration 0016 made it (each in one
+-- Build again what clear_function_search set aside, as migrations 0016 and 0030 made them (each in one
 -- pass over the filled table), and refresh the planner's statistics of the index.
 ALTER TABLE function_search ADD CONSTRAINT function_search_function_id_fkey
     FOREIGN KEY (function_id) REFERENCES function (function_id) ON DELETE CASCADE ON UPDATE CASCADE;
 CREATE INDEX function_search_document_idx ON function_search USING GIN (document);
+CREATE INDEX function_search_names_idx ON function_search USING gin (name_words);
 ANALYZE function_search;
 
 -- name: count_stale_function_search()$

@@ -33,6 +33,7 @@ MAX_QUERY = 1_000  # characters of a search: longer ones are refused
 MAX_NODES = 64  # words, phrases and operators of one search
 MAX_NESTING = 16  # parentheses inside parentheses (each level is a few frames of the parser)
 MIN_COMPLETION = 3  # letters of a last word that is also searched as a prefix
+NAME_PREFIXES = (3, 4)  # letters of the prefixes PostgreSQL's index of names holds as words (0030)
 MARK_START, MARK_END = "\u00ab", "\u00bb"  # « and »: a match in a snippet
 
 # A column a query may name, and what each name means (tags and modules are one column).
@@ -345,6 +346,15 @@ class TextQuery(NamedTuple):
         function full of digits outranked the ticket T123 itself)."""
         return _tsquery(self.tree, weights, digit_runs, by_runs)
 
+    def name_lookup(self) -> str | None:
+        """The search as PostgreSQL's index of names' words takes it (function_search.name_words,
+        migration 0030): without weights (that index holds names only), and a prefix of
+        NAME_PREFIXES letters as the one word that stands for it there (`'*fibo'`) instead of
+        every word that starts so. A tsquery to cast, not to parse: None where a word is not
+        ASCII (the server lower-cases those its own way; tsquery({}) is then the query to parse)."""
+        found = _tsquery(self.tree, {}, True, prefixes=True)
+        return found if found.isascii() else None
+
 
 def _error(text: str, problem: str, fix: str) -> InvalidInput:
     shown = text if len(text) <= 60 else text[:57] + "..."
@@ -494,14 +504,18 @@ def _fts5(node: Node, runs: bool, by_runs: bool = False) -> str:
     return "(" + f" {node.op} ".join(_fts5(p, runs, by_runs) for p in node.parts) + ")"
 
 
-def _tsquery(node: Node, weights: dict[str, str], runs: bool, by_runs: bool = False) -> str:
+def _tsquery(
+    node: Node, weights: dict[str, str], runs: bool, by_runs: bool = False, prefixes: bool = False
+) -> str:
     if isinstance(node, Term):
-        weight = weights[node.column] if node.column else ""
+        weight = weights.get(node.column, "") if node.column else ""
         found: list[str] = []
         digits = " & ".join(f"'{run}'" + (f":{weight}" if weight else "") for run in node.runs(runs))
         for words, prefix in node.phrases(runs):
             lexemes = [f"'{w}'" + (f":{weight}" if weight else "") for w in words]
-            if prefix:
+            if prefix and prefixes and len(words) == 1 and len(words[0]) in NAME_PREFIXES:
+                lexemes[-1] = f"'*{words[0]}'"
+            elif prefix:
                 lexemes[-1] = f"'{words[-1]}':*{weight}"
             phrase = lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
             if digits and len(words) > 1:
@@ -510,10 +524,10 @@ def _tsquery(node: Node, weights: dict[str, str], runs: bool, by_runs: bool = Fa
                 found.append(phrase)
         return found[0] if len(found) == 1 else "(" + " | ".join(found) + ")"
     if node.op == "NOT":
-        kept = _tsquery(node.parts[0], weights, runs, by_runs)
-        return f"({kept} & !{_tsquery(node.parts[1], weights, runs)})"
+        kept = _tsquery(node.parts[0], weights, runs, by_runs, prefixes)
+        return f"({kept} & !{_tsquery(node.parts[1], weights, runs, prefixes=prefixes)})"
     joiner = " & " if node.op == "AND" else " | "
-    return "(" + joiner.join(_tsquery(p, weights, runs, by_runs) for p in node.parts) + ")"
+    return "(" + joiner.join(_tsquery(p, weights, runs, by_runs, prefixes) for p in node.parts) + ")"
 
 
 # Snippets: made here from the stored text, the same on both backends.

@@ -215,8 +215,14 @@ class FunctionSearch(_Part, Embedded):
         dialect, names = self.db.dialect, parsed.in_column("name")
         exact, wide = parsed.compiled(dialect, True), parsed.compiled(dialect, True, by_runs=True)
         name_exact, name_wide = names.compiled(dialect, True), names.compiled(dialect, True, by_runs=True)
-        if dialect == "postgresql":  # its name part is checked in an index of names
-            return {"match": exact, "name_match": name_exact, "rank": wide, "name_rank": name_wide}
+        if dialect == "postgresql":  # its name part is checked in an index of names' words
+            return {
+                "match": exact,
+                "name_match": names.tsquery({}, True),
+                "name_lookup": names.name_lookup(),
+                "rank": wide,
+                "name_rank": name_wide,
+            }
         # On SQLite the name part alone implies a plain search: not evaluated twice.
         if not parsed.plain():
             name_exact, name_wide = f"({name_exact}) AND ({exact})", f"({name_wide}) AND ({wide})"

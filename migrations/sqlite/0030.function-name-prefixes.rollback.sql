@@ -1,0 +1,1 @@
+-- Nothing to undo (see 0030.function-name-prefixes.sql).

@@ -1,0 +1,4 @@
+-- Nothing changes on SQLite (PostgreSQL's 0030 finds the name tier of a ranked search in an
+-- index of its documents' name words and their prefixes of 3 and 4 letters; FTS5's column
+-- filter and its prefix index, migration 0017, do that here). The revision stays the same on
+-- both backends.
