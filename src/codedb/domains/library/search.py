@@ -214,7 +214,7 @@ class FunctionSearch(_Part, Embedded):
         # find a ticket (T123) by its number, to rank by (see TextQuery.fts5).
         dialect, names = self.db.dialect, parsed.in_column("name")
         exact, wide = parsed.compiled(dialect, True), parsed.compiled(dialect, True, by_runs=True)
-        name_exact, name_wide = names.compiled(dialect, True), names.compiled(dialect, True, by_runs=True)
+        name_wide = names.compiled(dialect, True, by_runs=True)
         if dialect == "postgresql":  # its name part is checked in an index of names' words
             return {
                 "match": exact,
@@ -223,6 +223,7 @@ class FunctionSearch(_Part, Embedded):
                 "rank": wide,
                 "name_rank": name_wide,
             }
+        name_exact = names.compiled(dialect, True)
         # On SQLite the name part alone implies a plain search: not evaluated twice.
         if not parsed.plain():
             name_exact, name_wide = f"({name_exact}) AND ({exact})", f"({name_wide}) AND ({wide})"
@@ -236,8 +237,8 @@ class FunctionSearch(_Part, Embedded):
         returns the number of functions indexed."""
         with self.db.transaction():
             # SQLite drops and creates the FTS5 table and writes the texts Python splits;
-            # PostgreSQL sets its GIN index and reference aside, empties its table, writes the
-            # documents Python makes with COPY and builds the two once, at the end.
+            # PostgreSQL sets its GIN indexes and reference aside, empties its table, writes the
+            # documents Python makes with COPY and builds them once, at the end.
             self.sql.clear_function_search(self.conn)
             self.sql.create_function_search(self.conn)
             sqlite = self.db.dialect == "sqlite"
