@@ -164,8 +164,8 @@ ORDER BY f.function_id
 LIMIT :batch;
 
 -- name: optimize_function_search()!
--- Build again what clear_function_search set aside, as migrations 0016 and 0030 made them (each in one
--- pass over the filled table), and refresh the planner's statistics of the index.
+-- Build again what clear_function_search set aside, as migrations 0016 and 0030 made them
+-- (each in one pass over the filled table), and refresh the planner's statistics of the index.
 ALTER TABLE function_search ADD CONSTRAINT function_search_function_id_fkey
     FOREIGN KEY (function_id) REFERENCES function (function_id) ON DELETE CASCADE ON UPDATE CASCADE;
 CREATE INDEX function_search_document_idx ON function_search USING GIN (document);
