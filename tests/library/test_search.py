@@ -435,6 +435,34 @@ def test_snippet_marks_are_their_definition(span: str, query: str) -> None:
         assert _Marks.of(parsed.terms()).match(piece) == _marked_by_definition(piece, query), piece
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from("abcxyzABCXYZ0129_ .(é\nΣς"), max_size=40),
+    st.text(st.sampled_from("abcxyzABC0129 *\"é"), min_size=1, max_size=10),
+)
+@example("def sortedLists(x):\n    return x", "sorted")
+@example("T4017 and T-4017", "T4017")
+@example("x86_64 or x 86", "x86")
+def test_a_snippet_looks_at_the_spans_where_a_word_of_the_search_stands(text: str, query: str) -> None:
+    """A snippet of an ASCII text looks only at the spans where the search's words stand inside
+    (found once over the whole text); the spans it marks are those every span checked marks."""
+    from codedb.core.textsearch import _Marks
+
+    try:
+        marks = _Marks.of(parse(query).terms())
+    except InvalidInput:
+        assume(False)
+        return
+    every = [span.group() for span in re.finditer(r"[^\W_]+", text)]
+    expected = {i for i, span in enumerate(every) if marks.match(span)}
+    if marks.phrases:
+        expected |= marks.across(every)
+    spans, marked = marks.marked(text)
+    assert marked == expected
+    if marked:
+        assert [span.group() for span in spans] == every
+
+
 def test_index_follows_add_modify_delete_and_links(library: codedb.Database) -> None:
     f = library.functions
     fib = f.search_ranked("name:fib")[0].function_id

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -557,7 +558,7 @@ class _Marks(NamedTuple):
             frozenset(w for phrase, _ in pairs for w in phrase if len(w) > 1 or len(phrase) == 1),
             tuple({phrase for phrase, _ in pairs if len(phrase) > 1 and min(map(len, phrase)) == 1}),
             tuple({phrase[-1] for phrase, prefix in pairs if prefix}),
-            re.compile("|".join(map(re.escape, every))),
+            re.compile("|".join(map(re.escape, every)) if every else "(?!)"),  # no word: none found
         )
 
     def match(self, span: str) -> bool:
@@ -565,6 +566,26 @@ class _Marks(NamedTuple):
         if self.inside.search(lowered) is None:
             return False
         return any(w in self.words or w.startswith(self.prefixes) for w in (*words(span), lowered))
+
+    def marked(self, text: str) -> tuple[list[re.Match[str]], set[int]]:
+        """The spans of `text` and which of them are marked (by index). An ASCII text is
+        lower-cased whole, letter for letter, and `inside` looked for once: a word of the search
+        is letters and digits, which never cross a span's edge, so only the spans where it finds
+        one are looked at (a text of code holds about 30 spans, a match in one or two)."""
+        starts: list[int] | None = None
+        if text.isascii():
+            starts = [found.start() for found in self.inside.finditer(text.lower())]
+            if not starts:
+                return [], set()
+        spans = list(_SPAN.finditer(text))
+        looked: Iterable[int] = range(len(spans))
+        if starts is not None:
+            edges = [span.start() for span in spans]
+            looked = {bisect_right(edges, at) - 1 for at in starts}
+        marked = {i for i in looked if self.match(spans[i].group())}
+        if self.phrases:  # a search with a letter or digit alone (T123): spans split once more
+            marked |= self.across([span.group() for span in spans])
+        return spans, marked
 
     def across(self, spans: Sequence[str]) -> set[int]:
         """The spans (by index) whose words are part of one of `phrases`, word after word."""
@@ -598,12 +619,18 @@ def marked_inside(text: str, needles: Sequence[str]) -> str:
 def snippet(query: TextQuery, texts: Sequence[str], width: int = SNIPPET_WORDS) -> str:
     """A window of about `width` words of the first of `texts` holding a match, each match
     between « and »; '' when none holds one."""
+    return _snippet(_Marks.of(query.terms()), texts, width)
+
+
+def snippets(query: TextQuery, many: Iterable[Sequence[str]], width: int = SNIPPET_WORDS) -> list[str]:
+    """The snippet of each of `many` (a page of results), the search's marks made once."""
     marks = _Marks.of(query.terms())
+    return [_snippet(marks, texts, width) for texts in many]
+
+
+def _snippet(marks: _Marks, texts: Sequence[str], width: int) -> str:
     for text in texts:
-        spans = list(_SPAN.finditer(text))
-        marked = {i for i, span in enumerate(spans) if marks.match(span.group())}
-        if marks.phrases:  # a search with a letter or digit alone (T123): spans split once more
-            marked |= marks.across([span.group() for span in spans])
+        spans, marked = marks.marked(text)
         if not marked:
             continue
         start = max(0, min(marked) - width // 4)

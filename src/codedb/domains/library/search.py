@@ -24,7 +24,7 @@ from ...core.textsearch import (
     index_text,
     marked_inside,
     parse,
-    snippet,
+    snippets,
     words,
 )
 from ...core.vectors import Embedded, VectorQueries
@@ -176,7 +176,8 @@ class FunctionSearch(_Part, Embedded):
             **filters,
             **page,
         )
-        hits = [attrs.evolve(hit, snippet=snippet(parsed, _snippet_texts(hit))) for hit in rows]
+        shown = snippets(parsed, map(_snippet_texts, rows))
+        hits = [attrs.evolve(hit, snippet=text) for hit, text in zip(rows, shown, strict=True)]
         inner = parsed.inner_match(self.db.dialect)
         if inner is None or rows or (page["offset"] and self.count_text_matches(parsed, at_most=1)):
             return hits
