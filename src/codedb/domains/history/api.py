@@ -76,8 +76,10 @@ class History(Embedded):
         column (name:, tag:, ...: messages have none of them)."""
         if query.columns():
             return []
-        rows = self.sql.search_messages_ranked(
-            self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
+        rows = list(
+            self.sql.search_messages_ranked(
+                self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
+            )
         )
         shown = snippets(query, [(row[4],) for row in rows])
         return [

@@ -97,8 +97,10 @@ class Templates(Embedded):
         """The `limit` templates that best match a ranked full-text search (migration 0018:
         name, tags, description and the latest version's content, the columns name:, tag:,
         description: and code:), best first, for `codedb search`."""
-        rows = self.sql.search_templates_ranked(
-            self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
+        rows = list(
+            self.sql.search_templates_ranked(
+                self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
+            )
         )
         shown = snippets(query, [(row[3], row[4], row[5], row[1]) for row in rows])
         return [
