@@ -5,6 +5,7 @@ misspelt API or a wrong argument on both."""
 import asyncio
 import importlib.util
 import inspect
+import shutil
 import typing
 from pathlib import Path
 
@@ -95,9 +96,14 @@ def test_a_type_checker_refuses_a_misspelt_api_and_a_wrong_argument(tmp_path):
     api = pytest.importorskip("mypy.api", reason="mypy is in the lint extra")
     probe = tmp_path / "probe.py"
     probe.write_text(PROBE)
-    (tmp_path / "mypy.ini").write_text("[mypy]\n")
-    config, cache = str(tmp_path / "mypy.ini"), str(tmp_path / "cache")
-    out, err, status = api.run(["--strict", "--config-file", config, "--cache-dir", cache, str(probe)])
+    # The project's settings (strict), and a copy of `make lint`'s cache where there is one: mypy
+    # then checks the probe alone against codedb's modules as they stand (it checks again those
+    # the cache does not hold as they are), 0.4 instead of 5 s.
+    cache = tmp_path / "cache"
+    if (ROOT / ".mypy_cache").is_dir():
+        shutil.copytree(ROOT / ".mypy_cache", cache)
+    config = str(ROOT / "pyproject.toml")
+    out, err, status = api.run(["--strict", "--config-file", config, "--cache-dir", str(cache), str(probe)])
     assert status == 1, out + err
     lines = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith(str(probe))]
     assert 'error: "Database" has no attribute "functoins"; maybe "functions"?  [attr-defined]' in lines
