@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import codedb
-from codedb.core.textsearch import MARK_END, MARK_START, parse, snippet, words
+from codedb.core.textsearch import MARK_END, MARK_START, _Marks, parse, snippet, words
 from codedb.errors import InvalidInput
 from conftest import CLI, ROOT
 
@@ -424,15 +424,19 @@ def _marked_by_definition(span: str, query: str) -> bool:
 def test_snippet_marks_are_their_definition(span: str, query: str) -> None:
     """Snippets look a span's words up only where a word of the search stands inside it (a
     quicker path); the marks are those of the definition, on any span and search."""
-    from codedb.core.textsearch import _Marks
+    marks = _marks(query)
+    for piece in re.findall(r"[^\W_]+", span):
+        assert marks.match(piece) == _marked_by_definition(piece, query), piece
 
+
+def _marks(query: str) -> _Marks:
+    """What snippets mark for `query`; no example where the search cannot be read."""
     try:
         parsed = parse(query)
     except InvalidInput:
         assume(False)
-        return
-    for piece in re.findall(r"[^\W_]+", span):
-        assert _Marks.of(parsed.terms()).match(piece) == _marked_by_definition(piece, query), piece
+        raise
+    return _Marks.of(parsed.terms())
 
 
 @settings(max_examples=300, deadline=None)
@@ -444,15 +448,10 @@ def test_snippet_marks_are_their_definition(span: str, query: str) -> None:
 @example("T4017 and T-4017", "T4017")
 @example("x86_64 or x 86", "x86")
 def test_a_snippet_looks_at_the_spans_where_a_word_of_the_search_stands(text: str, query: str) -> None:
-    """A snippet of an ASCII text looks only at the spans where the search's words stand inside
-    (found once over the whole text); the spans it marks are those every span checked marks."""
-    from codedb.core.textsearch import _Marks
-
-    try:
-        marks = _Marks.of(parse(query).terms())
-    except InvalidInput:
-        assume(False)
-        return
+    """A snippet looks at an ASCII text's spans only where the search's words stand inside them
+    (found once over the whole text); on any text, the spans it marks are those that checking
+    every span marks."""
+    marks = _marks(query)
     every = [span.group() for span in re.finditer(r"[^\W_]+", text)]
     expected = {i for i, span in enumerate(every) if marks.match(span)}
     if marks.phrases:

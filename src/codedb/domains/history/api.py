@@ -24,7 +24,7 @@ from ...core.convert import (
     time_before,
 )
 from ...core.ids import new_id
-from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippets
+from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet
 from ...core.vectors import Embedded, VectorQueries
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import ROLES, Message, SessionSummary
@@ -76,15 +76,12 @@ class History(Embedded):
         column (name:, tag:, ...: messages have none of them)."""
         if query.columns():
             return []
-        rows = list(
-            self.sql.search_messages_ranked(
-                self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
-            )
+        rows = self.sql.search_messages_ranked(
+            self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
         )
-        shown = snippets(query, [(row[4],) for row in rows])
         return [
-            SearchHit("message", mid, f"{session} ({role})", float(score), text)
-            for (mid, session, role, score, _), text in zip(rows, shown, strict=True)
+            SearchHit("message", mid, f"{session} ({role})", float(score), snippet(query, (content,)))
+            for mid, session, role, score, content in rows
         ]
 
     def reindex(self) -> int:

@@ -24,7 +24,7 @@ from ...core.convert import (
 )
 from ...core.files import write_output
 from ...core.ids import new_id, resolve_prefix
-from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippets, words
+from ...core.textsearch import SEARCH_CANDIDATES, SearchHit, TextQuery, snippet, words
 from ...core.vectors import Embedded, VectorQueries
 from ...errors import Conflict, InvalidInput, NotFound
 from .records import Template, TemplateDownload, TemplateListing, TemplateTag, TemplateVersion
@@ -97,15 +97,12 @@ class Templates(Embedded):
         """The `limit` templates that best match a ranked full-text search (migration 0018:
         name, tags, description and the latest version's content, the columns name:, tag:,
         description: and code:), best first, for `codedb search`."""
-        rows = list(
-            self.sql.search_templates_ranked(
-                self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
-            )
+        rows = self.sql.search_templates_ranked(
+            self.conn, match=query.compiled(self.db.dialect), cap=SEARCH_CANDIDATES, limit=limit
         )
-        shown = snippets(query, [(row[3], row[4], row[5], row[1]) for row in rows])
         return [
-            SearchHit("template", tid, name, float(score), text)
-            for (tid, name, score, *_), text in zip(rows, shown, strict=True)
+            SearchHit("template", tid, name, float(score), snippet(query, (description, content, tags, name)))
+            for tid, name, score, description, content, tags in rows
         ]
 
     def reindex(self) -> int:
