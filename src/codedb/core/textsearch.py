@@ -619,7 +619,7 @@ def marked_inside(text: str, needles: Sequence[str]) -> str:
 def snippet(query: TextQuery, texts: Sequence[str], width: int = SNIPPET_WORDS) -> str:
     """A window of about `width` words of the first of `texts` holding a match, each match
     between « and »; '' when none holds one."""
-    return _snippet(_Marks.of(query.terms()), texts, width)
+    return snippets(query, [texts], width)[0]
 
 
 def snippets(query: TextQuery, many: Iterable[Sequence[str]], width: int = SNIPPET_WORDS) -> list[str]:
