@@ -14,17 +14,20 @@ needs a file).
 import fcntl
 import io
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from ..core.convert import db_time, now
 from ..core.db import Database
 from ..core.resources import resource_dir
 from ..errors import ForeignDatabase, LockedError, MigrationError, NotInitialised, UnknownRevision, first_line
+from .statements import split
 
 YOYO_TABLES = {"_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"}
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -41,16 +44,36 @@ def _read(dialect: str, migrations_dir: Path | None = None) -> Any:
 
 @cache
 def _parsed(dialect: str, root: Path) -> tuple[Any, ...]:
-    """The migrations of a dialect, read and split into statements once per process (yoyo
-    parses each file with sqlparse: a tenth of a second a run)."""
+    """The migrations of a dialect, read and split into statements once per process."""
+    from yoyo import migrations as yoyo_migrations
     from yoyo import read_migrations
 
     sources = [str(root)] + [str(root / dialect)] * (root / dialect).is_dir()
     # yoyo lists one source after the other; the ids alone give the order.
     found = sorted(read_migrations(*sources), key=lambda m: m.id)
-    for migration in found:
-        migration.load()
+    # yoyo splits each file with sqlparse.split, which lexes every token: a tenth of a second
+    # per dialect, half of `codedb init`. It calls nothing else of sqlparse, so while the files
+    # load it calls codedb's splitter, which cuts codedb's migrations where sqlparse does
+    # (tests/schema/test_statements.py) twenty times quicker.
+    with _LOADING:
+        real = yoyo_migrations.sqlparse
+        yoyo_migrations.sqlparse = _SPLITTER
+        try:
+            for migration in found:
+                migration.load()
+        finally:
+            yoyo_migrations.sqlparse = real
     return tuple(found)
+
+
+_LOADING = threading.Lock()
+_SPLITTER = SimpleNamespace(split=split)
+
+
+@cache
+def _file_statements(path: str) -> tuple[str, ...]:
+    with open(path, encoding="utf-8") as file:
+        return tuple(split(file.read()))
 
 
 def known_ids(dialect: str, migrations_dir: Path | None = None) -> list[str]:
@@ -271,15 +294,13 @@ def _run(db: Database, backend: Any, migrations: Any, direction: str, force: boo
 
 
 def _run_in_memory(db: Database, migrations: Any, direction: str) -> None:
-    from yoyo.migrations import read_sql_migration
-
     with db.transaction():
         db.queries.core.create_migration_table(db.conn)
         for migration in migrations:
             path = (
                 migration.path if direction == "apply" else migration.path[: -len(".sql")] + ".rollback.sql"
             )
-            for statement in read_sql_migration(path)[2]:
+            for statement in _file_statements(path):
                 db.conn.execute(statement)  # the text of codedb's own migration files
             if direction == "apply":
                 db.queries.core.record_migration(
