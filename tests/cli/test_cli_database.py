@@ -50,8 +50,8 @@ def test_init_status_migrate_rollback_stats(cli: CLI, backend: str) -> None:
     assert re.search(r"function\s+1\n", text)
 
 
-def test_unknown_revision(cli: CLI) -> None:
-    cli.ok("init")
+def test_unknown_revision(ready_target: str, tmp_path: Path) -> None:
+    cli = CLI(ready_target, tmp_path)
     before = cli.ok("status", "--json")
     line = cli.error("migrate", "--to=0042")
     assert line.startswith("Error: unknown revision '0042'; known revisions: base, 0001.function-library")
@@ -59,8 +59,8 @@ def test_unknown_revision(cli: CLI) -> None:
     assert cli.ok("status", "--json") == before
 
 
-def test_bad_steps_is_a_usage_error(cli: CLI) -> None:
-    cli.ok("init")
+def test_bad_steps_is_a_usage_error(ready_target: str, tmp_path: Path) -> None:
+    cli = CLI(ready_target, tmp_path)
     assert cli.error("rollback", "--steps=two") == "Error: invalid --steps 'two'; give a whole number"
 
 
