@@ -27,7 +27,6 @@ from ..core.convert import db_time, now
 from ..core.db import Database
 from ..core.resources import resource_dir
 from ..errors import ForeignDatabase, LockedError, MigrationError, NotInitialised, UnknownRevision, first_line
-from .statements import split
 
 YOYO_TABLES = {"_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"}
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -48,6 +47,8 @@ def _parsed(dialect: str, root: Path) -> tuple[Any, ...]:
     from yoyo import migrations as yoyo_migrations
     from yoyo import read_migrations
 
+    from .statements import split
+
     sources = [str(root)] + [str(root / dialect)] * (root / dialect).is_dir()
     # yoyo lists one source after the other; the ids alone give the order.
     found = sorted(read_migrations(*sources), key=lambda m: m.id)
@@ -57,7 +58,7 @@ def _parsed(dialect: str, root: Path) -> tuple[Any, ...]:
     # (tests/schema/test_statements.py) twenty times quicker.
     with _LOADING:
         real = yoyo_migrations.sqlparse
-        yoyo_migrations.sqlparse = _SPLITTER
+        yoyo_migrations.sqlparse = SimpleNamespace(split=split)
         try:
             for migration in found:
                 migration.load()
@@ -67,11 +68,12 @@ def _parsed(dialect: str, root: Path) -> tuple[Any, ...]:
 
 
 _LOADING = threading.Lock()
-_SPLITTER = SimpleNamespace(split=split)
 
 
 @cache
 def _file_statements(path: str) -> tuple[str, ...]:
+    from .statements import split
+
     with open(path, encoding="utf-8") as file:
         return tuple(split(file.read()))
 
