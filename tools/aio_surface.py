@@ -17,6 +17,7 @@ import builtins
 import importlib
 import inspect
 import sys
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,12 +101,17 @@ def _methods(cls: type) -> list[tuple[ast.FunctionDef, str]]:
     for klass in cls.__mro__:
         if not klass.__module__.startswith("codedb."):
             continue
-        tree = ast.parse(inspect.getsource(klass))
-        for node in tree.body[0].body:  # type: ignore[attr-defined]
+        for node in _class_body(klass):
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.name not in seen:
                 seen.add(node.name)
                 found.append((node, klass.__module__))
     return found
+
+
+@cache
+def _class_body(klass: type) -> list[ast.stmt]:
+    """The statements of a class's body, parsed once (a base comes with every API)."""
+    return ast.parse(inspect.getsource(klass)).body[0].body  # type: ignore[attr-defined, no-any-return]
 
 
 def _decorators(node: ast.FunctionDef) -> set[str]:
@@ -113,7 +119,9 @@ def _decorators(node: ast.FunctionDef) -> set[str]:
 
 
 def _method(node: ast.FunctionDef, module: str, names: Names, modules: dict[str, dict]) -> str:
-    known = modules.setdefault(module, _module_names(module))
+    known = modules.get(module)
+    if known is None:  # each module parsed once (setdefault would parse it for every method)
+        known = modules[module] = _module_names(module)
     args = node.args
     if "staticmethod" in _decorators(node):  # reached through an instance: self comes first
         args = ast.arguments(
