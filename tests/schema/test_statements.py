@@ -116,3 +116,20 @@ def test_yoyo_runs_the_steps_its_own_loading_makes(dialect: str) -> None:
         assert [(w.step._apply, w.step._rollback) for w in mine.steps] == [
             (w.step._apply, w.step._rollback) for w in yoyos.steps
         ], Path(mine.path).name
+
+
+def test_yoyo_loads_the_files_through_codedbs_splitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file yoyo loads is split by codedb (a yoyo that stopped asking would fall back to
+    sqlparse silently, ten times slower)."""
+    from codedb.schema import statements
+
+    split_files: list[str] = []
+
+    def counted(text: str) -> list[str]:
+        split_files.append(text)
+        return split(text)
+
+    monkeypatch.setattr(statements, "split", counted)
+    loaded = _parsed.__wrapped__("sqlite", MIGRATIONS)  # not the process's cached copy
+    rollbacks = sum(Path(m.path[: -len(".sql")] + ".rollback.sql").exists() for m in loaded)
+    assert len(split_files) == len(loaded) + rollbacks
