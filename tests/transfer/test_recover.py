@@ -6,7 +6,9 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -15,8 +17,30 @@ import pytest
 import codedb
 from conftest import CLI, snapshot
 
+Originals = Callable[[Path], dict[str, list[object]]]
 
-def _original(path: Path) -> dict[str, list[object]]:
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[object]]]:
+    """The original file, made once for this module's tests (0.4 s each): each damages a copy."""
+    path = tmp_path_factory.mktemp("original") / "code_db.sqlite"
+    original = _build(path)
+    assert sorted(os.listdir(path.parent)) == [path.name]  # closed: the file holds it all
+    return path, original
+
+
+@pytest.fixture
+def original_at(built: tuple[Path, dict[str, list[object]]]) -> Originals:
+    """`original_at(path)`: the original file copied to `path`; its rows by table."""
+
+    def copy(path: Path) -> dict[str, list[object]]:
+        shutil.copy2(built[0], path)
+        return built[1]
+
+    return copy
+
+
+def _build(path: Path) -> dict[str, list[object]]:
     with codedb.connect(path) as db:
         codedb.migrate(db)
         for n in range(400):
@@ -77,9 +101,9 @@ def _subset(recovered: dict[str, list[object]], original: dict[str, list[object]
 
 
 @pytest.mark.parametrize("kind", ["table page", "index page", "truncated", "zeroed header"])
-def test_recover_a_damaged_file(tmp_path: Path, kind: str) -> None:
+def test_recover_a_damaged_file(tmp_path: Path, kind: str, original_at: Originals) -> None:
     source = tmp_path / "code_db.sqlite"
-    original = _original(source)
+    original = original_at(source)
     _damage(kind, source)
     before, listing = _sha(source), sorted(os.listdir(tmp_path))
     cli = CLI(str(tmp_path / "unused.sqlite"), tmp_path)
@@ -108,9 +132,9 @@ def test_recover_a_damaged_file(tmp_path: Path, kind: str) -> None:
         assert "header was damaged" in printed and recovered == original
 
 
-def test_a_lost_wal_leaves_what_the_file_held(tmp_path: Path) -> None:
+def test_a_lost_wal_leaves_what_the_file_held(tmp_path: Path, original_at: Originals) -> None:
     source = tmp_path / "code_db.sqlite"
-    original = _original(source)
+    original = original_at(source)
     with codedb.connect(source) as db:
         db.conn.execute("PRAGMA wal_autocheckpoint = 0")
         db.functions.add("only-in-the-wal", "", "pass")
@@ -122,9 +146,9 @@ def test_a_lost_wal_leaves_what_the_file_held(tmp_path: Path) -> None:
         assert snapshot(db) == original  # what was checkpointed, whole
 
 
-def test_recover_refuses_and_changes_nothing(tmp_path: Path) -> None:
+def test_recover_refuses_and_changes_nothing(tmp_path: Path, original_at: Originals) -> None:
     source = tmp_path / "code_db.sqlite"
-    _original(source)
+    original_at(source)
     cli = CLI(str(source), tmp_path)
     (tmp_path / "taken.sqlite").write_text("mine")
     assert "exists already" in cli.error("recover", str(source), "taken.sqlite", db=False)
@@ -216,11 +240,11 @@ def test_the_page_reader_never_reads_a_page_twice(tmp_path: Path) -> None:
     assert len(reads) == len(set(reads)) <= damaged.stat().st_size // 65536
 
 
-def test_check_lists_the_findings_on_a_damaged_file(tmp_path: Path) -> None:
+def test_check_lists_the_findings_on_a_damaged_file(tmp_path: Path, original_at: Originals) -> None:
     """Issue #22 item 24: check said one line ("database disk image is malformed") where the
     README promises its findings: which tables are damaged, and what to do."""
     path = tmp_path / "code_db.sqlite"
-    _original(path)
+    original_at(path)
     page = _page_of(path, "function_modules", 0)
     _overwrite(path, page)
     result = CLI(str(path), tmp_path)("check")
