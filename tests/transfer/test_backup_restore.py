@@ -3,6 +3,7 @@ target untouched, atomic replacement, and a failure in the middle that changes n
 
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -31,18 +32,20 @@ print(n)
 """
 
 
-def make_db(path: Path, functions: int = 30) -> None:
+def make_db(migrated: Path, path: Path, functions: int = 30) -> None:
+    """A database at `path`: a copy of the worker's migrated file (`sqlite_migrated`) holding
+    `functions` functions."""
+    shutil.copy2(migrated, path)
     with codedb.connect(path) as db:
-        codedb.migrate(db)
         db.functions.add_many(
             {"name": f"f{i}", "code": f"def f{i}(): return {i}", "modules": ["m"], "tags": ["a", "b"]}
             for i in range(functions)
         )
 
 
-def test_backup_while_another_process_writes(tmp_path: Path) -> None:
+def test_backup_while_another_process_writes(sqlite_migrated: Path, tmp_path: Path) -> None:
     source = tmp_path / "busy.sqlite"
-    make_db(source, 2000)
+    make_db(sqlite_migrated, source, 2000)
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(source), "2.5"],
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
@@ -99,12 +102,12 @@ with open(sys.argv[1], "r+b") as shm:
 """
 
 
-def test_an_encrypted_backup_waits_for_another_checkpoint(tmp_path: Path) -> None:
+def test_an_encrypted_backup_waits_for_another_checkpoint(sqlite_migrated: Path, tmp_path: Path) -> None:
     # Regression: another process's checkpoint (a writer's automatic one) made the passive
     # checkpoint report busy with -1 frames logged and -1 copied; equal counts were taken for
     # "all copied" and the file's bytes were encrypted without what the log still held.
     source = tmp_path / "busy.sqlite"
-    make_db(source, 10)
+    make_db(sqlite_migrated, source, 10)
     writer = sqlite3.connect(source, isolation_level=None)
     writer.execute("SELECT COUNT(*) FROM function").fetchone()  # open: closing codedb's keeps the log
     with codedb.connect(source) as db:
@@ -131,9 +134,9 @@ def test_an_encrypted_backup_waits_for_another_checkpoint(tmp_path: Path) -> Non
         assert conn.execute("SELECT COUNT(*) FROM function").fetchone()[0] == 310
 
 
-def test_backup_formats_and_refusals(tmp_path: Path) -> None:
+def test_backup_formats_and_refusals(sqlite_migrated: Path, tmp_path: Path) -> None:
     source = tmp_path / "src.sqlite"
-    make_db(source)
+    make_db(sqlite_migrated, source)
     cli = CLI(str(source), tmp_path)
     dest = tmp_path / "b.sqlite"
     cli.ok("backup", str(dest))
@@ -163,9 +166,9 @@ def test_backup_formats_and_refusals(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_nightly_rotation_keeps_the_newest(tmp_path: Path) -> None:
+def test_nightly_rotation_keeps_the_newest(sqlite_migrated: Path, tmp_path: Path) -> None:
     source = tmp_path / "nightly.sqlite"
-    make_db(source, 3)
+    make_db(sqlite_migrated, source, 3)
     night = tmp_path / "backups"
     night.mkdir()
     cli = CLI(str(source), tmp_path)
@@ -183,9 +186,9 @@ def _refused(target: Path, src: Path, start: str) -> None:
     assert not list(target.parent.glob(".*.tmp*"))
 
 
-def test_restore_refuses_what_is_not_a_good_backup(tmp_path: Path) -> None:
+def test_restore_refuses_what_is_not_a_good_backup(sqlite_migrated: Path, tmp_path: Path) -> None:
     target = tmp_path / "target.sqlite"
-    make_db(target, 5)
+    make_db(sqlite_migrated, target, 5)
     good = tmp_path / "good.sqlite"
     CLI(str(target), tmp_path).ok("backup", str(good))
 
@@ -229,9 +232,9 @@ def test_restore_refuses_what_is_not_a_good_backup(tmp_path: Path) -> None:
     )
 
 
-def test_restore_needs_force_over_data_and_swaps_atomically(tmp_path: Path) -> None:
+def test_restore_needs_force_over_data_and_swaps_atomically(sqlite_migrated: Path, tmp_path: Path) -> None:
     target = tmp_path / "live.sqlite"
-    make_db(target, 5)
+    make_db(sqlite_migrated, target, 5)
     backup = tmp_path / "old.sqlite"
     cli = CLI(str(target), tmp_path)
     cli.ok("backup", str(backup))
@@ -250,10 +253,10 @@ def test_restore_needs_force_over_data_and_swaps_atomically(tmp_path: Path) -> N
 
 
 def test_a_failure_in_the_middle_of_a_restore_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_migrated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "precious.sqlite"
-    make_db(target, 50)
+    make_db(sqlite_migrated, target, 50)
     dump = tmp_path / "dump.json"
     CLI(str(target), tmp_path).ok("backup", str(dump), "--format=json")
     with codedb.connect(target) as db:
@@ -291,9 +294,9 @@ def test_a_failure_in_the_middle_of_a_restore_changes_nothing(
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
-def test_restore_an_older_backup_migrates_it(tmp_path: Path) -> None:
+def test_restore_an_older_backup_migrates_it(sqlite_migrated: Path, tmp_path: Path) -> None:
     old = tmp_path / "old.sqlite"
-    make_db(old, 3)
+    make_db(sqlite_migrated, old, 3)
     with codedb.connect(old) as db:
         codedb.rollback(db, steps=2)
     target = tmp_path / "new.sqlite"
@@ -331,16 +334,18 @@ def test_json_backup_and_restore_on_both_backends(ready_target: str, tmp_path: P
 
 
 @pytest.mark.postgres
-def test_a_sqlite_backup_restores_into_postgresql(pg_schema_url: str, tmp_path: Path) -> None:
+def test_a_sqlite_backup_restores_into_postgresql(
+    sqlite_migrated: Path, pg_schema_url: str, tmp_path: Path
+) -> None:
     source = tmp_path / "lite.sqlite"
-    make_db(source, 25)
+    make_db(sqlite_migrated, source, 25)
     CLI(pg_schema_url, tmp_path).ok("restore", str(source))
     assert db_snapshot(pg_schema_url) == db_snapshot(str(source))
 
 
-def test_check_finds_broken_foreign_keys(tmp_path: Path) -> None:
+def test_check_finds_broken_foreign_keys(sqlite_migrated: Path, tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite"
-    make_db(path, 2)
+    make_db(sqlite_migrated, path, 2)
     cli = CLI(str(path), tmp_path)
     assert cli.ok("check") == f"ok: integrity, foreign keys, revision {known_ids('sqlite')[-1]}\n"
     with sqlite3.connect(path) as conn:  # foreign keys are off by default in a plain connection
@@ -386,9 +391,9 @@ def _stderr_on_a_terminal(args: list[str], cwd: Path) -> str:
     return b"".join(chunks).decode(errors="replace")
 
 
-def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
+def test_progress_shows_on_a_terminal_only(sqlite_migrated: Path, tmp_path: Path) -> None:
     source = tmp_path / "p.sqlite"
-    make_db(source, 500)
+    make_db(sqlite_migrated, source, 500)
     db = f"--db={source}"
     assert "pages" in _stderr_on_a_terminal([db, "backup", str(tmp_path / "a.sqlite")], tmp_path)
     assert _stderr_on_a_terminal([db, "backup", str(tmp_path / "b.sqlite"), "--quiet"], tmp_path) == ""
