@@ -4,7 +4,9 @@ mismatch, a refusal), the revision rules, and the CLI."""
 
 import hashlib
 import json
+import os
 import runpy
+import shutil
 import sqlite3
 import stat
 from pathlib import Path
@@ -17,14 +19,20 @@ from codedb.transfer.copy import copy
 from conftest import CLI, ROOT, db_snapshot
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A SQLite database holding the demo's sample data (every domain has rows)."""
-    path = tmp_path / "sample.sqlite"
-    with codedb.connect(path) as db:
-        codedb.migrate(db)
+@pytest.fixture(scope="module")
+def built_sample(tmp_path_factory: pytest.TempPathFactory, sqlite_migrated: Path) -> Path:
+    """A SQLite database holding the demo's sample data (every domain has rows), made once."""
+    path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
+    shutil.copy2(sqlite_migrated, path)
     runpy.run_path(str(ROOT / "examples" / "sample_library.py"), run_name="sample").get("main")(str(path))
+    assert sorted(os.listdir(path.parent)) == [path.name]  # closed: the file holds it all
     return path
+
+
+@pytest.fixture
+def sample(built_sample: Path, tmp_path: Path) -> Path:
+    """A copy of the sample database of its own, for a test that may change it."""
+    return Path(shutil.copy2(built_sample, tmp_path / "sample.sqlite"))
 
 
 def file_hash(path: Path) -> str:
