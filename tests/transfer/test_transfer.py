@@ -57,14 +57,15 @@ def test_export_import_export_is_identical(
 
 
 @pytest.mark.parametrize("layout", ["in load order", "tables reversed", "a table split in two"])
-def test_a_dump_in_any_table_order_imports_whole(tmp_path: Path, layout: str) -> None:
+def test_a_dump_in_any_table_order_imports_whole(
+    tmp_path: Path, new_cli: Callable[[str], CLI], layout: str
+) -> None:
     """codedb writes tables in load order and the load reads such a file once; a file whose
     tables come in another order (edited, or merged by hand) is read table by table."""
+    cli = new_cli("s.sqlite")
     source = tmp_path / "s.sqlite"
     with codedb.connect(source) as db:
-        codedb.migrate(db)
         fill(db)
-    cli = CLI(str(source), tmp_path)
     lines = [json.loads(line) for line in cli.ok("export", "--format=jsonl").splitlines()]
     head, rows = lines[0], lines[1:]
     if layout == "tables reversed":
@@ -74,18 +75,14 @@ def test_a_dump_in_any_table_order_imports_whole(tmp_path: Path, layout: str) ->
     dump = tmp_path / "d.jsonl"
     dump.write_text("\n".join(json.dumps(line) for line in [head, *rows]) + "\n")
     assert read_dump(dump).in_load_order is (layout == "in load order")
-    empty = tmp_path / "e.sqlite"
-    CLI(str(empty), tmp_path).ok("init")
-    CLI(str(empty), tmp_path).ok("import", str(dump))
-    assert db_snapshot(str(empty)) == db_snapshot(str(source))
+    new_cli("e.sqlite").ok("import", str(dump))
+    assert db_snapshot(str(tmp_path / "e.sqlite")) == db_snapshot(str(source))
 
 
-def test_export_to_stdout_tables_and_csv(tmp_path: Path) -> None:
-    path = tmp_path / "e.sqlite"
-    with codedb.connect(path) as db:
-        codedb.migrate(db)
+def test_export_to_stdout_tables_and_csv(tmp_path: Path, new_cli: Callable[[str], CLI]) -> None:
+    cli = new_cli("e.sqlite")
+    with codedb.connect(tmp_path / "e.sqlite") as db:
         fill(db)
-    cli = CLI(str(path), tmp_path)
     doc = json.loads(cli.ok("export", "--table=function", "--table=tag"))
     assert set(doc["tables"]) == {"function", "tag"} and doc["revision"] == known_ids("sqlite")[-1]
     assert [t["name"] for t in doc["tables"]["tag"]] == ["x", "y"]
@@ -106,16 +103,14 @@ def test_export_to_stdout_tables_and_csv(tmp_path: Path) -> None:
     assert cli.error("export", "--format=xml") == "Error: unknown export format 'xml'; use json, jsonl or csv"
 
 
-def test_import_dry_run_and_bad_files(tmp_path: Path) -> None:
-    source = tmp_path / "s.sqlite"
-    with codedb.connect(source) as db:
-        codedb.migrate(db)
+def test_import_dry_run_and_bad_files(tmp_path: Path, new_cli: Callable[[str], CLI]) -> None:
+    source = new_cli("s.sqlite")
+    with codedb.connect(tmp_path / "s.sqlite") as db:
         fill(db)
     dump = tmp_path / "d.json"
-    CLI(str(source), tmp_path).ok("export", f"--output={dump}")
+    source.ok("export", f"--output={dump}")
     target = tmp_path / "t.sqlite"
-    cli = CLI(str(target), tmp_path)
-    cli.ok("init")
+    cli = new_cli("t.sqlite")
     assert "would import 2 function rows" in cli.ok("import", str(dump), "--dry-run")
     assert db_snapshot(str(target))["function"] == []
 
