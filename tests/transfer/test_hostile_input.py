@@ -7,6 +7,7 @@ import os
 import pickle
 import pickletools
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -280,12 +281,15 @@ def test_a_pickle_cannot_alter_the_stand_ins_for_the_next_import(lib: CLI, tmp_p
     assert "imported: 1 function" in out
 
 
-def _import_capped(tmp_path: Path, data: bytes, timeout: int) -> subprocess.CompletedProcess[str]:
-    """`codedb import-legacy` of `data` in a process capped at 1 GiB."""
+def _import_capped(
+    tmp_path: Path, migrated: Path, data: bytes, timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """`codedb import-legacy` of `data` in a process capped at 1 GiB, into a copy of the
+    worker's migrated file."""
     path = tmp_path / "bomb.pkl"
     path.write_bytes(data)
     db = tmp_path / "code_db.sqlite"
-    CLI(str(db), tmp_path).ok("init")
+    shutil.copy2(migrated, db)
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
@@ -296,7 +300,7 @@ def _import_capped(tmp_path: Path, data: bytes, timeout: int) -> subprocess.Comp
     )  # fmt: skip
 
 
-def test_a_pickle_bomb_does_not_exhaust_memory(tmp_path: Path) -> None:
+def test_a_pickle_bomb_does_not_exhaust_memory(tmp_path: Path, sqlite_migrated: Path) -> None:
     """The allocation bomb in a process capped at 1 GiB: it must be refused, not crash."""
     bomb = (
         pickle.PROTO
@@ -306,7 +310,7 @@ def test_a_pickle_bomb_does_not_exhaust_memory(tmp_path: Path) -> None:
         + (2**31 - 1).to_bytes(4, "little")
     )
     bomb += pickle.TUPLE1 + pickle.REDUCE + pickle.STOP
-    result = _import_capped(tmp_path, bomb, timeout=60)
+    result = _import_capped(tmp_path, sqlite_migrated, bomb, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("Error: ")
 
@@ -374,11 +378,13 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("bomb", list(BOMBS))
-def test_a_pickle_that_asks_for_unbounded_work_is_refused(tmp_path: Path, bomb: str) -> None:
+def test_a_pickle_that_asks_for_unbounded_work_is_refused(
+    tmp_path: Path, sqlite_migrated: Path, bomb: str
+) -> None:
     """Each bomb is a few kB; under a 1 GiB cap and a 30 s limit, import-legacy refuses it in
     one line (the old unpickler ran out of memory, or ran for hours)."""
     assert len(BOMBS[bomb]) < 1_000_000
-    result = _import_capped(tmp_path, BOMBS[bomb], timeout=30)
+    result = _import_capped(tmp_path, sqlite_migrated, BOMBS[bomb], timeout=30)
     assert result.returncode == 1, result
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr

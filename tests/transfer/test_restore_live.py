@@ -39,10 +39,11 @@ def names(path: Path) -> set[str]:
         return {f.name for f in db.functions.list()}
 
 
-def test_a_writer_running_through_a_restore_loses_nothing_it_committed_after_it(tmp_path: Path) -> None:
+def test_a_writer_running_through_a_restore_loses_nothing_it_committed_after_it(
+    tmp_path: Path, new_cli: Callable[[str], CLI]
+) -> None:
     live = tmp_path / "live.sqlite"
-    cli = CLI(str(live), tmp_path)
-    cli.ok("init")
+    cli = new_cli(live.name)
     for i in range(5):
         cli.ok("add-function", f"--name=b{i}", "--code=x = 2")
     backup = tmp_path / "backup.sqlite"
@@ -74,8 +75,7 @@ def test_a_restore_killed_at_any_moment_leaves_the_database_whole(
     tmp_path: Path, new_cli: Callable[[str], CLI]
 ) -> None:
     live = tmp_path / "live.sqlite"
-    cli = CLI(str(live), tmp_path)
-    cli.ok("init")
+    new_cli(live.name)  # the live database, initialised
     with codedb.connect(live) as db:
         db.functions.add_many({"name": f"old{i}", "code": "x = 1" * 20} for i in range(3000))
     old = names(live)
@@ -163,8 +163,7 @@ def test_a_restore_without_force_never_loses_a_live_writers_rows(
     source.ok("backup", str(backup))
     for trial in range(2):  # the soak suite runs more
         live = tmp_path / f"live{trial}.sqlite"
-        cli = CLI(str(live), tmp_path)
-        cli.ok("init")
+        cli = new_cli(live.name)
         writer = subprocess.Popen(
             [sys.executable, "-c", "import time; time.sleep(0.3)\n" + WRITER, str(live)],
             stdout=subprocess.PIPE,
