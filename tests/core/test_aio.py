@@ -4,6 +4,7 @@ waits). The domain behaviour itself runs through tests/library/test_library.py, 
 run on both APIs."""
 
 import asyncio
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -173,12 +174,14 @@ def test_the_loop_serves_other_tasks_while_a_statement_waits(ready: str, backend
     assert ticks_when_done - start_ticks >= 5  # a blocked loop would have ticked at most once
 
 
-def test_sqlite_reads_go_on_while_another_connection_holds_the_write_lock(tmp_path: Path) -> None:
+def test_sqlite_reads_go_on_while_another_connection_holds_the_write_lock(
+    tmp_path: Path, sqlite_migrated: Path
+) -> None:
     """Reads run on the loop itself and never wait for the writer; a write waits for the lock
     in a pause of the loop, not inside SQLite; the loop's longest stall stays short."""
     path = tmp_path / "locked.sqlite"
+    shutil.copy2(sqlite_migrated, path)
     with codedb.connect(path) as db:
-        codedb.migrate(db)
         kept = db.functions.add("kept")
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
@@ -222,7 +225,7 @@ def test_sqlite_reads_go_on_while_another_connection_holds_the_write_lock(tmp_pa
 
 
 def test_sqlite_calls_that_take_long_move_to_a_thread_and_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_migrated: Path
 ) -> None:
     """A kind of call that took longer than the loop's budget three times in a row runs in a
     worker thread; three quick runs bring it back to the loop. (The budget is raised here so
@@ -234,8 +237,7 @@ def test_sqlite_calls_that_take_long_move_to_a_thread_and_back(
     monkeypatch.setattr(aio, "LOOP_BUDGET_SECONDS", 0.05)
 
     path = tmp_path / "moves.sqlite"
-    with codedb.connect(path) as db:
-        codedb.migrate(db)
+    shutil.copy2(sqlite_migrated, path)
 
     def sleeper(db: codedb.Database, seconds: float) -> int:
         time.sleep(seconds)
@@ -253,12 +255,13 @@ def test_sqlite_calls_that_take_long_move_to_a_thread_and_back(
         aio._IN_THREADS.discard(sleeper)
 
 
-def test_a_cancelled_call_in_a_thread_is_interrupted_and_rolled_back(tmp_path: Path) -> None:
+def test_a_cancelled_call_in_a_thread_is_interrupted_and_rolled_back(
+    tmp_path: Path, sqlite_migrated: Path
+) -> None:
     from codedb import aio
 
     path = tmp_path / "interrupted.sqlite"
-    with codedb.connect(path) as db:
-        codedb.migrate(db)
+    shutil.copy2(sqlite_migrated, path)
 
     def add_then_count(db: codedb.Database, name: str, rows: int) -> int:
         with db.transaction():
@@ -420,7 +423,9 @@ def test_async_pool_refusals(tmp_path: Path) -> None:
     run(main())
 
 
-def test_a_process_that_never_closes_its_connection_still_exits(tmp_path: Path) -> None:
+def test_a_process_that_never_closes_its_connection_still_exits(
+    tmp_path: Path, sqlite_migrated: Path
+) -> None:
     """No thread of codedb.aio holds the process at exit; what an unfinished transaction wrote
     is gone, as after a kill."""
     import subprocess
@@ -429,8 +434,8 @@ def test_a_process_that_never_closes_its_connection_still_exits(tmp_path: Path) 
     from conftest import ROOT
 
     path = tmp_path / "left-open.sqlite"
+    shutil.copy2(sqlite_migrated, path)
     with codedb.connect(path) as db:
-        codedb.migrate(db)
         db.functions.add("kept")
     script = (
         "import asyncio, codedb.aio\n"
@@ -456,11 +461,13 @@ def test_a_process_that_never_closes_its_connection_still_exits(tmp_path: Path) 
         assert codedb.check(db).findings == ()
 
 
-def test_reader_opens_the_read_url_read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reader_opens_the_read_url_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_migrated: Path
+) -> None:
     primary, replica = tmp_path / "primary.sqlite", tmp_path / "replica.sqlite"
     for path, name in ((primary, "on the primary"), (replica, "on the replica")):
+        shutil.copy2(sqlite_migrated, path)
         with codedb.connect(path) as db:
-            codedb.migrate(db)
             db.functions.add(name)
 
     async def names(opening: Any) -> list[str]:
