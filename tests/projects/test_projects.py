@@ -478,12 +478,12 @@ def test_a_listing_by_status_walks_the_status_index(tmp_path: Path) -> None:
 
 
 def test_numbers_too_large_for_the_database_are_one_line_errors(
-    db: codedb.Database, cli: CLI, target: str
+    db: codedb.Database, ready_target: str, tmp_path: Path
 ) -> None:
     # Regression (found by the soak's hypothesis run): --tokens-in of 400 digits reached the
     # SQLite driver, whose OverflowError came out as a traceback.
     huge = "1" * 400
-    cli.ok("init")
+    cli = CLI(ready_target, tmp_path)
     line = cli.error("usage", "record", "--provider=p", "--model=m", f"--tokens-in={huge}")
     assert line.startswith("Error: ") and "--tokens-in" in line and "too large" in line
     with pytest.raises(codedb.InvalidInput, match="tokens_in .*too large"):
