@@ -418,7 +418,7 @@ def test_async_pool_refusals(tmp_path: Path) -> None:
         with pytest.raises(codedb.InvalidInput, match="1 connection or more"):
             await codedb.aio.pool("postgresql://postgres@127.0.0.1/test", size=0)
         with pytest.raises(codedb.ConnectError, match="cannot connect to .*check the URL"):
-            await codedb.aio.pool(f"postgresql://postgres@127.0.0.1:{free_port()}/none", size=1, timeout=1)
+            await codedb.aio.pool(f"postgresql://postgres@127.0.0.1:{free_port()}/none", size=1, timeout=0.2)
 
     run(main())
 

@@ -59,4 +59,4 @@ def test_pool_refusals(tmp_path) -> None:
     with pytest.raises(InvalidInput, match="1 connection or more"):
         codedb.pool("postgresql://postgres@127.0.0.1/test", size=0)
     with pytest.raises(ConnectError, match="cannot connect to .*check the URL"):
-        codedb.pool(f"postgresql://postgres@127.0.0.1:{free_port()}/none", size=1, timeout=1)
+        codedb.pool(f"postgresql://postgres@127.0.0.1:{free_port()}/none", size=1, timeout=0.2)
