@@ -1,5 +1,5 @@
 """The JSON columns' conversions: what is written is what is read back, the empty object and
-array included (made without the parser, a new one each time)."""
+array included (made without the parser, a new one each time); the time every write stores."""
 
 import json
 
@@ -35,3 +35,22 @@ def test_the_empty_object_and_array_are_fresh_each_time():
 
 def test_falsy_values_that_are_not_containers_still_go_through_the_encoder():
     assert (json_text(0), json_text(""), json_text(False)) == ("0", '""', "false")
+
+
+def test_now_is_naive_utc_to_the_microsecond(monkeypatch):
+    import time
+    from datetime import UTC, datetime
+
+    from codedb.core.convert import db_time, now
+
+    monkeypatch.setenv("TZ", "America/New_York")  # a local time that is not UTC
+    time.tzset()
+    try:
+        before = datetime.now(UTC).replace(tzinfo=None)
+        made = now()
+        after = datetime.now(UTC).replace(tzinfo=None)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert made.tzinfo is None and before <= made <= after
+    assert db_time(made) == made.isoformat(" ", "microseconds")  # what every write stores
