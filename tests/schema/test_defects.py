@@ -137,14 +137,27 @@ def test_check_stats_status_never_write(tmp_path: Path) -> None:
 
 
 def test_an_in_memory_database_migrates_without_making_a_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_migrated: Path
 ) -> None:
+    """It runs the statements yoyo runs on a file: the same schema, and none of it after a
+    rollback to base."""
+    import sqlite3
+
+    def schema(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+        return conn.execute(
+            "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE '%yoyo%' ORDER BY name"
+        ).fetchall()
+
     monkeypatch.chdir(tmp_path)
+    with sqlite3.connect(sqlite_migrated) as file:
+        on_file = schema(file)
     with codedb.connect(":memory:") as db:
         assert codedb.migrate(db) == known_ids("sqlite")
+        assert schema(db.conn) == on_file and len(on_file) > 100
         f = db.functions.add("m")
         assert db.functions.get(f.function_id).name == "m"
         assert codedb.rollback(db, to="base") == known_ids("sqlite")[::-1]
+        assert schema(db.conn) == []
         with pytest.raises(codedb.NotInitialised, match="has no codedb schema or is behind"):
             db.functions.add("x")
     assert list(tmp_path.iterdir()) == []
