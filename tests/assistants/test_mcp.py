@@ -14,7 +14,6 @@ import anyio
 import pytest
 
 import codedb
-from codedb.assistants.server import TOOLS
 
 LEGACY = {
     "list_functions",
@@ -96,6 +95,8 @@ async def all_tools(session: Any) -> list[Any]:
 
 
 def test_every_tool_is_listed_with_its_schemas_and_hints(ready_target: str) -> None:
+    from codedb.assistants.server import TOOLS  # the MCP SDK's import takes 1 s: not at collection
+
     async def body(session: Any) -> None:
         tools = {tool.name: tool for tool in await all_tools(session)}
         assert set(tools) == {tool.name for tool in TOOLS} and set(tools) >= LEGACY

@@ -342,11 +342,9 @@ def _deep_tuple() -> bytes:
 def _colliding_keys(count: int) -> bytes:
     """SETITEMS of `count` numbers that hash alike (multiples of 2**61 - 1): built by hand,
     since building the dict here would take as long as loading it."""
-    ops = b""
-    for k in range(1, count + 1):
-        number = (k * (2**61 - 1)).to_bytes(11, "little", signed=True)
-        ops += pickle.LONG1 + bytes([len(number)]) + number + pickle.BININT1 + b"\x00"
-    return pickle.EMPTY_DICT + pickle.MARK + ops + pickle.SETITEMS
+    numbers = ((k * (2**61 - 1)).to_bytes(11, "little", signed=True) for k in range(1, count + 1))
+    ops = (pickle.LONG1 + b"\x0b" + number + pickle.BININT1 + b"\x00" for number in numbers)
+    return pickle.EMPTY_DICT + pickle.MARK + b"".join(ops) + pickle.SETITEMS
 
 
 PROTO2 = pickle.PROTO + b"\x02"
