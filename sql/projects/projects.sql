@@ -53,22 +53,23 @@ WHERE project_id = :project_id;
 INSERT INTO workflow_events (event_id, project_id, timestamp, action, description, actor)
 VALUES (:event_id, :project_id, :timestamp, :action, :description, :actor);
 
--- name: project_status(project_id)$
--- A project's status (None: no such project).
-SELECT status FROM projects WHERE project_id = :project_id;
+-- name: project_row(project_id)^
+-- One project by id as a row (its columns those of get_project, in the fields' order of
+-- Project): move changes a few of its values and makes the moved record from it, once.
+SELECT project_id, user_id, name, description, project_type, path, status, config, brief,
+       provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
+       lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at,
+       progress, agent_role, strategy, errors, logs, metadata
+FROM projects WHERE project_id = :project_id;
 
--- name: move_project(project_id, was, status, started_at, completed_at, error_message, updated_at)^
--- record_class: Project
+-- name: move_project(project_id, was, status, started_at, completed_at, error_message, updated_at)!
 -- Move a project that is still in status `was` to `status`, with the stamps the move gives
--- (started_at only when it has none); the project as it is now, or None if it moved meanwhile.
+-- (started_at only when it has none); its caller holds the project's lock and made the moved
+-- record. 1 row moved, or 0 if it had moved.
 UPDATE projects
 SET status = :status, started_at = COALESCE(started_at, :started_at), completed_at = :completed_at,
     error_message = :error_message, updated_at = :updated_at
-WHERE project_id = :project_id AND status = :was
-RETURNING project_id, user_id, name, description, project_type, path, status, config, brief,
-          provider, model, temperature, max_tokens, cost_estimate, actual_cost, files_generated,
-          lines_of_code, generations, error_message, created_at, updated_at, started_at, completed_at,
-          progress, agent_role, strategy, errors, logs, metadata;
+WHERE project_id = :project_id AND status = :was;
 
 -- name: count_project_work(project_id, files, lines, generations, cost, updated_at)!
 -- Add to a project's counters (generated files, lines of code, generations, actual cost).

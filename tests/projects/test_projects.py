@@ -81,6 +81,28 @@ def test_edits_are_checked_and_recorded(db: codedb.Database) -> None:
     assert len(db.projects.history(project.project_id)) == 2
 
 
+def test_every_move_returns_the_project_as_it_is_stored(db: codedb.Database) -> None:
+    """move makes the moved record itself (it no longer reads the row back): for each action
+    from each status that allows it, what move returns is what get reads after, started_at kept
+    once set, completed_at only when completed, error_message only when failed."""
+    n = 0
+    for action, (sources, target) in MOVES.items():
+        for source in sources:
+            n += 1
+            pid = db.projects.create(f"moved {n}").project_id
+            if source == "failed":
+                db.projects.move_to(pid, "in_progress")
+            db.projects.move_to(pid, source)
+            before = db.projects.get(pid)
+            moved = db.projects.move(pid, action, reason="why" if n % 2 else None)
+            assert moved == db.projects.get(pid), (action, source)
+            assert moved.status == target and moved.updated_at > before.updated_at
+            first_start = None if target == "failed" else moved.updated_at
+            assert moved.started_at == (before.started_at or first_start)
+            assert (moved.completed_at is not None) == (target == "completed")
+            assert moved.error_message == (("why" if n % 2 else "failed") if target == "failed" else None)
+
+
 def _fill(db: codedb.Database, count: int) -> list[str]:
     rng = random.Random(7)
     users = [db.users.add(f"user{n}").user_id for n in range(3)]
@@ -539,7 +561,8 @@ def _while_another_writes(db: codedb.Database, first_write: Any, second_write: A
 def test_a_move_that_races_another_is_a_conflict_not_a_second_move(db: codedb.Database) -> None:
     """Two moves of one project at once on PostgreSQL: the second read the status before the
     first committed and then wrote over it (paused -> completed, which no action allows,
-    with both events). It must see that the project moved and refuse."""
+    with both events). It must wait for the first, see that the project moved and refuse,
+    naming the status it found."""
 
     pid = db.projects.create("raced").project_id
     db.projects.move(pid, "start")
@@ -549,7 +572,7 @@ def test_a_move_that_races_another_is_a_conflict_not_a_second_move(db: codedb.Da
         lambda other: other.projects.move(pid, "complete").status,
     )
     assert len(found) == 1 and isinstance(found[0], codedb.Conflict), found
-    assert "changed while it was moved" in str(found[0])
+    assert "project raced is paused: it cannot complete" in str(found[0])
     assert db.projects.get(pid).status == "paused"
     assert [e.action for e in db.projects.history(pid)] == ["pause", "start", "created"]
 
