@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 import codedb
-from conftest import CLI
+from conftest import CLI, needs_installed
 
-pytest.importorskip("wordllama", reason="the semantic extra is not installed (pip install -e '.[semantic]')")
+needs_installed("wordllama", "the semantic extra is not installed (pip install -e '.[semantic]')")
 
 MODEL = "wordllama:l2_supercat_256"
 

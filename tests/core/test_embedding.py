@@ -15,8 +15,9 @@ import pytest
 import codedb
 from codedb.core.embedding import KEY_VARIABLE, LOCAL_MODEL, HttpProvider, LocalProvider, provider
 from codedb.errors import InvalidInput, ProviderError
+from conftest import needs_installed
 
-pytest.importorskip("wordllama", reason="the semantic extra is not installed (pip install -e '.[semantic]')")
+needs_installed("wordllama", "the semantic extra is not installed (pip install -e '.[semantic]')")
 
 
 def no_sleep(waits: list[float]) -> Callable[[float], None]:

@@ -16,8 +16,9 @@ import codedb
 from codedb.core.embedding import LOCAL_MODEL, LocalProvider, unit_rows
 from codedb.core.textsearch import SearchHit, parse
 from codedb.core.vectors import decode, encode, fuse, text_hash, top_k
+from conftest import needs_installed
 
-pytest.importorskip("wordllama", reason="the semantic extra is not installed (pip install -e '.[semantic]')")
+needs_installed("wordllama", "the semantic extra is not installed (pip install -e '.[semantic]')")
 
 LIBRARY = [
     ("quicksort_inplace", "Sorts an array of integers in place", "def quicksort_inplace(a): ..."),

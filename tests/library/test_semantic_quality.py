@@ -5,12 +5,10 @@ search; the figures are the benchmark's too (README)."""
 
 import json
 
-import pytest
-
 import codedb
-from conftest import ROOT
+from conftest import ROOT, needs_installed
 
-pytest.importorskip("wordllama", reason="the semantic extra is not installed (pip install -e '.[semantic]')")
+needs_installed("wordllama", "the semantic extra is not installed (pip install -e '.[semantic]')")
 
 SET = json.loads((ROOT / "benchmarks" / "semantic_set.json").read_text())
 
