@@ -48,6 +48,19 @@ SET name = :name, description = :description, project_type = :project_type, path
     updated_at = :updated_at
 WHERE project_id = :project_id;
 
+-- name: create_project(project_id, user_id, name, description, project_type, path, config, brief, provider, model, temperature, max_tokens, cost_estimate, agent_role, strategy, metadata, stamp)!
+-- A new project (status creating, created and updated at :stamp), the columns a create does
+-- not set at their defaults, which are those of the Project record; 0 rows when its id is
+-- taken. (load_projects writes every column: 29 values to bind, which cost SQLite more than
+-- the insert itself.)
+INSERT INTO projects (project_id, user_id, name, description, project_type, path, status, config, brief,
+                      provider, model, temperature, max_tokens, cost_estimate, agent_role, strategy,
+                      metadata, created_at, updated_at)
+VALUES (:project_id, :user_id, :name, :description, :project_type, :path, 'creating', :config, :brief,
+        :provider, :model, :temperature, :max_tokens, :cost_estimate, :agent_role, :strategy,
+        :metadata, :stamp, :stamp)
+ON CONFLICT (project_id) DO NOTHING;
+
 -- name: add_workflow_event(event_id, project_id, timestamp, action, description, actor)!
 -- One event of a project's history, written with the change it tells of.
 INSERT INTO workflow_events (event_id, project_id, timestamp, action, description, actor)

@@ -81,6 +81,28 @@ def test_edits_are_checked_and_recorded(db: codedb.Database) -> None:
     assert len(db.projects.history(project.project_id)) == 2
 
 
+def test_create_returns_the_project_as_it_is_stored(db: codedb.Database) -> None:
+    """create writes only the columns it sets (create_project) and leaves the rest to the
+    table's defaults: the record it returns, made in Python, is what get reads, with every
+    field given and with none; too long an id is refused as params() refused it."""
+    user = db.users.add("ada").user_id
+    given = db.projects.create(
+        "full", "every field", user_id=user, project_type="web", path="/srv/full",
+        config={"lang": "py", "n": [1, 2]}, brief={"goal": "ship"}, provider="openai",
+        model="gpt", temperature=0.5, max_tokens=100, cost_estimate=1.25, actor="ada",
+        project_id="chosen-id", agent_role="builder", strategy="fast", metadata={"k": "v"},
+    )  # fmt: skip
+    bare = db.projects.create("bare")
+    for project in (given, bare):
+        assert project == db.projects.get(project.project_id)
+    assert (bare.config, bare.brief, bare.errors, bare.logs, bare.metadata) == ({}, None, [], [], {})
+    assert (bare.actual_cost, bare.files_generated, bare.progress, bare.started_at) == (0.0, 0, 0.0, None)
+    before = snapshot(db)
+    with pytest.raises(codedb.InvalidInput, match="500 characters"):
+        db.projects.create("long id", project_id="x" * 501)
+    assert snapshot(db) == before
+
+
 def test_every_move_returns_the_project_as_it_is_stored(db: codedb.Database) -> None:
     """move makes the moved record itself (it no longer reads the row back): for each action
     from each status that allows it, what move returns is what get reads after, started_at kept

@@ -28,6 +28,7 @@ from ...core.convert import (
     field_names,
     from_dict,
     json_text,
+    key_fields,
     like_pattern,
     now,
     optional_text,
@@ -122,6 +123,18 @@ def allowed_actions(status: str) -> builtins.list[str]:
 
 def _name(value: Any) -> str:
     return check_key_text(required_text(value, "project name", "give the project a name"), "project name")
+
+
+def _create_values(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of create_project for a new project of checked `fields`: what params()
+    gives for the columns a create sets, made directly (a create's record is written once)."""
+    values = {key: json_text(value) if key in JSON_FIELDS else value for key, value in fields.items()}
+    values["project_id"], values["user_id"] = project.project_id, project.user_id
+    for key, what in key_fields(Project):
+        if key in values:
+            check_key_text(values[key], what)
+    values["stamp"] = db_time(project.created_at)
+    return values
 
 
 def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -314,7 +327,7 @@ class Projects(DomainAPI):
             with self.db.transaction():
                 if user_id is not None:
                     self.db.users.get(user_id)
-                if self.sql.load_projects(self.conn, [params(project)]) == 0:
+                if self.sql.create_project(self.conn, **_create_values(project, fields)) == 0:
                     raise Conflict(f"project {project.project_id} exists already; give another id or none")
                 self._event(
                     project.project_id,
