@@ -84,7 +84,8 @@ def test_edits_are_checked_and_recorded(db: codedb.Database) -> None:
 def test_create_returns_the_project_as_it_is_stored(db: codedb.Database) -> None:
     """create writes only the columns it sets (create_project) and leaves the rest to the
     table's defaults: the record it returns, made in Python, is what get reads, with every
-    field given and with none; too long an id is refused as params() refused it."""
+    field given and with none; too long an id is refused as params() refused it, a taken id
+    is a Conflict, and neither writes anything."""
     user = db.users.add("ada").user_id
     given = db.projects.create(
         "full", "every field", user_id=user, project_type="web", path="/srv/full",
@@ -100,6 +101,8 @@ def test_create_returns_the_project_as_it_is_stored(db: codedb.Database) -> None
     before = snapshot(db)
     with pytest.raises(codedb.InvalidInput, match="500 characters"):
         db.projects.create("long id", project_id="x" * 501)
+    with pytest.raises(codedb.Conflict, match="project chosen-id exists already"):
+        db.projects.create("another name", project_id="chosen-id")
     assert snapshot(db) == before
 
 
