@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import codedb
 from codedb.core.textsearch import MARK_END, MARK_START, _Marks, parse, snippet, words
-from codedb.errors import InvalidInput
+from codedb.errors import CodedbError, InvalidInput
 from conftest import CLI, ROOT
 
 
@@ -416,7 +416,7 @@ def _marked_by_definition(span: str, query: str) -> bool:
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(st.sampled_from("abcxyzABCXYZ0129_ .(é\nÉΣσς"), max_size=40),
-    st.text(st.sampled_from("abcxyzABC0129 *\"éΣ"), min_size=1, max_size=10),
+    st.text(st.sampled_from('abcxyzABC0129 *"éΣ'), min_size=1, max_size=10),
 )
 @example("sortedLists", "sorted")
 @example("T4017", "T4017")
@@ -590,6 +590,81 @@ def test_a_bulk_add_indexes_as_the_triggers_do(db: codedb.Database) -> None:
     assert f.count_text_matches("max") == f.count_text_matches("tag:ta module:alpha") == 2 * BULK_INDEX_AT
     assert f.reindex() == 2 * BULK_INDEX_AT
     assert _index_rows(db) == rows
+
+
+_PG_INDEX_SCHEMA = (
+    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'function_search' "
+    "AND schemaname = current_schema() UNION ALL SELECT conname, pg_get_constraintdef(oid) "
+    "FROM pg_constraint WHERE conrelid = 'function_search'::regclass ORDER BY 1"
+)
+
+
+def _batches_of(size: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Reindex and bulk adds read `size` functions at a time, and their documents are made by
+    worker processes (codedb.core.workers) even on one core; the workers started, listed."""
+    import codedb.core.workers as workers
+    from codedb.domains.library import functions, search
+
+    monkeypatch.setattr(search, "REINDEX_BATCH", size)
+    monkeypatch.setattr(functions, "REINDEX_BATCH", size)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    started: list[int] = []
+
+    class Counted(workers._Workers):
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            found = super().__enter__()
+            started.extend(w.process.pid for w in found)
+            return found
+
+    monkeypatch.setattr(workers, "_Workers", Counted)
+    return started
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_documents_made_by_worker_processes_are_the_triggers(
+    db: codedb.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codedb.domains.library.base import BULK_INDEX_AT
+
+    started = _batches_of(7, monkeypatch)
+    f = db.functions
+    texts = ["mergeSortedArrays", "port8080 HTTP404", "café au lait", "6e1by4a7", "a\nb", "x" * 3000, ""]
+    for i in range(30):  # indexed by the triggers, the server's way
+        f.add(f"fn{i}{texts[i % 7][:20]}", texts[(i + 1) % 7], texts[(i + 2) % 7], tags=[f"Tag{i % 3}"])
+    by_triggers = _index_rows(db)
+    assert f.reindex() == 30
+    assert _index_rows(db) == by_triggers
+    assert len(started) == 2  # 5 batches: the 4 after the first made by 2 workers
+    bulk = f.add_many(_bulk_items(BULK_INDEX_AT, "w"))  # 15 batches of 7, made the same way
+    assert len(started) == 4
+    assert f.stale_in_index() == 0  # each document equal to function_search_document's
+    assert f.count_text_matches("parse HTTP header") == BULK_INDEX_AT == len(bulk)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_reindex_whose_worker_fails_changes_nothing(
+    db: codedb.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codedb.core.textsearch import documents_of
+    from codedb.domains.library import search
+
+    f = db.functions
+    for i in range(20):
+        f.add(f"kept{i}", f"kept number {i}", "x = 1", tags=["kept"])
+    before, schema = _index_rows(db), db.conn.execute(_PG_INDEX_SCHEMA).fetchall()
+    _batches_of(4, monkeypatch)
+
+    def elsewhere(rows: list) -> list:  # not codedb's: a worker refuses to import it, and exits
+        return documents_of(rows)
+
+    monkeypatch.setattr(search, "documents_of", elsewhere)
+    with pytest.raises(CodedbError, match=r"^a worker process ended before its work was done"):
+        f.reindex()
+    assert not db.in_transaction
+    assert _index_rows(db) == before
+    assert db.conn.execute(_PG_INDEX_SCHEMA).fetchall() == schema  # its GIN indexes and reference back
+    assert f.stale_in_index() == 0
+    assert len(f.search_ranked("tag:kept", limit=50)) == 20
 
 
 def test_a_bulk_add_puts_the_triggers_back(db: codedb.Database) -> None:

@@ -26,7 +26,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import InvalidInput
 
@@ -167,6 +167,12 @@ def document_text(name: str, labels: str, description: str, code: str) -> str | 
     if end > _MAX_REPEATS and max(Counter(w.lower() for ws in found for w in ws).values()) > _MAX_REPEATS:
         return None
     return " ".join(parts).lower()  # the words as the 'simple' dictionary keeps them (weights: a, b...)
+
+
+def documents_of(rows: list[tuple[Any, ...]]) -> list[str | None]:
+    """document_text of each row (key, function_id, name, labels, description, code) of a
+    batch reindex reads: what its worker processes make (codedb.core.workers.spread)."""
+    return [document_text(*row[2:]) for row in rows]
 
 
 class SearchHit(NamedTuple):

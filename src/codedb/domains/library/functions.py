@@ -14,7 +14,17 @@ from typing import Any
 from ...core.convert import db_time, now, params, parse_time
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
-from .base import _PARSE, BULK_INDEX_AT, FUNCTION_HINT, _names, _page, _Part, caller_text, name_key
+from .base import (
+    _PARSE,
+    BULK_INDEX_AT,
+    FUNCTION_HINT,
+    REINDEX_BATCH,
+    _names,
+    _page,
+    _Part,
+    caller_text,
+    name_key,
+)
 from .records import (
     Function,
     FunctionModule,
@@ -203,7 +213,11 @@ class Functions(FunctionSearch):
                     self.sql.index_added_names(self.conn, names)
                 else:  # its labels in the database's order, read back
                     ids = [row["function_id"] for row in rows]
-                    self._copy_documents(list(self.sql.functions_by_id_to_index(self.conn, function_ids=ids)))
+                    to_index = self.sql.functions_by_id_to_index
+                    self._copy_documents(
+                        builtins.list(to_index(self.conn, function_ids=ids[at : at + REINDEX_BATCH]))
+                        for at in range(0, len(ids), REINDEX_BATCH)
+                    )
                 self._resume_indexing()
             else:
                 self._load_functions(rows)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from ...core.textsearch import (
     SEARCH_CANDIDATES,
     SearchHit,
     TextQuery,
-    document_text,
+    documents_of,
     index_text,
     marked_inside,
     parse,
@@ -28,6 +28,7 @@ from ...core.textsearch import (
     words,
 )
 from ...core.vectors import Embedded, VectorQueries
+from ...core.workers import spread
 from ...errors import InvalidInput
 from .base import MAX_SEARCH, NAME_CANDIDATES, REINDEX_BATCH, _page, _Part, caller_text, check_status
 from .records import (
@@ -245,13 +246,11 @@ class FunctionSearch(_Part, Embedded):
             sqlite = self.db.dialect == "sqlite"
             if sqlite:  # its segments merged once, at the end
                 self.sql.stop_function_search_merges(self.conn)
-            after = None
-            while rows := list(self.sql.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
-                if sqlite:
+            if sqlite:
+                for rows in self._to_index():
                     self.sql.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
-                else:
-                    self._copy_documents(rows)
-                after = rows[-1][0]
+            else:
+                self._copy_documents(self._to_index())
             self.sql.optimize_function_search(self.conn)
             if sqlite:
                 self.sql.restart_function_search_merges(self.conn)
@@ -260,21 +259,23 @@ class FunctionSearch(_Part, Embedded):
             self.sql.fill_function_name_trigrams(self.conn)  # PostgreSQL: its index, if it has pg_trgm
             return int(self.sql.count_function_search(self.conn))
 
-    def _copy_documents(self, rows: builtins.list[Any]) -> None:
-        """PostgreSQL: COPY the documents of `rows` as they are made; the server makes the rest."""
-        left: builtins.list[str] = []
+    def _to_index(self) -> Iterator[builtins.list[Any]]:
+        """The functions in batches, as functions_to_index reads them."""
+        after = None
+        while rows := builtins.list(self.sql.functions_to_index(self.conn, after=after, batch=REINDEX_BATCH)):
+            yield rows
+            after = rows[-1][0]
 
-        def documents() -> Iterator[tuple[str, str]]:
-            for _, function_id, *texts in rows:
-                document = document_text(*texts)
-                if document is None:
-                    left.append(function_id)
-                else:
-                    yield function_id, document
-
-        self.db.copy_rows(self.sql.copy_function_search, documents())
-        if left:
-            self.sql.index_functions_by_id(self.conn, function_ids=left)
+    def _copy_documents(self, batches: Iterable[builtins.list[Any]]) -> None:
+        """PostgreSQL: COPY the documents of `batches` of rows as functions_to_index reads
+        them, each batch's made by the machine's cores (core.workers) while the server stores
+        the one before; the server makes those Python leaves to it (None)."""
+        for rows, documents in spread(documents_of, batches):
+            made = [(row[1], doc) for row, doc in zip(rows, documents, strict=True) if doc is not None]
+            self.db.copy_rows(self.sql.copy_function_search, made)
+            if len(made) < len(rows):
+                left = [row[1] for row, doc in zip(rows, documents, strict=True) if doc is None]
+                self.sql.index_functions_by_id(self.conn, function_ids=left)
 
     @contextmanager
     def indexing_paused(self) -> Iterator[None]:

@@ -1,0 +1,179 @@
+"""Pure-Python work of a bulk job spread over the machine's cores.
+
+PostgreSQL's `reindex` (and `codedb copy` and the bulk adds, which end with one) makes every
+function's search document in Python, about 45 us a function, while the server waits; the
+server then works while Python waits. `spread` hands such work to worker processes, one per
+core, a batch each at a time, so that it goes on while the caller reads the next batch and
+writes the last one: the documents of a batch are made while the server stores the one
+before.
+
+A worker is `python -m codedb.core.workers`, a new interpreter that imports codedb alone (not
+`multiprocessing`'s, which runs the caller's main script again in each worker unless it has a
+`__main__` guard). It reads batches from its standard input and writes the results to its
+standard output, as JSON lines: it talks to the process that started it only. Ctrl-C does
+not reach it (it runs in a session of its own, and ignores SIGINT): the caller handles it
+and stops the workers. A worker exits when its input closes, so a caller that dies takes
+its workers with it. A worker that fails or dies makes `spread` raise, so the caller's
+transaction rolls back. A job of one batch, a machine of one core, or a Python that cannot
+start another interpreter works in the caller's process."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from itertools import chain, islice
+from pathlib import Path
+from typing import IO, Any, NoReturn, TypeVar
+
+from ..errors import CodedbError
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def spread(
+    work: Callable[[A], R], batches: Iterable[A], *, workers: int | None = None
+) -> Iterator[tuple[A, R]]:
+    """(batch, work(batch)) for each of `batches`, in their order. `work` is a function of a
+    codedb module (a worker imports it by name) of values JSON can carry (a tuple arrives as
+    a list). The first batch is worked here, the others by `workers` worker processes
+    (default: one per core), one batch each at a time. `batches` is drawn from only between
+    the pairs handed back, never while the caller works on one: the caller may write to the
+    connection it reads from."""
+    count = cores() if workers is None else workers
+    source = iter(batches)
+    first = list(islice(source, 2))
+    if count < 2 or len(first) < 2 or not sys.executable:
+        for batch in chain(first, source):
+            yield batch, work(batch)
+        return
+    with _Workers(f"{work.__module__}:{work.__qualname__}", count) as pool:
+        rest = chain(first[1:], source)
+        busy: deque[tuple[A, _Worker]] = deque()
+        for worker, batch in zip(pool, rest, strict=False):  # a batch for each worker, no more
+            worker.send(batch)
+            busy.append((batch, worker))
+        yield first[0], work(first[0])
+        while busy:
+            batch, worker = busy.popleft()
+            result = worker.receive()
+            for following in islice(rest, 1):
+                worker.send(following)
+                busy.append((following, worker))
+            yield batch, result
+
+
+class _Worker:
+    def __init__(self, process: subprocess.Popen[bytes]):
+        self.process = process
+        self.into: IO[bytes] = process.stdin  # type: ignore[assignment]
+        self.out: IO[bytes] = process.stdout  # type: ignore[assignment]
+
+    def send(self, value: Any) -> None:
+        try:
+            self.into.write(_line(value))
+            self.into.flush()
+        except BrokenPipeError:
+            self.died()
+
+    def receive(self) -> Any:
+        line = self.out.readline()
+        if not line:
+            self.died()
+        done, value = json.loads(line)
+        if not done:
+            raise CodedbError(f"a worker process failed: {value}")
+        return value
+
+    def died(self) -> NoReturn:
+        code = self.process.wait()
+        raise CodedbError(f"a worker process ended before its work was done (exit status {code})")
+
+
+class _Workers:
+    """`count` worker processes of `work` ("module:function"), stopped on leaving."""
+
+    def __init__(self, work: str, count: int):
+        self.work, self.count = work, count
+        self.started: list[_Worker] = []
+
+    def __enter__(self) -> list[_Worker]:
+        home = str(Path(__file__).resolve().parents[2])  # the folder codedb is imported from
+        path = os.pathsep.join(p for p in (home, os.environ.get("PYTHONPATH")) if p)
+        env = {**os.environ, "PYTHONPATH": path}
+        try:
+            for _ in range(self.count):
+                process = subprocess.Popen(
+                    [sys.executable, "-m", __name__],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=env,
+                    start_new_session=True,  # a terminal's Ctrl-C goes to the caller alone
+                )
+                self.started.append(_Worker(process))
+                self.started[-1].send(self.work)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self.started
+
+    def __exit__(self, *exc_info: object) -> None:
+        for worker in self.started:  # a closed input ends a worker's loop, a closed output its work
+            for pipe in (worker.into, worker.out):
+                with suppress(OSError):
+                    pipe.close()
+        for worker in self.started:
+            try:
+                worker.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
+
+
+def _serve() -> None:
+    """A worker's loop: the work's name, then batches in and (done, result) out, until its
+    input closes. Its standard output is the results' alone (what prints goes nowhere)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    into = sys.stdin.buffer
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    module, _, name = json.loads(into.readline() or "null").partition(":")
+    if module.split(".")[0] != "codedb":
+        raise SystemExit(f"not codedb's work: {module}")
+    work = getattr(importlib.import_module(module), name)
+    while True:
+        line = into.readline()
+        if not line:
+            return
+        try:
+            result = (True, work(json.loads(line)))
+        except Exception as exc:
+            result = (False, f"{type(exc).__name__}: {exc}")
+        out.write(_line(result))
+        out.flush()
+
+
+def _line(value: Any) -> bytes:
+    """A message between a worker and its caller: JSON on one line (JSON's escapes keep any
+    text whole, a lone surrogate too)."""
+    return json.dumps(value, check_circular=False).encode() + b"\n"
+
+
+if __name__ == "__main__":
+    _serve()

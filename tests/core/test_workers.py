@@ -1,0 +1,170 @@
+"""codedb.core.workers: a bulk job's pure-Python work done by worker processes (real ones,
+`python -m codedb.core.workers`), handed back in order, and every way it can go wrong."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from codedb.core.textsearch import document_text, documents_of
+from codedb.core.workers import spread
+from codedb.errors import CodedbError
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds its workers in /proc")
+
+TEXTS = [
+    "mergeSortedArrays",
+    "port8080 HTTP404",
+    "café",
+    "6e1by",
+    "a\nb\tc",
+    "lone \udcff surrogate",
+    "",
+    "x" * 3000,
+]
+
+
+def _batches(count: int) -> list[list[tuple[str, ...]]]:
+    """`count` batches of rows as reindex reads them (key, id, name, labels, description, code)."""
+    return [
+        [
+            (f"k{b}-{i}", f"f{b}-{i}", TEXTS[(b + i) % 8], "alpha b_2", TEXTS[i % 8], TEXTS[(b * i) % 8])
+            for i in range(9)
+        ]
+        for b in range(count)
+    ]
+
+
+def _workers() -> list[int]:
+    """The worker processes this process has started and not yet reaped."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == os.getpid() and b"codedb.core.workers" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_every_batch_comes_back_in_order_worked_by_other_processes() -> None:
+    batches = _batches(7)
+    seen, during = [], set()
+    for batch, documents in spread(documents_of, batches, workers=2):
+        seen.append((batch, documents))
+        during.update(_workers())
+    # as the caller's process makes them, in the batches' order (rows arrive as lists)
+    assert [b for b, _ in seen] == batches
+    assert [d for _, d in seen] == [[document_text(*row[2:]) for row in batch] for batch in batches]
+    assert any(d is not None for _, docs in seen for d in docs) and any(
+        d is None for _, docs in seen for d in docs
+    )
+    assert len(during) == 2  # two workers did the work
+    assert _workers() == []  # and are gone once the job is done
+
+
+def test_one_batch_or_one_core_works_here() -> None:
+    assert list(spread(documents_of, _batches(1), workers=4)) == [(b, documents_of(b)) for b in _batches(1)]
+    assert _workers() == []
+    seen = []
+    for pair in spread(documents_of, _batches(3), workers=1):
+        seen.append(pair)
+        assert _workers() == []
+    assert seen == [(b, documents_of(b)) for b in _batches(3)]
+    assert list(spread(documents_of, [], workers=2)) == []
+
+
+def test_batches_are_drawn_only_between_the_pairs_handed_back() -> None:
+    """The caller reads its batches from the connection it writes each result to."""
+    busy = False
+    drawn = []
+
+    def batches():
+        for i, batch in enumerate(_batches(9)):
+            assert not busy, f"batch {i} was drawn while the caller worked"
+            drawn.append(i)
+            yield batch
+
+    handed = 0
+    for _ in spread(documents_of, batches(), workers=2):
+        busy = True
+        handed += 1
+        assert len(drawn) <= handed + 2  # at most a batch a worker ahead
+        busy = False
+    assert handed == 9 and drawn == list(range(9))
+
+
+def test_a_worker_that_fails_is_one_error_and_no_process_is_left() -> None:
+    batches = _batches(5)
+    batches[3] = [("too", "short")]  # document_text of nothing: a TypeError in the worker
+    with pytest.raises(CodedbError, match=r"^a worker process failed: TypeError"):
+        for _ in spread(documents_of, batches, workers=2):
+            pass
+    assert _workers() == []
+
+
+def test_a_worker_killed_mid_job_is_one_error_and_no_process_is_left() -> None:
+    with pytest.raises(
+        CodedbError, match=r"^a worker process ended before its work was done \(exit status -9\)"
+    ):
+        for _ in spread(documents_of, _batches(6), workers=2):
+            for pid in _workers():
+                os.kill(pid, signal.SIGKILL)
+    assert _workers() == []
+
+
+def test_ctrl_c_is_the_callers_the_workers_go_on() -> None:
+    batches = _batches(6)
+    seen = []
+    for pair in spread(documents_of, batches, workers=2):
+        seen.append(pair)
+        workers = _workers()
+        # a terminal's Ctrl-C signals its foreground process group: the workers are not in it
+        assert all(os.getpgid(pid) not in (os.getpgid(0), os.getpid()) for pid in workers)
+        if len(seen) > 2:  # each worker has handed a batch back: it is at work, and ignores SIGINT
+            for pid in workers:
+                os.kill(pid, signal.SIGINT)
+    assert seen == [(b, documents_of(b)) for b in batches]
+
+
+def test_work_outside_codedb_is_refused_by_the_worker() -> None:
+    def elsewhere(rows: list) -> list:  # this test module's: a worker imports codedb's work only
+        return documents_of(rows)
+
+    with pytest.raises(
+        CodedbError, match=r"^a worker process ended before its work was done \(exit status 1\)"
+    ):
+        list(spread(elsewhere, _batches(3), workers=2))
+    assert _workers() == []
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """A worker imports codedb alone: the caller's script is not run again in it (as
+    multiprocessing's spawned workers would run a script that has no __main__ guard)."""
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "job.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            from codedb.core.textsearch import documents_of
+            from codedb.core.workers import spread
+            with open({str(marker)!r}, "a") as out:
+                out.write("ran\\n")
+            rows = [[("k", "f", "someName", "", "text", "x = 1")] * 3] * 5
+            print(sum(len(d) for _, d in spread(documents_of, rows, workers=2)))
+            """
+        )
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "15", "")
+    assert marker.read_text() == "ran\n"
