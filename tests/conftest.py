@@ -446,3 +446,20 @@ def inits_at_once(path: Path) -> list[tuple[str, str, int]]:
         for _ in range(2)
     ]
     return [p.communicate(timeout=60) + (p.returncode,) for p in procs]
+
+
+def worker_processes() -> list[int]:
+    """The worker processes (codedb.core.workers) this process has started and not yet reaped
+    (Linux: read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == os.getpid() and b"codedb.core.workers" in command:
+            found.append(int(entry.name))
+    return found

@@ -3,6 +3,7 @@ form, weights, snippets, the index kept right by every kind of write, reindex, t
 hostile search text."""
 
 import contextlib
+import os
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 import codedb
 from codedb.core.textsearch import MARK_END, MARK_START, _Marks, parse, snippet, words
 from codedb.errors import CodedbError, InvalidInput
-from conftest import CLI, ROOT
+from conftest import CLI, ROOT, worker_processes
 
 
 def names(hits: list) -> list[str]:
@@ -603,10 +604,9 @@ def _batches_of(size: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Reindex and bulk adds read `size` functions at a time, and their documents are made by
     worker processes (codedb.core.workers) even on one core; the workers started, listed."""
     import codedb.core.workers as workers
-    from codedb.domains.library import functions, search
+    from codedb.domains.library import search
 
     monkeypatch.setattr(search, "REINDEX_BATCH", size)
-    monkeypatch.setattr(functions, "REINDEX_BATCH", size)
     monkeypatch.setattr(workers, "cores", lambda: 2)
     started: list[int] = []
 
@@ -642,29 +642,35 @@ def test_documents_made_by_worker_processes_are_the_triggers(
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
-def test_a_reindex_whose_worker_fails_changes_nothing(
+def test_a_reindex_whose_worker_dies_changes_nothing(
     db: codedb.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from codedb.core.textsearch import documents_of
+    import signal
+
     from codedb.domains.library import search
 
     f = db.functions
-    for i in range(20):
+    for i in range(30):
         f.add(f"kept{i}", f"kept number {i}", "x = 1", tags=["kept"])
     before, schema = _index_rows(db), db.conn.execute(_PG_INDEX_SCHEMA).fetchall()
     _batches_of(4, monkeypatch)
+    real = search.spread
 
-    def elsewhere(rows: list) -> list:  # not codedb's: a worker refuses to import it, and exits
-        return documents_of(rows)
+    def killing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for handed, pair in enumerate(real(*args, **kwargs)):
+            if handed == 2:  # two batches' documents written: kill the workers at work
+                for pid in worker_processes():
+                    os.kill(pid, signal.SIGKILL)
+            yield pair
 
-    monkeypatch.setattr(search, "documents_of", elsewhere)
+    monkeypatch.setattr(search, "spread", killing)
     with pytest.raises(CodedbError, match=r"^a worker process ended before its work was done"):
         f.reindex()
     assert not db.in_transaction
     assert _index_rows(db) == before
     assert db.conn.execute(_PG_INDEX_SCHEMA).fetchall() == schema  # its GIN indexes and reference back
     assert f.stale_in_index() == 0
-    assert len(f.search_ranked("tag:kept", limit=50)) == 20
+    assert len(f.search_ranked("tag:kept", limit=50)) == 30
 
 
 def test_a_bulk_add_puts_the_triggers_back(db: codedb.Database) -> None:

@@ -14,8 +14,9 @@ standard output, as JSON lines: it talks to the process that started it only. Ct
 not reach it (it runs in a session of its own, and ignores SIGINT): the caller handles it
 and stops the workers. A worker exits when its input closes, so a caller that dies takes
 its workers with it. A worker that fails or dies makes `spread` raise, so the caller's
-transaction rolls back. A job of one batch, a machine of one core, or a Python that cannot
-start another interpreter works in the caller's process."""
+transaction rolls back. A job of one batch, a machine of one core, a frozen program, or
+workers that cannot start (no process left, a Python that cannot import codedb) leave the
+work to the caller's process."""
 
 from __future__ import annotations
 
@@ -58,17 +59,22 @@ def spread(
     count = cores() if workers is None else workers
     source = iter(batches)
     first = list(islice(source, 2))
-    if count < 2 or len(first) < 2 or not sys.executable:
+    if count < 2 or len(first) < 2 or not sys.executable or getattr(sys, "frozen", False):
         for batch in chain(first, source):
             yield batch, work(batch)
         return
     with _Workers(f"{work.__module__}:{work.__qualname__}", count) as pool:
+        yield first[0], work(first[0])  # while the workers start
+        ready = [worker for worker in pool if worker.ready()]
         rest = chain(first[1:], source)
+        if not ready:  # none could start (its Python cannot import codedb, say): worked here
+            for batch in rest:
+                yield batch, work(batch)
+            return
         busy: deque[tuple[A, _Worker]] = deque()
-        for worker, batch in zip(pool, rest, strict=False):  # a batch for each worker, no more
+        for worker, batch in zip(ready, rest, strict=False):  # a batch for each worker, no more
             worker.send(batch)
             busy.append((batch, worker))
-        yield first[0], work(first[0])
         while busy:
             batch, worker = busy.popleft()
             result = worker.receive()
@@ -90,6 +96,14 @@ class _Worker:
             self.into.flush()
         except BrokenPipeError:
             self.died()
+
+    def ready(self) -> bool:
+        """Whether the worker started and has its work (it says so first)."""
+        line = self.out.readline()
+        if not line:
+            self.process.wait()
+            return False
+        return bool(json.loads(line) == [True, "ready"])
 
     def receive(self) -> Any:
         line = self.out.readline()
@@ -127,7 +141,10 @@ class _Workers:
                     start_new_session=True,  # a terminal's Ctrl-C goes to the caller alone
                 )
                 self.started.append(_Worker(process))
-                self.started[-1].send(self.work)
+                self.started[-1].into.write(_line(self.work))
+                self.started[-1].into.flush()
+        except OSError:  # no more processes: the ones started work, or none and the caller does
+            pass
         except BaseException:
             self.__exit__()
             raise
@@ -147,8 +164,9 @@ class _Workers:
 
 
 def _serve() -> None:
-    """A worker's loop: the work's name, then batches in and (done, result) out, until its
-    input closes. Its standard output is the results' alone (what prints goes nowhere)."""
+    """A worker's loop: the work's name in and (true, "ready") out, then batches in and
+    (done, result) out, until its input closes. Its standard output is the results' alone
+    (what prints goes nowhere)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     into = sys.stdin.buffer
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -157,6 +175,8 @@ def _serve() -> None:
     if module.split(".")[0] != "codedb":
         raise SystemExit(f"not codedb's work: {module}")
     work = getattr(importlib.import_module(module), name)
+    out.write(_line((True, "ready")))
+    out.flush()
     while True:
         line = into.readline()
         if not line:

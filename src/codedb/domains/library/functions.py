@@ -18,7 +18,6 @@ from .base import (
     _PARSE,
     BULK_INDEX_AT,
     FUNCTION_HINT,
-    REINDEX_BATCH,
     _names,
     _page,
     _Part,
@@ -199,25 +198,7 @@ class Functions(FunctionSearch):
                 self.sql.load_tag(self.conn, [params(t) for t in tags.values()])
                 self.sql.load_function_tags(self.conn, tag_links)
             if bulk:
-                if self.db.dialect == "sqlite":
-                    entry = self._search_entry
-                    self.sql.index_added_functions(
-                        self.conn,
-                        [
-                            entry(None, f.function_id, f.name, " ".join([*sorted(t), *sorted(m)]),
-                                  f.description, f.code_snippet)
-                            for f, t, m in labelled
-                        ],
-                    )  # fmt: skip
-                    names = [{"function_id": row["function_id"], "name": row["name"]} for row in rows]
-                    self.sql.index_added_names(self.conn, names)
-                else:  # its labels in the database's order, read back
-                    ids = [row["function_id"] for row in rows]
-                    to_index = self.sql.functions_by_id_to_index
-                    self._copy_documents(
-                        builtins.list(to_index(self.conn, function_ids=ids[at : at + REINDEX_BATCH]))
-                        for at in range(0, len(ids), REINDEX_BATCH)
-                    )
+                self._index_added(labelled)
                 self._resume_indexing()
             else:
                 self._load_functions(rows)

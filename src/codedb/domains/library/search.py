@@ -32,6 +32,7 @@ from ...core.workers import spread
 from ...errors import InvalidInput
 from .base import MAX_SEARCH, NAME_CANDIDATES, REINDEX_BATCH, _page, _Part, caller_text, check_status
 from .records import (
+    Function,
     FunctionHit,
     FunctionSummary,
     parse_signature,
@@ -246,7 +247,6 @@ class FunctionSearch(_Part, Embedded):
             sqlite = self.db.dialect == "sqlite"
             if sqlite:  # its segments merged once, at the end
                 self.sql.stop_function_search_merges(self.conn)
-            if sqlite:
                 for rows in self._to_index():
                     self.sql.index_added_functions(self.conn, [self._search_entry(*row) for row in rows])
             else:
@@ -258,6 +258,32 @@ class FunctionSearch(_Part, Embedded):
                 self.sql.create_function_name_trigrams(self.conn)
             self.sql.fill_function_name_trigrams(self.conn)  # PostgreSQL: its index, if it has pg_trgm
             return int(self.sql.count_function_search(self.conn))
+
+    def _index_added(
+        self, labelled: builtins.list[tuple[Function, builtins.list[str], builtins.list[str]]]
+    ) -> None:
+        """Index the functions a bulk add wrote with the triggers paused, each with its tags
+        and its modules: SQLite from their texts, split as the triggers split them;
+        PostgreSQL from their labels read back in the database's order."""
+        if self.db.dialect == "sqlite":
+            entry = self._search_entry
+            self.sql.index_added_functions(
+                self.conn,
+                [
+                    entry(None, f.function_id, f.name, " ".join([*sorted(t), *sorted(m)]),
+                          f.description, f.code_snippet)
+                    for f, t, m in labelled
+                ],
+            )  # fmt: skip
+            names = [{"function_id": f.function_id, "name": f.name} for f, _, _ in labelled]
+            self.sql.index_added_names(self.conn, names)
+            return
+        ids = [f.function_id for f, _, _ in labelled]
+        to_index = self.sql.functions_by_id_to_index
+        self._copy_documents(
+            builtins.list(to_index(self.conn, function_ids=ids[at : at + REINDEX_BATCH]))
+            for at in range(0, len(ids), REINDEX_BATCH)
+        )
 
     def _to_index(self) -> Iterator[builtins.list[Any]]:
         """The functions in batches, as functions_to_index reads them."""
