@@ -1,5 +1,5 @@
 """codedb.core.workers: a bulk job's pure-Python work done by worker processes (real ones,
-`python -m codedb.core.workers`), handed back in order, and every way it can go wrong."""
+`python -P -c`), handed back in order, and every way it can go wrong."""
 
 import os
 import signal

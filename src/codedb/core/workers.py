@@ -7,9 +7,9 @@ core, a batch each at a time, so that it goes on while the caller reads the next
 writes the last one: the documents of a batch are made while the server stores the one
 before.
 
-A worker is `python -m codedb.core.workers`, a new interpreter that imports codedb alone (not
-`multiprocessing`'s, which runs the caller's main script again in each worker unless it has a
-`__main__` guard). It reads batches from its standard input and writes the results to its
+A worker is a new interpreter (`python -P -c ...`) that imports codedb alone, from the caller's
+`sys.path` (not `multiprocessing`'s workers, which run the caller's main script again unless
+it has a `__main__` guard). It reads batches from its standard input and writes the results to its
 standard output, as JSON lines: it talks to the process that started it only. Ctrl-C does
 not reach it (it runs in a session of its own, and ignores SIGINT): the caller handles it
 and stops the workers. A worker exits when its input closes, so a caller that dies takes
@@ -30,7 +30,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from itertools import chain, islice
-from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
 
 from ..errors import CodedbError
@@ -127,17 +126,15 @@ class _Workers:
         self.started: list[_Worker] = []
 
     def __enter__(self) -> list[_Worker]:
-        home = str(Path(__file__).resolve().parents[2])  # the folder codedb is imported from
-        path = os.pathsep.join(p for p in (home, os.environ.get("PYTHONPATH")) if p)
-        env = {**os.environ, "PYTHONPATH": path}
+        # The worker imports from the caller's sys.path (-P: not its working directory first).
+        command = [sys.executable, "-P", "-c", _START, json.dumps([str(p) for p in sys.path])]
         try:
             for _ in range(self.count):
                 process = subprocess.Popen(
-                    [sys.executable, "-m", __name__],
+                    command,
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
-                    env=env,
                     start_new_session=True,  # a terminal's Ctrl-C goes to the caller alone
                 )
                 self.started.append(_Worker(process))
@@ -163,7 +160,10 @@ class _Workers:
                 worker.process.wait()
 
 
-def _serve() -> None:
+_START = "import json, sys; sys.path[:] = json.loads(sys.argv[1]); import codedb.core.workers as w; w.serve()"
+
+
+def serve() -> None:
     """A worker's loop: the work's name in and (true, "ready") out, then batches in and
     (done, result) out, until its input closes. Its standard output is the results' alone
     (what prints goes nowhere)."""
@@ -193,7 +193,3 @@ def _line(value: Any) -> bytes:
     """A message between a worker and its caller: JSON on one line (JSON's escapes keep any
     text whole, a lone surrogate too)."""
     return json.dumps(value, check_circular=False).encode() + b"\n"
-
-
-if __name__ == "__main__":
-    _serve()
