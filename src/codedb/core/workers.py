@@ -7,15 +7,15 @@ core, a batch each at a time, so that it goes on while the caller reads the next
 writes the last one: the documents of a batch are made while the server stores the one
 before.
 
-A worker is a new interpreter (`python -P -c ...`) that imports codedb alone, from the caller's
-`sys.path` (not `multiprocessing`'s workers, which run the caller's main script again unless
-it has a `__main__` guard). It reads batches from its standard input and writes the results to its
-standard output, as JSON lines: it talks to the process that started it only. Ctrl-C does
-not reach it (it runs in a session of its own, and ignores SIGINT): the caller handles it
-and stops the workers. A worker exits when its input closes, so a caller that dies takes
-its workers with it. A worker that fails or dies makes `spread` raise, so the caller's
-transaction rolls back. A job of one batch, a machine of one core, a frozen program, or
-workers that cannot start (no process left, a Python that cannot import codedb) leave the
+A worker is a new interpreter (`python -P -c ...`) that imports codedb alone, from the
+caller's `sys.path` (not `multiprocessing`'s workers, which run the caller's main script again
+unless it has a `__main__` guard). It reads batches from its standard input and writes the
+results to its standard output, as JSON lines: it talks to the process that started it only.
+Ctrl-C does not reach it (it runs in a session of its own, and ignores SIGINT): the caller
+handles it and stops the workers. A worker exits when its input closes, so a caller that
+dies takes its workers with it. A worker that fails or dies makes `spread` raise, so the
+caller's transaction rolls back. A job of one batch, a machine of one core, a frozen program,
+or workers that cannot start (no process left, a Python that cannot import codedb) leave the
 work to the caller's process."""
 
 from __future__ import annotations

@@ -14,16 +14,7 @@ from typing import Any
 from ...core.convert import db_time, now, params, parse_time
 from ...core.ids import new_id, resolve_prefix
 from ...errors import Conflict, InvalidInput, NotFound
-from .base import (
-    _PARSE,
-    BULK_INDEX_AT,
-    FUNCTION_HINT,
-    _names,
-    _page,
-    _Part,
-    caller_text,
-    name_key,
-)
+from .base import _PARSE, BULK_INDEX_AT, FUNCTION_HINT, _names, _page, _Part, caller_text, name_key
 from .records import (
     Function,
     FunctionModule,
