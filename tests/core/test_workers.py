@@ -56,6 +56,20 @@ def test_every_batch_comes_back_in_order_worked_by_other_processes() -> None:
     assert worker_processes() == []  # and are gone once the job is done
 
 
+def test_a_worker_per_core_up_to_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    import codedb.core.workers as workers
+
+    for machine, expected in ((3, 3), (64, workers.MAX_WORKERS)):
+        monkeypatch.setattr(workers, "cores", lambda machine=machine: machine)
+        during: set[int] = set()
+        batches, seen = _batches(12), []
+        for pair in spread(documents_of, batches):
+            during.update(worker_processes())
+            seen.append(pair)
+        assert len(during) == expected
+        assert seen == [(b, documents_of(b)) for b in batches]
+
+
 def test_one_batch_or_one_core_works_here() -> None:
     assert list(spread(documents_of, _batches(1), workers=4)) == [(b, documents_of(b)) for b in _batches(1)]
     assert worker_processes() == []

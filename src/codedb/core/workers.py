@@ -36,6 +36,9 @@ from ..errors import CodedbError
 
 A = TypeVar("A")
 R = TypeVar("R")
+# Workers at most: past a few, the caller and the database, which take and store every batch
+# one at a time, are what the job waits for (and each worker is an interpreter of ~20 MB).
+MAX_WORKERS = 4
 
 
 def cores() -> int:
@@ -52,10 +55,10 @@ def spread(
     """(batch, work(batch)) for each of `batches`, in their order. `work` is a function of a
     codedb module (a worker imports it by name) of values JSON can carry (a tuple arrives as
     a list). The first batch is worked here, the others by `workers` worker processes
-    (default: one per core), one batch each at a time. `batches` is drawn from only between
-    the pairs handed back, never while the caller works on one: the caller may write to the
-    connection it reads from."""
-    count = cores() if workers is None else workers
+    (default: one per core, MAX_WORKERS at most), one batch each at a time. `batches` is
+    drawn from only between the pairs handed back, never while the caller works on one: the
+    caller may write to the connection it reads from."""
+    count = min(cores(), MAX_WORKERS) if workers is None else workers
     source = iter(batches)
     first = list(islice(source, 2))
     if count < 2 or len(first) < 2 or not sys.executable or getattr(sys, "frozen", False):
