@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import builtins
 import json
+import operator
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,7 @@ HINT = "list projects with 'codedb projects list'"
 MAX_PAGE = 10_000
 
 _AT = {name: i for i, name in enumerate(field_names(Project))}  # a field of Project -> its place in a row
+_COUNTS = operator.attrgetter(*field_names(ProjectOverview)[1:])  # its fields after the project, in order
 
 # action -> (the statuses it moves from, the status it moves to)
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -236,7 +238,7 @@ class Projects(DomainAPI):
         latest analysis (one query)."""
         project = self.get(project_id)
         counts = self.sql.get_project_counts(self.conn, project_id=project_id)
-        return ProjectOverview(project, **attrs.asdict(counts))
+        return ProjectOverview(project, *_COUNTS(counts))  # attrs.asdict: 6 us more a call
 
     # --- writes -----------------------------------------------------------------------------
 
