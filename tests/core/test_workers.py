@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from codedb.core.textsearch import document_text, documents_of
-from codedb.core.workers import spread
+from codedb.core.workers import MIN_BATCHES, spread
 from codedb.errors import CodedbError
 from conftest import ROOT, worker_processes
 
@@ -70,15 +70,13 @@ def test_a_worker_per_core_up_to_the_cap(monkeypatch: pytest.MonkeyPatch) -> Non
         assert seen == [(b, documents_of(b)) for b in batches]
 
 
-def test_one_batch_or_one_core_works_here() -> None:
-    assert list(spread(documents_of, _batches(1), workers=4)) == [(b, documents_of(b)) for b in _batches(1)]
-    assert worker_processes() == []
-    seen = []
-    for pair in spread(documents_of, _batches(3), workers=1):
-        seen.append(pair)
-        assert worker_processes() == []
-    assert seen == [(b, documents_of(b)) for b in _batches(3)]
-    assert list(spread(documents_of, [], workers=2)) == []
+def test_a_small_job_or_one_core_works_here() -> None:
+    for batches, workers in ((_batches(MIN_BATCHES - 1), 4), (_batches(MIN_BATCHES + 2), 1), ([], 2)):
+        seen = []
+        for pair in spread(documents_of, batches, workers=workers):
+            seen.append(pair)
+            assert worker_processes() == []
+        assert seen == [(b, documents_of(b)) for b in batches]
 
 
 def test_batches_are_drawn_only_between_the_pairs_handed_back() -> None:
@@ -96,7 +94,8 @@ def test_batches_are_drawn_only_between_the_pairs_handed_back() -> None:
     for _ in spread(documents_of, batches(), workers=2):
         busy = True
         handed += 1
-        assert len(drawn) <= handed + 2  # at most a batch a worker ahead
+        # the first few, to see whether the job is worth workers; then a batch a worker ahead
+        assert len(drawn) <= max(MIN_BATCHES, handed + 2)
         busy = False
     assert handed == 9 and drawn == list(range(9))
 
@@ -161,7 +160,7 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
         textwrap.dedent(
             f"""
             from codedb.core.textsearch import documents_of
-            from codedb.core.workers import spread
+            from codedb.core.workers import MIN_BATCHES, spread
             with open({str(marker)!r}, "a") as out:
                 out.write("ran\\n")
             rows = [[("k", "f", "someName", "", "text", "x = 1")] * 3] * 5

@@ -14,9 +14,9 @@ results to its standard output, as JSON lines: it talks to the process that star
 Ctrl-C does not reach it (it runs in a session of its own, and ignores SIGINT): the caller
 handles it and stops the workers. A worker exits when its input closes, so a caller that
 dies takes its workers with it. A worker that fails or dies makes `spread` raise, so the
-caller's transaction rolls back. A job of one batch, a machine of one core, a frozen program,
-or workers that cannot start (no process left, a Python that cannot import codedb) leave the
-work to the caller's process."""
+caller's transaction rolls back. A job of few batches, a machine of one core, a frozen
+program, or workers that cannot start (no process left, a Python that cannot import codedb)
+leave the work to the caller's process."""
 
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ R = TypeVar("R")
 # Workers at most: past a few, the caller and the database, which take and store every batch
 # one at a time, are what the job waits for (and each worker is an interpreter of ~20 MB).
 MAX_WORKERS = 4
+# Batches a job needs for workers: starting them costs about what they save on fewer (a bulk
+# add of 10,000 functions, 2 batches, took as long or longer with them).
+MIN_BATCHES = 4
 
 
 def cores() -> int:
@@ -54,14 +57,15 @@ def spread(
 ) -> Iterator[tuple[A, R]]:
     """(batch, work(batch)) for each of `batches`, in their order. `work` is a function of a
     codedb module (a worker imports it by name) of values JSON can carry (a tuple arrives as
-    a list). The first batch is worked here, the others by `workers` worker processes
-    (default: one per core, MAX_WORKERS at most), one batch each at a time. `batches` is
-    drawn from only between the pairs handed back, never while the caller works on one: the
-    caller may write to the connection it reads from."""
+    a list). Of a job of MIN_BATCHES batches or more, the first batch is worked here and the
+    others by `workers` worker processes (default: one per core, MAX_WORKERS at most), one
+    batch each at a time; a smaller job is worked here. `batches` is drawn from only between
+    the pairs handed back, never while the caller works on one: the caller may write to the
+    connection it reads from."""
     count = min(cores(), MAX_WORKERS) if workers is None else workers
     source = iter(batches)
-    first = list(islice(source, 2))
-    if count < 2 or len(first) < 2 or not sys.executable or getattr(sys, "frozen", False):
+    first = list(islice(source, MIN_BATCHES))
+    if count < 2 or len(first) < MIN_BATCHES or not sys.executable or getattr(sys, "frozen", False):
         for batch in chain(first, source):
             yield batch, work(batch)
         return
