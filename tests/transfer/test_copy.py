@@ -68,6 +68,39 @@ def test_sqlite_to_postgresql_and_back(sample: Path, pg_schema_url: str, tmp_pat
             assert db.history.stale_in_index() == 0
 
 
+def test_json_numbers_postgresql_writes_otherwise_copy_there_and_back(
+    sqlite_migrated: Path, pg_schema_url: str, tmp_path: Path
+) -> None:
+    """jsonb keeps a number as the decimal it was given and writes it without an exponent:
+    the float 1e16 comes back as the integer 10000000000000000 (the same JSON number, another
+    JSON text). The copy's read-back check refused such a database ("the copy of projects does
+    not match SRC")."""
+
+    def as_json(value: object) -> object:  # a JSON number's value, whatever type Python gives it
+        return json.loads(json.dumps(value), parse_int=float)
+
+    src = Path(shutil.copy2(sqlite_migrated, tmp_path / "src.sqlite"))
+    config = {
+        "big": 1e16,
+        "digits": 1.2345678901234567e25,
+        "small": 1e-7,
+        "whole": 3,
+        "ratio": 2.5,
+        "huge": 12345678901234567890123,
+        "flags": [True, False, None],
+        "nested": [{"n": 1e300}],
+    }
+    with codedb.connect(src) as db:
+        made = db.projects.create("numbers", config=config)
+    there = copy(src, pg_schema_url)
+    with codedb.connect(pg_schema_url) as db:
+        assert as_json(db.projects.get(made.project_id).config) == as_json(config)
+    back = copy(pg_schema_url, tmp_path / "back.sqlite")
+    assert back.tables == there.tables
+    with codedb.connect(tmp_path / "back.sqlite") as db:
+        assert as_json(db.projects.get(made.project_id).config) == as_json(config)
+
+
 def test_a_refused_row_leaves_dst_as_it_was(sample: Path, pg_schema_url: str, tmp_path: Path) -> None:
     copy(sample, pg_schema_url)
     conn = sqlite3.connect(sample)  # plain SQL: a link to a function that is not there

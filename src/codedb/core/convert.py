@@ -451,10 +451,19 @@ def params(record: Any) -> dict[str, Any]:
     """A record as the named parameters of the queries that write it (the converter's hook
     for its class, looked up once per class: bulk loads call this for every row); JSON
     fields (json_field) become JSON text, which both backends take for their JSON columns."""
-    hook = _param_hooks.get(type(record))
-    if hook is None:
-        hook = _param_hooks[type(record)] = _params_hook(type(record))
-    return hook(record)
+    hooks = _hooks.get(type(record))
+    if hooks is None:
+        hooks = _hooks[type(record)] = _record_hooks(type(record))
+    return hooks[0](record)
+
+
+def row_values(record: Any) -> list[Any]:
+    """The values of params(record), in its fields' order, without their names: a row as
+    PostgreSQL's COPY takes it (`codedb copy` writes every row so)."""
+    hooks = _hooks.get(type(record))
+    if hooks is None:
+        hooks = _hooks[type(record)] = _record_hooks(type(record))
+    return hooks[1](record)
 
 
 _PLAIN = (str, int, float, bool, str | None, int | None, float | None, bool | None)
@@ -464,37 +473,44 @@ def _time_param(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat(" ", "microseconds")
 
 
-def _params_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
-    """The parameters of a record class: for fields that hold plain values, times and JSON,
-    the attributes read at once (in C) and the times and JSON converted; the few classes with
-    other fields go through cattrs."""
+_Hooks = tuple[Callable[[Any], dict[str, Any]], Callable[[Any], list[Any]]]
+
+
+def _record_hooks(cls: type) -> _Hooks:
+    """params and row_values of a record class: for fields that hold plain values, times and
+    JSON, the attributes read at once (in C) and the times and JSON converted; the few classes
+    with other fields go through cattrs."""
     import attrs
 
     if not attrs.has(cls):
-        return _params_converter().get_unstructure_hook(cls)
+        return _through_cattrs(_params_converter().get_unstructure_hook(cls))
     names = tuple(field.name for field in attrs.fields(cls))
-    converted: list[tuple[str, Callable[[Any], Any]]] = []
-    for field in attrs.fields(cls):
+    converted: list[tuple[int, Callable[[Any], Any]]] = []
+    for at, field in enumerate(attrs.fields(cls)):
         if field.metadata.get("any_json"):
-            converted.append((field.name, any_json_text))
+            converted.append((at, any_json_text))
         elif field.metadata.get("json"):
-            converted.append((field.name, json_text))
+            converted.append((at, json_text))
         elif field.type in (datetime, datetime | None):
-            converted.append((field.name, _time_param))
+            converted.append((at, _time_param))
         elif field.type not in _PLAIN:
-            return _checking_keys(cls, _params_converter().get_unstructure_hook(cls))
+            return _through_cattrs(_checking_keys(cls, _params_converter().get_unstructure_hook(cls)))
     read = _values_reader(names)
-    keys = key_fields(cls)
+    keys = [(names.index(name), what) for name, what in key_fields(cls)]
 
-    def hook(record: Any) -> dict[str, Any]:
-        found = dict(zip(names, read(record), strict=True))
-        for name, change in converted:
-            found[name] = change(found[name])
-        for name, what in keys:  # every write of a record passes here: the one place to keep the limit
-            check_key_text(found[name], what)
+    def values(record: Any) -> list[Any]:
+        found = list(read(record))
+        for at, change in converted:
+            found[at] = change(found[at])
+        for at, what in keys:  # every write of a record passes here: the one place to keep the limit
+            check_key_text(found[at], what)
         return found
 
-    return hook
+    return (lambda record: dict(zip(names, values(record), strict=True))), values
+
+
+def _through_cattrs(hook: Callable[[Any], dict[str, Any]]) -> _Hooks:
+    return hook, lambda record: list(hook(record).values())
 
 
 def _checking_keys(cls: type, hook: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
@@ -509,7 +525,7 @@ def _checking_keys(cls: type, hook: Callable[[Any], dict[str, Any]]) -> Callable
     return checked if keys else hook
 
 
-_param_hooks: dict[type, Callable[[Any], dict[str, Any]]] = {}
+_hooks: dict[type, _Hooks] = {}
 
 
 def _values_reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
@@ -520,8 +536,9 @@ def _values_reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
 
 def canonical_values(record: Any) -> tuple[Any, ...]:
     """A record's field values in order, its JSON fields as JSON text with sorted keys
-    (PostgreSQL orders an object's keys its own way): equal for the same row read from
-    either backend (`codedb copy`'s checksum hashes their repr)."""
+    (PostgreSQL orders an object's keys its own way) and whole numbers as floats (see
+    _numbers_as_floats): equal for the same row read from either backend (`codedb copy`'s
+    checksum hashes their repr)."""
     hook = _canonical_hooks.get(type(record))
     if hook is None:
         hook = _canonical_hooks[type(record)] = _canonical_hook(type(record))
@@ -543,10 +560,28 @@ def _canonical_hook(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     def canonical(record: Any) -> tuple[Any, ...]:
         values = list(read(record))
         for i in json_at:
-            values[i] = _SORTED_ENCODER.encode(values[i])
+            values[i] = _SORTED_ENCODER.encode(_numbers_as_floats(values[i]))
         return tuple(values)
 
     return canonical
+
+
+def _numbers_as_floats(value: Any) -> Any:
+    """A JSON value with its whole numbers as floats: PostgreSQL's jsonb keeps a number as a
+    decimal and writes it without an exponent, so the float 1e16 comes back as the integer
+    10000000000000000 (equal, but another JSON text). A whole number past a float's range
+    stays as it is, on both sides."""
+    kind = type(value)
+    if kind is int:
+        try:
+            return float(value)
+        except OverflowError:
+            return value
+    if kind is dict:
+        return {key: _numbers_as_floats(item) for key, item in value.items()} if value else value
+    if kind is list:
+        return [_numbers_as_floats(item) for item in value] if value else value
+    return value
 
 
 _canonical_hooks: dict[type, Callable[[Any], tuple[Any, ...]]] = {}

@@ -20,12 +20,12 @@ hashed with BLAKE2b), summed per row so that the order rows come back in does no
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import Any, NamedTuple
 
-from ..core.convert import canonical_values, params
+from ..core.convert import canonical_values, params, row_values
 from ..core.db import Database, connect
 from ..core.files import staged
 from ..core.progress import progress_bar
@@ -59,12 +59,12 @@ class CopyResult(NamedTuple):
         return sum(t.rows for t in self.tables)
 
 
-def row_hash(record: Any) -> int:
-    """A row's share of its table's checksum: BLAKE2b of the repr of its canonical values
-    (convert.canonical_values), the same for the same row read from either backend, in any
-    process."""
-    digest = hashlib.blake2b(repr(canonical_values(record)).encode(), digest_size=16).digest()
-    return int.from_bytes(digest, "big")
+def rows_hash(records: Iterable[Any]) -> int:
+    """Rows' share of their table's checksum: the sum of each one's BLAKE2b of the repr of its
+    canonical values (convert.canonical_values), the same for the same rows read from either
+    backend, in any order, in any process."""
+    blake2b, canonical, whole = hashlib.blake2b, canonical_values, int.from_bytes
+    return sum(whole(blake2b(repr(canonical(r)).encode(), digest_size=16).digest(), "big") for r in records)
 
 
 def copy(
@@ -196,9 +196,9 @@ def _copy_table(
     stream = iter_records(sdb, name, batch)
     rows = checksum = 0
     while records := list(islice(stream, batch)):
-        checksum = (checksum + sum(row_hash(r) for r in records)) % _MODULUS
+        checksum = (checksum + rows_hash(records)) % _MODULUS
         if bound.copy is not None:  # PostgreSQL: COPY, each row its record's fields in order
-            added = ddb.copy_rows(bound.copy, [tuple(params(r).values()) for r in records])
+            added = ddb.copy_rows(bound.copy, map(row_values, records))
         else:
             added = int(bound.load(ddb.conn, [params(r) for r in records]))
         if added != len(records):
@@ -213,7 +213,7 @@ def _copy_table(
 
 def _summary(records: Iterator[Any]) -> tuple[int, int]:
     rows = checksum = 0
-    for record in records:
-        rows += 1
-        checksum = (checksum + row_hash(record)) % _MODULUS
+    while batch := list(islice(records, BATCH)):
+        rows += len(batch)
+        checksum = (checksum + rows_hash(batch)) % _MODULUS
     return rows, checksum

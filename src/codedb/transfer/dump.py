@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .. import __version__
-from ..core.convert import params, to_dict
+from ..core.convert import canonical_values, params, to_dict
 from ..core.db import Database
 from ..core.files import make_private_dir, open_output
 from ..core.queries import RecordName, record_builder
@@ -64,8 +64,9 @@ def set_aside_present(
     db: Database, tables: Mapping[str, list[Any]], named: Iterable[str] = ()
 ) -> tuple[dict[str, list[Any]], dict[str, int], list[str]]:
     """Split an import's records (per table) before it loads them: those whose primary key
-    codedb holds already come out, counted per table when the held row is the same, and each
-    named when it differs (another source's row under the same id: the held one is kept). In
+    codedb holds already come out, counted per table when the held row is the same (compared
+    as copy's checksums compare rows: convert.canonical_values), and each named when it differs
+    (another source's row under the same id: the held one is kept). In
     the `named` tables the key is the thing itself (a module's name): a held key is the same
     row whatever else differs. The rest, to load, and those counts and notes."""
     to_load: dict[str, list[Any]] = {}
@@ -81,7 +82,7 @@ def set_aside_present(
         held = {key(row): row for row in iter_records(db, table) if key(row) in wanted}
         to_load[table] = [record for record in records if key(record) not in held]
         for found, row in held.items():
-            if table in named or to_dict(row) == to_dict(wanted[found]):
+            if table in named or canonical_values(row) == canonical_values(wanted[found]):
                 same[table] = same.get(table, 0) + 1
             else:
                 notes.append(
