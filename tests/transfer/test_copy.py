@@ -71,10 +71,10 @@ def test_sqlite_to_postgresql_and_back(sample: Path, pg_schema_url: str, tmp_pat
 def test_json_numbers_postgresql_writes_otherwise_copy_there_and_back(
     sqlite_migrated: Path, pg_schema_url: str, tmp_path: Path
 ) -> None:
-    """jsonb keeps a number as the decimal it was given and writes it without an exponent:
-    the float 1e16 comes back as the integer 10000000000000000 (the same JSON number, another
-    JSON text). The copy's read-back check refused such a database ("the copy of projects does
-    not match SRC")."""
+    """jsonb keeps a number as the decimal it was given, which has no -0, and writes it without
+    an exponent: the float 1e16 comes back as the integer 10000000000000000 and -0.0 as 0.0
+    (the same JSON numbers, other JSON texts). The copy's read-back check refused such a
+    database ("the copy of projects does not match SRC")."""
 
     def as_json(value: object) -> object:  # a JSON number's value, whatever type Python gives it
         return json.loads(json.dumps(value), parse_int=float)
@@ -86,6 +86,7 @@ def test_json_numbers_postgresql_writes_otherwise_copy_there_and_back(
         "small": 1e-7,
         "whole": 3,
         "ratio": 2.5,
+        "minus_zero": -0.0,
         "huge": 12345678901234567890123,
         "flags": [True, False, None],
         "nested": [{"n": 1e300}],

@@ -320,7 +320,7 @@ def test_random_databases_survive_backup_restore_and_export_import(
 @pytest.mark.postgres
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(library=libraries())
-def test_random_databases_copy_into_postgresql_and_back(
+def test_random_databases_move_between_sqlite_and_postgresql(
     pg_schema_url: str,
     sqlite_migrated: Path,
     tmp_path_factory: pytest.TempPathFactory,
@@ -328,7 +328,8 @@ def test_random_databases_copy_into_postgresql_and_back(
 ) -> None:
     """`codedb copy` writes PostgreSQL's rows with COPY (each record's values in its fields'
     order) and checks every table by its checksum before the commit: any row of any table,
-    there and back. Compared as the checksums compare them (convert.canonical_values): jsonb
+    there and back; and a JSON backup restored, and an export imported, from each backend into
+    the other. Compared as the checksums compare them (convert.canonical_values): jsonb
     gives the float 1.2e17 back as the integer 120000000000000000, the same JSON number."""
     from codedb.core.convert import canonical_values
     from codedb.transfer.copy import copy
@@ -347,6 +348,19 @@ def test_random_databases_copy_into_postgresql_and_back(
     back = copy(pg_schema_url, work / "back.sqlite")
     assert back.tables == there.tables  # the same rows and checksums read from either side
     assert rows(work / "back.sqlite") == original
+    # a JSON backup of each restored into the other, and an export of each imported there
+    for src, dst in ((source, pg_schema_url), (pg_schema_url, work / "back.sqlite")):
+        dump = work / "dump.json"
+        with codedb.connect(src) as db, open(dump, "w", encoding="utf-8") as stream:
+            write_json(db, stream, selected_tables(None))
+        with codedb.connect(dst) as db:
+            restore(db, dump, force=True)
+        assert rows(dst) == original
+        with codedb.connect(dst) as db, db.transaction():
+            for table in reversed(selected_tables(None)):
+                db.tables[table].clear(db.conn)
+            load(db, read_dump(dump))
+        assert rows(dst) == original
 
 
 @pytest.mark.postgres
@@ -441,7 +455,7 @@ def test_an_import_of_rows_held_already_sees_json_numbers_as_numbers(db: codedb.
     another source's row under the same id."""
     from codedb.transfer.dump import set_aside_present
 
-    config = {"big": 1.2779695534327858e17, "whole": 1e16, "small": 0.5, "n": 3}
+    config = {"big": 1.2779695534327858e17, "whole": 1e16, "small": 0.5, "minus_zero": -0.0, "n": 3}
     made = db.projects.create("numbers", config=config)
     other = attrs.evolve(made, config={**config, "n": 4})
     _, same, notes = set_aside_present(db, {"projects": [made]})

@@ -567,11 +567,13 @@ def _canonical_hook(cls: type) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _numbers_as_floats(value: Any) -> Any:
-    """A JSON value with its whole numbers as floats: PostgreSQL's jsonb keeps a number as a
-    decimal and writes it without an exponent, so the float 1e16 comes back as the integer
-    10000000000000000 (equal, but another JSON text). A whole number past a float's range
-    stays as it is, on both sides."""
+    """A JSON value with its numbers as floats, -0.0 as 0.0: PostgreSQL's jsonb keeps a number
+    as a decimal, which has no -0, and writes it without an exponent, so the float 1e16 comes
+    back as the integer 10000000000000000 (the same JSON number, another JSON text). A whole
+    number past a float's range stays as it is, on both sides."""
     kind = type(value)
+    if kind is float:
+        return value + 0.0  # -0.0 + 0.0 is 0.0
     if kind is int:
         try:
             return float(value)
