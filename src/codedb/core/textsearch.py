@@ -26,6 +26,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
+from itertools import chain
 from typing import Any, NamedTuple
 
 from ..errors import InvalidInput
@@ -119,8 +120,9 @@ _E_NUMBER = re.compile(r"[0-9][Ee][0-9]")  # the server's parser reads 6e1 in 6e
 
 @cache
 def _positions() -> tuple[tuple[str, ...], ...]:
-    """Per weight (A to D), the text after a word at each position of a tsvector: `':7A`."""
-    return tuple(tuple(f"':{i}{weight}" for i in range(_MAX_POSITION + 1)) for weight in "ABCD")
+    """Per weight (A to D), the text after a word at each position of a tsvector, up to the
+    next word's quote: `':7A '`."""
+    return tuple(tuple(f"':{i}{weight} '" for i in range(_MAX_POSITION + 1)) for weight in "ABCD")
 
 
 def _document_words(text: str) -> list[str] | None:
@@ -152,7 +154,7 @@ def document_text(name: str, labels: str, description: str, code: str) -> str | 
     if not all(text.isascii() for text in texts):
         return None
     found: list[list[str]] = []
-    parts = []
+    parts = []  # each word, then what follows it (interleaved: joined once)
     end = 0
     for text, after in zip(texts, _positions(), strict=True):
         words = _document_words(text)
@@ -162,11 +164,12 @@ def document_text(name: str, labels: str, description: str, code: str) -> str | 
             start, end = end, end + len(words)
             if end > _MAX_POSITION:
                 return None
-            parts.append("'" + " '".join(map(str.__add__, words, after[start + 1 : end + 1])))
+            parts.append(chain.from_iterable(zip(words, after[start + 1 : end + 1], strict=True)))
             found.append(words)
     if end > _MAX_REPEATS and max(Counter(w.lower() for ws in found for w in ws).values()) > _MAX_REPEATS:
         return None
-    return " ".join(parts).lower()  # the words as the 'simple' dictionary keeps them (weights: a, b...)
+    # the words as the 'simple' dictionary keeps them (weights: a, b...), without the last ` '`
+    return ("'" + "".join(chain.from_iterable(parts))[:-2]).lower() if parts else ""
 
 
 def documents_of(rows: list[tuple[Any, ...]]) -> list[str | None]:
