@@ -103,3 +103,4 @@ def test_every_indexed_text_column_is_a_key_field(pg_migrated_url: str) -> None:
     missing = {(t, c) for t, c in indexed if t in records and (t, c) not in declared}
     assert missing == set()
     assert ("users", "email") in declared  # indexed through lower(email)
+

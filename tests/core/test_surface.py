@@ -72,7 +72,7 @@ def test_the_async_surface_matches_what_aio_hands_out(ready_target):
     assert asyncio.run(use()) == ["probe"]
 
 
-PROBE = """
+PROBE = '''
 import codedb
 import codedb.aio
 
@@ -89,7 +89,7 @@ async def async_use() -> None:
     reveal_type(await db.projects.get("x"))
     await db.functions.add(123)
     db.tmplates
-"""
+'''
 
 
 def test_a_type_checker_refuses_a_misspelt_api_and_a_wrong_argument(tmp_path):

@@ -568,13 +568,10 @@ def _while_another_writes(db: codedb.Database, first_write: Any, second_write: A
             thread.start()
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:  # until the second waits for a lock
-                waiting = (
-                    backend
-                    and db.conn.execute(
-                        "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'",
-                        (backend[0],),
-                    ).fetchone()
-                )
+                waiting = backend and db.conn.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'",
+                    (backend[0],),
+                ).fetchone()
                 db.conn.rollback()
                 if waiting:
                     break

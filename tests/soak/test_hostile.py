@@ -200,10 +200,8 @@ def _pickles(rng: random.Random) -> bytes:
         for level in range(depth):
             ops += pickle.POP + pickle.BINGET + bytes([level]) + pickle.BINGET + bytes([level])
             ops += pickle.TUPLE2 + pickle.BINPUT + bytes([level + 1])
-        body = (
-            pickle.EMPTY_DICT + ops + pickle.NONE + pickle.SETITEM
-            if rng.random() < 0.5
-            else (pickle.EMPTY_SET + pickle.MARK + ops + pickle.ADDITEMS)
+        body = pickle.EMPTY_DICT + ops + pickle.NONE + pickle.SETITEM if rng.random() < 0.5 else (
+            pickle.EMPTY_SET + pickle.MARK + ops + pickle.ADDITEMS
         )
         return pickle.PROTO + b"\x04" + body + pickle.STOP
     if kind == 2:  # the memo billion laughs: each list holds the previous one twice

@@ -217,7 +217,7 @@ TOOLS = (
     Tool(
         "search",
         "Ranked search of functions, templates and conversation history by words and, where "
-        "`codedb embed` made vectors, by meaning (mode: auto, words, semantic, hybrid); words, "
+        '`codedb embed` made vectors, by meaning (mode: auto, words, semantic, hybrid); words, '
         'prefixes (fib*), "phrases", name:, tag:, AND/OR/NOT.',
         SearchArgs,
         _search,

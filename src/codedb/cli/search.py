@@ -81,8 +81,7 @@ def _print_hits(hits: list[SearchHit], args: dict[str, Any]) -> None:
     out(render(rows, ("kind", "id", "title", "score", "snippet"), output_format(args), width=None))
 
 
-@command(
-    """
+@command("""
 Usage: codedb similar FUNCTION_ID [--limit=N] [--model=M] [--json | --csv] [options]
 
 The functions nearest in meaning to one function (its id or a unique prefix), best first, by
@@ -93,12 +92,11 @@ Options:
   --limit=N     show at most N functions [default: 10]
   --model=M     whose vectors to compare (default: the local model's)
 """
-    + FORMAT
-    + """
++ FORMAT
++ """
 Example:
   codedb similar 3f2a --limit=5
-"""
-)
+""")
 def cmd_similar(args: dict[str, Any]) -> int:
     limit = whole_number(args["--limit"], "--limit", 1) or 10
     with open_db(args, readonly=True, replica=True) as db:

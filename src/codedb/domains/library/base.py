@@ -33,6 +33,7 @@ FUNCTION_HINT = "list ids with 'codedb list-functions'"
 TEST_HINT = "list a function's tests with 'codedb show-function --function-id ID'"
 
 
+
 def check_status(status: str) -> str:
     value = status.strip().lower() if isinstance(status, str) else status
     if value not in TEST_STATUSES:
