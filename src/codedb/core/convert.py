@@ -536,7 +536,7 @@ def _values_reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
 
 def canonical_values(record: Any) -> tuple[Any, ...]:
     """A record's field values in order, its JSON fields as JSON text with sorted keys
-    (PostgreSQL orders an object's keys its own way) and whole numbers as floats (see
+    (PostgreSQL orders an object's keys its own way) and their numbers as floats (see
     _numbers_as_floats): equal for the same row read from either backend (`codedb copy`'s
     checksum hashes their repr)."""
     hook = _canonical_hooks.get(type(record))

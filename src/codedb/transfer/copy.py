@@ -14,8 +14,9 @@ indexes that are neither primary keys nor unique are built once after the rows t
 
 Before DST's transaction commits, every table is read back from DST and compared with what
 was read from SRC: the number of rows, and a checksum computed the same way on both sides
-(each row's field values in order, JSON fields with sorted keys: the same on both backends,
-hashed with BLAKE2b), summed per row so that the order rows come back in does not matter."""
+(each row's field values in order, JSON fields with sorted keys and their numbers as floats:
+the same on both backends, hashed with BLAKE2b), summed per row so that the order rows come
+back in does not matter."""
 
 from __future__ import annotations
 
