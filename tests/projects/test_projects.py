@@ -81,6 +81,20 @@ def test_edits_are_checked_and_recorded(db: codedb.Database) -> None:
     assert len(db.projects.history(project.project_id)) == 2
 
 
+def test_an_update_to_the_same_json_numbers_changes_nothing(db: codedb.Database) -> None:
+    """jsonb gives the float 1.2779695534327858e17 back as the integer 127796955343278580 and
+    -0.0 as 0.0 (the same JSON numbers, not equal Python ones): an update with the config a
+    project holds wrote it again, with an event saying the config had changed."""
+    config = {"big": 1.2779695534327858e17, "whole": 1e16, "minus_zero": -0.0, "n": [1, 2.5]}
+    project = db.projects.create("numbers", config=config, metadata={"m": 1e16})
+    before = snapshot(db)
+    same = db.projects.update(project.project_id, config=config, metadata={"m": 1e16})
+    assert same == db.projects.get(project.project_id)
+    assert snapshot(db) == before  # no event, no write
+    db.projects.update(project.project_id, config={**config, "big": 1.2779695534327859e17})
+    assert db.projects.history(project.project_id)[0].description == "changed config"
+
+
 def test_create_returns_the_project_as_it_is_stored(db: codedb.Database) -> None:
     """create writes only the columns it sets (create_project) and leaves the rest to the
     table's defaults: the record it returns, made in Python, is what get reads, with every

@@ -586,6 +586,12 @@ def _numbers_as_floats(value: Any) -> Any:
     return value
 
 
+def same_json(a: Any, b: Any) -> bool:
+    """Whether two JSON values are the same, their numbers compared as JSON numbers (the value
+    written and the one PostgreSQL's jsonb gives back: see _numbers_as_floats)."""
+    return bool(_numbers_as_floats(a) == _numbers_as_floats(b))
+
+
 _canonical_hooks: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
 

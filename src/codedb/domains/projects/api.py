@@ -36,6 +36,7 @@ from ...core.convert import (
     params,
     query_time,
     required_text,
+    same_json,
     to_dict,
 )
 from ...core.db import is_unique_violation
@@ -374,7 +375,11 @@ class Projects(DomainAPI):
             self.db.lock_record("projects", project_id)  # read, then written back whole
             project = self.get(project_id)
             current = {key: getattr(project, key) for key in EDITABLE}
-            changed = sorted(key for key, value in checked.items() if current[key] != value)
+            changed = sorted(
+                key
+                for key, value in checked.items()
+                if not (same_json(current[key], value) if key in JSON_FIELDS else current[key] == value)
+            )
             if not changed:
                 return project
             current.update(checked)
