@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import cattrs
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 _fromisoformat = datetime.fromisoformat
 
@@ -451,19 +452,13 @@ def params(record: Any) -> dict[str, Any]:
     """A record as the named parameters of the queries that write it (the converter's hook
     for its class, looked up once per class: bulk loads call this for every row); JSON
     fields (json_field) become JSON text, which both backends take for their JSON columns."""
-    hooks = _hooks.get(type(record))
-    if hooks is None:
-        hooks = _hooks[type(record)] = _record_hooks(type(record))
-    return hooks[0](record)
+    return _hooks[type(record)][0](record)
 
 
 def row_values(record: Any) -> list[Any]:
     """The values of params(record), in its fields' order, without their names: a row as
     PostgreSQL's COPY takes it (`codedb copy` writes every row so)."""
-    hooks = _hooks.get(type(record))
-    if hooks is None:
-        hooks = _hooks[type(record)] = _record_hooks(type(record))
-    return hooks[1](record)
+    return _hooks[type(record)][1](record)
 
 
 _PLAIN = (str, int, float, bool, str | None, int | None, float | None, bool | None)
@@ -525,7 +520,20 @@ def _checking_keys(cls: type, hook: Callable[[Any], dict[str, Any]]) -> Callable
     return checked if keys else hook
 
 
-_hooks: dict[type, _Hooks] = {}
+class _PerClass(dict[type, V]):
+    """What `make` makes of a record class, made the first time the class is asked for (looked
+    up as a plain dict after that: bulk loads and checksums ask for every row)."""
+
+    def __init__(self, make: Callable[[type], V]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, cls: type) -> V:
+        made = self[cls] = self.make(cls)
+        return made
+
+
+_hooks = _PerClass(_record_hooks)
 
 
 def _values_reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
@@ -539,10 +547,7 @@ def canonical_values(record: Any) -> tuple[Any, ...]:
     (PostgreSQL orders an object's keys its own way) and their numbers as floats (see
     _numbers_as_floats): equal for the same row read from either backend (`codedb copy`'s
     checksum hashes their repr)."""
-    hook = _canonical_hooks.get(type(record))
-    if hook is None:
-        hook = _canonical_hooks[type(record)] = _canonical_hook(type(record))
-    return hook(record)
+    return _canonical_hooks[type(record)](record)
 
 
 _SORTED_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
@@ -592,7 +597,7 @@ def same_json(a: Any, b: Any) -> bool:
     return bool(_numbers_as_floats(a) == _numbers_as_floats(b))
 
 
-_canonical_hooks: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+_canonical_hooks = _PerClass(_canonical_hook)
 
 
 def field_names(cls: type) -> tuple[str, ...]:
