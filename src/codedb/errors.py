@@ -1,6 +1,25 @@
 """The exception tree. Every error a user can cause is a CodedbError whose message names the
 object and the fix; the CLI prints it as one line and exits 1."""
 
+import re
+
+# What a terminal obeys rather than shows, or takes as a line's end: C0 and C1 controls, DEL,
+# the line and paragraph separators and the bidirectional controls (they reorder the text
+# around them); CONTROLS leaves out the tab and the newline, which text printed whole keeps.
+CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROLS = re.compile(f"[\t\n{CONTROLS}]")
+
+
+def one_line(text: str) -> str:
+    """`text` as one line that shows what it holds: each control character (see _CONTROLS)
+    written as its escape (\\n, \\x1b, \\u202e). An error that names what a user gave (an
+    id, a name, a path) is shown through this, and so is a table's cell."""
+    return _CONTROLS.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
+
 
 def first_line(exc: BaseException) -> str:
     """The first non-blank line of an exception's message (drivers add hints below it)."""

@@ -260,6 +260,14 @@ def test_the_domains_tools_and_resources(ready_target: str) -> None:
         assert (await call("cost_alerts"))["items"] == []
         bad = await session.call_tool("move_project", {"project": pid, "action": "fly"})
         assert bad.is_error and "unknown action" in bad.structured_content["error"]["message"]
+        # an error naming what was given shows its control characters as escapes, in one line
+        for tool, arguments in (
+            ("show_project", {"project": "a\nb\x1b[2J"}),
+            ("get_function", {"id": "a\nb\x1b[2J"}),
+        ):
+            named = await session.call_tool(tool, arguments)
+            message = named.structured_content["error"]["message"]
+            assert named.is_error and "a\\nb\\x1b[2J" in message and "\n" not in message, message
         typed = await session.call_tool("search", {"query": "fib", "limit": "ten"})
         assert typed.is_error and "limit" in typed.structured_content["error"]["message"]
         resources = await session.list_resources()

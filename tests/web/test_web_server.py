@@ -7,6 +7,7 @@ import json
 import random
 import socket
 from typing import Any
+from urllib.parse import quote
 
 import codedb
 from codedb.web.app import ENDPOINTS
@@ -125,6 +126,19 @@ def test_hostile_requests_never_crash_or_leak(web: Any, local: codedb.Database) 
     ):
         assert web.client.get(f"/api/v1/projects?{query}").status_code == 422, query
     assert web.client.get("/api/v1/projects").status_code == 200
+
+
+def test_an_error_naming_what_was_given_shows_its_controls_as_escapes(web: Any) -> None:
+    given = "a\nb\x1b[2J\u202e"
+    for path, query in (
+        (f"/api/v1/projects/{quote(given)}", {}),
+        ("/api/v1/preferences", {"user_id": given}),
+        ("/api/v1/history/sessions", {"user_id": given}),
+    ):
+        answer = web.client.get(path, params=query)
+        detail = answer.json()["detail"]
+        assert answer.status_code == 404 and "a\\nb\\x1b[2J\\u202e" in detail, (path, detail)
+        assert len(detail.splitlines()) == 1 and detail.isprintable(), detail
 
 
 def test_a_slow_client_does_not_hold_the_others(web: Any) -> None:

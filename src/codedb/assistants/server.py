@@ -22,7 +22,7 @@ from .. import __version__
 from ..core.db import Database, connect
 from ..core.shapes import parse_body, plain, schema_of
 from ..core.target import mask, resolve_target
-from ..errors import CodedbError, InvalidInput, NotFound, describe_driver_error
+from ..errors import CodedbError, InvalidInput, NotFound, describe_driver_error, one_line
 from . import domains, legacy
 from .tool import Tool
 
@@ -211,6 +211,7 @@ class Assistant:
         return types.CallToolResult(content=_text(result), structured_content=result)
 
     def _error(self, tool: Tool, error: dict[str, Any]) -> types.CallToolResult:
+        error = {**error, "message": one_line(error["message"])}  # naming what was given as it is
         structured = {"ok": False, "error": error} if tool.legacy else {"error": error}
         return types.CallToolResult(content=_text(structured), structured_content=structured, is_error=True)
 
@@ -287,7 +288,7 @@ class Assistant:
         try:
             text, mime = await self.run(self._read, uri)
         except CodedbError as exc:
-            raise MCPError(code=types.INVALID_PARAMS, message=mask(str(exc))) from None
+            raise MCPError(code=types.INVALID_PARAMS, message=one_line(mask(str(exc)))) from None
         return types.ReadResourceResult(
             contents=[types.TextResourceContents(uri=uri, text=text, mime_type=mime)]
         )

@@ -1,16 +1,36 @@
 """What the command modules share: printing, output formats, pages, opening the database."""
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from ..core.convert import MAX_WHOLE
-from ..errors import InvalidInput
+from ..errors import CONTROLS, InvalidInput, one_line
+
+# The reverse video and its end that mark a search's matches on a terminal (render's marks).
+HIGHLIGHT = ("\x1b[1;7m", "\x1b[0m")
+# In what codedb prints on a terminal: HIGHLIGHT, kept, or a character the terminal would obey
+# rather than show (a control character but the newline and the tab), shown as its escape.
+_TERMINAL = re.compile(f"({re.escape(HIGHLIGHT[0])}|{re.escape(HIGHLIGHT[1])})|[{CONTROLS}]")
 
 
 def out(text: str) -> None:
+    """Print `text` (and a newline). On a terminal, control characters that came with the data
+    (ESC [2J in a name, which would clear the screen) are shown as escapes (errors.one_line)."""
+    if sys.stdout.isatty():
+        text = _TERMINAL.sub(_shown, text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _shown(match: re.Match[str]) -> str:
+    return match.group() if match.group(1) else one_line(match.group())
+
+
+def highlight() -> tuple[str, str] | None:
+    """How a table marks a search's matches: HIGHLIGHT on a terminal, else left as « »."""
+    return HIGHLIGHT if sys.stdout.isatty() else None
 
 
 def output_format(args: dict[str, Any]) -> str:

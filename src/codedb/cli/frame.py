@@ -251,7 +251,9 @@ def _problem(patterns: list[str], given: list[str], plain: list[str]) -> str:
 
 
 def _usage_error(message: str, usage: str | None = None) -> int:
-    print(f"codedb: {message}", file=sys.stderr)
+    from ..errors import one_line
+
+    print(f"codedb: {one_line(message)}", file=sys.stderr)
     if usage is not None:
         print(usage, file=sys.stderr)
     return 2
@@ -321,12 +323,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_handler(handler: Handler, args: dict[str, Any]) -> int:
     """Call a command; turn the errors a user can cause into one line and exit code 1."""
     from ..core.target import mask
-    from ..errors import CodedbError
+    from ..errors import CodedbError, one_line
 
     try:
         return handler(args)
     except CodedbError as exc:
-        print(f"Error: {mask(str(exc))}", file=sys.stderr)
+        print(f"Error: {one_line(mask(str(exc)))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Error: interrupted; nothing was changed", file=sys.stderr)
@@ -339,5 +341,5 @@ def run_handler(handler: Handler, args: dict[str, Any]) -> int:
         message = describe_driver_error(exc)
         if message is None:
             raise
-        print(f"Error: {mask(message)}", file=sys.stderr)
+        print(f"Error: {one_line(mask(message))}", file=sys.stderr)
         return 1

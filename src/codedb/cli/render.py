@@ -10,6 +10,8 @@ from typing import Any
 import attrs
 
 from ..core.convert import to_dict
+from ..core.textsearch import MARK_END, MARK_START
+from ..errors import one_line
 
 _PLURALS = {"analysis": "analyses"}
 
@@ -42,7 +44,7 @@ def as_json(data: Any) -> str:
     return json.dumps(data, default=default, ensure_ascii=False, indent=2)
 
 
-def _cell(value: Any, width: int | None) -> str:
+def _cell(value: Any, width: int | None, marks: tuple[str, str] | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple) and all(isinstance(v, str | int | float) for v in value):
@@ -53,9 +55,11 @@ def _cell(value: Any, width: int | None) -> str:
         text = value.isoformat(sep=" ", timespec="seconds")
     else:  # a float as JSON and CSV write it (100.0, 0.25): the same number in every format
         text = str(value)
-    text = text.replace("\n", " ")
+    text = one_line(text.replace("\n", " "))
     if width and len(text) > width:
         text = text[: width - 1] + "…"
+    if marks is not None:  # a search's matches, marked « » (core.textsearch)
+        text = text.replace(MARK_START, marks[0]).replace(MARK_END, marks[1])
     return text
 
 
@@ -80,8 +84,16 @@ def _fields(row: Any, columns: Sequence[str]) -> dict[str, Any]:
     return fields
 
 
-def render(rows: Sequence[Any], columns: Sequence[str], fmt: str = "table", width: int | None = 60) -> str:
-    """Rows (records or dicts) as a table, JSON or CSV, with the given columns."""
+def render(
+    rows: Sequence[Any],
+    columns: Sequence[str],
+    fmt: str = "table",
+    width: int | None = 60,
+    marks: tuple[str, str] | None = None,
+) -> str:
+    """Rows (records or dicts) as a table, JSON or CSV, with the given columns; a table's
+    cells show control characters as escapes (errors.one_line; a newline as a space) and, with
+    `marks`, a search's « » marks as those (cli.common.highlight)."""
     # Typed values until each format renders them: ISO text in JSON and CSV, seconds in tables.
     dicts = [_fields(row, columns) for row in rows]
     if fmt == "json":
@@ -97,6 +109,6 @@ def render(rows: Sequence[Any], columns: Sequence[str], fmt: str = "table", widt
 
     if not dicts:
         return "(none)"
-    table = [[_cell(d.get(c), width) for c in columns] for d in dicts]
+    table = [[_cell(d.get(c), width, marks) for c in columns] for d in dicts]
     text: str = tabulate(table, headers=list(columns), tablefmt="simple", disable_numparse=True)
     return text

@@ -1,25 +1,15 @@
 """The search commands: `codedb search` over every domain's full-text index (the registry's
 `search` entries) and its vectors, `codedb embed` and `codedb reindex`."""
 
-import sys
 from typing import Any
 
 from ..core.embedding import provider
 from ..core.registry import searchable
-from ..core.textsearch import MARK_END, MARK_START, SearchHit
+from ..core.textsearch import SearchHit
 from ..core.vectors import search_everywhere
 from ..errors import Conflict, InvalidInput
-from .common import open_db, out, output_format, whole_number
+from .common import highlight, open_db, out, output_format, whole_number
 from .frame import FORMAT, command
-
-BOLD, RESET = "\x1b[1;7m", "\x1b[0m"
-
-
-def highlighted(text: str) -> str:
-    """A snippet's marks as reverse video on a terminal; left as « » otherwise."""
-    if not sys.stdout.isatty():
-        return text
-    return text.replace(MARK_START, BOLD).replace(MARK_END, RESET)
 
 
 @command(
@@ -67,8 +57,6 @@ def cmd_search(args: dict[str, Any]) -> int:
     chosen = None if mode == "words" else provider(args["--provider"], args["--model"])
     with open_db(args, readonly=True, replica=True) as db:
         hits = search_everywhere(db, args["TEXT"], limit=limit, mode=mode, provider=chosen)
-    if output_format(args) == "table":
-        hits = [hit._replace(snippet=highlighted(hit.snippet)) for hit in hits]
     _print_hits(hits, args)
     return 0
 
@@ -78,7 +66,8 @@ def _print_hits(hits: list[SearchHit], args: dict[str, Any]) -> None:
     from .render import render
 
     rows = [hit._asdict() for hit in hits]
-    out(render(rows, ("kind", "id", "title", "score", "snippet"), output_format(args), width=None))
+    columns = ("kind", "id", "title", "score", "snippet")
+    out(render(rows, columns, output_format(args), width=None, marks=highlight()))
 
 
 @command("""

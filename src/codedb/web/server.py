@@ -25,7 +25,7 @@ from starlette.responses import Response
 from ..core.db import Database, connect
 from ..core.target import Target, mask, resolve_target
 from ..domains.users.api import Users
-from ..errors import CodedbError, Unauthorized, describe_driver_error
+from ..errors import CodedbError, Unauthorized, describe_driver_error, one_line
 from .endpoint import Call, Endpoint, HTTPError, status_of
 
 MAX_BODY = 1 << 20  # bytes a request body may hold
@@ -201,11 +201,11 @@ async def read_body(request: Request, limit: int) -> bytes:
 def error_answer(exc: Exception) -> tuple[int, str]:
     """The status and one-line detail of an error a request met."""
     if isinstance(exc, HTTPError):
-        return exc.status, exc.detail
+        return exc.status, one_line(exc.detail)
     if isinstance(exc, CodedbError):
-        return status_of(exc), mask(str(exc))
+        return status_of(exc), one_line(mask(str(exc)))
     message = describe_driver_error(exc)
     if message is not None:
-        return 503, mask(message)
+        return 503, one_line(mask(message))
     errors.exception("request failed")
     return 500, "internal error; the server's log has the details"

@@ -3,9 +3,7 @@
 import sys
 from typing import Any
 
-import attrs
-
-from ...cli.common import function_id_arg, open_db, out, output_format, page, split_names
+from ...cli.common import function_id_arg, highlight, open_db, out, output_format, page, split_names
 from ...cli.frame import FORMAT, PAGE, command
 from ...cli.render import counted, table_rows
 from ...core.files import read_text, write_output
@@ -249,10 +247,8 @@ def cmd_search_functions(args: dict[str, Any]) -> int:
                 file=sys.stderr,
             )
     if output_format(args) == "table":
-        from ...cli.search import highlighted
-
-        hits = [attrs.evolve(h, snippet=highlighted(h.snippet)) for h in hits]
-        out(render(hits, ("function_id", "name", "score", "snippet", "modules", "tags"), "table", width=None))
+        columns = ("function_id", "name", "score", "snippet", "modules", "tags")
+        out(render(hits, columns, "table", width=None, marks=highlight()))
     else:
         out(render(hits, (*_columns(args), "score", "snippet"), output_format(args)))
     return 0
