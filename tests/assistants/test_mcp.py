@@ -408,3 +408,16 @@ def test_semantic_search_answers_in_the_old_envelope(ready_target: str) -> None:
         assert found["result"][0]["name"] == "quicksort_inplace" and 0 < found["result"][0]["score"] <= 1
 
     with_session(ready_target, body)
+
+
+def test_json_numbers_past_64_bits_are_answered(ready_target: str) -> None:
+    with codedb.connect(ready_target) as db:
+        pid = db.projects.create("big", config={"n": 10**30}).project_id
+
+    async def body(session: Any) -> None:
+        answer = await session.call_tool("show_project", {"project": pid})
+        assert not answer.is_error, answer.content
+        assert answer.structured_content["project"]["config"] == {"n": 10**30}
+        assert json.loads(answer.content[0].text)["project"]["config"] == {"n": 10**30}
+
+    with_session(ready_target, body)

@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import random
+import re
 import resource
 import sqlite3
 import struct
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -414,3 +416,90 @@ def test_reformatted_dumps_import_exactly(tmp_path: Path) -> None:
 
     run()
     print(f"\nreformatted dumps: {runs['n']} layouts, 0 failures, every one imported exactly")
+
+
+def test_every_route_answers_random_requests_in_one_line(serve: Any, local: codedb.Database) -> None:
+    """Random requests at every route of a real server: ids that exist and junk in the path,
+    each declared query parameter with a value of its kind or junk, bodies of the route's
+    fields with values of any JSON type (huge and negative numbers, NUL, lone surrogates,
+    control characters, nesting). Every answer is JSON; an error is a status below 500 with
+    one printable line, and a write that fails leaves the rows as they were."""
+    from urllib.parse import quote
+
+    import attrs
+
+    from codedb.schema.health import check
+    from codedb.web.app import ENDPOINTS
+
+    user = local.users.add("ann", "ann@example.com")
+    project = local.projects.create("shop", "a shop", user_id=user.user_id)
+    function = local.functions.add("fib", "numbers", "def fib(n): return n", ["math"], ["rec"])
+    template = local.templates.publish("tpl", "body {{x}}", author="ann", tags=["t"])
+    known = {
+        "user_id": user.user_id,
+        "username": "ann",
+        "project_id": project.project_id,
+        "function_id": function.function_id,
+        "template_id": template.template_id,
+        "module": "math",
+        "tag": "rec",
+    }
+    web = serve()
+    rng = random.Random(23)
+    texts = ["", " ", "x", "a" * 300, "\x00", "\ud800", "a\nb\x1b[2J", "'; DROP TABLE projects; --",
+             "../../etc/passwd", "%00", "😀", "NaN", "-1", "0", "1e999", "\u202e", "{{x}}"]  # fmt: skip
+    numbers = [0, -1, 1, 2**31, 2**53 + 1, 2**63, -(2**63) - 1, 2**64, 10**30, 1e308, -1e308, 0.5, -0.0, 3.7]
+
+    def junk(depth: int = 0) -> Any:
+        roll = rng.random()
+        if roll < 0.3 or depth > 2:
+            return rng.choice(texts)
+        if roll < 0.55:
+            return rng.choice(numbers)
+        if roll < 0.65:
+            return rng.choice([None, True, False])
+        if roll < 0.8:
+            return [junk(depth + 1) for _ in range(rng.randrange(4))]
+        return {rng.choice(texts): junk(depth + 1) for _ in range(rng.randrange(4))}
+
+    def path_of(route: str) -> str:
+        def part(match: re.Match[str]) -> str:
+            name = match.group(1).split(":")[0]
+            if name in known and rng.random() < 0.7:
+                return quote(known[name])
+            return quote(rng.choice(["x", "..", "a" * 300, "😀", "0", "a\nb", "a/b"]), safe="")
+
+        return re.sub(r"\{([^}]+)\}", part, route)
+
+    statuses: dict[int, int] = {}
+    runs = 2000 if FULL else 150
+    for _ in range(runs):
+        endpoint = rng.choice(ENDPOINTS)
+        query = {
+            p.name: str(rng.choice([*texts[:4], *map(str, numbers), *p.choices]))
+            for p in endpoint.query
+            if rng.random() < 0.5
+        }
+        query = {name: value for name, value in query.items() if "\ud800" not in value}
+        body = None
+        if endpoint.body is not None:
+            given = [f.name for f in attrs.fields(endpoint.body) if rng.random() < 0.6]
+            body = {f: known[f] if f in known and rng.random() < 0.5 else junk() for f in given}
+        before = local.row_counts() if endpoint.writes else None
+        answer = web.client.request(
+            endpoint.method,
+            path_of(endpoint.path),
+            params=query,
+            content=None if body is None else json.dumps(body),
+            headers={"content-type": "application/json"},
+        )
+        statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+        shown = (endpoint.method, endpoint.path, query, body, answer.status_code, answer.text[:300])
+        assert answer.status_code < 500 and answer.headers["content-type"] == "application/json", shown
+        if answer.status_code >= 400:
+            detail = answer.json()["detail"]
+            assert detail and detail.isprintable(), shown
+            if before is not None:
+                assert local.row_counts() == before, shown
+    assert not check(local).findings
+    print(f"\nrandom requests: {runs} runs, 0 failures, statuses {dict(sorted(statuses.items()))}")

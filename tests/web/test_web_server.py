@@ -141,6 +141,33 @@ def test_an_error_naming_what_was_given_shows_its_controls_as_escapes(web: Any) 
         assert len(detail.splitlines()) == 1 and detail.isprintable(), detail
 
 
+def test_json_numbers_past_64_bits_are_answered(web: Any, local: codedb.Database) -> None:
+    # A JSON column holds any number: Python's integers whole, and PostgreSQL's jsonb gives a
+    # float of 1e30 sent over HTTP back as the integer 10**30. orjson writes neither (a 500).
+    held = local.projects.create("big", config={"n": 10**30, "m": -(2**64)}).project_id
+    sent = web.client.post("/api/v1/projects", json={"brief": {"project_idea": "x", "n": 1e30}})
+    assert sent.status_code == 201, sent.text
+    listed = web.client.get("/api/v1/projects")
+    assert listed.status_code == 200, listed.text
+    shown = web.client.get(f"/api/v1/projects/{held}")
+    assert shown.status_code == 200 and shown.json()["config"] == {"n": 10**30, "m": -(2**64)}
+    assert b'"n":1000000000000000000000000000000' in shown.content  # compact, as orjson writes
+    ideas = {p["description"]: p["brief"] for p in listed.json()["projects"]}
+    assert float(ideas["x"]["n"]) == 1e30  # the same JSON number (PostgreSQL: the integer)
+    # and an integer sent past 64 bits is kept whole (orjson reads it as a float)
+    whole = {"project_idea": "y", "n": 2**64 + 1, "m": -(2**63) - 5, "deep": [[0.5, 10**40]]}
+    made = web.client.post("/api/v1/projects", content=json.dumps({"brief": whole}))
+    assert made.status_code == 201, made.text
+    assert local.projects.get(made.json()["project_id"]).brief == whole
+    for bad in (
+        b'{"brief": {"n": NaN, "k": 100000000000000000000}}',
+        b"[" * 100_000 + b"100000000000000000000",
+        b'{"brief": {"n": 1' + b"0" * 5000 + b"}}",
+    ):
+        refused = web.client.post("/api/v1/projects", content=bad)
+        assert refused.status_code == 422 and "JSON" in refused.json()["detail"], refused.text
+
+
 def test_a_slow_client_does_not_hold_the_others(web: Any) -> None:
     with socket.create_connection(("127.0.0.1", web.port)) as slow:
         slow.sendall(b"POST /api/v1/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")

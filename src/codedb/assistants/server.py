@@ -14,13 +14,12 @@ from urllib.parse import quote, unquote
 
 import attrs
 import mcp_types as types
-import orjson
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
 from .. import __version__
 from ..core.db import Database, connect
-from ..core.shapes import parse_body, plain, schema_of
+from ..core.shapes import json_bytes, parse_body, plain, schema_of
 from ..core.target import mask, resolve_target
 from ..errors import CodedbError, InvalidInput, NotFound, describe_driver_error, one_line
 from . import domains, legacy
@@ -90,7 +89,7 @@ def listing(tool: Tool) -> types.Tool:
 
 def _text(value: Any) -> list[types.ContentBlock]:
     """The answer as JSON text too, for clients that read no structured content."""
-    return [types.TextContent(text=orjson.dumps(value, default=str).decode())]
+    return [types.TextContent(text=json_bytes(value).decode())]
 
 
 def _start(params: types.PaginatedRequestParams | None) -> int:

@@ -22,7 +22,7 @@ from ..core.shapes import parse_body, plain
 from ..core.target import Target
 from . import api, openapi, pages, yago
 from .endpoint import Call, Endpoint, HTTPError, parse_query
-from .server import MAX_BODY, Server, error_answer, json_response, read_body
+from .server import MAX_BODY, Server, error_answer, json_response, parse_json, read_body
 
 ENDPOINTS: tuple[Endpoint, ...] = yago.ENDPOINTS + api.ENDPOINTS
 access = logging.getLogger("codedb.access")
@@ -38,14 +38,7 @@ def route_for(endpoint: Endpoint, server: Server) -> Route:
             query = parse_query(endpoint.query, request.query_params)
             body = None
             if endpoint.body is not None:
-                raw = await read_body(request, server.max_body)
-                try:
-                    data = orjson.loads(raw) if raw.strip() else {}
-                except orjson.JSONDecodeError as exc:
-                    raise HTTPError(
-                        422, f"the body is not valid JSON ({str(exc)[:80]}); send a JSON object"
-                    ) from None
-                body = parse_body(endpoint.body, data)
+                body = parse_body(endpoint.body, parse_json(await read_body(request, server.max_body)))
             call = Call(dict(request.path_params), query, body, None)
             header = request.headers.get("authorization")
             host = request.headers.get("host", "")

@@ -10,7 +10,9 @@ of one process."""
 from __future__ import annotations
 
 import hmac
+import json
 import logging
+import re
 import secrets
 import threading
 import time
@@ -23,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..core.db import Database, connect
+from ..core.shapes import json_bytes
 from ..core.target import Target, mask, resolve_target
 from ..domains.users.api import Users
 from ..errors import CodedbError, Unauthorized, describe_driver_error, one_line
@@ -36,8 +39,7 @@ errors = logging.getLogger("codedb.web")
 
 
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-    return Response(body, status, headers, media_type="application/json")
+    return Response(json_bytes(value), status, headers, media_type="application/json")
 
 
 def is_loopback(host: str) -> bool:
@@ -196,6 +198,28 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise HTTPError(413, f"the body is over {limit:,} bytes; send less")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+# A number of 19 digits or more: an integer orjson may read as a float (one past 64 bits).
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request's JSON body (an empty one: {}), or 422 naming the problem. orjson reads it,
+    but a body holding a number of 19 digits or more is read by the standard library, whose
+    integers are whole: orjson reads 2**64 + 1 as the float 1.8446744073709552e19."""
+    if not raw.strip():
+        return {}
+    try:
+        if _LONG_NUMBER.search(raw) is None:
+            return orjson.loads(raw)
+        return json.loads(raw.decode(), parse_constant=_not_json)  # NaN, Infinity: as orjson
+    except (ValueError, RecursionError) as exc:  # orjson's JSONDecodeError is a ValueError
+        raise HTTPError(422, f"the body is not valid JSON ({str(exc)[:80]}); send a JSON object") from None
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def error_answer(exc: Exception) -> tuple[int, str]:
