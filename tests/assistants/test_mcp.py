@@ -311,14 +311,20 @@ def test_read_only_lists_and_runs_only_reads(ready_target: str) -> None:
         assert db.functions.count() == 0
 
 
-def test_mcp_over_http_behind_the_api_keys(serve: Any, local: codedb.Database) -> None:
+def test_mcp_over_http_behind_the_api_keys(serve: Any, local: codedb.Database, tmp_path: Path) -> None:
     from mcp.client.session import ClientSession
     from mcp.client.streamable_http import streamable_http_client
     from mcp.shared._httpx_utils import create_mcp_http_client
+    from mcp.shared.exceptions import MCPError
 
     user = local.users.add("ann", "ann@example.com")
     key = local.users.new_key(user.user_id)
-    local.functions.add("fib", "Fibonacci", "def fib(n): ...")
+    fid = local.functions.add("fib", "Fibonacci", "def fib(n): ...").function_id
+    local.templates.publish("flask-app", "app = Flask(__name__)")
+    files = tmp_path / "files"
+    files.mkdir()
+    secret = files / "secret.json"
+    secret.write_text('{"name": "stolen", "description": "", "code_snippet": "x"}')
     web = serve()
     bare = web.client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
     assert bare.status_code == 401 and "Bearer" in bare.json()["detail"]
@@ -329,7 +335,21 @@ def test_mcp_over_http_behind_the_api_keys(serve: Any, local: codedb.Database) -
             read, write = streams[0], streams[1]
             async with ClientSession(read, write) as session:
                 await session.initialize()
-                assert "get_function" in {tool.name for tool in await all_tools(session)}
+                listed = {tool.name for tool in await all_tools(session)}
+                assert "get_function" in listed
+                # The server's disk is not the client's: no tool reads or writes a file there.
+                touching = {"export_function", "import_function", "visualize_dependencies"}
+                touching.add("install_template")
+                assert not listed & touching
+                for tool, arguments in (
+                    ("install_template", {"template": "flask-app", "dest": str(files / "t.py")}),
+                    ("export_function", {"function_id": fid, "file": str(files / "f.json")}),
+                    ("visualize_dependencies", {"file": str(files / "d.dot")}),
+                    ("import_function", {"file": str(secret)}),
+                ):
+                    with pytest.raises(MCPError, match="not served over HTTP"):
+                        await session.call_tool(tool, arguments)
+                assert [p.name for p in files.iterdir()] == ["secret.json"]
                 found = await session.call_tool("search_functions", {"query": "fib"})
                 assert found.structured_content["result_count"] == 1
 

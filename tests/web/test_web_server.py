@@ -168,6 +168,21 @@ def test_json_numbers_past_64_bits_are_answered(web: Any, local: codedb.Database
         assert refused.status_code == 422 and "JSON" in refused.json()["detail"], refused.text
 
 
+def test_forms_and_cookies_with_other_than_ascii_are_refused_not_a_500(
+    serve: Any, local: codedb.Database
+) -> None:
+    # hmac.compare_digest raises TypeError for a str that is not ASCII: a form's token or a
+    # session cookie's signature holding é was an internal error (a 500, the form's bare)
+    ann, _ = _keyed(local)
+    web = serve()
+    for path in ("/login", "/logout", "/costs/dismiss"):
+        answer = web.client.post(path, data={"csrf": "é" * 64, "key": "k", "alert_id": "a"})
+        assert answer.status_code == 403 and "token" in answer.text, (path, answer.status_code)
+    cookie = f"codedb_session={ann.user_id}.9999999999.held.{'é' * 64}".encode("latin-1")
+    page = web.client.get("/projects", headers={"cookie": cookie}, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
 def test_a_slow_client_does_not_hold_the_others(web: Any) -> None:
     with socket.create_connection(("127.0.0.1", web.port)) as slow:
         slow.sendall(b"POST /api/v1/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")

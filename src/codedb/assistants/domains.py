@@ -351,6 +351,7 @@ TOOLS = (
         lambda db, a: db.templates.install(db.templates.resolve(a.template), a.dest, user_id=a.user_id),
         TemplateVersion,
         **WRITES,
+        files=True,
     ),
     Tool(
         "cost_report",

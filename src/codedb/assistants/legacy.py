@@ -320,6 +320,7 @@ TOOLS = (
         ExportArgs,
         export_function,
         **WRITES,
+        files=True,
     ),
     _tool(
         "import_function",
@@ -327,6 +328,7 @@ TOOLS = (
         FileArgs,
         import_function,
         **WRITES,
+        files=True,
     ),
     _tool(
         "coverage_report",
@@ -357,6 +359,7 @@ TOOLS = (
         DotArgs,
         visualize_dependencies,
         **WRITES,
+        files=True,
     ),
     _tool(
         "generate_function_doc",

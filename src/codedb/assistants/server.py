@@ -129,15 +129,19 @@ MIME = {
 
 
 class Assistant:
-    """One database served to an MCP client: its tools (only those that read, read-only), its
-    connection, opened on the first call, used by one worker thread at a time."""
+    """One database served to an MCP client: its tools (only those that read, read-only; none
+    that reads or writes a file it is given, without `files`: over HTTP), its connection,
+    opened on the first call, used by one worker thread at a time."""
 
-    def __init__(self, target: Any = None, *, read_only: bool = False):
+    def __init__(self, target: Any = None, *, read_only: bool = False, files: bool = True):
         import anyio
 
         self.target = resolve_target(target)
         self.read_only = read_only
-        self.tools = tuple(tool for tool in TOOLS if tool.reads or not read_only)
+        self.files = files
+        self.tools = tuple(
+            tool for tool in TOOLS if (tool.reads or not read_only) and (files or not tool.files)
+        )
         self.by_name = {tool.name: tool for tool in self.tools}
         self.limiter = anyio.CapacityLimiter(1)
         self._db: Database | None = None
@@ -178,11 +182,15 @@ class Assistant:
     async def call_tool(self, ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         tool = self.by_name.get(params.name)
         if tool is None:
-            hidden = (
-                " (this server is read-only)"
-                if self.read_only and params.name in {t.name for t in TOOLS}
-                else ""
-            )
+            known = {t.name: t for t in TOOLS}.get(params.name)
+            hidden = ""
+            if known is not None and known.files and not self.files:
+                hidden = (
+                    " (it reads or writes a file on the server's disk: not served over HTTP; "
+                    "run 'codedb mcp' on the machine that holds the file)"
+                )
+            elif known is not None and self.read_only:
+                hidden = " (this server is read-only)"
             raise MCPError(code=types.METHOD_NOT_FOUND, message=f"unknown tool {params.name!r:.60}{hidden}")
         given = params.arguments or {}
         missing = [

@@ -23,6 +23,9 @@ class Tool:
     destructive: bool = False
     idempotent: bool = False
     legacy: bool = False  # the old code_db tool's: its envelope, its error types
+    # Reads or writes a file its arguments name, on the machine the server runs on: served by
+    # `codedb mcp` (the user's own machine), not over HTTP (the server's disk is not the client's).
+    files: bool = False
 
 
 @attrs.frozen

@@ -1,6 +1,7 @@
 """MCP over HTTP: codedb.assistants' server on the SDK's Streamable HTTP transport at /mcp
 (stateless, JSON answers), behind the same API keys as the JSON API (401 without one when the
-database has keys; loopback only when it has none) and read-only with the server."""
+database has keys; loopback only when it has none), read-only with the server, and without
+the tools that read or write a file they are given (the server's disk is not the client's)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class GuardedMCP:
         from ..assistants.server import Assistant
 
         self.server = server
-        self.assistant = Assistant(server.target, read_only=server.read_only)
+        self.assistant = Assistant(server.target, read_only=server.read_only, files=False)
         self.manager = StreamableHTTPSessionManager(
             app=self.assistant.server(),
             stateless=True,

@@ -55,13 +55,7 @@ def page_user(server: Server, cookie: str | None, host: str) -> Any:
         raise SignIn
     user_id, expires, held, signature = parts
     text = f"{user_id}.{expires}.{held}"
-    import hmac
-
-    if (
-        not hmac.compare_digest(signature, server.sign(text))
-        or not expires.isdigit()
-        or int(expires) < time.time()
-    ):
+    if not _same(signature, server.sign(text)) or not expires.isdigit() or int(expires) < time.time():
         raise SignIn
     try:
         user = server.db().users.get(user_id)
@@ -85,11 +79,17 @@ async def form_of(server: Server, request: Request) -> dict[str, str]:
         fields = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), max_num_fields=20).items()}
     except (UnicodeDecodeError, ValueError):
         raise InvalidInput("the form could not be read; send it from the page") from None
-    import hmac
-
-    if not hmac.compare_digest(fields.get("csrf", ""), csrf_token(server, request)):
+    if not _same(fields.get("csrf", ""), csrf_token(server, request)):
         raise CsrfError
     return fields
+
+
+def _same(given: str, expected: str) -> bool:
+    """Whether a token or signature a request brings is the one expected, in constant time
+    (as bytes: hmac.compare_digest refuses a str that is not ASCII with a TypeError)."""
+    import hmac
+
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode())
 
 
 class CsrfError(Exception):
