@@ -418,77 +418,96 @@ def test_reformatted_dumps_import_exactly(tmp_path: Path) -> None:
     print(f"\nreformatted dumps: {runs['n']} layouts, 0 failures, every one imported exactly")
 
 
+# Junk for the fuzzers of the surfaces below: texts and numbers a client may send.
+TEXTS = ["", " ", "x", "a" * 300, "\x00", "\ud800", "a\nb\x1b[2J", "'; DROP TABLE projects; --",
+         "../../etc/passwd", "%00", "😀", "NaN", "-1", "0", "1e999", "\u202e", "{{x}}", "fib*",
+         "a OR (b"]  # fmt: skip
+UTF8_TEXTS = [text for text in TEXTS if text != "\ud800"]  # what a client can encode
+NUMBERS = [0, -1, 1, 2**31, 2**53 + 1, 2**63, -(2**63) - 1, 2**64, 10**30, 1e308, -1e308, 0.5, -0.0, 3.7]
+
+
+def junk(rng: random.Random, texts: list[str] = TEXTS, depth: int = 0) -> Any:
+    """A JSON value of any type: one of `texts` or NUMBERS, null, a boolean, or a list or
+    object of such values nested up to 3 deep."""
+    roll = rng.random()
+    if roll < 0.3 or depth > 2:
+        return rng.choice(texts)
+    if roll < 0.55:
+        return rng.choice(NUMBERS)
+    if roll < 0.65:
+        return rng.choice([None, True, False])
+    if roll < 0.8:
+        return [junk(rng, texts, depth + 1) for _ in range(rng.randrange(4))]
+    return {rng.choice(texts): junk(rng, texts, depth + 1) for _ in range(rng.randrange(4))}
+
+
+def fill_for_fuzzing(db: codedb.Database) -> dict[str, str]:
+    """A user, a project with a file, a function and a template; their ids by the names the
+    routes' paths and the tools' arguments give them."""
+    user = db.users.add("ann", "ann@example.com")
+    project = db.projects.create("shop", "a shop", user_id=user.user_id)
+    db.generated_files.save(project.project_id, "src/app.py", "print(1)\n")
+    function = db.functions.add("fib", "numbers", "def fib(n): return n", ["math"], ["rec"])
+    template = db.templates.publish("tpl", "body {{x}}", author="ann", tags=["t"])
+    return {
+        "user_id": user.user_id,
+        "username": "ann",
+        "project_id": project.project_id,
+        "project": project.project_id,
+        "function_id": function.function_id,
+        "id": function.function_id,
+        "template_id": template.template_id,
+        "template": template.template_id,
+        "module": "math",
+        "tag": "rec",
+        "file_path": "src/app.py",
+    }
+
+
+def path_of(route: str, known: dict[str, str], rng: random.Random) -> str:
+    """A route's path with each {part} an id that exists or junk, percent-encoded."""
+    from urllib.parse import quote
+
+    def part(match: re.Match[str]) -> str:
+        name = match.group(1).split(":")[0]
+        if name in known and rng.random() < 0.7:
+            return quote(known[name])
+        return quote(rng.choice(["x", "..", "a" * 300, "😀", "0", "a\nb", "a/b", "%ff"]), safe="")
+
+    return re.sub(r"\{([^}]+)\}", part, route)
+
+
 def test_every_route_answers_random_requests_in_one_line(serve: Any, local: codedb.Database) -> None:
     """Random requests at every route of a real server: ids that exist and junk in the path,
     each declared query parameter with a value of its kind or junk, bodies of the route's
     fields with values of any JSON type (huge and negative numbers, NUL, lone surrogates,
     control characters, nesting). Every answer is JSON; an error is a status below 500 with
     one printable line, and a write that fails leaves the rows as they were."""
-    from urllib.parse import quote
-
     import attrs
 
     from codedb.schema.health import check
     from codedb.web.app import ENDPOINTS
 
-    user = local.users.add("ann", "ann@example.com")
-    project = local.projects.create("shop", "a shop", user_id=user.user_id)
-    function = local.functions.add("fib", "numbers", "def fib(n): return n", ["math"], ["rec"])
-    template = local.templates.publish("tpl", "body {{x}}", author="ann", tags=["t"])
-    known = {
-        "user_id": user.user_id,
-        "username": "ann",
-        "project_id": project.project_id,
-        "function_id": function.function_id,
-        "template_id": template.template_id,
-        "module": "math",
-        "tag": "rec",
-    }
+    known = fill_for_fuzzing(local)
     web = serve()
     rng = random.Random(23)
-    texts = ["", " ", "x", "a" * 300, "\x00", "\ud800", "a\nb\x1b[2J", "'; DROP TABLE projects; --",
-             "../../etc/passwd", "%00", "😀", "NaN", "-1", "0", "1e999", "\u202e", "{{x}}"]  # fmt: skip
-    numbers = [0, -1, 1, 2**31, 2**53 + 1, 2**63, -(2**63) - 1, 2**64, 10**30, 1e308, -1e308, 0.5, -0.0, 3.7]
-
-    def junk(depth: int = 0) -> Any:
-        roll = rng.random()
-        if roll < 0.3 or depth > 2:
-            return rng.choice(texts)
-        if roll < 0.55:
-            return rng.choice(numbers)
-        if roll < 0.65:
-            return rng.choice([None, True, False])
-        if roll < 0.8:
-            return [junk(depth + 1) for _ in range(rng.randrange(4))]
-        return {rng.choice(texts): junk(depth + 1) for _ in range(rng.randrange(4))}
-
-    def path_of(route: str) -> str:
-        def part(match: re.Match[str]) -> str:
-            name = match.group(1).split(":")[0]
-            if name in known and rng.random() < 0.7:
-                return quote(known[name])
-            return quote(rng.choice(["x", "..", "a" * 300, "😀", "0", "a\nb", "a/b"]), safe="")
-
-        return re.sub(r"\{([^}]+)\}", part, route)
-
     statuses: dict[int, int] = {}
     runs = 2000 if FULL else 150
     for _ in range(runs):
         endpoint = rng.choice(ENDPOINTS)
         query = {
-            p.name: str(rng.choice([*texts[:4], *map(str, numbers), *p.choices]))
+            p.name: str(rng.choice([*TEXTS[:4], *map(str, NUMBERS), *p.choices]))
             for p in endpoint.query
             if rng.random() < 0.5
         }
-        query = {name: value for name, value in query.items() if "\ud800" not in value}
         body = None
         if endpoint.body is not None:
             given = [f.name for f in attrs.fields(endpoint.body) if rng.random() < 0.6]
-            body = {f: known[f] if f in known and rng.random() < 0.5 else junk() for f in given}
+            body = {f: known[f] if f in known and rng.random() < 0.5 else junk(rng) for f in given}
         before = local.row_counts() if endpoint.writes else None
         answer = web.client.request(
             endpoint.method,
-            path_of(endpoint.path),
+            path_of(endpoint.path, known, rng),
             params=query,
             content=None if body is None else json.dumps(body),
             headers={"content-type": "application/json"},
@@ -503,3 +522,85 @@ def test_every_route_answers_random_requests_in_one_line(serve: Any, local: code
                 assert local.row_counts() == before, shown
     assert not check(local).findings
     print(f"\nrandom requests: {runs} runs, 0 failures, statuses {dict(sorted(statuses.items()))}")
+
+
+@pytest.mark.parametrize("keys", [False, True], ids=["no keys", "keys"])
+def test_every_page_answers_random_requests(serve: Any, local: codedb.Database, keys: bool) -> None:
+    """Random requests at every page and form of a real server, with and without API keys:
+    paths with ids that exist and junk, query values of any text, forms with any fields, and
+    session cookies of random bytes (a forged signature, other than ASCII). Every answer is a
+    page, a redirect or a refusal: never a status of 500 or more."""
+    from codedb.web.pages import PAGES
+
+    known = fill_for_fuzzing(local)
+    cookie = ""
+    if keys:
+        key = local.users.new_key(known["user_id"])
+        web = serve()
+        signed_in = web.client.get("/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', signed_in.text)
+        assert token is not None
+        made = web.client.post("/login", data={"key": key, "csrf": token.group(1)}, follow_redirects=False)
+        assert made.status_code == 303
+        cookie = made.cookies["codedb_session"]
+        web.client.cookies.clear()
+    else:
+        web = serve()
+    rng = random.Random(29)
+    names = ["q", "limit", "status", "window", "fragment", "next", "offset", "key", "csrf", "alert_id"]
+    statuses: dict[int, int] = {}
+    runs = 1500 if FULL else 150
+    for n in range(runs):
+        fields = {name: rng.choice(UTF8_TEXTS) for name in names if rng.random() < 0.3}
+        jar = rng.choice([cookie, cookie + "0", cookie[:-1] + "é", "", "a.b.c.d", "é" * 8, "a..." * 10])
+        headers = {"cookie": f"codedb_session={jar}".encode("latin-1")} if jar else {}
+        if n % 5:
+            path = path_of(rng.choice(PAGES)[0], known, rng)
+            answer = web.client.get(path, params=fields, headers=headers, follow_redirects=False)
+        else:
+            path = rng.choice(["/login", "/logout", "/costs/dismiss"])
+            answer = web.client.post(path, data=fields, headers=headers, follow_redirects=False)
+        statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+        assert answer.status_code < 500, (path, fields, jar, answer.status_code, answer.text[:300])
+    print(f"\nrandom page requests: {runs} runs, 0 failures, statuses {dict(sorted(statuses.items()))}")
+
+
+def test_every_mcp_tool_answers_random_arguments(ready_target: str) -> None:
+    """Random arguments to every tool of `codedb mcp` through the MCP SDK's own client: each
+    argument an id that exists or a value of any JSON type. Every answer is a result or an
+    error naming the problem in one printable line (a JSON-RPC error for a missing argument of
+    the old tool's tools); never the message of a failed call (a bug)."""
+    import attrs
+    from mcp.shared.exceptions import MCPError
+
+    from codedb.assistants.server import TOOLS
+    from mcpsession import with_session
+
+    with codedb.connect(ready_target) as db:
+        known = fill_for_fuzzing(db)
+    rng = random.Random(31)
+    outcomes = {"ok": 0, "error": 0, "refused": 0}
+    runs = 1500 if FULL else 150
+
+    async def body(session: Any) -> None:
+        for _ in range(runs):
+            tool = rng.choice(TOOLS)
+            arguments = {
+                f.name: known[f.name] if f.name in known and rng.random() < 0.6 else junk(rng, UTF8_TEXTS)
+                for f in attrs.fields(tool.arguments)
+                if rng.random() < 0.7 and not (tool.files and f.name in ("file", "dest"))
+            }
+            try:
+                answer = await session.call_tool(tool.name, arguments)
+            except MCPError as exc:
+                outcomes["refused"] += 1
+                assert str(exc).isprintable() and "failed" not in str(exc), (tool.name, arguments, exc)
+                continue
+            outcomes["error" if answer.is_error else "ok"] += 1
+            if answer.is_error:
+                message = answer.structured_content["error"]["message"]
+                shown = (tool.name, arguments, message)
+                assert message.isprintable() and "the call failed" not in message, shown
+
+    with_session(ready_target, body)
+    print(f"\nrandom tool calls: {runs} runs, 0 failures, {outcomes}")
