@@ -9,6 +9,7 @@ import runpy
 import shutil
 import sqlite3
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,64 @@ def test_copy_command(sample: Path, tmp_path: Path) -> None:
     refused = cli.error("copy", str(sample), str(dst), db=False)
     assert refused.startswith("Error: ") and refused.endswith("then copy with --force")
     assert "give a whole number" in cli.error("copy", str(sample), str(dst), "--batch=x", db=False)
+
+
+@pytest.fixture
+def icu_database() -> Iterator[str]:
+    """A new PostgreSQL database whose collation is ICU's English (B, Zeta, _x sort among the
+    small letters, not before them as in C), migrated; dropped afterwards with its reader role."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    from codedb.schema.query import reader_role_name
+    from conftest import pg_base_url
+
+    base = pg_base_url()
+    name = f"codedb_icu_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        try:
+            icu = "LOCALE_PROVIDER icu ICU_LOCALE 'en' LOCALE 'C.UTF-8'"
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 {icu}")
+        except psycopg.Error as exc:
+            pytest.skip(f"the server cannot make a database of ICU's collation ({exc})")
+    url = urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+    try:
+        with codedb.connect(url) as db:
+            codedb.migrate(db)
+        yield url
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f'DROP ROLE IF EXISTS "{reader_role_name(name, "public")}"')
+
+
+def test_a_copy_into_postgresql_indexes_functions_as_the_server_would(
+    new_cli: Callable[[], CLI], icu_database: str, pg_schema_url: str
+) -> None:
+    # codedb copy into PostgreSQL makes the search documents in Python: each function's labels
+    # joined in the order the server's own documents join them (its collation: here ICU's, where
+    # C's order differs), the documents Python cannot make (non-ASCII text) left to the server
+    src = new_cli().target
+    tags = ["Zeta", "alpha", "_x", "a-b"]
+    modules = ["ab", "B", "alpha", "Ω-module"]
+    with codedb.connect(src) as db:
+        for n in range(20):
+            picked = [tags[(n + k) % len(tags)] for k in range(n % 4)]
+            inside = [modules[(n * 3 + k) % len(modules)] for k in range(n % 3)]
+            name = f"größe_{n}" if n % 7 == 0 else f"func_{n}"
+            db.functions.add(name, f"does thing {n}", f"def {name}(): return {n}", inside, picked)
+    copied = copy(src, icu_database, batch=3)  # 7 batches of functions: the workers take part
+    assert copied.rows > 40
+    for target in (icu_database, pg_schema_url):
+        if target == pg_schema_url:
+            copy(icu_database, pg_schema_url, batch=4)  # PostgreSQL to PostgreSQL (C's order)
+        with codedb.connect(target) as db:
+            assert db.functions.stale_in_index() == 0
+            assert db.queries.library.count_function_search(db.conn) == 20
+            assert {h.name for h in db.functions.search_ranked("tag:Zeta")} == {
+                f"größe_{n}" if n % 7 == 0 else f"func_{n}"
+                for n in range(20)
+                if "Zeta" in [tags[(n + k) % len(tags)] for k in range(n % 4)]
+            }
