@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import codedb
+from codedb.core.convert import db_time
 from codedb.domains.projects.api import MOVES, allowed_actions
 from conftest import CLI, db_snapshot, snapshot
 
@@ -112,6 +114,18 @@ def test_create_returns_the_project_as_it_is_stored(db: codedb.Database) -> None
         assert project == db.projects.get(project.project_id)
     assert (bare.config, bare.brief, bare.errors, bare.logs, bare.metadata) == ({}, None, [], [], {})
     assert (bare.actual_cost, bare.files_generated, bare.progress, bare.started_at) == (0.0, 0, 0.0, None)
+    # a create of defaults writes them as constants (create_plain_project): the row create_project
+    # writes for the same values, column for column
+    q, defaults = db.queries.projects, {"path": None, "brief": None, "provider": None, "model": None}
+    with db.transaction():
+        q.create_project(
+            db.conn, project_id="by-values", user_id=None, name="bare too", description="",
+            project_type="", config="{}", temperature=None, max_tokens=None, cost_estimate=0.0,
+            agent_role=None, strategy=None, metadata="{}", stamp=db_time(bare.created_at), **defaults,
+        )  # fmt: skip
+    rows = [list(q.project_row(db.conn, project_id=pid)) for pid in (bare.project_id, "by-values")]
+    assert rows[0][3:] == rows[1][3:] and rows[0][2:3] == ["bare"]  # after the id, user and name
+    assert db.projects.get("by-values") == attrs.evolve(bare, project_id="by-values", name="bare too")
     before = snapshot(db)
     with pytest.raises(codedb.InvalidInput, match="500 characters"):
         db.projects.create("long id", project_id="x" * 501)

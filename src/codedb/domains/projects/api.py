@@ -128,16 +128,30 @@ def _name(value: Any) -> str:
     return check_key_text(required_text(value, "project name", "give the project a name"), "project name")
 
 
-def _create_values(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
-    """The parameters of create_project for a new project of checked `fields`: what params()
-    gives for the columns a create sets, made directly (a create's record is written once)."""
-    values = {key: json_text(value) if key in JSON_FIELDS else value for key, value in fields.items()}
+# The fields a create sets that create_plain_project writes as constants, with those values.
+_PLAIN: tuple[tuple[str, Any], ...] = (
+    ("path", None), ("config", {}), ("brief", None), ("provider", None), ("model", None),
+    ("temperature", None), ("max_tokens", None), ("cost_estimate", 0.0), ("agent_role", None),
+    ("strategy", None), ("metadata", {}),
+)  # fmt: skip
+
+
+def _create_values(project: Project, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The query that writes a new project of checked `fields` and its parameters: what
+    params() gives for the columns a create sets, made directly (a create's record is written
+    once); create_plain_project's when the fields in _PLAIN hold their defaults."""
+    plain = all(fields[key] == default and type(fields[key]) is type(default) for key, default in _PLAIN)
+    if plain:
+        keys = ("name", "description", "project_type")
+        values = {key: fields[key] for key in keys}
+    else:
+        values = {key: json_text(value) if key in JSON_FIELDS else value for key, value in fields.items()}
     values["project_id"], values["user_id"] = project.project_id, project.user_id
     for key, what in key_fields(Project):
         if key in values:
             check_key_text(values[key], what)
     values["stamp"] = db_time(project.created_at)
-    return values
+    return ("create_plain_project" if plain else "create_project"), values
 
 
 def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -330,7 +344,8 @@ class Projects(DomainAPI):
             with self.db.transaction():
                 if user_id is not None:
                     self.db.users.get(user_id)
-                if self.sql.create_project(self.conn, **_create_values(project, fields)) == 0:
+                query, values = _create_values(project, fields)
+                if getattr(self.sql, query)(self.conn, **values) == 0:
                     raise Conflict(f"project {project.project_id} exists already; give another id or none")
                 self._event(
                     project.project_id,
