@@ -1,6 +1,7 @@
 """codedb.core.workers: a bulk job's pure-Python work done by worker processes (real ones,
 `python -P -c`), handed back in order, and every way it can go wrong."""
 
+import base64
 import os
 import signal
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codedb.core.textsearch import document_text, documents_of
+from codedb.core.textsearch import document_bytes, documents_of
 from codedb.core.workers import MIN_BATCHES, spread
 from codedb.errors import CodedbError
 from conftest import ROOT, worker_processes
@@ -48,10 +49,12 @@ def test_every_batch_comes_back_in_order_worked_by_other_processes() -> None:
         during.update(worker_processes())
     # as the caller's process makes them, in the batches' order (rows arrive as lists)
     assert [b for b, _ in seen] == batches
-    assert [d for _, d in seen] == [[document_text(*row[2:]) for row in batch] for batch in batches]
-    assert any(d is not None for _, docs in seen for d in docs) and any(
-        d is None for _, docs in seen for d in docs
-    )
+    assert [d for _, d in seen] == [documents_of(batch) for batch in batches]
+    for batch, (data, left) in seen:  # each row's document made here, or left to the server
+        made = [document_bytes(*row[2:]) for row in batch]
+        assert left == [at for at, document in enumerate(made) if document is None]
+        assert all(document in base64.b64decode(data) for document in made if document is not None)
+    assert any(left for _, (_, left) in seen) and any(data for _, (data, _) in seen)
     assert len(during) == 2  # two workers did the work
     assert worker_processes() == []  # and are gone once the job is done
 
@@ -102,7 +105,7 @@ def test_batches_are_drawn_only_between_the_pairs_handed_back() -> None:
 
 def test_a_worker_that_fails_is_one_error_and_no_process_is_left() -> None:
     batches = _batches(5)
-    batches[3] = [("too", "short")]  # document_text of nothing: a TypeError in the worker
+    batches[3] = [("too", "short")]  # document_bytes of nothing: a TypeError in the worker
     with pytest.raises(CodedbError, match=r"^a worker process failed: TypeError"):
         for _ in spread(documents_of, batches, workers=2):
             pass
@@ -164,11 +167,11 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
             with open({str(marker)!r}, "a") as out:
                 out.write("ran\\n")
             rows = [[("k", "f", "someName", "", "text", "x = 1")] * 3] * 5
-            print(sum(len(d) for _, d in spread(documents_of, rows, workers=2)))
+            print(sum(len(data) > 0 for _, (data, left) in spread(documents_of, rows, workers=2)))
             """
         )
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
-    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "15", "")
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "5", "")
     assert marker.read_text() == "ran\n"

@@ -503,14 +503,14 @@ def test_reindex_gives_the_same_answers(library: codedb.Database) -> None:
     assert f.stale_in_index() == 0
 
 
-# Texts whose documents PostgreSQL's reindex makes in Python (document_text) or leaves to the
+# Texts whose documents PostgreSQL's reindex makes in Python (document_bytes) or leaves to the
 # server: capitals, digits glued to letters, numbers its parser reads whole (6e1), non-ASCII.
 _DOCUMENT_TEXT = st.text(alphabet=st.sampled_from("abzAZeE0159_ .(\né"), max_size=30)
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_reindex_writes_the_documents_the_triggers_write(db: codedb.Database) -> None:
-    from codedb.core.textsearch import document_text
+    from codedb.core.textsearch import document_bytes
 
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.lists(st.tuples(_DOCUMENT_TEXT, _DOCUMENT_TEXT, _DOCUMENT_TEXT), min_size=1, max_size=6))
@@ -527,12 +527,12 @@ def test_reindex_writes_the_documents_the_triggers_write(db: codedb.Database) ->
 
     same_documents()
     # Made in Python where the text allows, by the server elsewhere (the same document).
-    assert document_text("mergeSortedArrays", "alpha b_2 Zeta9", "", "x = 1") is not None
-    assert document_text("sha256sum", "", "6e1 by", "") is None  # the server's parser reads 6e1 whole
-    assert document_text("café", "", "", "") is None  # its letters are the server locale's
-    assert document_text("x", "", "", "y" * 3000) is None  # a word too long to index: left out
-    assert document_text("x", "", "", "word " * 300) is None  # past the positions a word keeps
-    assert document_text("x", "", "", "a b " * 9000) is None  # past a tsvector's last position
+    assert document_bytes("mergeSortedArrays", "alpha b_2 Zeta9", "", "x = 1") is not None
+    assert document_bytes("sha256sum", "", "6e1 by", "") is None  # the server's parser reads 6e1 whole
+    assert document_bytes("café", "", "", "") is None  # its letters are the server locale's
+    assert document_bytes("x", "", "", "y" * 3000) is None  # a word too long to index: left out
+    assert document_bytes("x", "", "", "word " * 300) is None  # past the positions a word keeps
+    assert document_bytes("x", "", "", "a b " * 9000) is None  # past a tsvector's last position
 
 
 def test_bulk_add_is_indexed_with_its_links(db: codedb.Database) -> None:

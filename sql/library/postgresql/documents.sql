@@ -1,5 +1,5 @@
 -- PostgreSQL's own queries of the search index of functions (SQLite has no counterpart):
--- reindex writes the documents Python makes (codedb.core.textsearch.document_text) with COPY,
+-- reindex writes the documents Python makes (codedb.core.textsearch.document_bytes) with COPY,
 -- and has the server make the few Python leaves to it.
 
 -- name: functions_by_id_to_index(function_ids)
@@ -14,9 +14,10 @@ SELECT f.function_id AS key, f.function_id, f.name,
 FROM function f WHERE f.function_id = ANY(CAST(:function_ids AS TEXT[]));
 
 -- name: copy_function_search()!
--- The search index's rows (function_id, document as tsvector text), written with COPY by
--- codedb.core.db.Database.copy_rows.
-COPY function_search (function_id, document) FROM STDIN;
+-- The search index's rows (function_id, document), in COPY's binary form (the document as
+-- tsvectorsend writes it, which the server stores without parsing), written by
+-- codedb.core.db.Database.copy_binary.
+COPY function_search (function_id, document) FROM STDIN (FORMAT binary);
 
 -- name: index_functions_by_id(function_ids)!
 -- Index the functions of :function_ids in one statement (the body of

@@ -151,7 +151,7 @@ TRUNCATE function_search;
 -- The next :batch functions after the id :after (NULL: from the first), in id order, each with
 -- its id twice (the key and the id), name, labels (tags and modules in the database's order,
 -- as function_search_document joins them), description and code; reindex makes their
--- documents (codedb.core.textsearch.document_text). The labels of the whole batch are read in
+-- documents (codedb.core.textsearch.document_bytes). The labels of the whole batch are read in
 -- one range of each links table (a subquery per function took 0.77 s per 100,000 functions;
 -- this, 0.55 s).
 WITH batch AS (

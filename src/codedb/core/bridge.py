@@ -161,6 +161,9 @@ class SyncCopy:
     def write_row(self, row: Sequence[Any]) -> None:
         await_(self.raw.write_row(row))
 
+    def write(self, data: bytes) -> None:
+        await_(self.raw.write(data))
+
 
 class SyncConnection:
     """An async driver's connection, used from code in the bridge: what codedb's Database

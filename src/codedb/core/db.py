@@ -46,6 +46,9 @@ _BEGIN = "BEGIN IMMEDIATE"  # take the write lock up front: no deadlock on lock 
 _SAVEPOINT = "SAVEPOINT codedb"
 _RELEASE = "RELEASE SAVEPOINT codedb"
 _ROLLBACK_TO = "ROLLBACK TO SAVEPOINT codedb"
+# A binary COPY's signature, flags and header extension (none), and its end.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
 
 
 def is_unique_violation(exc: BaseException) -> bool:
@@ -192,6 +195,16 @@ class Database:
             with cursor.copy(query.sql) as copy:
                 for row in rows:
                     copy.write_row(row)
+            return int(cursor.rowcount)
+
+    def copy_binary(self, query: Any, data: bytes) -> int:
+        """Write `data`, the rows of the binary `COPY ... FROM STDIN (FORMAT binary)` `query`
+        of sql/ (its header and trailer added here). Returns the number of rows written."""
+        with self.conn.cursor() as cursor:
+            with cursor.copy(query.sql) as copy:
+                copy.write(_COPY_HEADER)
+                copy.write(data)
+                copy.write(_COPY_TRAILER)
             return int(cursor.rowcount)
 
     @property

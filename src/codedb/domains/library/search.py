@@ -6,6 +6,7 @@ and reindex, and the old tool's substring search. Functions (db.functions) inher
 
 from __future__ import annotations
 
+import base64
 import builtins
 import warnings
 from collections.abc import Iterable, Iterator
@@ -296,12 +297,10 @@ class FunctionSearch(_Part, Embedded):
         """PostgreSQL: COPY the documents of `batches` of rows as functions_to_index reads
         them, each batch's made by the machine's cores (core.workers) while the server stores
         the one before; the server makes those Python leaves to it (None)."""
-        for rows, documents in spread(documents_of, batches):
-            made = [(row[1], doc) for row, doc in zip(rows, documents, strict=True) if doc is not None]
-            self.db.copy_rows(self.sql.copy_function_search, made)
-            if len(made) < len(rows):
-                left = [row[1] for row, doc in zip(rows, documents, strict=True) if doc is None]
-                self.sql.index_functions_by_id(self.conn, function_ids=left)
+        for rows, (data, left) in spread(documents_of, batches):
+            self.db.copy_binary(self.sql.copy_function_search, base64.b64decode(data))
+            if left:
+                self.sql.index_functions_by_id(self.conn, function_ids=[rows[at][1] for at in left])
 
     @contextmanager
     def indexing_paused(self) -> Iterator[None]:
