@@ -55,7 +55,7 @@ def page_user(server: Server, cookie: str | None, host: str) -> Any:
         raise SignIn
     user_id, expires, held, signature = parts
     text = f"{user_id}.{expires}.{held}"
-    if not _same(signature, server.sign(text)) or not expires.isdigit() or int(expires) < time.time():
+    if not server.signed(text, signature) or not expires.isdigit() or int(expires) < time.time():
         raise SignIn
     try:
         user = server.db().users.get(user_id)
@@ -68,8 +68,13 @@ def page_user(server: Server, cookie: str | None, host: str) -> Any:
     return user
 
 
+def _csrf_text(request: Request) -> str:
+    """What a form's token signs: the session it is shown in."""
+    return "csrf." + (request.cookies.get(COOKIE) or "anonymous")
+
+
 def csrf_token(server: Server, request: Request) -> str:
-    return server.sign("csrf." + (request.cookies.get(COOKIE) or "anonymous"))
+    return server.sign(_csrf_text(request))
 
 
 async def form_of(server: Server, request: Request) -> dict[str, str]:
@@ -79,17 +84,9 @@ async def form_of(server: Server, request: Request) -> dict[str, str]:
         fields = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), max_num_fields=20).items()}
     except (UnicodeDecodeError, ValueError):
         raise InvalidInput("the form could not be read; send it from the page") from None
-    if not _same(fields.get("csrf", ""), csrf_token(server, request)):
+    if not server.signed(_csrf_text(request), fields.get("csrf", "")):
         raise CsrfError
     return fields
-
-
-def _same(given: str, expected: str) -> bool:
-    """Whether a token or signature a request brings is the one expected, in constant time
-    (as bytes: hmac.compare_digest refuses a str that is not ASCII with a TypeError)."""
-    import hmac
-
-    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode())
 
 
 class CsrfError(Exception):

@@ -185,6 +185,11 @@ class Server:
     def sign(self, text: str) -> str:
         return hmac.new(self.secret, text.encode(), "sha256").hexdigest()
 
+    def signed(self, text: str, signature: str) -> bool:
+        """Whether a request's `signature` is sign(text), in constant time (compared as bytes:
+        hmac.compare_digest raises TypeError for a str that is not ASCII)."""
+        return hmac.compare_digest(signature.encode("utf-8", "surrogatepass"), self.sign(text).encode())
+
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request's body, refused (413) past `limit` bytes before more is read."""
