@@ -296,7 +296,8 @@ class FunctionSearch(_Part, Embedded):
     def _copy_documents(self, batches: Iterable[builtins.list[Any]]) -> None:
         """PostgreSQL: COPY the documents of `batches` of rows as functions_to_index reads
         them, each batch's made by the machine's cores (core.workers) while the server stores
-        the one before; the server makes those Python leaves to it (None)."""
+        the one before (in COPY's binary form: textsearch.documents_of); the server makes
+        those Python leaves to it (`left`)."""
         for rows, (data, left) in spread(documents_of, batches):
             self.db.copy_binary(self.sql.copy_function_search, base64.b64decode(data))
             if left:
