@@ -35,7 +35,9 @@ class DomainAPI:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for name, value in list(vars(cls).items()):
-            if callable(value) and not name.startswith("_") and not isinstance(value, type):
+            if isinstance(value, staticmethod | classmethod | type) or name.startswith("_"):
+                continue  # a static method has no database to reach (nor a class method)
+            if callable(value):
                 setattr(cls, name, _guarded(value))
 
 
@@ -57,6 +59,13 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
         except OverflowError as exc:  # a number the driver cannot bind (SQLite: over 2**63 - 1)
             raise InvalidInput(
                 f"a number is too large for the database ({exc}); give a smaller one"
+            ) from None
+        except UnicodeEncodeError as exc:  # a text no driver can send (Python's str allows it)
+            if "surrogate" not in exc.reason:
+                raise
+            raise InvalidInput(
+                f"a text is not valid Unicode (it holds {exc.object[exc.start : exc.end]!r}, "
+                "a lone surrogate); give UTF-8 text"
             ) from None
         except Exception as exc:
             described = describe_driver_error(exc)

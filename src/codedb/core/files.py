@@ -67,9 +67,16 @@ def private_binary(path: Path) -> IO[bytes]:
 
 
 def check_path(path: Path) -> Path:
-    """A path the operating system can take: one holding a NUL character names no file."""
+    """A path the operating system can take: one holding a NUL character, or a lone surrogate
+    (which no file system encoding writes), names no file."""
     if "\x00" in str(path):
         raise InvalidInput(f"the path {str(path)!r} holds a NUL character; give a real file name")
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"the path {str(path)!r} is not valid Unicode (it holds a lone surrogate); give a real file name"
+        ) from None
     return path
 
 

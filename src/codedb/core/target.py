@@ -118,6 +118,12 @@ def resolve_target(target: "str | os.PathLike[str] | Target | None" = None) -> T
     raw = os.fspath(target)
     if "\x00" in raw:
         raise ConnectError("the database path holds a NUL character; give a valid path or URL")
+    try:  # a URL goes to libpq as UTF-8; a path to the file system as its bytes
+        raw.encode() if "://" in raw else os.fsencode(raw)
+    except UnicodeEncodeError:
+        raise ConnectError(
+            "the database path or URL is not valid Unicode (it holds a lone surrogate); give UTF-8 text"
+        ) from None
     if raw == ":memory:":
         return Target(raw, "sqlite")
     if _KEYWORDS.search(raw) and "://" not in raw:

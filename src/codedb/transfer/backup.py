@@ -8,6 +8,7 @@ regular file (see core.files).
 """
 
 import io
+import os
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -82,12 +83,12 @@ def rotate(directory: Path, newest: Path, keep: int) -> tuple[Path, ...]:
 
 def backup(
     db: Database,
-    dest: Path | None = None,
+    dest: str | os.PathLike[str] | None = None,
     *,
     fmt: str = "sqlite",
     compact: bool = False,
     force: bool = False,
-    to_dir: Path | None = None,
+    to_dir: str | os.PathLike[str] | None = None,
     keep: int | None = None,
     quiet: bool = False,
     verify: str = "quick",
@@ -116,15 +117,9 @@ def backup(
         raise InvalidInput("--keep=N needs --to-dir and N of 1 or more")
     if db.in_transaction:
         raise CodedbError("cannot back up inside an open transaction; commit it first")
-    if to_dir is not None:
-        make_private_dir(to_dir)
-        dest = rotated_name(to_dir, db, fmt, encrypted=passphrase is not None)
-        # A killed run's temporary file has a name no later run writes: clean by pattern.
-        clean_stale_temps(dest, rotated_pattern(dest))
-    if dest is None:
-        raise InvalidInput("give a destination file, or --to-dir=DIR")
+    path, directory = _destination(db, dest, to_dir, fmt, passphrase is not None)
     require_schema(db)
-    with staged(dest, force=force) as temp:
+    with staged(path, force=force) as temp:
         if passphrase is not None:
             with private_binary(temp) as raw:
                 _encrypted(db, fmt, raw, passphrase, verify, quiet)
@@ -138,8 +133,28 @@ def backup(
             else:
                 _online_backup(db, temp, quiet)
             finish_copy(temp, verify)
-    removed = rotate(to_dir, dest, keep) if to_dir is not None and keep else ()
-    return BackupResult(dest, fmt, dest.stat().st_size, removed)
+    removed = rotate(directory, path, keep) if directory is not None and keep else ()
+    return BackupResult(path, fmt, path.stat().st_size, removed)
+
+
+def _destination(
+    db: Database,
+    dest: str | os.PathLike[str] | None,
+    to_dir: str | os.PathLike[str] | None,
+    fmt: str,
+    encrypted: bool,
+) -> tuple[Path, Path | None]:
+    """The backup's file, and the directory of rotated backups it is named in (--to-dir)."""
+    if to_dir is None:
+        if dest is None:
+            raise InvalidInput("give a destination file, or --to-dir=DIR")
+        return Path(dest), None
+    directory = Path(to_dir)
+    make_private_dir(directory)
+    path = rotated_name(directory, db, fmt, encrypted=encrypted)
+    # A killed run's temporary file has a name no later run writes: clean by pattern.
+    clean_stale_temps(path, rotated_pattern(path))
+    return path, directory
 
 
 def _write_dump(db: Database, fmt: str, out: IO[str], quiet: bool) -> None:

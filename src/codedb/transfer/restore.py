@@ -8,6 +8,7 @@ on (nothing is renamed under them, so no write can go to an unlinked file), and 
 a killed process leaves the old content. PostgreSQL: the rows are replaced in one transaction.
 """
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -159,7 +160,12 @@ def check_backup(src: Path, passphrase: str | None = None) -> BackupCheck:
 
 
 def restore(
-    db: Database, src: Path, *, force: bool = False, quiet: bool = True, passphrase: str | None = None
+    db: Database,
+    src: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    quiet: bool = True,
+    passphrase: str | None = None,
 ) -> RestoreResult:
     """Replace the content of `db` with the backup `src` (see the module docstring); with
     `quiet` false, rows loaded from a dump show a progress bar on a terminal. An encrypted
