@@ -47,7 +47,9 @@ def _calls() -> list[tuple[str, str, dict[str, typing.Any]]]:
             hints = typing.get_type_hints(method)
             arguments = {}
             try:
-                for parameter in list(inspect.signature(method).parameters.values())[1:]:
+                for parameter in inspect.signature(method).parameters.values():
+                    if parameter.name == "self":
+                        continue
                     if parameter.default is parameter.empty or "str" in str(hints.get(parameter.name)):
                         arguments[parameter.name] = _argument(hints.get(parameter.name))
             except LookupError:
