@@ -28,7 +28,12 @@ def first_line(exc: BaseException) -> str:
 
 
 class CodedbError(Exception):
-    """Root of every error codedb raises on purpose."""
+    """Root of every error codedb raises on purpose. Its message is one line (one_line): what
+    it quotes of a caller's text shows its control characters as escapes wherever the error
+    goes (a traceback, a log, an old tool's error dict, a terminal)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(one_line(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class ConnectError(CodedbError, ConnectionError):

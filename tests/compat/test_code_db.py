@@ -36,7 +36,7 @@ def old(ready_target: str) -> Iterator[code_db.CodeDatabase]:
 def is_error(result: object, error_type: str) -> bool:
     assert isinstance(result, dict) and set(result) >= ERROR_KEYS, result
     assert result["success"] is False and result["error_type"] == error_type, result
-    assert "\n" not in result["message"] and result["message"], result
+    assert result["message"].isprintable() and result["message"], result  # one line, no escape codes
     return True
 
 
@@ -124,6 +124,10 @@ def test_dependencies_return_the_old_dicts(old: code_db.CodeDatabase) -> None:
 
     assert is_error(code_db.remove_dependency("nope", a), "FunctionNotFound")
     assert is_error(code_db.remove_dependency(a, c), "DependencyNotFound")
+    hostile = "n\no\x1b[2J"  # quoted by the messages: escaped, as every error is (errors.one_line)
+    assert is_error(code_db.add_dependency(hostile, a), "FunctionNotFound")
+    assert is_error(code_db.add_dependency(a, hostile), "DependencyNotFound")
+    assert is_error(code_db.remove_dependency(a, hostile), "DependencyNotFound")
     assert code_db.remove_dependency(a, b)["success"] is True
     assert code_db.list_dependencies(a) == []
 

@@ -87,8 +87,9 @@ def test_failures_are_logged_and_answered_with_the_fallback(
     assert service.save_metric("chat", float("nan")) is False
     assert service.get_preference(None, "theme", "fallback") == "fallback"  # type: ignore[arg-type]
     assert service.get_metrics(limit=-1) == []
-    assert len(caplog.records) == 5
-    assert all("\n" not in r.getMessage() and " failed: " in r.getMessage() for r in caplog.records)
+    assert service.set_preference("user123", "a\nb\x1b[2J", "dark\x00") is False  # its message quotes the key
+    assert len(caplog.records) == 6
+    assert all(r.getMessage().isprintable() and " failed: " in r.getMessage() for r in caplog.records)
     assert db_snapshot(service.db.target.raw) == before  # nothing half-written
     service.close()
     assert service.get_sessions("user123") == [] and service.save_metric("chat", 1.0) is False

@@ -151,3 +151,16 @@ def test_backup_and_restore_take_paths_as_text(sqlite_migrated: Path, tmp_path: 
         assert db.functions.list() == []
         codedb.restore(db, str(tmp_path / "b.sqlite"), force=True)
         assert [f.name for f in db.functions.list()] == ["fib"]
+
+
+def test_errors_are_one_line_whatever_they_quote(memory_db: codedb.Database) -> None:
+    # Regression: an error quoting what it was given held it as it came: the Python API's
+    # exceptions (and what the old tools' adapters log and return from them) were two lines
+    # for a newline, and an ESC [2J in an id cleared the terminal of whoever read the log.
+    hostile = "a\nb\x1b[2J\u202e"
+    with pytest.raises(codedb.NotFound) as found:
+        memory_db.users.get(hostile)
+    assert str(found.value).isprintable() and "a\\nb\\x1b[2J\\u202e" in str(found.value)
+    error = codedb.InvalidInput(f"bad {hostile}")
+    assert str(error) == "bad a\\nb\\x1b[2J\\u202e" and error.args == (str(error),)
+    assert str(codedb.CodedbError()) == "" and codedb.CodedbError("x", 2).args == ("x", 2)

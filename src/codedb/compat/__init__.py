@@ -38,7 +38,7 @@ from ..domains.library.exchange import (
     module_source,
 )
 from ..domains.library.records import FunctionSummary, UnitTest
-from ..errors import CodedbError, Conflict, NotFound
+from ..errors import CodedbError, Conflict, NotFound, one_line
 from ..schema.migrations import migrate
 
 _CLI_DEFAULT = object()  # CodeDatabase(_CLI_DEFAULT): $CODEDB_URL, else ./code_db.sqlite
@@ -48,7 +48,7 @@ def _error(error_type: str, message: str, suggested_action: str) -> dict[str, An
     return {
         "success": False,
         "error_type": error_type,
-        "message": message,
+        "message": one_line(message),  # it may quote an id as it was given
         "suggested_action": suggested_action,
     }
 
