@@ -476,6 +476,20 @@ def test_legacy_text_codedb_cannot_store_is_coerced_and_reported(lib: CLI, tmp_p
     assert shown["signature"] == {"arg_names": ["s"], "arg_types": [None]}
 
 
+def test_a_sqlmodel_text_that_is_not_utf8_comes_over_replaced_and_noted(lib: CLI, tmp_path: Path) -> None:
+    # Regression: bytes that are not UTF-8 in one text refused the whole file ("Could not
+    # decode to UTF-8 column 'description'"), as in the other tools' SQLite files.
+    old = tmp_path / "code_db_old.sqlite"
+    conn = sqlite3.connect(old)
+    conn.executescript(SQLMODEL_SCHEMA)
+    conn.execute("UPDATE function SET description = CAST(x'61ff62' AS TEXT) WHERE function_id = 'f-1'")
+    conn.commit()
+    conn.close()
+    out = lib.ok("import-legacy", str(old))
+    assert "function f-1 description: characters that are not valid Unicode replaced by U+FFFD" in out
+    assert db_snapshot(lib.target)["function"][0].description == "a\ufffdb"
+
+
 @pytest.mark.parametrize(
     "table, why",
     [
@@ -553,3 +567,15 @@ def test_a_second_source_with_colliding_ids_is_named_not_dropped(lib: CLI, tmp_p
     assert "skipped: modification m-1: codedb holds another row under this id" in out
     rows = db_snapshot(lib.target)
     assert [m.description for m in rows["modification"]] == ["typo"]  # the first source's, kept
+
+
+def test_text_codedb_cannot_store_is_replaced_as_its_note_says() -> None:
+    # Regression: a lone surrogate (a pickle's str may hold one) was noted as "replaced by
+    # U+FFFD" and stored as "?", which no reader can tell from a question mark.
+    from codedb.legacy.collect import storable_text
+
+    notes: list[str] = []
+    assert storable_text("a\ud800b\udcffc?", "x", notes) == "a\ufffdb\ufffdc?"
+    assert notes == ["x: characters that are not valid Unicode replaced by U+FFFD"]
+    assert storable_text("n\x00ul \u00e9", "y", notes) == "nul \u00e9" and len(notes) == 2
+    assert storable_text("plain", "z", notes) == "plain" and len(notes) == 2

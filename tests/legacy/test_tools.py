@@ -8,16 +8,18 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 
 import codedb
-from conftest import CLI, ROOT, db_snapshot
+from conftest import CLI, ROOT, db_snapshot, snapshot
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sources import (  # noqa: E402
@@ -354,3 +356,33 @@ def test_many_notes_are_counted_not_poured_out(lib: CLI, tmp_path: Path) -> None
     every = lib.ok("import-legacy", str(source), "--dry-run", "--all-notes")
     listed = [line for line in every.splitlines() if line.startswith("coerced: ")]
     assert len(listed) == 20 + more and listed[:20] == coerced[:20]
+
+
+POISONED = {"codeobit": ("projects", "description"), "duilio": ("conversation_history", "content"),
+            "pygubu": ("projects", "description"), "yago": ("projects", "description")}  # fmt: skip
+
+
+@pytest.mark.parametrize("tool", list(TOOLS))
+def test_text_that_is_not_utf8_comes_over_replaced_and_noted(lib: CLI, tmp_path: Path, tool: str) -> None:
+    # Regression: one text of the old tool's SQLite file holding bytes that are not UTF-8 (which
+    # SQLite stores as given) refused the whole import ("Could not decode to UTF-8 column ...;
+    # the file may be damaged"), where a pickle's text that is not valid Unicode comes over with
+    # U+FFFD, noted.
+    make, counts, _ = TOOLS[tool]
+    source = make(tmp_path / f"{tool}.db", 3)
+    table, column = POISONED[tool]
+    with sqlite3.connect(source) as conn:
+        first = f"(SELECT min(rowid) FROM {table})"
+        update = f"UPDATE {table} SET {column} = CAST(x'61ff62' AS TEXT) WHERE rowid = {first}"
+        poisoned = conn.execute(update).rowcount
+    assert poisoned == 1
+    conn.close()
+    before = digest(source)
+    out = lib.ok("import-legacy", str(source))
+    assert "not valid Unicode replaced by U+FFFD" in out, out
+    found = rows(lib.target)
+    assert all(found[INTO[tool][name]] >= n for name, n in counts(3).items() if name in INTO[tool]), found
+    with codedb.connect(lib.target) as db:
+        texts = [v for records in snapshot(db).values() for r in records for v in attrs.astuple(r)]
+    assert "a\ufffdb" in texts
+    assert digest(source) == before  # read, never written

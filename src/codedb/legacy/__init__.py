@@ -28,7 +28,7 @@ from ..core.target import POSTGRES_SCHEMES
 from ..errors import CodedbError
 from ..transfer.dump import load, load_all_or_nothing, set_aside_present
 from .collect import Collector
-from .source import Source, SourceError
+from .source import LENIENT_TEXT, Source, SourceError
 from .tool import LegacyReport, ToolImport
 from .unpickle import RefusedGlobal, ResourceLimit, Stub, plain
 from .unpickle import load as unpickle
@@ -335,6 +335,7 @@ def _collect_sqlmodel(path: Path, collector: Collector) -> str:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise LegacyError(f"cannot open {path} read-only: {exc}") from None
+    conn.text_factory = LENIENT_TEXT
     queries = load_queries("sqlite").legacy
     try:
         tables = _stored_tables(conn, queries, path)

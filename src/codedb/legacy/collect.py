@@ -2,6 +2,7 @@
 adds nothing), every coercion and every skip noted with its reason."""
 
 import json
+import re
 import uuid
 from collections import Counter
 from datetime import datetime
@@ -15,6 +16,8 @@ from ..domains.library.signature import signature_of
 from ..errors import InvalidInput
 from .unpickle import plain
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what no UTF-8 encoder writes (a lone surrogate)
+
 
 def storable_text(value: str, what: str, notes: list[str]) -> str:
     """`value` as text codedb can store: NUL characters removed and lone surrogates replaced
@@ -26,7 +29,7 @@ def storable_text(value: str, what: str, notes: list[str]) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         notes.append(f"{what}: characters that are not valid Unicode replaced by U+FFFD")
-        value = value.encode("utf-8", "replace").decode("utf-8")
+        value = _SURROGATE.sub("\ufffd", value)
     return value
 
 

@@ -8,6 +8,7 @@ generated column would run what the file declares (`AS (zeroblob(50000000))` mad
 file cost 5.9 GB), while stored values are bounded by the file's size."""
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from ..core.target import resolve_target
 from ..errors import CodedbError
 
 BATCH = 1000
+# SQLite stores any bytes as TEXT: those that are not UTF-8 arrive as lone surrogates (the
+# bytes kept), instead of the driver refusing the whole table ("Could not decode to UTF-8").
+LENIENT_TEXT = partial(str, encoding="utf-8", errors="surrogateescape")
 
 
 # The query reading each table the old tools kept (named in full, so that a search finds its
@@ -58,6 +62,8 @@ class Source:
             self.db: Database = connect(resolved, create=False, readonly=True)
         except CodedbError as exc:
             raise SourceError(f"cannot open {resolved.display} read-only: {exc}") from None
+        if self.db.dialect == "sqlite":  # text of bytes that are not UTF-8 comes as it is, noted
+            self.db.conn.text_factory = LENIENT_TEXT  # by the importers (collect.storable_text)
         self.label = resolved.display
         self.queries = self.db.queries.legacy
         try:
