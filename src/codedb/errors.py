@@ -96,6 +96,17 @@ class DatabaseError(CodedbError):
     """The database engine refused an operation (a lock held too long, a full disk, ...)."""
 
 
+_UNDECODABLE = re.compile(r"Could not decode to UTF-8 column '([^']*)'")
+
+
+def undecodable(exc: BaseException) -> str | None:
+    """The column of a text SQLite's driver could not read (bytes that are not UTF-8), or None."""
+    import sqlite3
+
+    found = _UNDECODABLE.match(first_line(exc)) if isinstance(exc, sqlite3.OperationalError) else None
+    return found.group(1) if found else None
+
+
 def describe_driver_error(exc: BaseException) -> str | None:
     """One line for an error of the SQLite or PostgreSQL driver, or None for anything else."""
     import sqlite3
@@ -103,6 +114,12 @@ def describe_driver_error(exc: BaseException) -> str | None:
     first = first_line(exc)
     if isinstance(exc, sqlite3.OperationalError) and "locked" in first:
         return f"{first}: another process is writing; try again when it has finished"
+    column = undecodable(exc)
+    if column is not None:  # SQLite stores what another program wrote as TEXT, UTF-8 or not
+        return (
+            f"a text of column {column} holds bytes that are not UTF-8 (another program "
+            "wrote it); 'codedb check' names its rows, and 'codedb recover' salvages them"
+        )
     if isinstance(exc, sqlite3.Error):
         return f"SQLite: {first}; nothing was changed"
     if isinstance(exc, OSError):

@@ -114,9 +114,26 @@ def test_a_refused_row_leaves_dst_as_it_was(sample: Path, pg_schema_url: str, tm
         copy(sample, pg_schema_url, force=True)
     assert db_snapshot(pg_schema_url) == before
     new = tmp_path / "new.sqlite"
-    with pytest.raises(CodedbError, match="DST refused a row of function_tags"):
+    with pytest.raises(CodedbError, match="DST refused a row of function_tags") as refused:
         copy(sample, new)
+    # Regression: a new file's refusal named the temporary file it was built in (.new.sqlite.N.tmp)
+    assert str(refused.value).endswith(f"nothing was written to {new}: fix that row in SRC, then copy again")
     assert not [p.name for p in tmp_path.iterdir() if not p.name.startswith("sample.sqlite")]  # no DST
+
+
+def test_a_source_text_that_is_not_utf8_is_named_as_srcs(sample: Path, tmp_path: Path) -> None:
+    # Regression: text another program wrote into SRC in bytes that are not UTF-8 was reported
+    # as a row DST refused ("fix that row in SRC"), naming the temporary file of a new DST.
+    with sqlite3.connect(sample) as conn:
+        conn.execute("UPDATE function SET description = CAST(x'61ff62' AS TEXT) WHERE rowid = 1")
+    conn.close()
+    new = tmp_path / "new.sqlite"
+    with pytest.raises(CodedbError) as refused:
+        copy(sample, new)
+    message = str(refused.value)
+    assert "column description holds bytes that are not UTF-8" in message and "codedb check" in message
+    assert "DST" not in message and ".tmp" not in message
+    assert not new.exists()
 
 
 def test_a_read_back_mismatch_rolls_the_copy_back(sample: Path, tmp_path: Path) -> None:

@@ -255,3 +255,29 @@ def test_check_lists_the_findings_on_a_damaged_file(tmp_path: Path, original_at:
     assert any(line.startswith("damaged: salvage what can be read with 'codedb recover ") for line in lines)
     report = json.loads(CLI(str(path), tmp_path).__call__("check", "--json").stdout)
     assert report["ok"] is False and len(report["findings"]) == len(lines)
+
+
+def test_text_another_program_wrote_that_is_not_utf8_is_found_and_salvaged(
+    new_cli: Callable[[str], CLI], tmp_path: Path
+) -> None:
+    # Regression: a text written into the file by another program (sqlite3, an old tool) with
+    # bytes that are not UTF-8 made every read of its table fail ("SQLite: Could not decode to
+    # UTF-8 column 'description'..."), naming no way out; `codedb check` said ok; and `codedb
+    # recover` left the row out without counting it anywhere (read 0 of 1).
+    cli = new_cli("code_db.sqlite")
+    kept = cli.ok("add-function", "--name=kept", "--code=def kept(): pass").strip()
+    bad = cli.ok("add-function", "--name=bad", "--description=d", "--code=def bad(): pass").strip()
+    with closing(sqlite3.connect(cli.target)) as conn, conn:
+        conn.execute("UPDATE function SET description = CAST(x'61ff62' AS TEXT) WHERE function_id = ?", [bad])
+    line = cli.error("list-functions")
+    assert "column description" in line and "not UTF-8" in line and "codedb check" in line
+    result = cli("check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"text: function {bad}: description holds bytes that are not UTF-8" in result.stdout
+    assert "codedb recover" in result.stdout
+    out = cli.ok("recover", cli.target, str(tmp_path / "rescued.sqlite"))
+    assert "1 text held bytes that are not UTF-8: recovered with U+FFFD in their place" in out
+    rescued = CLI(str(tmp_path / "rescued.sqlite"), tmp_path)
+    assert rescued.ok("check").startswith("ok: ")
+    with codedb.connect(tmp_path / "rescued.sqlite") as db:
+        assert {f.function_id: f.description for f in db.functions.list()} == {kept: "", bad: "a\ufffdb"}

@@ -218,8 +218,9 @@ def cmd_stats(args: dict[str, Any]) -> int:
 @command("""
 Usage: codedb check [--json] [options]
 
-Check the database: SQLite's integrity check, the foreign keys, and the schema revision.
-Exit code 1 with the list of findings when anything is wrong. Reads only.
+Check the database: SQLite's integrity check, the foreign keys, texts another program wrote
+in bytes that are not UTF-8 (SQLite), and the schema revision. Exit code 1 with the list of
+findings when anything is wrong. Reads only.
 
 Options:
   --json        write JSON

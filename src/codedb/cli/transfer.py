@@ -345,6 +345,10 @@ def cmd_recover(args: dict[str, Any]) -> int:
     header = "; its header was damaged (page size guessed)" if result.header_damaged else ""
     into = f"{result.out} (revision {result.revision})"
     lines.append(f"recovered {recovered:,} of the {read:,} rows read into {into}{header}")
+    replaced = sum(t.replaced_texts for t in result.tables)
+    if replaced:
+        held = "text held" if replaced == 1 else "texts held"
+        lines.append(f"{replaced:,} {held} bytes that are not UTF-8: recovered with U+FFFD in their place")
     lines.append(f"next: check it (codedb --db {result.out} check), then 'codedb restore {result.out}'")
     out("\n".join(lines))
     return 0

@@ -7,6 +7,7 @@ from functools import cache
 import attrs
 
 from ..core.db import Database, connect
+from ..core.registry import derived_tables
 from ..errors import first_line
 from .migrations import YOYO_TABLES, migrate, status
 
@@ -41,6 +42,49 @@ def integrity_problems(db: Database) -> list[str]:
         except sqlite3.DatabaseError as exc:
             found.append(f"table {table} cannot be read: {first_line(exc)}")
     return found or [stopped]
+
+
+def text_problems(db: Database, listed: int = 20) -> list[str]:
+    """SQLite: the texts of codedb's tables that another program wrote in bytes that are not
+    UTF-8 (SQLite stores TEXT as given; the driver then refuses to read the table), each named
+    by its table, its row's key and its column: the first `listed`, then how many more."""
+    if db.dialect != "sqlite":
+        return []  # PostgreSQL refuses such text when it is written
+    found: list[str] = []
+    more = 0
+    db.conn.text_factory = bytearray  # a TEXT value comes as a bytearray, a BLOB as bytes
+    try:
+        for name, bound in db.tables.items():
+            if name in derived_tables():
+                continue  # an index holds its rows' texts: the row itself is named
+            cursor = db.conn.execute(bound.dump.sql)
+            columns = [column[0] for column in cursor.description]
+            for row in cursor:
+                try:
+                    for value in row:
+                        if value.__class__ is bytearray:
+                            value.decode()
+                except UnicodeDecodeError:
+                    bad = [c for c, v in zip(columns, row, strict=True) if not _readable(v)]
+                    if len(found) == listed:
+                        more += 1
+                        continue
+                    key = row[0].decode("utf-8", "replace") if isinstance(row[0], bytearray) else row[0]
+                    found.append(f"{name} {key}: {', '.join(bad)} holds bytes that are not UTF-8")
+    finally:
+        db.conn.text_factory = str
+    return found + ([f"and {more:,} more rows"] if more else [])
+
+
+def _readable(value: object) -> bool:
+    """Whether `value` reads as text or is not text: False for a TEXT (a bytearray here) of
+    bytes that are not UTF-8."""
+    try:
+        if isinstance(value, bytearray):
+            value.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _objects(db: Database) -> set[SchemaObject]:
@@ -83,6 +127,7 @@ def check(db: Database) -> CheckResult:
     the last finding names the way out (`codedb recover`)."""
     findings = [f"integrity: {problem}" for problem in integrity_problems(db)]
     try:
+        findings += [f"text: {problem}" for problem in text_problems(db)]
         findings += [
             f"foreign key: a row of {table} (rowid {rowid}) points at a missing {parent} row"
             for table, rowid, parent in db.queries.core.foreign_key_check(db.conn)
@@ -93,7 +138,7 @@ def check(db: Database) -> CheckResult:
             f"unreadable: {first_line(exc)}; the foreign keys and the schema could not be checked"
         )
         state = None
-    if findings and findings[0].startswith(("integrity", "unreadable")):
+    if findings and findings[0].startswith(("integrity", "unreadable", "text")):
         findings.append(
             f"damaged: salvage what can be read with 'codedb recover {db.target.display} NEW_FILE', "
             "or restore a backup"

@@ -36,6 +36,7 @@ class TableRows:
 
     rows: list[tuple[Any, ...]] = attrs.field(factory=list)
     bad_pages: int = 0
+    replaced_texts: int = 0  # texts whose bytes were not UTF-8, read with U+FFFD in their place
 
 
 class PageFile:
@@ -105,7 +106,8 @@ class PageFile:
                 try:
                     row, end = self._leaf_row(data, offset)
                     found.rows.append(row)
-                except (ValueError, IndexError, struct.error, UnicodeDecodeError):
+                    found.replaced_texts += sum(value.__class__ is Replaced for value in row)
+                except (ValueError, IndexError, struct.error):
                     continue  # a damaged cell: the rest of the page may still be read
         return found
 
@@ -172,6 +174,17 @@ class PageFile:
         return entries
 
 
+class Replaced(str):
+    """A text whose bytes were not UTF-8 (another program wrote them), with U+FFFD for them."""
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return Replaced(raw.decode("utf-8", "replace"))
+
+
 def _varint(data: bytes, at: int) -> tuple[int, int]:
     value = 0
     for n in range(9):
@@ -215,7 +228,7 @@ def _record(payload: bytes) -> tuple[Any, ...]:
             raw = payload[at : at + size]
             if len(raw) < size:
                 raise ValueError("a value runs past its record")
-            values.append(raw if kind % 2 == 0 else raw.decode("utf-8"))
+            values.append(raw if kind % 2 == 0 else _text(raw))
             at += size
         else:
             raise ValueError(f"serial type {kind} is reserved")

@@ -32,7 +32,7 @@ from ..core.files import staged
 from ..core.progress import progress_bar
 from ..core.registry import derived_tables, searchable
 from ..core.target import Target, resolve_target
-from ..errors import CodedbError, Conflict, InvalidInput, describe_driver_error, first_line
+from ..errors import CodedbError, Conflict, InvalidInput, describe_driver_error, first_line, undecodable
 from ..schema.migrations import known_ids, migrate, status
 from .dump import analyze, iter_records
 from .restore import holds_data
@@ -83,7 +83,7 @@ def copy(
     with connect(source, create=False, readonly=True) as sdb:
         revision = _source_revision(sdb)
         with _destination(dest) as (ddb, fresh):
-            tables = _copy_into(sdb, ddb, revision, batch, force or fresh, quiet)
+            tables = _copy_into(sdb, ddb, dest.display, revision, batch, force or fresh, quiet)
     return CopyResult(source.display, dest.display, revision, tables)
 
 
@@ -126,8 +126,9 @@ def _destination(dest: Target) -> Iterator[tuple[Database, bool]]:
 
 
 def _copy_into(
-    sdb: Database, ddb: Database, revision: str, batch: int, force: bool, quiet: bool
+    sdb: Database, ddb: Database, shown: str, revision: str, batch: int, force: bool, quiet: bool
 ) -> tuple[TableCopy, ...]:
+    """The copy into `ddb` (DST, named `shown` to the user: a new file is built elsewhere)."""
     state = status(ddb)
     if state.unknown or (state.current is not None and state.current > revision):
         raise InvalidInput(
@@ -156,36 +157,42 @@ def _copy_into(
                 indexes.enter_context(paused())
         indexes.enter_context(ddb.loading())  # references and indexes built after the rows
         for name in names:
-            with _refusals(ddb, name):
+            with _refusals(sdb, shown, name):
                 rows, checksum = _copy_table(sdb, ddb, name, batch, tick)
             copied.append(TableCopy(name, rows, f"{checksum:032x}"))
-        with _refusals(ddb, None):  # PostgreSQL checks the references of all the rows here
+        with _refusals(sdb, shown, None):  # PostgreSQL checks the references of all the rows here
             indexes.close()
         for table in copied:  # read back before the commit: a mismatch rolls everything back
             rows, checksum = _summary(iter_records(ddb, table.table))
             if (rows, f"{checksum:032x}") != (table.rows, table.checksum):
                 raise CodedbError(
                     f"the copy of {table.table} does not match SRC ({rows:,} rows read back, "
-                    f"{table.rows:,} copied); nothing was written to {ddb.target.display}"
+                    f"{table.rows:,} copied); nothing was written to {shown}"
                 )
     analyze(ddb, [t.table for t in copied if t.rows])
     return tuple(copied)
 
 
 @contextmanager
-def _refusals(ddb: Database, name: str | None) -> Iterator[None]:
-    """A row DST refuses (of table `name`, or the one the error names) as one line."""
+def _refusals(sdb: Database, shown: str, name: str | None) -> Iterator[None]:
+    """A row DST (named `shown`) refuses, of table `name` or the one the error names, as one
+    line; so is a text of SRC that cannot be read (bytes that are not UTF-8)."""
     try:
         yield
     except CodedbError:
         raise
     except Exception as exc:
-        if describe_driver_error(exc) is None or isinstance(exc, OSError):
+        described = describe_driver_error(exc)
+        if described is None or isinstance(exc, OSError):
             raise
+        if undecodable(exc):
+            raise CodedbError(
+                f"SRC {sdb.target.display}: {described}; nothing was written to {shown}"
+            ) from exc
         table = name or getattr(getattr(exc, "diag", None), "table_name", None) or "a table"
         raise CodedbError(
             f"DST refused a row of {table} ({first_line(exc)}); nothing was written to "
-            f"{ddb.target.display}: fix that row in SRC, then copy again"
+            f"{shown}: fix that row in SRC, then copy again"
         ) from exc
 
 

@@ -37,6 +37,7 @@ class TableRecovery:
     claimed: int | None  # rows the damaged file's statistics (sqlite_stat1) claim, if any
     damaged_pages: int
     schema_lost: bool = False  # the damaged schema no longer names the table
+    replaced_texts: int = 0  # texts of bytes that are not UTF-8, recovered with U+FFFD for them
 
 
 @attrs.frozen
@@ -118,7 +119,9 @@ def _load(db: Database, table: str, read: Any, claimed: int | None) -> TableReco
         except (TypeError, ValueError):
             continue  # a value the record cannot hold: a damaged cell
     recovered = sum(_insert(db, bound, records[at : at + BATCH]) for at in range(0, len(records), BATCH))
-    return TableRecovery(table, len(read.rows), recovered, claimed, read.bad_pages)
+    return TableRecovery(
+        table, len(read.rows), recovered, claimed, read.bad_pages, replaced_texts=read.replaced_texts
+    )
 
 
 def _insert(db: Database, bound: Any, rows: Sequence[dict[str, Any]]) -> int:
