@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import random
+import runpy
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import codedb
-from conftest import CLI, snapshot
+from conftest import CLI, ROOT, snapshot
 
 Originals = Callable[[Path], dict[str, list[object]]]
 
@@ -281,3 +282,67 @@ def test_text_another_program_wrote_that_is_not_utf8_is_found_and_salvaged(
     assert rescued.ok("check").startswith("ok: ")
     with codedb.connect(tmp_path / "rescued.sqlite") as db:
         assert {f.function_id: f.description for f in db.functions.list()} == {kept: "", bad: "a\ufffdb"}
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("function", "creation_date", "yesterday"),  # not a time
+        ("function", "creation_date", 7),  # an INTEGER where a time is kept
+        ("ai_provider_usage", "cost", "cheap"),  # not a number
+        ("users", "last_login", 1.5),
+        ("system_metrics", "duration_ms", "slow"),  # its summary's percentiles
+    ],
+)
+def test_a_value_of_another_type_another_program_wrote_is_one_line(
+    new_cli: Callable[[str], CLI], table: str, column: str, value: object
+) -> None:
+    # Regression: SQLite keeps any value in any column (its tables are not STRICT): a value
+    # another program wrote that codedb cannot read as its column's type ended every command
+    # that read the row in a traceback (ValueError: Invalid isoformat string; AttributeError:
+    # 'int' object has no attribute 'isoformat'), and `codedb check` said ok.
+    cli = new_cli("code_db.sqlite")
+    runpy.run_path(str(ROOT / "examples" / "sample_library.py"), run_name="sample")["main"](cli.target)
+    with closing(sqlite3.connect(cli.target)) as conn, conn:
+        first = f"(SELECT min(rowid) FROM {table})"
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = {first}", [value])
+    reads = {
+        "ai_provider_usage": ["usage", "list"],
+        "users": ["users", "list"],
+        "system_metrics": ["metrics", "summary"],
+    }
+    for read in (*([reads[table]] if table in reads else []), ["backup", "--format=json", "dump.json"]):
+        line = cli.error(*read)
+        assert f"{column} holds {value!r}" in line and "codedb check" in line, (read, line)
+    result = cli("check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"value: {table} " in result.stdout and f"{column} holds {value!r}" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "read"),
+    [
+        ("function", "description", ["search", "fib"]),  # its snippet
+        ("function", "description", ["search-functions", "--query=fib"]),
+        ("function", "function_id", ["list-functions", "--json"]),
+        ("function", "function_id", ["backup", "--format=json", "dump.json"]),
+        ("function", "name", ["reindex"]),
+        ("function", "name", ["copy", "{db}", "copied.sqlite"]),
+        ("projects", "project_id", ["projects", "list"]),  # its page's cursor
+    ],
+)
+def test_a_blob_another_program_wrote_where_text_is_kept_is_one_line(
+    new_cli: Callable[[str], CLI], table: str, column: str, read: list[str]
+) -> None:
+    # Regression: a BLOB in a text column (a program handing sqlite3 bytes for a str) ended a
+    # search (its snippet), JSON output, a JSON backup, a reindex, a copy and a page of
+    # projects in a traceback.
+    cli = new_cli("code_db.sqlite")
+    runpy.run_path(str(ROOT / "examples" / "sample_library.py"), run_name="sample")["main"](cli.target)
+    which = "name = 'fib'" if table == "function" else f"rowid = (SELECT min(rowid) FROM {table})"
+    with closing(sqlite3.connect(cli.target)) as conn, conn:
+        found = conn.execute(f"UPDATE {table} SET {column} = ? WHERE {which}", [b"\x00\xff"]).rowcount
+    assert found == 1
+    line = cli.error(*(arg.replace("{db}", cli.target) for arg in read), db=read[0] != "copy")
+    assert "another program wrote it" in line and "codedb check" in line, line
+    assert f"{column} holds b'\\x00\\xff', which is not text" in cli("check").stdout

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ..core.convert import to_dict
+from ..core.convert import json_value, to_dict
 from ..core.textsearch import MARK_END, MARK_START
 from ..errors import one_line
 
@@ -39,7 +39,7 @@ def as_json(data: Any) -> str:
             return to_dict(value)
         if isinstance(value, datetime):
             return value.isoformat(timespec="microseconds")
-        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+        json_value(value)
 
     return json.dumps(data, default=default, ensure_ascii=False, indent=2)
 

@@ -18,9 +18,9 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache, partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from ..errors import InvalidInput
+from ..errors import DatabaseError, InvalidInput
 
 if TYPE_CHECKING:
     import cattrs
@@ -148,13 +148,87 @@ def like_pattern(text: str) -> str:
 
 
 def stored_time(value: Any) -> Any:
-    """A time column as a datetime: SQLite returns the text db_time wrote, psycopg a datetime."""
-    return _fromisoformat(value) if type(value) is str else value
+    """A time column as a datetime: SQLite returns the text db_time wrote, psycopg a datetime;
+    ValueError for anything else (a number another program wrote into a SQLite file)."""
+    if type(value) is str:
+        return _fromisoformat(value)
+    if value is None or isinstance(value, datetime):
+        return value
+    raise ValueError(f"{value!r:.40} is not a time")
 
 
 def optional_time(value: Any) -> Any:
     """A time column that may be NULL."""
     return None if value is None else stored_time(value)
+
+
+def field_problem(cls: type, name: str, value: Any) -> str | None:
+    """Why `value` read from the database cannot be field `name` of the record class `cls`
+    ("which is not a time"), or None when it can: its converter refuses it, or (a field without
+    one) it is not of the field's type. SQLite keeps any value in any column, so a value another
+    program wrote may be of another type."""
+    import attrs
+
+    field = attrs.fields_dict(cls).get(name)
+    if field is None:
+        return None
+    converter = field.converter
+    if converter is not None:
+        try:
+            converter(value)  # type: ignore[operator]
+        except (ValueError, TypeError, OverflowError):
+            return f"which is not {_KINDS.get(converter, 'what its column holds')}"
+        return None
+    kind = _field_types(cls).get(name)
+    allowed = {str: (str,), int: (int,), float: (int, float)}.get(kind) if kind is not None else None
+    if allowed is None or isinstance(value, allowed) or (value is None and _optional(field)):
+        return None
+    return f"which is not {_KINDS[kind]}"
+
+
+def not_text(value: Any) -> DatabaseError:
+    """The error for a value that is not text where codedb keeps text (in a SQLite file, a BLOB
+    another program wrote: SQLite keeps any value in any column)."""
+    return DatabaseError(
+        f"a value where codedb keeps text is {type(value).__name__} ({value!r:.40}), which is not text "
+        "(another program wrote it); 'codedb check' names such rows, 'codedb recover' salvages the rest"
+    )
+
+
+def json_value(value: Any) -> NoReturn:
+    """A JSON encoder's `default` for what only a database another program wrote holds: not_text
+    for a BLOB where text is kept, TypeError for anything else."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        raise not_text(bytes(value))
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+_KINDS: dict[Any, str] = {
+    stored_time: "a time",
+    optional_time: "a time",
+    float: "a number",
+    int: "a whole number",
+    str: "text",
+}
+
+
+@cache
+def _field_types(cls: type) -> dict[str, Any]:
+    """Each field's type where it is plain str, int or float (or one of them or None)."""
+    import types
+    import typing
+
+    found: dict[str, Any] = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        union = isinstance(hint, types.UnionType)
+        options = [a for a in typing.get_args(hint) if a is not type(None)] if union else [hint]
+        if len(options) == 1 and options[0] in (str, int, float):
+            found[name] = options[0]
+    return found
+
+
+def _optional(field: Any) -> bool:
+    return "None" in str(field.type)
 
 
 def stored_bool(value: Any) -> bool:
@@ -165,6 +239,9 @@ def stored_bool(value: Any) -> bool:
 def optional_float(value: Any) -> float | None:
     """A DOUBLE PRECISION column that may be NULL (SQLite may hand back an int)."""
     return None if value is None else float(value)
+
+
+_KINDS[optional_float] = "a number"
 
 
 def stored_names(value: Any) -> tuple[str, ...]:

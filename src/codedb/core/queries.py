@@ -25,7 +25,8 @@ from aiosql.query_loader import QueryLoader
 from aiosql.types import QueryDatum
 from aiosql.utils import SQLLoadException, SQLParseException
 
-from ..errors import QueryFileError
+from ..errors import DatabaseError, QueryFileError, one_line
+from .convert import field_problem
 from .resources import resource_dir
 
 DIALECTS = ("sqlite", "postgresql")
@@ -103,8 +104,44 @@ def _builder(query: str, cls: type, columns: tuple[str, ...]) -> Callable[[Seque
             f"({', '.join(names)}); unknown {unknown or 'none'}, missing {missing or 'none'}"
         )
     if names[: len(columns)] == columns:  # the fields in order (those left out have defaults)
-        return lambda rows: [cls(*row) for row in rows]
-    return lambda rows: [cls(**dict(zip(columns, row, strict=True))) for row in rows]
+
+        def in_order(rows: Sequence[Any]) -> list[Any]:
+            try:
+                return [cls(*row) for row in rows]
+            except (ValueError, TypeError):
+                raise unreadable(cls, columns, rows) from None
+
+        return in_order
+
+    def by_name(rows: Sequence[Any]) -> list[Any]:
+        try:
+            return [cls(**dict(zip(columns, row, strict=True))) for row in rows]
+        except (ValueError, TypeError):
+            raise unreadable(cls, columns, rows) from None
+
+    return by_name
+
+
+def unreadable(cls: type, columns: tuple[str, ...], rows: Sequence[Any]) -> DatabaseError:
+    """The error for rows one of which holds a value `cls` cannot take (in a SQLite file, a
+    value of another type another program wrote: SQLite keeps any value in any column)."""
+    for row in rows:
+        for column, value in zip(columns, row, strict=True):
+            problem = field_problem(cls, column, value)
+            if problem is not None:
+                key = f" {one_line(str(row[0]))}" if columns[0] != column else ""
+                return DatabaseError(
+                    f"a row of {record_table(cls)}{key}: {column} holds {value!r:.60}, {problem} (another "
+                    "program wrote it); 'codedb check' names such rows, 'codedb recover' salvages the rest"
+                )
+    return DatabaseError(f"a row of {record_table(cls)} holds a value codedb cannot read; run 'codedb check'")
+
+
+def record_table(cls: type) -> str:
+    """The table whose rows `cls` records are, or (a view's record) the class's name."""
+    from .registry import table_records
+
+    return next((table for table, record in table_records().items() if record is cls), cls.__name__)
 
 
 class _Records:

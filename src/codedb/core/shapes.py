@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from ..errors import InvalidInput
-from .convert import to_dict
+from .convert import json_value, to_dict
 
 PRIMITIVE = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object"}
 
@@ -113,7 +113,7 @@ def json_bytes(value: Any) -> bytes:
 def _iso(value: Any) -> str:
     if isinstance(value, date):  # a datetime too, written as orjson writes it
         return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
+    json_value(value)
 
 
 def schema_of(hint: Any, components: dict[str, Any], refs: str = "#/components/schemas/") -> dict[str, Any]:

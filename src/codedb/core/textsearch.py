@@ -30,6 +30,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from ..errors import InvalidInput
+from .convert import not_text
 
 MAX_QUERY = 1_000  # characters of a search: longer ones are refused
 MAX_NODES = 64  # words, phrases and operators of one search
@@ -99,7 +100,10 @@ def index_text(text: str) -> str:
     makes it (migrations 0016 and 0024): the split text, after the text whole where a capital or
     digit splits it, and the text with its letters as spaces where a letter and a digit touch
     (so that 8080 is a word of port8080). codedb's bulk adds index with it (migration 0017)."""
-    split = text.translate(_SPLIT)
+    try:
+        split = text.translate(_SPLIT)
+    except TypeError:  # a BLOB another program wrote where text is kept
+        raise not_text(text) from None
     indexed = f"{text} {split}" if split != text else split
     return f"{indexed} {text.translate(_NO_LETTERS)}" if _GLUED.search(text) else indexed
 
@@ -671,6 +675,8 @@ def snippets(query: TextQuery, many: Iterable[Sequence[str]], width: int = SNIPP
 
 def _snippet(marks: _Marks, texts: Sequence[str], width: int) -> str:
     for text in texts:
+        if text.__class__ is not str:  # a BLOB another program wrote where text is kept
+            raise not_text(text)
         spans, marked = marks.marked(text)
         if not marked:
             continue

@@ -6,9 +6,11 @@ from functools import cache
 
 import attrs
 
+from ..core.convert import field_problem
 from ..core.db import Database, connect
+from ..core.queries import RecordName, record_builder
 from ..core.registry import derived_tables
-from ..errors import first_line
+from ..errors import DatabaseError, first_line, one_line
 from .migrations import YOYO_TABLES, migrate, status
 
 SchemaObject = tuple[str, str, str, str]  # kind, name, table, SQL (whitespace collapsed)
@@ -76,6 +78,41 @@ def text_problems(db: Database, listed: int = 20) -> list[str]:
     return found + ([f"and {more:,} more rows"] if more else [])
 
 
+def value_problems(db: Database, skip: set[str], listed: int = 20) -> list[str]:
+    """SQLite: the values of codedb's tables (but those in `skip`) that another program wrote
+    and codedb cannot read as their column's type (a time that is not one, text in a number's
+    column, a BLOB where text is kept), each named by its table, row key and column: the first
+    `listed`, then how many more."""
+    if db.dialect != "sqlite":
+        return []  # PostgreSQL's columns keep their types
+    found: list[str] = []
+    more = 0
+    for name, bound in db.tables.items():
+        if name in derived_tables() or name in skip:
+            continue
+        cls = bound.record
+        cursor = db.conn.execute(bound.dump.sql)
+        columns = tuple(column[0] for column in cursor.description)
+        record = RecordName(cls.__module__, cls.__name__)
+        build = record_builder(f"dump_{name}", bound.dump.sql, record, cursor.description)
+        while rows := cursor.fetchmany(1000):
+            try:
+                build(rows)
+                suspects = [row for row in rows if bytes in map(type, row)]  # a BLOB builds, as text may not
+            except DatabaseError:
+                suspects = rows
+            for row in suspects:
+                for column, value in zip(columns, row, strict=True):
+                    problem = field_problem(cls, column, value)
+                    if problem is None:
+                        continue
+                    if len(found) == listed:
+                        more += 1
+                        continue
+                    found.append(f"{name} {one_line(str(row[0]))}: {column} holds {value!r:.60}, {problem}")
+    return found + ([f"and {more:,} more values"] if more else [])
+
+
 def _readable(value: object) -> bool:
     """Whether `value` reads as text or is not text: False for a TEXT (a bytearray here) of
     bytes that are not UTF-8."""
@@ -127,7 +164,10 @@ def check(db: Database) -> CheckResult:
     the last finding names the way out (`codedb recover`)."""
     findings = [f"integrity: {problem}" for problem in integrity_problems(db)]
     try:
-        findings += [f"text: {problem}" for problem in text_problems(db)]
+        texts = text_problems(db)
+        findings += [f"text: {problem}" for problem in texts]
+        unread = {problem.split(" ", 1)[0] for problem in texts}  # their tables cannot be read
+        findings += [f"value: {problem}" for problem in value_problems(db, unread)]
         findings += [
             f"foreign key: a row of {table} (rowid {rowid}) points at a missing {parent} row"
             for table, rowid, parent in db.queries.core.foreign_key_check(db.conn)
@@ -138,7 +178,7 @@ def check(db: Database) -> CheckResult:
             f"unreadable: {first_line(exc)}; the foreign keys and the schema could not be checked"
         )
         state = None
-    if findings and findings[0].startswith(("integrity", "unreadable", "text")):
+    if findings and findings[0].startswith(("integrity", "unreadable", "text", "value")):
         findings.append(
             f"damaged: salvage what can be read with 'codedb recover {db.target.display} NEW_FILE', "
             "or restore a backup"

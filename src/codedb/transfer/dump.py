@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .. import __version__
-from ..core.convert import canonical_values, params, to_dict
+from ..core.convert import canonical_values, json_value, params, to_dict
 from ..core.db import Database
 from ..core.files import make_private_dir, open_output
 from ..core.queries import RecordName, record_builder
@@ -125,7 +125,8 @@ def write_json(
             out.write(("," if index else "") + f"\n{json.dumps(table)}: [")
             count = 0
             for row in iter_rows(db, table):
-                out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+                text = json.dumps(row, ensure_ascii=False, default=json_value)
+                out.write(("," if count else "") + "\n  " + text)
                 count += 1
                 tick(1)
             out.write("\n]")
@@ -144,7 +145,8 @@ def write_jsonl(
         for table in tables:
             counts[table] = 0
             for row in iter_rows(db, table):
-                out.write(json.dumps({"table": table, "row": row}, ensure_ascii=False) + "\n")
+                line = json.dumps({"table": table, "row": row}, ensure_ascii=False, default=json_value)
+                out.write(line + "\n")
                 counts[table] += 1
                 tick(1)
     return counts

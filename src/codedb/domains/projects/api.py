@@ -29,6 +29,7 @@ from ...core.convert import (
     field_names,
     from_dict,
     json_text,
+    json_value,
     key_fields,
     like_pattern,
     now,
@@ -189,7 +190,7 @@ def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def encode_cursor(sort: str, descending: bool, value: Any, project_id: str) -> str:
-    raw = json.dumps([sort, descending, value, project_id], separators=(",", ":"))
+    raw = json.dumps([sort, descending, value, project_id], separators=(",", ":"), default=json_value)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -616,7 +617,7 @@ class Projects(DomainAPI):
                 self.conn, **filters, after_value=value, after_id=after_id, limit=limit
             )
         ids = [row[0] for row in rows]
-        page = self.sql.get_projects(self.conn, ids=json.dumps(ids))
+        page = self.sql.get_projects(self.conn, ids=json.dumps(ids, default=json_value))
         by_id = {project.project_id: project for project in page}
         found = [by_id[project_id] for project_id in ids]
         # The total costs a pass over every match: it comes with the first page (and offset
