@@ -96,6 +96,18 @@ class DatabaseError(CodedbError):
     """The database engine refused an operation (a lock held too long, a full disk, ...)."""
 
 
+# What a value codedb cannot read in a SQLite file is, and the way out (SQLite keeps any value
+# in any column; codedb writes none it cannot read).
+WRITTEN_ELSEWHERE = (
+    "(another program wrote it); 'codedb check' names such rows, 'codedb recover' salvages the rest"
+)
+
+
+def unreadable_value(problem: str) -> "DatabaseError":
+    """The error for a value of a SQLite file that codedb cannot read; `problem` names it."""
+    return DatabaseError(f"{problem} {WRITTEN_ELSEWHERE}")
+
+
 _UNDECODABLE = re.compile(r"Could not decode to UTF-8 column '([^']*)'")
 
 
@@ -116,10 +128,7 @@ def describe_driver_error(exc: BaseException) -> str | None:
         return f"{first}: another process is writing; try again when it has finished"
     column = undecodable(exc)
     if column is not None:  # SQLite stores what another program wrote as TEXT, UTF-8 or not
-        return (
-            f"a text of column {column} holds bytes that are not UTF-8 (another program "
-            "wrote it); 'codedb check' names its rows, and 'codedb recover' salvages them"
-        )
+        return f"a text of column {column} holds bytes that are not UTF-8 {WRITTEN_ELSEWHERE}"
     if isinstance(exc, sqlite3.Error):
         return f"SQLite: {first}; nothing was changed"
     if isinstance(exc, OSError):

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from ..errors import DatabaseError, InvalidInput
+from ..errors import DatabaseError, InvalidInput, unreadable_value
 
 if TYPE_CHECKING:
     import cattrs
@@ -189,10 +189,8 @@ def field_problem(cls: type, name: str, value: Any) -> str | None:
 def not_text(value: Any) -> DatabaseError:
     """The error for a value that is not text where codedb keeps text (in a SQLite file, a BLOB
     another program wrote: SQLite keeps any value in any column)."""
-    return DatabaseError(
-        f"a value where codedb keeps text is {type(value).__name__} ({value!r:.40}), which is not text "
-        "(another program wrote it); 'codedb check' names such rows, 'codedb recover' salvages the rest"
-    )
+    kind = type(value).__name__
+    return unreadable_value(f"a value where codedb keeps text is {kind} ({value!r:.40}), not text")
 
 
 def json_value(value: Any) -> NoReturn:

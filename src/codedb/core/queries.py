@@ -25,7 +25,7 @@ from aiosql.query_loader import QueryLoader
 from aiosql.types import QueryDatum
 from aiosql.utils import SQLLoadException, SQLParseException
 
-from ..errors import DatabaseError, QueryFileError, one_line
+from ..errors import DatabaseError, QueryFileError, one_line, unreadable_value
 from .convert import field_problem
 from .resources import resource_dir
 
@@ -130,11 +130,9 @@ def unreadable(cls: type, columns: tuple[str, ...], rows: Sequence[Any]) -> Data
             problem = field_problem(cls, column, value)
             if problem is not None:
                 key = f" {one_line(str(row[0]))}" if columns[0] != column else ""
-                return DatabaseError(
-                    f"a row of {record_table(cls)}{key}: {column} holds {value!r:.60}, {problem} (another "
-                    "program wrote it); 'codedb check' names such rows, 'codedb recover' salvages the rest"
-                )
-    return DatabaseError(f"a row of {record_table(cls)} holds a value codedb cannot read; run 'codedb check'")
+                row_of = f"a row of {record_table(cls)}{key}"
+                return unreadable_value(f"{row_of}: {column} holds {value!r:.60}, {problem}")
+    return unreadable_value(f"a row of {record_table(cls)} holds a value codedb cannot read")
 
 
 def record_table(cls: type) -> str:

@@ -29,7 +29,7 @@ from ...core.convert import (
     window_bounds,
 )
 from ...core.ids import new_id
-from ...errors import CodedbError, DatabaseError, InvalidInput
+from ...errors import CodedbError, InvalidInput, unreadable_value
 from .records import Metric, OperationSummary
 
 MAX_PAGE = 10_000
@@ -143,10 +143,8 @@ class Metrics(DomainAPI):
             return OperationSummary(name, count, errors, errors / count, mean, p50, p95, p99, longest)
         except (ValueError, TypeError):  # SQLite sorts a text another program wrote after numbers
             bad = next(v for v in (longest, p99, p95, p50, mean) if not isinstance(v, int | float))
-            raise DatabaseError(
-                f"a row of system_metrics: duration_ms holds {bad!r:.60}, which is not a number (another "
-                "program wrote it); 'codedb check' names such rows, 'codedb recover' salvages the rest"
-            ) from None
+            shown = f"a row of system_metrics: duration_ms holds {bad!r:.60}, which is not a number"
+            raise unreadable_value(shown) from None
 
     def slowest(
         self,
