@@ -322,3 +322,25 @@ def test_quick_sqlite_reads_run_on_the_loop_and_the_rest_in_threads(serve: Any, 
     assert not server.runs_inline(listing, None, {"q": "fib", "contains": None})  # a search
     assert not server.runs_inline(write, None, {})
     assert not server.runs_inline(get_one, "Bearer cdb_never.seen", {})  # scrypt, in a thread
+
+
+def test_a_database_side_failure_is_a_5xx_not_the_clients_fault(
+    web: Any, local: codedb.Database, backend: str
+) -> None:
+    # Regression: a failure of the database, not of the request (here a value another program
+    # wrote that codedb cannot read; a lock held too long, a full disk), was answered 400 Bad
+    # Request when the domain API had translated the driver's error, and 503 when it had not.
+    project = local.projects.create("shop", "a shop")
+    if backend == "sqlite":  # SQLite keeps any value in any column
+        local.conn.execute(
+            "UPDATE projects SET created_at = 'yesterday' WHERE project_id = ?", [project.project_id]
+        )
+    else:  # PostgreSQL: a time no record holds (Python's end at year 9999)
+        local.conn.execute(
+            "UPDATE projects SET created_at = 'infinity' WHERE project_id = %s", [project.project_id]
+        )
+        local.conn.commit()
+    answer = web.client.get(f"/api/v1/projects/{project.project_id}")
+    detail = answer.json()["detail"]
+    assert answer.status_code == 503 and len(detail.splitlines()) == 1, (answer.status_code, detail)
+    assert "created_at" in detail or "infinity" in detail, detail

@@ -18,9 +18,13 @@ from ..errors import (
     CodedbError,
     Conflict,
     ConnectError,
+    DatabaseError,
     Forbidden,
+    ForeignDatabase,
     InvalidInput,
+    MigrationError,
     NotFound,
+    NotInitialised,
     ProviderError,
     Unauthorized,
 )
@@ -46,6 +50,12 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (Conflict, 409),
     (ConnectError, 503),
     (ProviderError, 502),
+    # The database failed, not the request (a lock held too long, a full disk, a value another
+    # program wrote that codedb cannot read, a schema behind or rolled back): nothing to fix in it.
+    (DatabaseError, 503),
+    (NotInitialised, 503),
+    (ForeignDatabase, 503),
+    (MigrationError, 503),
     (CodedbError, 400),
 )
 
