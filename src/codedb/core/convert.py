@@ -201,15 +201,6 @@ def json_value(value: Any) -> NoReturn:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-_KINDS: dict[Any, str] = {
-    stored_time: "a time",
-    optional_time: "a time",
-    float: "a number",
-    int: "a whole number",
-    str: "text",
-}
-
-
 @cache
 def _field_types(cls: type) -> dict[str, Any]:
     """Each field's type where it is plain str, int or float (or one of them or None)."""
@@ -239,7 +230,15 @@ def optional_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-_KINDS[optional_float] = "a number"
+# What a field's converter or type reads, named in field_problem's message.
+_KINDS: dict[Any, str] = {
+    stored_time: "a time",
+    optional_time: "a time",
+    float: "a number",
+    optional_float: "a number",
+    int: "a whole number",
+    str: "text",
+}
 
 
 def stored_names(value: Any) -> tuple[str, ...]:

@@ -108,16 +108,16 @@ def _builder(query: str, cls: type, columns: tuple[str, ...]) -> Callable[[Seque
         def in_order(rows: Sequence[Any]) -> list[Any]:
             try:
                 return [cls(*row) for row in rows]
-            except (ValueError, TypeError):
-                raise unreadable(cls, columns, rows) from None
+            except (ValueError, TypeError) as exc:
+                raise unreadable(cls, columns, rows) from exc
 
         return in_order
 
     def by_name(rows: Sequence[Any]) -> list[Any]:
         try:
             return [cls(**dict(zip(columns, row, strict=True))) for row in rows]
-        except (ValueError, TypeError):
-            raise unreadable(cls, columns, rows) from None
+        except (ValueError, TypeError) as exc:
+            raise unreadable(cls, columns, rows) from exc
 
     return by_name
 
