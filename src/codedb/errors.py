@@ -103,7 +103,7 @@ WRITTEN_ELSEWHERE = (
 )
 
 
-def unreadable_value(problem: str) -> "DatabaseError":
+def unreadable_value(problem: str) -> DatabaseError:
     """The error for a value of a SQLite file that codedb cannot read; `problem` names it."""
     return DatabaseError(f"{problem} {WRITTEN_ELSEWHERE}")
 

@@ -284,6 +284,26 @@ def test_text_another_program_wrote_that_is_not_utf8_is_found_and_salvaged(
         assert {f.function_id: f.description for f in db.functions.list()} == {kept: "", bad: "a\ufffdb"}
 
 
+def test_check_reads_past_twenty_texts_that_are_not_utf8(new_cli: Callable[[str], CLI]) -> None:
+    # Regression: check skipped the tables its text pass had listed by parsing their names out
+    # of its first 20 findings; a table past them was read again, the driver refused it, and
+    # check stopped there ("unreadable: Could not decode ...") without checking the foreign keys.
+    cli = new_cli("code_db.sqlite")
+    runpy.run_path(str(ROOT / "examples" / "sample_library.py"), run_name="sample")["main"](cli.target)
+    with closing(sqlite3.connect(cli.target)) as conn, conn:
+        conn.executemany(
+            "INSERT INTO function (function_id, name, description, creation_date, last_modified_date) "
+            "VALUES (?, 'f', CAST(x'61ff62' AS TEXT), '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            [(f"bad-{n:02}",) for n in range(21)],
+        )
+        conn.execute("UPDATE projects SET description = CAST(x'61ff62' AS TEXT)")
+    found = cli("check").stdout.splitlines()
+    assert len([line for line in found if line.startswith("text: function bad-")]) == 20
+    assert "text: and 3 more rows" in found  # the 21st function and the sample's 2 projects
+    assert not [line for line in found if line.startswith("unreadable")], found
+    assert found[-1].startswith("damaged: salvage what can be read with 'codedb recover")
+
+
 @pytest.mark.parametrize(
     ("table", "column", "value"),
     [

@@ -179,11 +179,10 @@ def field_problem(cls: type, name: str, value: Any) -> str | None:
         except (ValueError, TypeError, OverflowError):
             return f"which is not {_KINDS.get(converter, 'what its column holds')}"
         return None
-    kind = _field_types(cls).get(name)
-    allowed = {str: (str,), int: (int,), float: (int, float)}.get(kind) if kind is not None else None
-    if allowed is None or isinstance(value, allowed) or (value is None and _optional(field)):
+    found = _field_types(cls).get(name)
+    if found is None or isinstance(value, found[1]):
         return None
-    return f"which is not {_KINDS[kind]}"
+    return f"which is not {_KINDS[found[0]]}"
 
 
 def not_text(value: Any) -> DatabaseError:
@@ -202,22 +201,21 @@ def json_value(value: Any) -> NoReturn:
 
 
 @cache
-def _field_types(cls: type) -> dict[str, Any]:
-    """Each field's type where it is plain str, int or float (or one of them or None)."""
+def _field_types(cls: type) -> dict[str, tuple[type, tuple[type, ...]]]:
+    """Each field typed plain str, int or float (or one of them or None): that type, and the
+    types of the values it takes (a float column gives an int back; None where it may be)."""
     import types
     import typing
 
-    found: dict[str, Any] = {}
+    accepts: dict[type, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float)}
+    found: dict[str, tuple[type, tuple[type, ...]]] = {}
     for name, hint in typing.get_type_hints(cls).items():
-        union = isinstance(hint, types.UnionType)
-        options = [a for a in typing.get_args(hint) if a is not type(None)] if union else [hint]
-        if len(options) == 1 and options[0] in (str, int, float):
-            found[name] = options[0]
+        options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        plain = [option for option in options if option is not type(None)]
+        if len(plain) == 1 and plain[0] in accepts:
+            none = (type(None),) if len(plain) < len(options) else ()
+            found[name] = (plain[0], accepts[plain[0]] + none)
     return found
-
-
-def _optional(field: Any) -> bool:
-    return "None" in str(field.type)
 
 
 def stored_bool(value: Any) -> bool:

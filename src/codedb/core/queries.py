@@ -126,13 +126,19 @@ def unreadable(cls: type, columns: tuple[str, ...], rows: Sequence[Any]) -> Data
     """The error for rows one of which holds a value `cls` cannot take (in a SQLite file, a
     value of another type another program wrote: SQLite keeps any value in any column)."""
     for row in rows:
-        for column, value in zip(columns, row, strict=True):
-            problem = field_problem(cls, column, value)
-            if problem is not None:
-                key = f" {one_line(str(row[0]))}" if columns[0] != column else ""
-                row_of = f"a row of {record_table(cls)}{key}"
-                return unreadable_value(f"{row_of}: {column} holds {value!r:.60}, {problem}")
+        for column, problem in row_problems(cls, columns, row):
+            key = f" {one_line(str(row[0]))}" if columns[0] != column else ""
+            return unreadable_value(f"a row of {record_table(cls)}{key}: {problem}")
     return unreadable_value(f"a row of {record_table(cls)} holds a value codedb cannot read")
+
+
+def row_problems(cls: type, columns: tuple[str, ...], row: Sequence[Any]) -> Iterator[tuple[str, str]]:
+    """Each value of `row` (of `columns`) that `cls` cannot take: its column, and "COLUMN holds
+    VALUE, which is not a time"."""
+    for column, value in zip(columns, row, strict=True):
+        problem = field_problem(cls, column, value)
+        if problem is not None:
+            yield column, f"{column} holds {value!r:.60}, {problem}"
 
 
 def record_table(cls: type) -> str:

@@ -2,15 +2,15 @@
 vacuum`; what a SQLite backup must be before it is restored."""
 
 import sqlite3
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import attrs
 
-from ..core.convert import field_problem
 from ..core.db import Database, connect
-from ..core.queries import RecordName, record_builder
+from ..core.queries import RecordName, record_builder, row_problems
 from ..core.registry import derived_tables
-from ..errors import DatabaseError, first_line, one_line
+from ..errors import DatabaseError, first_line, one_line, undecodable
 from .migrations import YOYO_TABLES, migrate, status
 
 SchemaObject = tuple[str, str, str, str]  # kind, name, table, SQL (whitespace collapsed)
@@ -50,16 +50,14 @@ def text_problems(db: Database, listed: int = 20) -> list[str]:
     """SQLite: the texts of codedb's tables that another program wrote in bytes that are not
     UTF-8 (SQLite stores TEXT as given; the driver then refuses to read the table), each named
     by its table, its row's key and its column: the first `listed`, then how many more."""
-    if db.dialect != "sqlite":
-        return []  # PostgreSQL refuses such text when it is written
-    found: list[str] = []
-    more = 0
+    return _first(_undecodable_texts(db), listed, "rows") if db.dialect == "sqlite" else []
+
+
+def _undecodable_texts(db: Database) -> Iterator[str]:
     db.conn.text_factory = bytearray  # a TEXT value comes as a bytearray, a BLOB as bytes
     try:
-        for name, bound in db.tables.items():
-            if name in derived_tables():
-                continue  # an index holds its rows' texts: the row itself is named
-            cursor = db.conn.execute(bound.dump.sql)
+        for name in _stored_tables(db):
+            cursor = db.conn.execute(db.tables[name].dump.sql)
             columns = [column[0] for column in cursor.description]
             for row in cursor:
                 try:
@@ -68,49 +66,60 @@ def text_problems(db: Database, listed: int = 20) -> list[str]:
                             value.decode()
                 except UnicodeDecodeError:
                     bad = [c for c, v in zip(columns, row, strict=True) if not _readable(v)]
-                    if len(found) == listed:
-                        more += 1
-                        continue
-                    key = row[0].decode("utf-8", "replace") if isinstance(row[0], bytearray) else row[0]
-                    found.append(f"{name} {key}: {', '.join(bad)} holds bytes that are not UTF-8")
+                    key = row[0].decode("utf-8", "replace") if isinstance(row[0], bytearray) else str(row[0])
+                    yield f"{name} {one_line(key)}: {', '.join(bad)} holds bytes that are not UTF-8"
     finally:
         db.conn.text_factory = str
-    return found + ([f"and {more:,} more rows"] if more else [])
 
 
-def value_problems(db: Database, skip: set[str], listed: int = 20) -> list[str]:
-    """SQLite: the values of codedb's tables (but those in `skip`) that another program wrote
-    and codedb cannot read as their column's type (a time that is not one, text in a number's
-    column, a BLOB where text is kept), each named by its table, row key and column: the first
-    `listed`, then how many more."""
-    if db.dialect != "sqlite":
-        return []  # PostgreSQL's columns keep their types
-    found: list[str] = []
-    more = 0
-    for name, bound in db.tables.items():
-        if name in derived_tables() or name in skip:
-            continue
+def value_problems(db: Database, listed: int = 20) -> list[str]:
+    """SQLite: the values of codedb's tables that another program wrote and codedb cannot read
+    as their column's type (a time that is not one, text in a number's column, a BLOB where text
+    is kept), each named by its table, row key and column: the first `listed`, then how many
+    more. A table holding text that is not UTF-8 is left to text_problems."""
+    return _first(_unreadable_values(db), listed, "values") if db.dialect == "sqlite" else []
+
+
+def _unreadable_values(db: Database) -> Iterator[str]:
+    for name in _stored_tables(db):
+        bound = db.tables[name]
         cls = bound.record
         cursor = db.conn.execute(bound.dump.sql)
         columns = tuple(column[0] for column in cursor.description)
         record = RecordName(cls.__module__, cls.__name__)
         build = record_builder(f"dump_{name}", bound.dump.sql, record, cursor.description)
-        while rows := cursor.fetchmany(1000):
-            try:
-                build(rows)
-                suspects = [row for row in rows if bytes in map(type, row)]  # a BLOB builds, as text may not
-            except DatabaseError:
-                suspects = rows
-            for row in suspects:
-                for column, value in zip(columns, row, strict=True):
-                    problem = field_problem(cls, column, value)
-                    if problem is None:
-                        continue
-                    if len(found) == listed:
-                        more += 1
-                        continue
-                    found.append(f"{name} {one_line(str(row[0]))}: {column} holds {value!r:.60}, {problem}")
-    return found + ([f"and {more:,} more values"] if more else [])
+        try:
+            while rows := cursor.fetchmany(1000):
+                try:
+                    build(rows)
+                    # A BLOB where text is kept builds (a value of another type may not).
+                    suspects = [row for row in rows if bytes in map(type, row)]
+                except DatabaseError:
+                    suspects = rows
+                for row in suspects:
+                    key = one_line(str(row[0]))
+                    yield from (f"{name} {key}: {found}" for _, found in row_problems(cls, columns, row))
+        except sqlite3.OperationalError as exc:
+            if undecodable(exc) is None:
+                raise
+            # text that is not UTF-8: text_problems names it
+
+
+def _stored_tables(db: Database) -> list[str]:
+    """codedb's tables but those triggers keep (an index holds its rows' texts: the row is named)."""
+    return [name for name in db.tables if name not in derived_tables()]
+
+
+def _first(lines: Iterable[str], listed: int, what: str) -> list[str]:
+    """The first `listed` of `lines`, then how many more (all are read)."""
+    found: list[str] = []
+    more = 0
+    for line in lines:
+        if len(found) < listed:
+            found.append(line)
+        else:
+            more += 1
+    return found + ([f"and {more:,} more {what}"] if more else [])
 
 
 def _readable(value: object) -> bool:
@@ -164,10 +173,8 @@ def check(db: Database) -> CheckResult:
     the last finding names the way out (`codedb recover`)."""
     findings = [f"integrity: {problem}" for problem in integrity_problems(db)]
     try:
-        texts = text_problems(db)
-        findings += [f"text: {problem}" for problem in texts]
-        unread = {problem.split(" ", 1)[0] for problem in texts}  # their tables cannot be read
-        findings += [f"value: {problem}" for problem in value_problems(db, unread)]
+        findings += [f"text: {problem}" for problem in text_problems(db)]
+        findings += [f"value: {problem}" for problem in value_problems(db)]
         findings += [
             f"foreign key: a row of {table} (rowid {rowid}) points at a missing {parent} row"
             for table, rowid, parent in db.queries.core.foreign_key_check(db.conn)
